@@ -1,0 +1,55 @@
+# SofaDoc — `make run` (demo site) and `make test` (the suite) do all set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+system-packages:
+	@scripts/ensure-system-packages.sh
+
+# Compile the committed .po catalogues (needs Debian's gettext).
+messages: system-packages $(VENV)/.installed
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore=$(VENV) -v 0
+
+# Re-extract strings after changing code or templates; then translate locale/de.
+makemessages: system-packages $(VENV)/.installed
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l de -l en --no-obsolete \
+	  --ignore=$(VENV) --ignore=var --ignore=tests --ignore=bench --ignore=staticfiles
+
+migrate: $(VENV)/.installed
+	@mkdir -p var
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input -v 0
+
+seed: migrate
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+
+# Demo: SQLite, console e-mail, Celery worker + beat beside the web server. Ctrl-C stops all.
+run: messages seed
+	@scripts/run-demo.sh
+
+test: messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache
+	find . -name '*.mo' -not -path './$(VENV)/*' -delete

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages SofaDoc needs outside Python, if they are missing.
+# Usage: ensure-system-packages.sh [browser]   ("browser" adds Chromium for the browser tests)
+set -euo pipefail
+missing=()
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+if [[ "${1:-}" == "browser" ]]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+fi
+((${#missing[@]})) || exit 0
+if [[ $(id -u) -ne 0 ]]; then
+  echo "Missing Debian packages: ${missing[*]}. Install them with:" >&2
+  echo "    sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,20 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.utils import translation
+
+from sofadoc.accounts.timezones import is_valid_time_zone
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        user.display_name = data.get("display_name", "").strip()
+        browser_zone = data.get("time_zone") or request.COOKIES.get(settings.TIME_ZONE_COOKIE_NAME)
+        if is_valid_time_zone(browser_zone):
+            user.time_zone = browser_zone
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user.language = language[:2] if language[:2] in dict(settings.LANGUAGES) else "de"
+        if commit:
+            user.save()
+        return user

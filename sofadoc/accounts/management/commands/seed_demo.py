@@ -1,0 +1,53 @@
+"""Create the demo data. Safe to run again: existing demo rows are updated, not duplicated."""
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sofadoc.accounts.models import User
+
+DEMO_PASSWORD = "sofadoc-demo"  # noqa: S105 - printed on purpose; demo accounts only
+
+DEMO_USERS = [
+    {"email": "coach@demo.sofadoc.de", "display_name": "Dr. Anna Berger", "role": "coach"},
+    {"email": "klient@demo.sofadoc.de", "display_name": "Jonas Weber", "role": "client"},
+    {"email": "staff@demo.sofadoc.de", "display_name": "SofaDoc Support", "role": "staff"},
+]
+
+
+def ensure_demo_user(*, email: str, display_name: str, staff: bool = False) -> User:
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "display_name": display_name,
+            "is_demo": True,
+            "is_staff": staff,
+            "is_superuser": staff,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Create demo users (and, as features land, their practices and bookings)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic(durable=True):
+            users = {
+                spec["role"]: ensure_demo_user(
+                    email=spec["email"],
+                    display_name=spec["display_name"],
+                    staff=spec["role"] == "staff",
+                )
+                for spec in DEMO_USERS
+            }
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000"))
+        for role, user in users.items():
+            self.stdout.write(f"  {role:<7} {user.email:<28} password: {DEMO_PASSWORD}")
+        self.stdout.write("  (staff: the admin asks to set up two-factor authentication first)")

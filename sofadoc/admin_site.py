@@ -1,0 +1,27 @@
+"""The Django admin, reached through the site's own login and only with two factors."""
+
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+
+class SofaDocAdminSite(admin.AdminSite):
+    site_header = _("SofaDoc administration")
+    site_title = _("SofaDoc administration")
+    index_title = _("Overview")
+
+    def has_permission(self, request) -> bool:
+        return super().has_permission(request) and is_mfa_enabled(request.user)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and not is_mfa_enabled(user):
+            messages.warning(
+                request,
+                _("Set up two-factor authentication before you open the administration."),
+            )
+            return redirect("mfa_activate_totp")
+        # Anonymous visitors go to allauth's login (rate limits, MFA); non-staff get 403.
+        return secure_admin_login(super().login)(request, extra_context)

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from sofadoc import health, views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path(
+        "impressum/", TemplateView.as_view(template_name="pages/impressum.html"), name="impressum"
+    ),
+    path("hilfe/", TemplateView.as_view(template_name="pages/help.html"), name="help"),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("sofadoc.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,53 @@
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+START_HINTS = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": (
+        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
+        "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
+    ),
+}
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_configure(config):
+    """Fail loudly, with the command to start it, when a service the suite needs is down."""
+    db = settings.DATABASES["default"]
+    redis = urlsplit(settings.REDIS_URL)
+    services = {
+        "PostgreSQL": (db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)),
+        "Redis": (redis.hostname or "127.0.0.1", redis.port or 6379),
+    }
+    down = [name for name, address in services.items() if not _reachable(*address)]
+    if down:
+        lines = [
+            f"{name} is not reachable at {services[name][0]}:{services[name][1]}. "
+            f"Start it with:\n    {START_HINTS[name]}"
+            for name in down
+        ]
+        pytest.exit("\n".join(lines), returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate-limit counters and cached values must not leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
