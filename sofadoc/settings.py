@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "sofadoc.accounts",
+    "coaching.practices",
 ]
 
 MIDDLEWARE = [

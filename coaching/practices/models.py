@@ -1,0 +1,169 @@
+"""A coach's online practice: profile, session types, weekly hours, time off, booking rules.
+
+Rules are wall-clock times in the practice's IANA zone; bookings (elsewhere) are UTC.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coaching.practices.availability import SlotRules
+from sofadoc.accounts.timezones import time_zone_choices
+
+
+class Practice(models.Model):
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice",
+        verbose_name=_("coach"),
+    )
+    name = models.CharField(_("practice name"), max_length=120)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default="Europe/Berlin",
+        help_text=_("Your weekly hours are entered in this zone."),
+    )
+
+    # Booking rules
+    min_notice_hours = models.PositiveSmallIntegerField(
+        _("minimum notice (hours)"), default=12, validators=[MaxValueValidator(24 * 14)]
+    )
+    horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    buffer_before_minutes = models.PositiveSmallIntegerField(
+        _("buffer before a session (minutes)"), default=0, validators=[MaxValueValidator(240)]
+    )
+    buffer_after_minutes = models.PositiveSmallIntegerField(
+        _("buffer after a session (minutes)"), default=10, validators=[MaxValueValidator(240)]
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("slot step (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_("Sessions can start every this many minutes."),
+    )
+    cancellation_window_hours = models.PositiveSmallIntegerField(
+        _("free cancellation until (hours before start)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+    )
+
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def slot_rules(self, session_type: "SessionType") -> SlotRules:
+        return SlotRules(
+            duration=timedelta(minutes=session_type.duration_minutes),
+            buffer_before=timedelta(minutes=self.buffer_before_minutes),
+            buffer_after=timedelta(minutes=self.buffer_after_minutes),
+            step=timedelta(minutes=self.slot_step_minutes),
+            min_notice=timedelta(hours=self.min_notice_hours),
+            horizon=timedelta(days=self.horizon_days),
+        )
+
+
+class SessionType(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="session_types")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), validators=[MinValueValidator(10), MaxValueValidator(480)]
+    )
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR", editable=False)
+    is_active = models.BooleanField(_("bookable"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("session type")
+        verbose_name_plural = _("session types")
+        ordering = ["position", "duration_minutes", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="session_type_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="session_type_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+
+class WeeklyHours(models.Model):
+    """One opening window on a weekday, in the practice's wall clock."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("weekly hours")
+        verbose_name_plural = _("weekly hours")
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="weekly_hours_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class TimeOff(models.Model):
+    """Whole days without sessions (holidays), inclusive, in the practice's zone."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="time_off")
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="time_off_last_not_before_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%d.%m.%Y}–{self.last_day:%d.%m.%Y}"
