@@ -1,0 +1,159 @@
+"""Reads of practices: free slots (feeding the pure slot engine from the database)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from coaching.practices.availability import (
+    DateRange,
+    Interval,
+    SlotRules,
+    WeeklyWindow,
+    free_slots,
+)
+from coaching.practices.busy import practice_busy_intervals
+from coaching.practices.models import SessionType, TimeOff, WeeklyHours
+
+
+def session_type_free_slots(
+    *,
+    session_type: SessionType,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    ignore: Collection[Interval] = (),
+    limit: int | None = None,
+) -> list[datetime]:
+    """Free start times (UTC, sorted) of `session_type` in [start, end).
+
+    `ignore` drops busy intervals equal to one of these, e.g. the blocked time of the booking that
+    is being moved, so it does not stand in its own way. Four queries at most: practice (unless
+    already loaded), weekly hours, time off, and one per busy source.
+    """
+    practice = session_type.practice
+    rules = practice.slot_rules(session_type)
+    window = Interval(start, end)
+    days_off = _time_off(practice_ids=[practice.pk], around=window)
+    busy = _busy(practice_ids=[practice.pk], window=window, rules=rules, ignore=ignore)
+    return free_slots(
+        weekly=_weekly(practice_ids=[practice.pk])[practice.pk],
+        time_off=days_off[practice.pk],
+        busy=busy[practice.pk],
+        rules=rules,
+        zone=ZoneInfo(practice.time_zone),
+        now=now or timezone.now(),
+        window=window,
+        limit=limit,
+    )
+
+
+def session_type_slot_is_free(
+    *,
+    session_type: SessionType,
+    start: datetime,
+    now: datetime | None = None,
+    ignore: Collection[Interval] = (),
+) -> bool:
+    """Whether a session of this type may start exactly at `start` (all rules and busy time)."""
+    found = session_type_free_slots(
+        session_type=session_type,
+        start=start,
+        end=start + timedelta(microseconds=1),
+        now=now,
+        ignore=ignore,
+    )
+    return found == [start]
+
+
+def practice_ids_free_within(
+    *, practice_ids: Iterable[int], within: timedelta, now: datetime | None = None
+) -> set[int]:
+    """Practices with at least one free slot of an active session type in the next `within`.
+
+    The shortest active session type decides: any start that fits a longer session fits a
+    shorter one too, since the buffers are the practice's. A fixed number of queries for any
+    number of practices.
+    """
+    now = now or timezone.now()
+    window = Interval(now, now + within)
+    shortest: dict[int, SessionType] = {}
+    for session_type in (
+        SessionType.objects.filter(practice_id__in=list(practice_ids), is_active=True)
+        .select_related("practice")
+        .order_by("duration_minutes")
+    ):
+        shortest.setdefault(session_type.practice_id, session_type)
+    if not shortest:
+        return set()
+    ids = list(shortest)
+    weekly = _weekly(practice_ids=ids)
+    days_off = _time_off(practice_ids=ids, around=window)
+    longest = max(
+        (shortest[pid].practice.slot_rules(shortest[pid]) for pid in ids),
+        key=lambda r: r.duration + r.buffer_before + r.buffer_after,
+    )
+    busy = _busy(practice_ids=ids, window=window, rules=longest)
+    free = set()
+    for pid, session_type in shortest.items():
+        practice = session_type.practice
+        if free_slots(
+            weekly=weekly[pid],
+            time_off=days_off[pid],
+            busy=busy[pid],
+            rules=practice.slot_rules(session_type),
+            zone=ZoneInfo(practice.time_zone),
+            now=now,
+            window=window,
+            limit=1,
+        ):
+            free.add(pid)
+    return free
+
+
+def _weekly(*, practice_ids: list[int]) -> defaultdict[int, list[WeeklyWindow]]:
+    weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
+    rows = WeeklyHours.objects.filter(practice_id__in=practice_ids).values_list(
+        "practice_id", "weekday", "start_time", "end_time"
+    )
+    for practice_id, weekday, start, end in rows:
+        weekly[practice_id].append(WeeklyWindow(weekday, start, end))
+    return weekly
+
+
+def _time_off(*, practice_ids: list[int], around: Interval) -> defaultdict[int, list[DateRange]]:
+    # Time off is kept as whole days in each practice's zone; a day of slack around the UTC
+    # dates covers every zone without knowing which one.
+    first = around.start.astimezone(UTC).date() - timedelta(days=1)
+    last = around.end.astimezone(UTC).date() + timedelta(days=1)
+    days_off: defaultdict[int, list[DateRange]] = defaultdict(list)
+    rows = TimeOff.objects.filter(
+        practice_id__in=practice_ids, last_day__gte=first, first_day__lte=last
+    ).values_list("practice_id", "first_day", "last_day")
+    for practice_id, first_day, last_day in rows:
+        days_off[practice_id].append(DateRange(first_day, last_day))
+    return days_off
+
+
+def _busy(
+    *,
+    practice_ids: list[int],
+    window: Interval,
+    rules: SlotRules,
+    ignore: Collection[Interval] = (),
+) -> defaultdict[int, list[Interval]]:
+    # A slot starting inside the window blocks time from (start - buffer_before) up to
+    # (start + duration + buffer_after), so ask for busy time over that wider range.
+    busy = practice_busy_intervals(
+        practice_ids=practice_ids,
+        start=window.start - rules.buffer_before,
+        end=window.end + rules.duration + rules.buffer_after,
+    )
+    result: defaultdict[int, list[Interval]] = defaultdict(list)
+    for practice_id, intervals in busy.items():
+        result[practice_id] = [i for i in intervals if i not in ignore]
+    return result

@@ -1,0 +1,124 @@
+"""Free slots read from the database: rules, time off and registered busy sources together."""
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+
+from coaching.practices import busy as busy_module
+from coaching.practices.availability import Interval
+from coaching.practices.models import Practice, SessionType, TimeOff, WeeklyHours
+from coaching.practices.selectors import (
+    practice_ids_free_within,
+    session_type_free_slots,
+    session_type_slot_is_free,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime(2026, 6, 1, tzinfo=UTC)  # 02:00 CEST on Monday 1 June 2026
+
+
+def make_session_type(slug: str, *, hours=((0, 9, 12),), duration=60, **practice_fields):
+    practice = Practice.objects.create(
+        owner=UserFactory(),
+        name=slug.title(),
+        slug=slug,
+        min_notice_hours=0,
+        buffer_after_minutes=0,
+        **practice_fields,
+    )
+    for weekday, first, last in hours:
+        WeeklyHours.objects.create(
+            practice=practice, weekday=weekday, start_time=time(first), end_time=time(last)
+        )
+    return SessionType.objects.create(
+        practice=practice, name="Coaching", duration_minutes=duration, price=Decimal("80")
+    )
+
+
+@pytest.fixture
+def busy_source(monkeypatch):
+    """A registered busy source fed by the test, as bookings will feed the real one."""
+    taken: dict[int, list[Interval]] = {}
+    calls = []
+
+    def source(*, practice_ids, start, end):
+        calls.append((list(practice_ids), start, end))
+        return {pid: taken.get(pid, []) for pid in practice_ids}
+
+    monkeypatch.setattr(busy_module, "_sources", [])
+    busy_module.register_busy_source(source)
+    busy_module.register_busy_source(source)  # registering twice must not count twice
+    source.taken, source.calls = taken, calls
+    return source
+
+
+def test_free_slots_use_hours_time_off_and_busy_time(busy_source, django_assert_num_queries):
+    session_type = make_session_type("anna", hours=((0, 9, 12), (1, 9, 10)))
+    TimeOff.objects.create(
+        practice=session_type.practice, first_day=date(2026, 6, 2), last_day=date(2026, 6, 2)
+    )
+    busy_source.taken[session_type.practice_id] = [
+        Interval(MONDAY.replace(hour=8), MONDAY.replace(hour=9))  # 10:00-11:00 CEST
+    ]
+    session_type = SessionType.objects.select_related("practice").get(pk=session_type.pk)
+
+    with django_assert_num_queries(2):  # weekly hours, time off; the fake source asks nothing
+        found = session_type_free_slots(
+            session_type=session_type,
+            start=MONDAY,
+            end=MONDAY + timedelta(days=7),
+            now=MONDAY,
+        )
+
+    assert found == [MONDAY.replace(hour=7), MONDAY.replace(hour=9)]  # 09:00 and 11:00 CEST
+    # The source was asked about the time a slot's buffers could reach, not just the window.
+    (ids, start, end) = busy_source.calls[0]
+    assert ids == [session_type.practice_id]
+    assert start <= MONDAY and end >= MONDAY + timedelta(days=7, hours=1)
+
+
+def test_ignored_busy_time_does_not_block_its_own_slot(busy_source):
+    session_type = make_session_type("ben")
+    own = Interval(MONDAY.replace(hour=8), MONDAY.replace(hour=9))
+    busy_source.taken[session_type.practice_id] = [own]
+
+    assert not session_type_slot_is_free(session_type=session_type, start=own.start, now=MONDAY)
+    assert session_type_slot_is_free(
+        session_type=session_type, start=own.start, now=MONDAY, ignore=[own]
+    )
+
+
+def test_a_start_off_the_grid_or_outside_hours_is_not_free(busy_source):
+    session_type = make_session_type("cara")
+
+    assert session_type_slot_is_free(
+        session_type=session_type, start=MONDAY.replace(hour=7), now=MONDAY
+    )
+    assert not session_type_slot_is_free(
+        session_type=session_type, start=MONDAY.replace(hour=7, minute=10), now=MONDAY
+    )
+    assert not session_type_slot_is_free(
+        session_type=session_type, start=MONDAY.replace(hour=11), now=MONDAY
+    )
+
+
+def test_practices_free_within_a_week(busy_source, django_assert_num_queries):
+    open_monday = make_session_type("dora")
+    fully_booked = make_session_type("emil")
+    no_hours = make_session_type("fritz", hours=())
+    inactive = make_session_type("greta")
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+    # Emil's only opening this week, Monday 09:00-12:00 CEST, is taken; the next is a week later.
+    busy_source.taken[fully_booked.practice_id] = [
+        Interval(MONDAY.replace(hour=7), MONDAY.replace(hour=10))
+    ]
+    ids = [st.practice_id for st in (open_monday, fully_booked, no_hours, inactive)]
+
+    with django_assert_num_queries(3):  # session types with practices, weekly hours, time off
+        free = practice_ids_free_within(practice_ids=ids, within=timedelta(days=7), now=MONDAY)
+
+    assert free == {open_monday.practice_id}
