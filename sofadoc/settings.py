@@ -85,6 +85,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # Project-wide filters ({% load sofadoc %}); the project package is not an app.
+            "libraries": {"sofadoc": "sofadoc.template_filters"},
         },
     },
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("hilfe/", TemplateView.as_view(template_name="pages/help.html"), name="help"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("sofadoc.accounts.urls")),
+    path("", include("coaching.practices.urls")),
     path("admin/", admin.site.urls),
 ]
 

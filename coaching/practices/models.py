@@ -7,14 +7,59 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from coaching.practices.availability import SlotRules
 from sofadoc.accounts.timezones import time_zone_choices
+
+
+class Specialty(models.Model):
+    """A coaching topic clients filter by; names are kept in both site languages."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=80)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
+        ordering = ["position", "name_de"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if translation.get_language() == "en" else self.name_de
+
+
+class Language(models.Model):
+    """A language a coach offers sessions in, by ISO 639-1 code; names come from Django."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        try:
+            return str(translation.get_language_info(self.code)["name_translated"])
+        except KeyError:
+            return self.code
 
 
 class Practice(models.Model):
@@ -33,6 +78,32 @@ class Practice(models.Model):
         default="Europe/Berlin",
         help_text=_("Your weekly hours are entered in this zone."),
     )
+
+    headline = models.CharField(
+        _("headline"),
+        max_length=140,
+        blank=True,
+        help_text=_("One sentence under your name, e.g. “Career coaching for engineers”."),
+    )
+    bio = models.TextField(
+        _("about you"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Your approach, training and experience. Plain text; line breaks are kept."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="practices/", blank=True)
+    photo_thumbnail = models.ImageField(
+        _("photo thumbnail"), upload_to="practices/", blank=True, editable=False
+    )
+    specialties = models.ManyToManyField(
+        Specialty, related_name="practices", blank=True, verbose_name=_("specialties")
+    )
+    languages = models.ManyToManyField(
+        Language, related_name="practices", blank=True, verbose_name=_("session languages")
+    )
+    # Weighted German full-text document, written by services.practice_refresh_search on
+    # PostgreSQL (GIN-indexed there); unused on the SQLite demo, which searches with icontains.
+    search_document = SearchVectorField(null=True, editable=False)
 
     # Booking rules
     min_notice_hours = models.PositiveSmallIntegerField(
@@ -73,6 +144,9 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("practices:detail", kwargs={"slug": self.slug})
 
     def slot_rules(self, session_type: "SessionType") -> SlotRules:
         return SlotRules(
@@ -167,3 +241,19 @@ class TimeOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_day:%d.%m.%Y}–{self.last_day:%d.%m.%Y}"
+
+
+class PracticeSlugRedirect(models.Model):
+    """A slug a practice used before, so old links and bookmarks keep working."""
+
+    slug = models.SlugField(_("previous web address"), max_length=80, unique=True)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("previous web address")
+        verbose_name_plural = _("previous web addresses")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} → {self.practice.slug}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,48 @@ from coaching.practices.availability import (
     free_slots,
 )
 from coaching.practices.busy import practice_busy_intervals
-from coaching.practices.models import SessionType, TimeOff, WeeklyHours
+from coaching.practices.models import Practice, SessionType, TimeOff, WeeklyHours
+
+
+def practice_free_slots(
+    *,
+    practice: Practice,
+    session_types: Sequence[SessionType],
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    ignore: Collection[Interval] = (),
+    limit: int | None = None,
+) -> dict[int, list[datetime]]:
+    """Free start times (UTC, sorted) in [start, end) for each session type, by its id.
+
+    Three queries plus one per busy source, however many types or bookings there are: weekly
+    hours, time off and busy time are read once and shared. `ignore` drops busy intervals equal
+    to one of these, e.g. the blocked time of a booking that is being moved.
+    """
+    if not session_types:
+        return {}
+    now = now or timezone.now()
+    window = Interval(start, end)
+    all_rules = {st.pk: practice.slot_rules(st) for st in session_types}
+    widest = max(all_rules.values(), key=_reach)
+    weekly = _weekly(practice_ids=[practice.pk])[practice.pk]
+    days_off = _time_off(practice_ids=[practice.pk], around=window)[practice.pk]
+    busy = _busy(practice_ids=[practice.pk], window=window, rules=widest, ignore=ignore)
+    zone = ZoneInfo(practice.time_zone)
+    return {
+        type_id: free_slots(
+            weekly=weekly,
+            time_off=days_off,
+            busy=busy[practice.pk],
+            rules=rules,
+            zone=zone,
+            now=now,
+            window=window,
+            limit=limit,
+        )
+        for type_id, rules in all_rules.items()
+    }
 
 
 def session_type_free_slots(
@@ -29,27 +70,16 @@ def session_type_free_slots(
     ignore: Collection[Interval] = (),
     limit: int | None = None,
 ) -> list[datetime]:
-    """Free start times (UTC, sorted) of `session_type` in [start, end).
-
-    `ignore` drops busy intervals equal to one of these, e.g. the blocked time of the booking that
-    is being moved, so it does not stand in its own way. Four queries at most: practice (unless
-    already loaded), weekly hours, time off, and one per busy source.
-    """
-    practice = session_type.practice
-    rules = practice.slot_rules(session_type)
-    window = Interval(start, end)
-    days_off = _time_off(practice_ids=[practice.pk], around=window)
-    busy = _busy(practice_ids=[practice.pk], window=window, rules=rules, ignore=ignore)
-    return free_slots(
-        weekly=_weekly(practice_ids=[practice.pk])[practice.pk],
-        time_off=days_off[practice.pk],
-        busy=busy[practice.pk],
-        rules=rules,
-        zone=ZoneInfo(practice.time_zone),
-        now=now or timezone.now(),
-        window=window,
+    """Free start times (UTC, sorted) of one session type in [start, end)."""
+    return practice_free_slots(
+        practice=session_type.practice,
+        session_types=[session_type],
+        start=start,
+        end=end,
+        now=now,
+        ignore=ignore,
         limit=limit,
-    )
+    )[session_type.pk]
 
 
 def session_type_slot_is_free(
@@ -93,10 +123,7 @@ def practice_ids_free_within(
     ids = list(shortest)
     weekly = _weekly(practice_ids=ids)
     days_off = _time_off(practice_ids=ids, around=window)
-    longest = max(
-        (shortest[pid].practice.slot_rules(shortest[pid]) for pid in ids),
-        key=lambda r: r.duration + r.buffer_before + r.buffer_after,
-    )
+    longest = max((shortest[pid].practice.slot_rules(shortest[pid]) for pid in ids), key=_reach)
     busy = _busy(practice_ids=ids, window=window, rules=longest)
     free = set()
     for pid, session_type in shortest.items():
@@ -113,6 +140,10 @@ def practice_ids_free_within(
         ):
             free.add(pid)
     return free
+
+
+def _reach(rules: SlotRules) -> timedelta:
+    return rules.duration + rules.buffer_before + rules.buffer_after
 
 
 def _weekly(*, practice_ids: list[int]) -> defaultdict[int, list[WeeklyWindow]]:

@@ -1,0 +1,186 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coaching.practices.models import (
+    Language,
+    Practice,
+    PracticeSlugRedirect,
+    SessionType,
+    Specialty,
+    TimeOff,
+    WeeklyHours,
+)
+from coaching.practices.services import PublishBlocked, practice_publish, practice_unpublish
+
+
+class SessionTypeInline(admin.TabularInline):
+    model = SessionType
+    extra = 0
+    fields = ["name", "duration_minutes", "price", "is_active", "position"]
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    model = WeeklyHours
+    extra = 0
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+
+
+class SlugRedirectInline(admin.TabularInline):
+    model = PracticeSlugRedirect
+    extra = 0
+    readonly_fields = ["slug", "created_at"]
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "slug",
+        "owner",
+        "time_zone",
+        "is_published",
+        "session_type_count",
+        "lowest_price",
+        "published_at",
+        "created_at",
+    ]
+    list_filter = ["is_published", "specialties", "languages", "time_zone"]
+    search_fields = ["name", "slug", "headline", "owner__email", "owner__display_name"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    filter_horizontal = ["specialties", "languages"]
+    readonly_fields = ["published_at", "created_at", "updated_at", "photo_thumbnail"]
+    date_hierarchy = "created_at"
+    inlines = [SessionTypeInline, WeeklyHoursInline, TimeOffInline, SlugRedirectInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["owner", "name", "slug", "time_zone", "is_published", "published_at"]}),
+        (_("Profile"), {"fields": ["headline", "bio", "photo", "photo_thumbnail"]}),
+        (_("Topics"), {"fields": ["specialties", "languages"]}),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "min_notice_hours",
+                    "horizon_days",
+                    "buffer_before_minutes",
+                    "buffer_after_minutes",
+                    "slot_step_minutes",
+                    "cancellation_window_hours",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _type_count=Count("session_types", filter=Q(session_types__is_active=True)),
+                _lowest_price=Min("session_types__price", filter=Q(session_types__is_active=True)),
+            )
+        )
+
+    @admin.display(description=_("bookable session types"), ordering="_type_count")
+    def session_type_count(self, obj):
+        return obj._type_count
+
+    @admin.display(description=_("from (EUR)"), ordering="_lowest_price")
+    def lowest_price(self, obj):
+        return obj._lowest_price
+
+    @admin.action(description=_("Publish selected practices (if complete)"))
+    def publish(self, request, queryset):
+        done, refused = 0, []
+        for practice in queryset:
+            try:
+                with transaction.atomic():
+                    practice_publish(practice=practice, actor=request.user)
+                done += 1
+            except PublishBlocked as blocked:
+                refused.append(f"{practice.name}: {', '.join(blocked.missing)}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d practice published.", "%d practices published.", done) % done,
+            )
+        for line in refused:
+            self.message_user(request, _("Not published — %s") % line, messages.WARNING)
+
+    @admin.action(description=_("Unpublish selected practices"))
+    def unpublish(self, request, queryset):
+        for practice in queryset:
+            practice_unpublish(practice=practice, actor=request.user)
+        self.message_user(request, _("Selected practices are hidden from the directory."))
+
+
+@admin.register(SessionType)
+class SessionTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "practice", "duration_minutes", "price", "currency", "is_active"]
+    list_filter = ["is_active", "duration_minutes"]
+    search_fields = ["name", "practice__name", "practice__slug"]
+    list_select_related = ["practice"]
+    autocomplete_fields = ["practice"]
+
+
+@admin.register(WeeklyHours)
+class WeeklyHoursAdmin(admin.ModelAdmin):
+    list_display = ["practice", "weekday", "start_time", "end_time"]
+    list_filter = ["weekday"]
+    search_fields = ["practice__name", "practice__slug"]
+    list_select_related = ["practice"]
+    autocomplete_fields = ["practice"]
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["practice", "first_day", "last_day", "note"]
+    list_filter = ["first_day"]
+    search_fields = ["practice__name", "practice__slug", "note"]
+    list_select_related = ["practice"]
+    autocomplete_fields = ["practice"]
+    date_hierarchy = "first_day"
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(admin.ModelAdmin):
+    list_display = ["name_de", "name_en", "slug", "position", "practice_count"]
+    list_editable = ["position"]
+    search_fields = ["name_de", "name_en", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_practices=Count("practices"))
+
+    @admin.display(description=_("practices"), ordering="_practices")
+    def practice_count(self, obj):
+        return obj._practices
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "position"]
+    list_editable = ["position"]
+    search_fields = ["code"]
+
+
+@admin.register(PracticeSlugRedirect)
+class PracticeSlugRedirectAdmin(admin.ModelAdmin):
+    list_display = ["slug", "practice", "created_at"]
+    search_fields = ["slug", "practice__name", "practice__slug"]
+    list_select_related = ["practice"]
+    list_filter = ["created_at"]
+    autocomplete_fields = ["practice"]

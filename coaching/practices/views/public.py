@@ -1,0 +1,179 @@
+"""Public pages: the directory, a practice's page and its slots API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from itertools import groupby
+from zoneinfo import ZoneInfo
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from coaching.practices.directory import practices_for_directory
+from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
+from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
+from coaching.practices.selectors import practice_free_slots
+from sofadoc.accounts.timezones import is_valid_time_zone
+
+PAGE_SIZE = 12
+PAGE_DAYS = 7
+
+
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
+    status = 200
+    if not form.is_valid():
+        # Show what was wrong next to the filters, and no results for a question we can't read.
+        status = 400
+        page = Paginator(Practice.objects.none(), PAGE_SIZE).get_page(1)
+    else:
+        page = Paginator(practices_for_directory(form.filters()), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "specialties": Specialty.objects.all(),
+    }
+    return render(request, "practices/directory.html", context, status=status)
+
+
+@require_GET
+def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    practice = _visible_practice(request, slug)
+    if practice.slug != slug:
+        return _redirect_to_current(request, "practices:detail", practice)
+
+    zone = timezone.get_current_timezone()
+    first_day = _parse_day(request.GET.get("from")) or timezone.localdate()
+    first_day = max(first_day, timezone.localdate())
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(first_day + timedelta(days=PAGE_DAYS), datetime.min.time(), tzinfo=zone)
+
+    session_types = list(practice.session_types.filter(is_active=True))
+    slots = practice_free_slots(
+        practice=practice, session_types=session_types, start=start, end=end
+    )
+    offers = [
+        {
+            "session_type": session_type,
+            "days": [
+                (day, [(t, slot_booking_url(practice, session_type, t)) for t in times])
+                for day, times in _by_local_day(slots[session_type.pk], zone)
+            ],
+        }
+        for session_type in session_types
+    ]
+    context = {
+        "practice": practice,
+        "offers": offers,
+        "zone_name": str(zone),
+        "first_day": first_day,
+        "previous_day": first_day - timedelta(days=PAGE_DAYS)
+        if first_day > timezone.localdate()
+        else None,
+        "next_day": first_day + timedelta(days=PAGE_DAYS),
+        "last_day": first_day + timedelta(days=PAGE_DAYS - 1),
+        "is_owner_preview": not practice.is_published,
+    }
+    return render(request, "practices/practice_detail.html", context)
+
+
+@require_GET
+def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
+    """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
+    practice = _visible_practice(request, slug, select_only=True)
+    if practice.slug != slug:
+        return _redirect_to_current(request, "practices:slots", practice)
+    form = SlotsQueryForm(request.GET, practice=practice)
+    if not form.is_valid():
+        return JsonResponse(
+            {
+                "error": _("Please check the query."),
+                "errors": {
+                    field: [str(e) for e in errors] for field, errors in form.errors.items()
+                },
+            },
+            status=400,
+        )
+    zone_name = request.GET.get("tz", "")
+    zone = ZoneInfo(zone_name) if is_valid_time_zone(zone_name) else timezone.get_current_timezone()
+    first_day = form.cleaned_data["start"]
+    days = form.cleaned_data["days"] or PAGE_DAYS
+    start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
+    session_type: SessionType = form.cleaned_data["type"]
+    slots = practice_free_slots(
+        practice=practice, session_types=[session_type], start=start, end=end
+    )[session_type.pk]
+    return JsonResponse(
+        {"timezone": str(zone), "slots": [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in slots]}
+    )
+
+
+def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
+    """Where a slot's button leads: the booking flow, named `bookings:start` once it exists."""
+    query = urlencode({"start": start.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    try:
+        path = reverse(
+            "bookings:start", kwargs={"slug": practice.slug, "session_type_id": session_type.pk}
+        )
+    except NoReverseMatch:
+        path = f"/coaches/{practice.slug}/book/{session_type.pk}/"
+    return f"{path}?{query}"
+
+
+def _visible_practice(request: HttpRequest, slug: str, *, select_only: bool = False) -> Practice:
+    """The practice at `slug` or at a slug it used before; unpublished: owner and staff only."""
+    practices = Practice.objects.select_related("owner")
+    if not select_only:
+        practices = practices.prefetch_related(
+            "languages", Prefetch("specialties", queryset=Specialty.objects.order_by("position"))
+        )
+    practice = practices.filter(slug=slug).first()
+    if practice is None:
+        previous = PracticeSlugRedirect.objects.filter(slug=slug).values_list(
+            "practice_id", flat=True
+        )
+        practice = practices.filter(pk__in=previous).first()
+    if practice is None:
+        raise Http404
+    if not practice.is_published and not _may_preview(request, practice):
+        raise Http404
+    return practice
+
+
+def _may_preview(request: HttpRequest, practice: Practice) -> bool:
+    user = request.user
+    return user.is_authenticated and (user.pk == practice.owner_id or user.is_staff)
+
+
+def _redirect_to_current(request: HttpRequest, url_name: str, practice: Practice) -> HttpResponse:
+    url = reverse(url_name, kwargs={"slug": practice.slug})
+    if request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    return redirect(url, permanent=True)
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _by_local_day(slots: Iterable[datetime], zone: ZoneInfo) -> list[tuple[date, list[datetime]]]:
+    local = (slot.astimezone(zone) for slot in slots)
+    return [(day, list(times)) for day, times in groupby(local, key=lambda dt: dt.date())]
