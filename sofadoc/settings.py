@@ -163,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_unverified_accounts",
         "schedule": 60 * 60,
     },
+    "refresh-booked-out-practices": {
+        "task": "practices.refresh_booked_out",
+        "schedule": 60,
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

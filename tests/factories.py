@@ -1,3 +1,6 @@
+from datetime import time as dt_time
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -26,3 +29,52 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+class PracticeFactory(factory.django.DjangoModelFactory):
+    """A published-ready practice: profile, one topic and language, Mon-Fri 09:00-17:00 hours."""
+
+    class Meta:
+        model = "practices.Practice"
+        skip_postgeneration_save = True
+
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Praxis {n}")
+    slug = factory.Sequence(lambda n: f"praxis-{n}")
+    headline = "Coaching für Führungskräfte"
+    bio = "Ich begleite Menschen in Veränderung."
+    min_notice_hours = 0
+    buffer_after_minutes = 0
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        """Weekly windows as (weekday, start hour, end hour); pass hours=[] for none."""
+        if not create:
+            return
+        from coaching.practices.models import WeeklyHours
+
+        windows = [(day, 9, 17) for day in range(5)] if extracted is None else extracted
+        WeeklyHours.objects.bulk_create(
+            WeeklyHours(
+                practice=obj, weekday=day, start_time=dt_time(first), end_time=dt_time(last)
+            )
+            for day, first, last in windows
+        )
+
+    @factory.post_generation
+    def topics(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from coaching.practices.models import Language, Specialty
+
+            obj.specialties.add(Specialty.objects.get(slug="business"))
+            obj.languages.add(Language.objects.get(code="de"))
+
+
+class SessionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "practices.SessionType"
+
+    practice = factory.SubFactory(PracticeFactory)
+    name = "Coaching-Sitzung"
+    duration_minutes = 60
+    price = Decimal("80.00")

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from coaching.practices.models import Language, Practice, Specialty
-from coaching.practices.selectors import practice_ids_free_within
+from coaching.practices.models import Language, Practice, SessionType, Specialty
+from coaching.practices.selectors import practice_ids_booked_out
 
-FREE_SOON = timedelta(days=7)
 SORTS = ("relevance", "price", "-price", "name", "newest")
 
 
@@ -28,14 +26,18 @@ class DirectoryFilters:
 
 
 def practices_for_directory(filters: DirectoryFilters) -> QuerySet[Practice]:
-    """Published, bookable practices matching `filters`, each with `min_price` annotated.
+    """Published, bookable practices matching `filters`.
 
-    Specialties and languages are prefetched, so a page costs a fixed number of queries.
+    Specialties and languages are prefetched; pass the page to `with_lowest_prices` for the
+    "from" price. A page then costs a fixed number of queries.
     """
+    # Semi-joins instead of JOIN + GROUP BY, so PostgreSQL counts and pages through practices
+    # without aggregating every session type; the long text columns stay in the table.
+    active_types = SessionType.objects.filter(practice=OuterRef("pk"), is_active=True)
     practices = (
         Practice.objects.filter(is_published=True)
-        .annotate(min_price=Min("session_types__price", filter=Q(session_types__is_active=True)))
-        .filter(min_price__isnull=False)
+        .filter(Exists(active_types))
+        .defer("bio", "search_document")
         .prefetch_related(
             Prefetch("specialties", queryset=Specialty.objects.order_by("position")),
             "languages",
@@ -46,17 +48,18 @@ def practices_for_directory(filters: DirectoryFilters) -> QuerySet[Practice]:
     if filters.language:
         practices = practices.filter(languages=filters.language)
     if filters.max_price is not None:
-        practices = practices.filter(min_price__lte=filters.max_price)
+        practices = practices.filter(Exists(active_types.filter(price__lte=filters.max_price)))
 
     ranked = False
     if filters.q:
         practices, ranked = _search(practices, filters.q)
     if filters.free_soon:
-        free = practice_ids_free_within(
-            practice_ids=practices.values_list("pk", flat=True), within=FREE_SOON
-        )
-        practices = practices.filter(pk__in=free)
+        practices = practices.exclude(pk__in=practice_ids_booked_out())
 
+    if filters.sort in ("price", "-price"):
+        practices = practices.annotate(
+            min_price=Subquery(active_types.order_by("price").values("price")[:1])
+        )
     order = {
         "relevance": ["-rank", "name"] if ranked else ["-published_at", "name"],
         "price": ["min_price", "name"],
@@ -86,3 +89,19 @@ def _search(practices: QuerySet[Practice], text: str) -> tuple[QuerySet[Practice
         | Q(specialties__name_en__icontains=text)
     )
     return practices.filter(pk__in=Practice.objects.filter(matches).values("pk")), False
+
+
+def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
+    """Set `min_price` (lowest active price) on each practice of a page, in one query at most."""
+    missing = [p.pk for p in practices if not hasattr(p, "min_price")]
+    if missing:
+        lowest = dict(
+            SessionType.objects.filter(practice_id__in=missing, is_active=True)
+            .values("practice_id")
+            .annotate(lowest=Min("price"))
+            .values_list("practice_id", "lowest")
+        )
+        for practice in practices:
+            if practice.pk in lowest:
+                practice.min_price = lowest[practice.pk]
+    return practices

@@ -141,6 +141,16 @@ class Practice(models.Model):
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
         ordering = ["name"]
+        indexes = [
+            # The directory's default order, so its first pages are read straight off an index.
+            models.Index(
+                models.F("published_at").desc(),
+                "name",
+                "id",
+                condition=Q(is_published=True),
+                name="practice_directory_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

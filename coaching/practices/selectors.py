@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from coaching.practices.availability import (
@@ -115,6 +116,7 @@ def practice_ids_free_within(
     for session_type in (
         SessionType.objects.filter(practice_id__in=list(practice_ids), is_active=True)
         .select_related("practice")
+        .only("practice_id", "duration_minutes", *(f"practice__{f}" for f in _RULE_FIELDS))
         .order_by("duration_minutes")
     ):
         shortest.setdefault(session_type.practice_id, session_type)
@@ -140,6 +142,44 @@ def practice_ids_free_within(
         ):
             free.add(pid)
     return free
+
+
+_RULE_FIELDS = (
+    "time_zone",
+    "min_notice_hours",
+    "horizon_days",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "slot_step_minutes",
+)
+
+
+FREE_SOON = timedelta(days=7)
+BOOKED_OUT_CACHE_KEY = "practices:booked-out:v1"
+# Beat refreshes the set every minute; the timeout only matters when beat is not running.
+BOOKED_OUT_CACHE_SECONDS = 180
+
+
+def practice_ids_booked_out() -> frozenset[int]:
+    """Published practices with no free slot in the next 7 days, as cached for the directory.
+
+    Working this out for thousands of practices takes about a second, so it is not done per
+    request: beat refreshes it every minute (`practices.refresh_booked_out`), and a request
+    computes it only when the cache is empty. The set of booked-out practices is the small one,
+    so the directory excludes it; a practice published since the last refresh counts as free.
+    A practice that was just booked out may show up for up to a minute; its page and the
+    booking itself always use live data.
+    """
+    cached = cache.get(BOOKED_OUT_CACHE_KEY)
+    return cached if cached is not None else practice_ids_booked_out_refresh()
+
+
+def practice_ids_booked_out_refresh() -> frozenset[int]:
+    published = set(Practice.objects.filter(is_published=True).values_list("pk", flat=True))
+    free = practice_ids_free_within(practice_ids=published, within=FREE_SOON)
+    booked_out = frozenset(published - free)
+    cache.set(BOOKED_OUT_CACHE_KEY, booked_out, timeout=BOOKED_OUT_CACHE_SECONDS)
+    return booked_out
 
 
 def _reach(rules: SlotRules) -> timedelta:

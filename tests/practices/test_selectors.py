@@ -1,41 +1,27 @@
 """Free slots read from the database: rules, time off and registered busy sources together."""
 
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from coaching.practices import busy as busy_module
 from coaching.practices.availability import Interval
-from coaching.practices.models import Practice, SessionType, TimeOff, WeeklyHours
+from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.selectors import (
     practice_ids_free_within,
     session_type_free_slots,
     session_type_slot_is_free,
 )
-from tests.factories import UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = datetime(2026, 6, 1, tzinfo=UTC)  # 02:00 CEST on Monday 1 June 2026
 
 
-def make_session_type(slug: str, *, hours=((0, 9, 12),), duration=60, **practice_fields):
-    practice = Practice.objects.create(
-        owner=UserFactory(),
-        name=slug.title(),
-        slug=slug,
-        min_notice_hours=0,
-        buffer_after_minutes=0,
-        **practice_fields,
-    )
-    for weekday, first, last in hours:
-        WeeklyHours.objects.create(
-            practice=practice, weekday=weekday, start_time=time(first), end_time=time(last)
-        )
-    return SessionType.objects.create(
-        practice=practice, name="Coaching", duration_minutes=duration, price=Decimal("80")
-    )
+def make_session_type(slug: str, *, hours=((0, 9, 12),), duration=60):
+    practice = PracticeFactory(slug=slug, hours=list(hours))
+    return SessionTypeFactory(practice=practice, duration_minutes=duration)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coaching.practices.directory import practices_for_directory
+from coaching.practices.directory import practices_for_directory, with_lowest_prices
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
 from coaching.practices.selectors import practice_free_slots
@@ -39,6 +39,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         page = Paginator(practices_for_directory(form.filters()), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
+        page.object_list = with_lowest_prices(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

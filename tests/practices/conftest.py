@@ -1,0 +1,19 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+def image_upload(
+    *, size=(800, 600), fmt="JPEG", name="photo.jpg", exif: bytes | None = None
+) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, "#3366aa").save(buffer, format=fmt, **options)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+@pytest.fixture
+def make_image():
+    return image_upload

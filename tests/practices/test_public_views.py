@@ -1,0 +1,269 @@
+"""Directory, practice page and slots.json as visitors use them."""
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coaching.practices import busy as busy_module
+from coaching.practices.availability import Interval
+from coaching.practices.models import Language, Specialty
+from coaching.practices.services import practice_publish, practice_update
+from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Monday 1 June 2026, 06:00 in Berlin.
+NOW = datetime(2026, 6, 1, 4, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_busy_sources(monkeypatch):
+    monkeypatch.setattr(busy_module, "_sources", [])
+
+
+def published(*, price="80", **kwargs):
+    practice = PracticeFactory(**kwargs)
+    SessionTypeFactory(practice=practice, price=Decimal(price))
+    practice_publish(practice=practice, actor=practice.owner)
+    practice_update(practice=practice, actor=practice.owner, fields={})  # search document
+    return practice
+
+
+def names(response):
+    return [p.name for p in response.context["page"].object_list]
+
+
+def test_directory_lists_only_published_bookable_practices(client):
+    shown = published(name="Sichtbar")
+    PracticeFactory(name="Entwurf")  # never published
+    hidden = published(name="Pausiert")
+    hidden.session_types.update(is_active=False)
+
+    response = client.get(reverse("practices:directory"))
+
+    assert response.status_code == 200
+    assert names(response) == [shown.name]
+
+
+def test_directory_search_uses_german_stemming(client):
+    published(name="Praxis Ruhe", bio="Hilfe bei Ängsten und Beziehungskrisen.")
+    published(name="Praxis Karriere", bio="Bewerbung und Gehalt.")
+
+    response = client.get(reverse("practices:directory"), {"q": "Angst"})
+
+    assert names(response) == ["Praxis Ruhe"]
+
+
+def test_directory_filters_combine(client):
+    career = Specialty.objects.get(slug="career")
+    french = Language.objects.get(code="fr")
+    match = published(name="Passt", price="60")
+    match.specialties.add(career)
+    match.languages.add(french)
+    too_expensive = published(name="Zu teuer", price="200")
+    too_expensive.specialties.add(career)
+    too_expensive.languages.add(french)
+    published(name="Anderes Thema", price="50").languages.add(french)
+
+    response = client.get(
+        reverse("practices:directory"),
+        {"specialty": "career", "language": "fr", "max_price": "100"},
+    )
+
+    assert names(response) == ["Passt"]
+
+
+def test_directory_free_within_seven_days(client, monkeypatch):
+    open_practice = published(name="Hat Zeit")
+    booked = published(name="Ausgebucht")
+
+    def source(*, practice_ids, start, end):
+        return {booked.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
+
+    busy_module.register_busy_source(source)
+
+    response = client.get(reverse("practices:directory"), {"free7": "on"})
+
+    assert names(response) == [open_practice.name]
+
+
+def test_directory_sorts_by_price(client):
+    published(name="Mittel", price="90")
+    published(name="Günstig", price="40")
+    published(name="Teuer", price="150")
+
+    cheap_first = client.get(reverse("practices:directory"), {"sort": "price"})
+    dear_first = client.get(reverse("practices:directory"), {"sort": "-price"})
+
+    assert names(cheap_first) == ["Günstig", "Mittel", "Teuer"]
+    assert names(dear_first) == ["Teuer", "Mittel", "Günstig"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"max_price": "-3"}, {"max_price": "lots"}, {"specialty": "astrology"}, {"q": "x" * 500}],
+)
+def test_directory_bad_filters_are_a_400_with_the_reason(client, query):
+    published()
+    response = client.get(reverse("practices:directory"), query)
+    assert response.status_code == 400
+    assert response.context["form"].errors
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_directory_costs_the_same_queries_for_3_or_30_practices(client):
+    url = reverse("practices:directory")
+    for _ in range(3):
+        published()
+    few = queries_for(client, url)
+    for _ in range(27):
+        published()
+
+    assert queries_for(client, url) == few <= 7
+
+
+def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
+    practice = published(slug="anna", hours=[(1, 9, 10)])  # Tuesdays 09:00-10:00 Berlin
+    session_type = practice.session_types.get()
+    client.cookies[settings.TIME_ZONE_COOKIE_NAME] = "America/New_York"
+
+    response = client.get(reverse("practices:detail", args=["anna"]))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "America/New_York" in html
+    [offer] = response.context["offers"]
+    [(day, [(local, url)])] = offer["days"]
+    assert day == date(2026, 6, 2)
+    assert local.strftime("%H:%M %Z") == "03:00 EDT"  # 09:00 CEST
+    assert f"/coaches/anna/book/{session_type.pk}/" in url
+    assert url.endswith("?start=2026-06-02T07%3A00%3A00Z")
+
+
+def test_practice_page_queries_do_not_grow_with_types_or_busy_time(client):
+    practice = published(slug="viele")
+    url = reverse("practices:detail", args=["viele"])
+
+    one_type = queries_for(client, url)
+    for minutes in (30, 45, 90, 120):
+        SessionTypeFactory(practice=practice, duration_minutes=minutes)
+
+    assert queries_for(client, url) == one_type <= 7
+
+
+def test_unpublished_practice_is_a_404_except_for_its_owner(client):
+    draft = PracticeFactory(slug="entwurf")
+    url = reverse("practices:detail", args=["entwurf"])
+
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(draft.owner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["is_owner_preview"]
+
+
+def test_an_old_slug_redirects_permanently(client):
+    practice = published(slug="alt")
+    practice_update(practice=practice, actor=practice.owner, fields={"slug": "neu"})
+
+    response = client.get(reverse("practices:detail", args=["alt"]) + "?from=2026-06-03")
+
+    assert response.status_code == 301
+    assert response.url == "/coaches/neu/?from=2026-06-03"
+
+
+def test_slots_json_follows_the_contract(client):
+    practice = published(slug="json", hours=[(1, 9, 11)])
+    session_type = practice.session_types.get()
+
+    response = client.get(
+        reverse("practices:slots", args=["json"]),
+        {"type": session_type.pk, "start": "2026-06-02", "days": "1", "tz": "Europe/Berlin"},
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "timezone": "Europe/Berlin",
+        "slots": ["2026-06-02T07:00:00Z", "2026-06-02T07:30:00Z", "2026-06-02T08:00:00Z"],
+    }
+
+
+def test_slots_json_reads_dates_in_the_requested_zone(client):
+    practice = published(slug="tokyo", hours=[(0, 9, 10)])  # Mondays 09:00 Berlin = 16:00 Tokyo
+    session_type = practice.session_types.get()
+
+    tokyo_monday = client.get(
+        reverse("practices:slots", args=["tokyo"]),
+        {"type": session_type.pk, "start": "2026-06-08", "days": "1", "tz": "Asia/Tokyo"},
+    )
+
+    assert tokyo_monday.json()["slots"] == ["2026-06-08T07:00:00Z"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"type": "x", "start": "2026-06-02"},
+        {"type": "999999", "start": "2026-06-02"},
+        {"start": "02.06.2026"},
+        {"days": "1000"},
+        {"days": "0"},
+    ],
+)
+def test_slots_json_bad_queries_are_400_with_reasons(client, query):
+    practice = published(slug="bad")
+    params = {"type": practice.session_types.get().pk, "start": "2026-06-02", **query}
+    if not query:
+        params = {}
+
+    response = client.get(reverse("practices:slots", args=["bad"]), params)
+
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_slots_json_of_another_practices_type_is_refused(client):
+    published(slug="eins")
+    other_type = published(slug="zwei").session_types.get()
+
+    response = client.get(
+        reverse("practices:slots", args=["eins"]), {"type": other_type.pk, "start": "2026-06-02"}
+    )
+    assert response.status_code == 400
+
+
+def test_booked_out_set_is_refreshed_by_the_beat_task_and_read_from_the_cache(client):
+    from coaching.practices.tasks import refresh_booked_out
+
+    free = published(name="Frei")
+    full = published(name="Voll")
+    assert refresh_booked_out.apply().get() == 0
+
+    def source(*, practice_ids, start, end):
+        return {full.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
+
+    busy_module.register_busy_source(source)
+    # Until the next refresh the cached answer stands; the practice page is always live.
+    assert len(names(client.get(reverse("practices:directory"), {"free7": "on"}))) == 2
+
+    assert refresh_booked_out.apply().get() == 1
+    assert names(client.get(reverse("practices:directory"), {"free7": "on"})) == [free.name]
