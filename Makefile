@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages
+.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: messages seed
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (not part of the suite): a database of their own on the local PostgreSQL.
+bench: messages
+	$(BIN)/python -m bench.slot_engine
+	$(BIN)/python -m bench.directory
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -45,3 +45,16 @@ def test_debug_mode_runs_without_secret_key():
 def test_deploy_check_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_uploads_go_to_s3_in_the_eu_when_a_bucket_is_configured():
+    env = {**PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "sofadoc-media"}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['default']; "
+        "print(type(s).__name__, s.bucket_name, s.region_name)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["S3Storage", "sofadoc-media", "eu-central-1"]

@@ -335,3 +335,18 @@ def test_a_slot_is_free_until_something_overlaps_it(weekly, busy, zone):
         if not any(b.start < rules.blocked(s).end and rules.blocked(s).start < b.end for b in busy)
     ]
     assert after == expected
+
+
+def test_overlapping_windows_give_each_start_once():
+    weekly = [WeeklyWindow(0, time(9), time(11)), WeeklyWindow(0, time(10), time(12))]
+    found = slots(weekly, now=utc(2026, 6, 1), window=Interval(utc(2026, 6, 1), utc(2026, 6, 2)))
+
+    # 10:00 and 10:30 fit both windows but are offered once; 10:30 to 11:30 straddles the first
+    # window's end yet lies inside the second.
+    assert [local(s) for s in found] == [
+        "09:00 CEST",
+        "09:30 CEST",
+        "10:00 CEST",
+        "10:30 CEST",
+        "11:00 CEST",
+    ]
