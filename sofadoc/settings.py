@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "sofadoc.accounts",
     "coaching.practices",
+    "coaching.bookings",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_unverified_accounts",
         "schedule": 60 * 60,
     },
+    "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
+    "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
     "refresh-booked-out-practices": {
         "task": "practices.refresh_booked_out",
         "schedule": 60,
@@ -246,6 +249,16 @@ STORAGES = {
         )
     },
 }
+
+# --- Bookings and PayPal ----------------------------------------------------------------------
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)
+PAYPAL_CLIENT_ID = env("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
+# twin: the local stand-in (demo, no credentials); sandbox / live: PayPal's REST API.
+PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
+# The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
+PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

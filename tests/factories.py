@@ -66,8 +66,13 @@ class PracticeFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             from coaching.practices.models import Language, Specialty
 
-            obj.specialties.add(Specialty.objects.get(slug="business"))
-            obj.languages.add(Language.objects.get(code="de"))
+            # get_or_create: transactional tests flush the rows the data migration made.
+            business, _ = Specialty.objects.get_or_create(
+                slug="business", defaults={"name_de": "Business-Coaching", "name_en": "Business"}
+            )
+            german, _ = Language.objects.get_or_create(code="de")
+            obj.specialties.add(business)
+            obj.languages.add(german)
 
 
 class SessionTypeFactory(factory.django.DjangoModelFactory):

@@ -11,6 +11,11 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+# PayPal's real SDK code paths, against its sandbox host, faked at the HTTP level by `responses`.
+os.environ.setdefault("PAYPAL_MODE", "sandbox")
+os.environ.setdefault("PAYPAL_CLIENT_ID", "test-client-id")
+os.environ.setdefault("PAYPAL_CLIENT_SECRET", "test-client-secret")
+os.environ.setdefault("PAYPAL_WEBHOOK_ID", "WH-TEST-0001")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
 
 from sofadoc.settings import *  # noqa: F403

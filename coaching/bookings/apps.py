@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingsConfig(AppConfig):
+    name = "coaching.bookings"
+    label = "bookings"
+    verbose_name = _("Bookings")
+
+    def ready(self):
+        from coaching.bookings.selectors import booking_busy_intervals
+        from coaching.practices.busy import register_busy_source
+
+        register_busy_source(booking_busy_intervals)

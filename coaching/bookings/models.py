@@ -1,0 +1,300 @@
+"""Bookings, their audit trail, and the money that moves for them (payments, refunds, receipts).
+
+Times are UTC. Nothing here is ever deleted: a booking ends in a final state, and when a client
+erases their account the booking stays, without them, because receipts must be kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coaching.practices.models import Practice, SessionType
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_reference() -> str:
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"SD-{code[:4]}-{code[4:]}"
+
+
+class BookingState(models.TextChoices):
+    HELD = "held", _("held for payment")
+    CONFIRMED = "confirmed", _("confirmed")
+    COMPLETED = "completed", _("completed")
+    NO_SHOW = "no_show", _("client did not attend")
+    EXPIRED = "expired", _("hold expired")
+    ABANDONED = "abandoned", _("payment cancelled")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# States in which a booking keeps the coach's time (and the exclusion constraint applies).
+HOLDING_STATES = (BookingState.HELD, BookingState.CONFIRMED)
+
+
+class Actor(models.TextChoices):
+    CLIENT = "client", _("client")
+    COACH = "coach", _("coach")
+    STAFF = "staff", _("staff")
+    SYSTEM = "system", _("system")
+
+
+class Booking(models.Model):
+    reference = models.CharField(
+        _("reference"), max_length=16, unique=True, default=new_reference, editable=False
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("practice")
+    )
+    session_type = models.ForeignKey(
+        SessionType,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+        verbose_name=_("session type"),
+    )
+    # Kept when the client erases their account: the booking is then anonymous.
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="bookings",
+        verbose_name=_("client"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=BookingState.choices, default=BookingState.HELD
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    # The coach's time this booking keeps: the session plus the practice's buffers.
+    blocked_start = models.DateTimeField(_("blocked from"), editable=False)
+    blocked_end = models.DateTimeField(_("blocked until"), editable=False)
+    hold_expires_at = models.DateTimeField(_("hold expires"), null=True, blank=True)
+
+    # What was agreed, copied at booking time: later changes to the practice don't alter it.
+    session_name = models.CharField(_("session"), max_length=120)
+    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    cancellation_window_hours = models.PositiveSmallIntegerField(_("free cancellation until (h)"))
+
+    cancelled_by = models.CharField(
+        _("cancelled by"), max_length=8, choices=Actor.choices, blank=True
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=1000)
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["practice", "start"], name="booking_practice_start"),
+            models.Index(fields=["client", "start"], name="booking_client_start"),
+            models.Index(
+                fields=["hold_expires_at"],
+                condition=Q(state="held"),
+                name="booking_open_holds",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="booking_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(blocked_start__lte=models.F("start"), blocked_end__gte=models.F("end")),
+                name="booking_blocked_covers_session",
+            ),
+            # The exclusion constraint against overlaps is added by migration 0002 on PostgreSQL.
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.session_name} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def coach_id(self) -> int:
+        return self.practice.owner_id
+
+    def free_cancellation_until(self) -> datetime:
+        return self.start - timedelta(hours=self.cancellation_window_hours)
+
+    def is_free_to_cancel(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) <= self.free_cancellation_until()
+
+
+class BookingEvent(models.Model):
+    """The audit trail: every state change (and move), who did it, when and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_role = models.CharField(_("by"), max_length=8, choices=Actor.choices)
+    from_state = models.CharField(
+        _("from"), max_length=16, choices=BookingState.choices, blank=True
+    )
+    to_state = models.CharField(_("to"), max_length=16, choices=BookingState.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("booking event")
+        verbose_name_plural = _("booking events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.booking.reference}: {self.from_state or '–'} → {self.to_state}"
+
+
+class PaymentStatus(models.TextChoices):
+    CREATED = "created", _("waiting for approval")
+    CAPTURED = "captured", _("paid")
+    PENDING = "pending", _("pending at PayPal")
+    FAILED = "failed", _("failed")
+    CANCELLED = "cancelled", _("cancelled")
+    REFUNDED = "refunded", _("refunded")
+    PARTIALLY_REFUNDED = "partially_refunded", _("partly refunded")
+    REVERSED = "reversed", _("reversed")
+
+
+class Payment(models.Model):
+    """One PayPal order for a booking (a retry after a declined card creates a new one)."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(_("provider"), max_length=16)
+    order_id = models.CharField(_("PayPal order"), max_length=64, unique=True)
+    capture_id = models.CharField(
+        _("PayPal capture"), max_length=64, unique=True, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    # From the capture's seller_receivable_breakdown, when PayPal sends it.
+    paypal_fee = models.DecimalField(
+        _("PayPal fee"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    platform_fee = models.DecimalField(
+        _("platform fee"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    net_amount = models.DecimalField(
+        _("net to coach"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    captured_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} ({self.get_status_display()})"
+
+    def refunded_amount(self) -> Decimal:
+        return sum(
+            (r.amount for r in self.refunds.all() if r.status != RefundStatus.FAILED), Decimal("0")
+        )
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    COMPLETED = "completed", _("completed")
+    FAILED = "failed", _("failed")
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    refund_id = models.CharField(
+        _("PayPal refund"), max_length=64, unique=True, null=True, blank=True
+    )
+    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class Receipt(models.Model):
+    """A Zahlungsbeleg, issued in the coach's name, numbered per coach without reuse."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="receipt")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="receipts")
+    number = models.CharField(_("number"), max_length=32)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "number"], name="receipt_number_per_practice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WebhookEvent(models.Model):
+    """Every PayPal webhook we accepted, once (PayPal retries deliveries for three days)."""
+
+    event_id = models.CharField(_("event id"), max_length=64, unique=True)
+    event_type = models.CharField(_("type"), max_length=64)
+    resource_id = models.CharField(_("resource"), max_length=64, blank=True)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a coach's iCal feed; a new token makes the old address stop working."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.practice)
