@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("sofadoc.accounts.urls")),
     path("", include("coaching.practices.urls")),
+    path("", include("coaching.bookings.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -349,8 +349,10 @@ class TwinGateway:
             self._save(order_id, state)
         return state
 
-    def cancel_url(self, order_id: str) -> str:
-        return self._load(order_id)["cancel_url"]
+    def redirect_urls(self, order_id: str) -> tuple[str, str]:
+        """Where PayPal would send the client back: (after approving, after cancelling)."""
+        state = self._load(order_id)
+        return state["return_url"], state["cancel_url"]
 
     def capture_order(self, *, order_id, request_id) -> Capture:
         state = self._load(order_id)

@@ -1,0 +1,166 @@
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from coaching.bookings.models import (
+    Actor,
+    Booking,
+    BookingEvent,
+    CalendarFeed,
+    Payment,
+    Receipt,
+    Refund,
+    WebhookEvent,
+)
+from coaching.bookings.services import BookingError, booking_cancel, booking_refund
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs and money records: staff read them; changes happen only through services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor_role", "actor", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["provider", "order_id", "capture_id", "status", "amount", "currency", "captured_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["reference", "start", "session_name", "practice", "client", "state", "price"]
+    list_filter = ["state", "start", "practice"]
+    search_fields = ["reference", "practice__name", "client__email", "client__display_name"]
+    list_select_related = ["practice", "client"]
+    date_hierarchy = "start"
+    readonly_fields = [f.name for f in Booking._meta.fields]
+    inlines = [PaymentInline, BookingEventInline]
+    actions = ["cancel_with_refund", "refund_in_full"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Cancel with a full refund"))
+    def cancel_with_refund(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: booking_cancel(
+                booking=b,
+                actor=request.user,
+                role=Actor.STAFF,
+                reason="cancelled by SofaDoc support",
+            ),
+        )
+
+    @admin.action(description=_("Refund what is left, keep the booking"))
+    def refund_in_full(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda b: booking_refund(
+                booking=b, actor=request.user, reason="refund by SofaDoc support"
+            ),
+        )
+
+    def _each(self, request, queryset, service):
+        for booking in queryset:
+            try:
+                with transaction.atomic():
+                    service(booking)
+            except BookingError as error:
+                self.message_user(
+                    request, f"{booking.reference}: {error.message}", messages.WARNING
+                )
+            else:
+                self.message_user(request, f"{booking.reference}: {_('done')}")
+
+
+@admin.register(BookingEvent)
+class BookingEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "booking", "actor_role", "from_state", "to_state", "reason"]
+    list_filter = ["actor_role", "to_state", "created_at"]
+    search_fields = ["booking__reference", "reason"]
+    list_select_related = ["booking"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "order_id",
+        "booking",
+        "provider",
+        "status",
+        "amount",
+        "currency",
+        "captured_at",
+    ]
+    list_filter = ["status", "provider", "created_at"]
+    search_fields = ["order_id", "capture_id", "booking__reference"]
+    list_select_related = ["booking"]
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "payment", "amount", "currency", "status", "reason"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["refund_id", "payment__order_id", "payment__booking__reference"]
+    list_select_related = ["payment"]
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(ReadOnlyAdmin):
+    list_display = ["number", "practice", "booking", "issued_at"]
+    list_filter = ["issued_at"]
+    search_fields = ["number", "booking__reference", "practice__name"]
+    list_select_related = ["practice", "booking"]
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "received_at",
+        "event_type",
+        "event_id",
+        "resource_id",
+        "processed_at",
+        "outcome",
+    ]
+    list_filter = ["event_type", "received_at"]
+    search_fields = ["event_id", "resource_id", "outcome"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["practice", "created_at"]
+    search_fields = ["practice__name"]
+    exclude = ["token"]  # a secret; staff can delete the feed to revoke it
+    list_select_related = ["practice"]

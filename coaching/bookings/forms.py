@@ -1,0 +1,44 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class SlotField(forms.CharField):
+    """A slot's start as the UTC ISO time that practice pages link with: 2026-06-02T08:00:00Z."""
+
+    default_error_messages = {"invalid": _("This is not a valid time for a session.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if parsed.tzinfo is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed.astimezone(UTC)
+
+
+class HoldForm(forms.Form):
+    start = SlotField(widget=forms.HiddenInput)
+    # The price the client saw; if the coach changed it meanwhile, they confirm again.
+    price = forms.DecimalField(
+        max_digits=8, decimal_places=2, min_value=Decimal("0"), widget=forms.HiddenInput
+    )
+
+
+class MoveForm(forms.Form):
+    start = SlotField(label=_("New time"))
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the other side)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

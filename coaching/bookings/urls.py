@@ -1,0 +1,23 @@
+from django.urls import path
+
+from coaching.bookings import views, webhooks
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("coaches/<slug:slug>/book/<int:session_type_id>/", views.booking_start, name="start"),
+    path("bookings/", views.client_bookings, name="mine"),
+    path("bookings/<str:reference>/", views.booking_detail, name="detail"),
+    path("bookings/<str:reference>/paypal/return/", views.paypal_return, name="paypal_return"),
+    path("bookings/<str:reference>/paypal/cancel/", views.paypal_cancel, name="paypal_cancel"),
+    path("bookings/<str:reference>/cancel/", views.booking_cancel_view, name="cancel"),
+    path("bookings/<str:reference>/move/", views.booking_move_view, name="move"),
+    path("bookings/<str:reference>/receipt/", views.booking_receipt, name="receipt"),
+    path("bookings/<str:reference>/calendar.ics", views.booking_ics, name="ics"),
+    path("practice/bookings/", views.coach_bookings, name="coach"),
+    path("practice/calendar/new/", views.coach_feed_regenerate, name="feed_regenerate"),
+    path("calendar/<str:token>.ics", views.coach_feed, name="feed"),
+    path("paypal-sandbox/<str:order_id>/", views.twin_approve, name="twin_approve"),
+    # Exact path, no trailing-slash redirect: PayPal POSTs here.
+    path("webhooks/paypal/", webhooks.paypal_webhook, name="paypal_webhook"),
+]

@@ -1,0 +1,451 @@
+"""Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
+
+Every view that takes a booking reference finds it through booking_for_participant: anyone but
+the booking's client, its coach and staff gets a 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coaching.bookings import calendar, paypal
+from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
+from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
+from coaching.bookings.selectors import (
+    booking_for_participant,
+    bookings_for_client,
+    bookings_for_coach,
+)
+from coaching.bookings.services import (
+    BookingError,
+    booking_abandon,
+    booking_cancel,
+    booking_capture,
+    booking_hold,
+    booking_move,
+    booking_start_payment,
+)
+from coaching.practices.availability import Interval
+from coaching.practices.models import Practice, SessionType
+from coaching.practices.selectors import session_type_free_slots
+
+
+def _problem(
+    request: HttpRequest, message, *, status: int, back: str | None = None
+) -> HttpResponse:
+    """A clear page for a request we refuse, with a way back."""
+    return render(
+        request, "bookings/problem.html", {"message": message, "back": back}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
+    practice = get_object_or_404(
+        Practice.objects.select_related("owner"), slug=slug, is_published=True
+    )
+    session_type = get_object_or_404(
+        SessionType, pk=session_type_id, practice=practice, is_active=True
+    )
+    back = practice.get_absolute_url()
+    form = HoldForm(
+        request.POST or {"start": request.GET.get("start"), "price": session_type.price}
+    )
+    if not form.is_valid():
+        return _problem(
+            request, _("This is not a valid time for a session."), status=400, back=back
+        )
+    start = form.cleaned_data["start"]
+    if start <= timezone.now():
+        return _problem(
+            request, _("This time is in the past. Please pick another slot."), status=400, back=back
+        )
+
+    if request.method == "POST":
+        try:
+            with transaction.atomic(durable=True):
+                booking = booking_hold(
+                    client=request.user,
+                    practice=practice,
+                    session_type_id=session_type.pk,
+                    start=start,
+                    expected_price=form.cleaned_data["price"],
+                )
+            with transaction.atomic(durable=True):
+                approve_url = booking_start_payment(
+                    booking=booking,
+                    return_url=request.build_absolute_uri(
+                        reverse("bookings:paypal_return", args=[booking.reference])
+                    ),
+                    cancel_url=request.build_absolute_uri(
+                        reverse("bookings:paypal_cancel", args=[booking.reference])
+                    ),
+                    locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                )
+        except BookingError as error:
+            return _problem(request, error.message, status=409, back=back)
+        except paypal.PaymentError as error:
+            message = (
+                _("PayPal could not be reached. Your slot stays reserved for a few minutes.")
+                if error.retry
+                else error.message
+            )
+            return _problem(request, message, status=502 if error.retry else 409, back=back)
+        return redirect(approve_url)
+
+    free = session_type_free_slots(
+        session_type=session_type, start=start, end=start + timedelta(microseconds=1)
+    )
+    booking_preview = Booking(
+        practice=practice,
+        session_type=session_type,
+        start=start,
+        end=start + timedelta(minutes=session_type.duration_minutes),
+        price=session_type.price,
+        currency=session_type.currency,
+        session_name=session_type.name,
+        cancellation_window_hours=practice.cancellation_window_hours,
+    )
+    context = {
+        "practice": practice,
+        "session_type": session_type,
+        "booking": booking_preview,
+        "form": form,
+        "available": free == [start],
+        "coach_zone": ZoneInfo(practice.time_zone),
+        "own_practice": practice.owner_id == request.user.pk,
+    }
+    return render(
+        request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
+    )
+
+
+@login_required
+@require_GET
+def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking_as_client(request, reference)
+    order_id = request.GET.get("token", "")
+    if not booking.payments.filter(order_id=order_id).exists():
+        raise Http404
+    try:
+        with transaction.atomic(durable=True):
+            booking = booking_capture(booking=booking, order_id=order_id, actor=request.user)
+    except BookingError as error:
+        return _problem(
+            request, error.message, status=409, back=booking.practice.get_absolute_url()
+        )
+    except paypal.PaymentError as error:
+        return _problem(
+            request,
+            error.message,
+            status=402 if not error.retry else 502,
+            back=booking.practice.get_absolute_url(),
+        )
+    if booking.state == BookingState.CONFIRMED:
+        messages.success(
+            request, _("Your session is booked and paid. We have sent you a confirmation.")
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "PayPal is still processing your payment. We will confirm your session "
+                "as soon as it is complete."
+            ),
+        )
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+@login_required
+@require_GET
+def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking_as_client(request, reference)
+    with transaction.atomic(durable=True):
+        booking_abandon(booking=booking, order_id=request.GET.get("token", ""), actor=request.user)
+    messages.info(
+        request, _("You cancelled the payment. Nothing was charged and the slot is free again.")
+    )
+    return redirect(booking.practice.get_absolute_url())
+
+
+def _own_booking_as_client(request: HttpRequest, reference: str) -> Booking:
+    booking = (
+        Booking.objects.select_related("practice")
+        .filter(reference=reference, client=request.user)
+        .first()
+    )
+    if booking is None:
+        raise Http404
+    return booking
+
+
+def _participant_booking(request: HttpRequest, reference: str) -> Booking:
+    booking = booking_for_participant(request.user, reference)
+    if booking is None or (
+        booking.state in (BookingState.EXPIRED, BookingState.ABANDONED)
+        and booking.client_id != request.user.pk
+    ):
+        raise Http404
+    return booking
+
+
+def _role(request: HttpRequest, booking: Booking) -> str:
+    if booking.practice.owner_id == request.user.pk:
+        return Actor.COACH
+    if booking.client_id == request.user.pk:
+        return Actor.CLIENT
+    return Actor.STAFF
+
+
+@login_required
+@require_GET
+def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _participant_booking(request, reference)
+    context = {
+        "booking": booking,
+        "role": _role(request, booking),
+        "coach_zone": ZoneInfo(booking.practice.time_zone),
+        "refunds": [r for p in booking.payments.all() for r in p.refunds.all()],
+        "can_cancel": booking.state == BookingState.CONFIRMED and booking.start > timezone.now(),
+        "can_move": booking.state == BookingState.CONFIRMED
+        and booking.is_free_to_cancel()
+        and _role(request, booking) == Actor.CLIENT,
+    }
+    return render(request, "bookings/booking_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _participant_booking(request, reference)
+    role = _role(request, booking)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic(durable=True):
+                refund = booking_cancel(
+                    booking=booking,
+                    actor=request.user,
+                    role=role,
+                    reason=form.cleaned_data["reason"],
+                )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            if refund is not None and refund.status != "failed":
+                messages.success(
+                    request,
+                    _("The session is cancelled. The full amount is being refunded to PayPal."),
+                )
+            elif refund is not None:
+                messages.warning(
+                    request,
+                    _(
+                        "The session is cancelled. The refund did not go through yet; "
+                        "our team takes care of it."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The session is cancelled. As the free cancellation period had "
+                        "ended, there is no refund."
+                    ),
+                )
+            return redirect("bookings:detail", reference=booking.reference)
+    context = {
+        "booking": booking,
+        "form": form,
+        "role": role,
+        "refund_due": role != Actor.CLIENT or booking.is_free_to_cancel(),
+    }
+    return render(
+        request, "bookings/booking_cancel.html", context, status=200 if not form.errors else 409
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _participant_booking(request, reference)
+    if _role(request, booking) != Actor.CLIENT:
+        raise Http404
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic(durable=True):
+                booking_move(
+                    booking=booking, actor=request.user, new_start=form.cleaned_data["start"]
+                )
+        except BookingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your session is moved. The calendar file has been updated.")
+            )
+            return redirect("bookings:detail", reference=booking.reference)
+    zone = timezone.get_current_timezone()
+    first = max(timezone.localdate(), timezone.localdate(booking.start) - timedelta(days=7))
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    own = Interval(booking.blocked_start, booking.blocked_end)
+    slots = session_type_free_slots(
+        session_type=booking.session_type, start=start, end=start + timedelta(days=14), ignore=[own]
+    )
+    slots = [s for s in slots if s <= booking.start + timedelta(days=30)]
+    days: dict[date, list[datetime]] = {}
+    for slot in slots:
+        days.setdefault(timezone.localtime(slot).date(), []).append(slot)
+    return render(
+        request,
+        "bookings/booking_move.html",
+        {"booking": booking, "form": form, "days": sorted(days.items())},
+        status=200 if not form.errors else 409,
+    )
+
+
+@login_required
+@require_GET
+def booking_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _participant_booking(request, reference)
+    receipt = getattr(booking, "receipt", None)
+    if receipt is None:
+        raise Http404
+    payment = booking.payments.filter(capture_id__isnull=False).first()
+    refunds = list(payment.refunds.all()) if payment else []
+    return render(
+        request,
+        "bookings/receipt.html",
+        {
+            "booking": booking,
+            "receipt": receipt,
+            "payment": payment,
+            "refunds": refunds,
+            "coach_zone": ZoneInfo(booking.practice.time_zone),
+        },
+    )
+
+
+@login_required
+@require_GET
+def booking_ics(request: HttpRequest, reference: str) -> HttpResponse:
+    booking = _participant_booking(request, reference)
+    if booking.state not in (
+        BookingState.CONFIRMED,
+        BookingState.CANCELLED,
+        BookingState.COMPLETED,
+    ):
+        raise Http404
+    response = HttpResponse(
+        calendar.booking_ics(booking, for_coach=_role(request, booking) == Actor.COACH),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sofadoc-{booking.reference}.ics"'
+    return response
+
+
+@login_required
+@require_GET
+def client_bookings(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    bookings = list(bookings_for_client(request.user))
+    upcoming = [
+        b
+        for b in bookings
+        if b.end > now and b.state in (BookingState.CONFIRMED, BookingState.HELD)
+    ]
+    past = [b for b in reversed(bookings) if b not in upcoming]
+    return render(request, "bookings/client_bookings.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+@require_GET
+def coach_bookings(request: HttpRequest) -> HttpResponse:
+    practice = Practice.objects.filter(owner=request.user).first()
+    if practice is None:
+        return redirect("practices:start")
+    zone = timezone.get_current_timezone()
+    try:
+        week_of = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        week_of = timezone.localdate()
+    monday = week_of - timedelta(days=week_of.weekday())
+    week_start = datetime.combine(monday, time.min, tzinfo=zone)
+    week_end = week_start + timedelta(days=7)
+    now = timezone.now()
+    bookings = bookings_for_coach(request.user)
+    upcoming = list(bookings.filter(state=BookingState.CONFIRMED, end__gt=now)[:50])
+    week = list(
+        bookings.filter(start__lt=week_end, end__gt=week_start).exclude(
+            state=BookingState.CANCELLED
+        )
+    )
+    days = [
+        (
+            monday + timedelta(days=i),
+            [b for b in week if timezone.localtime(b.start).date() == monday + timedelta(days=i)],
+        )
+        for i in range(7)
+    ]
+    feed, _created = CalendarFeed.objects.get_or_create(practice=practice)
+    context = {
+        "practice": practice,
+        "upcoming": upcoming,
+        "days": days,
+        "monday": monday,
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "feed_url": request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])),
+    }
+    return render(request, "bookings/coach_bookings.html", context)
+
+
+@login_required
+@require_POST
+def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
+    practice = get_object_or_404(Practice, owner=request.user)
+    with transaction.atomic(durable=True):
+        CalendarFeed.objects.filter(practice=practice).delete()
+        CalendarFeed.objects.create(practice=practice)
+    messages.success(request, _("You have a new calendar address. The old one no longer works."))
+    return redirect("bookings:coach")
+
+
+@require_GET
+def coach_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = get_object_or_404(CalendarFeed.objects.select_related("practice"), token=token)
+    return HttpResponse(
+        calendar.practice_feed(feed.practice), content_type="text/calendar; charset=utf-8"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def twin_approve(request: HttpRequest, order_id: str) -> HttpResponse:
+    """The PayPal twin's approval page (demo without credentials); it says it is a sandbox."""
+    if settings.PAYPAL_MODE != "twin":
+        raise Http404
+    gateway = paypal.gateway()
+    try:
+        state = gateway.get_order(order_id)
+        return_url, cancel_url = gateway.redirect_urls(order_id)
+    except paypal.PaymentError as error:
+        return _problem(request, error.message, status=404)
+    if request.method == "POST":
+        if request.POST.get("action") == "approve":
+            gateway.approve(order_id)
+            return redirect(f"{return_url}?token={order_id}")
+        return redirect(f"{cancel_url}?token={order_id}")
+    return render(request, "bookings/twin_approve.html", {"order": state})
