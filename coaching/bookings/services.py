@@ -145,7 +145,8 @@ def booking_capture(*, booking: Booking, order_id: str, actor=None, role=Actor.C
 
     Locks payment and booking; an order we captured before is recognised, not captured again.
     A capture that arrives after the hold ran out still confirms if the slot is free, and is
-    refunded in full if it is not.
+    refunded in full if it is not: then the booking comes back unconfirmed, and nothing is
+    raised, so the caller's transaction keeps the record of the money that moved.
     """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(order_id=order_id, booking=booking)
@@ -166,10 +167,12 @@ def booking_capture(*, booking: Booking, order_id: str, actor=None, role=Actor.C
             payment.status = PaymentStatus.FAILED
             payment.save(update_fields=["status", "updated_at"])
             raise BookingError(_("PayPal declined the payment. Please try again."))
-        if capture.amount != payment.amount or capture.currency != payment.currency:
-            logger.error("capture amount mismatch for %s", booking.reference)
-            raise BookingError(_("The payment does not match the booking."))
         _record_capture(payment, capture)
+        if capture.amount != payment.amount or capture.currency != payment.currency:
+            # Never keep money that does not match what was agreed: give it back.
+            logger.error("capture amount mismatch for %s", booking.reference)
+            _refund(payment, capture.amount, reason="amount did not match the booking")
+            return booking
         _confirm_paid_booking(booking, payment, actor=actor, role=role)
     return booking
 
@@ -184,8 +187,8 @@ def _record_capture(payment: Payment, capture: paypal.Capture) -> None:
     payment.save()
 
 
-def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) -> None:
-    """Money is in: confirm, or give it back if the slot went to someone else meanwhile."""
+def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) -> bool:
+    """Money is in: confirm, or give it all back if the slot cannot be had any more."""
     if booking.state == BookingState.EXPIRED:
         own = Interval(booking.blocked_start, booking.blocked_end)
         still_free = session_type_slot_is_free(
@@ -193,10 +196,10 @@ def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) ->
         )
         if not still_free:
             _refund(payment, payment.amount, reason="slot taken after the hold expired")
-            raise SlotTaken
+            return False
     if booking.state not in (BookingState.HELD, BookingState.EXPIRED):
         _refund(payment, payment.amount, reason=f"paid for a booking in state {booking.state}")
-        raise BookingError(_("This reservation was cancelled; your payment is refunded."))
+        return False
     try:
         with transaction.atomic():
             transition(
@@ -207,11 +210,13 @@ def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) ->
                 reason="paid",
                 fields={"confirmed_at": timezone.now(), "hold_expires_at": None},
             )
-    except IntegrityError as error:  # an expired hold's slot was taken after all
+    except IntegrityError:  # an expired hold's slot was taken after all
+        booking.refresh_from_db()
         _refund(payment, payment.amount, reason="slot taken after the hold expired")
-        raise SlotTaken from error
+        return False
     receipt_issue(booking=booking)
     send_on_commit(booking_confirmed, booking=booking)
+    return True
 
 
 def receipt_issue(*, booking: Booking) -> Receipt:

@@ -154,10 +154,15 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
             status=402 if not error.retry else 502,
             back=booking.practice.get_absolute_url(),
         )
-    if booking.state == BookingState.CONFIRMED:
-        messages.success(
-            request, _("Your session is booked and paid. We have sent you a confirmation.")
+    if booking.state in (BookingState.EXPIRED, BookingState.ABANDONED, BookingState.CANCELLED):
+        return _problem(
+            request,
+            _("This time was taken while you paid. Your payment has been refunded in full."),
+            status=409,
+            back=booking.practice.get_absolute_url(),
         )
+    if booking.state == BookingState.CONFIRMED:
+        messages.success(request, _("Your session is booked and paid."))
     else:
         messages.info(
             request,

@@ -1,0 +1,45 @@
+from datetime import UTC, datetime
+
+import pytest
+import responses
+import time_machine
+
+from coaching.practices.services import practice_publish
+from tests.bookings.fake_paypal import FakePayPal
+from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+
+# Monday 1 June 2026, 10:00 in Berlin; slots on Tuesday 2 June are a day away.
+NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)
+TUESDAY_10 = datetime(2026, 6, 2, 8, tzinfo=UTC)
+
+
+@pytest.fixture
+def paypal():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield FakePayPal(mock)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def practice():
+    practice = PracticeFactory(
+        slug="anna", cancellation_window_hours=24, owner__display_name="Anna Coach"
+    )
+    SessionTypeFactory(practice=practice, name="Coaching", price="80.00")
+    practice_publish(practice=practice, actor=practice.owner)
+    return practice
+
+
+@pytest.fixture
+def session_type(practice):
+    return practice.session_types.get()
+
+
+@pytest.fixture
+def client_user():
+    return UserFactory(display_name="Jonas Client", language="en")

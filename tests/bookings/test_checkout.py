@@ -1,0 +1,228 @@
+"""Book, pay at PayPal (faked at HTTP level), come back, get confirmed — and everything that can
+go wrong on the way."""
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
+from coaching.bookings.tasks import expire_holds, reconcile_orders
+from tests.bookings.conftest import TUESDAY_10
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def start_url(session_type, start=TUESDAY_10):
+    return (
+        reverse("bookings:start", args=[session_type.practice.slug, session_type.pk])
+        + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
+    )
+
+
+def hold_and_go_to_paypal(client, session_type, start=TUESDAY_10, price="80.00"):
+    return client.post(
+        start_url(session_type, start),
+        {"start": f"{start:%Y-%m-%dT%H:%M:%SZ}", "price": price},
+    )
+
+
+@pytest.fixture
+def signed_in(client, client_user):
+    client.force_login(client_user)
+    return client
+
+
+def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(
+    signed_in, session_type, frozen, settings
+):
+    signed_in.cookies[settings.TIME_ZONE_COOKIE_NAME] = "America/New_York"
+    signed_in.get("/")  # the account's zone wins; set it to New York for this client
+    user = signed_in.session  # noqa: F841 - the session exists
+    from sofadoc.accounts.models import User
+
+    User.objects.filter(email__startswith="person").update(time_zone="America/New_York")
+
+    response = signed_in.get(start_url(session_type))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "04:00" in html and "America/New_York" in html  # 10:00 in Berlin
+    assert "10:00" in html and "Europe/Berlin" in html
+    assert "€80.00" in html
+    assert "Free cancellation with a full refund until" in html
+
+
+def test_the_whole_checkout(
+    signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks
+):
+    from coaching.bookings.signals import booking_confirmed
+
+    confirmed = []
+    booking_confirmed.connect(lambda **kw: confirmed.append(kw["booking"].pk), weak=False)
+
+    response = hold_and_go_to_paypal(signed_in, session_type)
+
+    booking = Booking.objects.get()
+    assert booking.state == BookingState.HELD
+    assert response.status_code == 302
+    assert response.url.startswith("https://www.sandbox.paypal.com/checkoutnow?token=ORDER")
+    [create] = paypal.created_orders()
+    sent = json.loads(create.body)
+    unit = sent["purchase_units"][0]
+    assert sent["intent"] == "CAPTURE"
+    assert unit["amount"] == {"currency_code": "EUR", "value": "80.00"}
+    assert unit["invoice_id"] == unit["custom_id"] == booking.reference
+    assert create.headers["PayPal-Request-Id"] == f"sofadoc-order-{booking.reference}-1"
+    context = sent["payment_source"]["paypal"]["experience_context"]
+    assert context["return_url"].endswith(f"/bookings/{booking.reference}/paypal/return/")
+    assert context["shipping_preference"] == "NO_SHIPPING"
+
+    order_id = Payment.objects.get().order_id
+    paypal.approve(order_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.get(
+            reverse("bookings:paypal_return", args=[booking.reference]), {"token": order_id}
+        )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    payment = booking.payments.get()
+    assert booking.state == BookingState.CONFIRMED
+    assert payment.status == PaymentStatus.CAPTURED and payment.capture_id.startswith("CAPTURE")
+    assert payment.paypal_fee == Decimal("2.34") and payment.net_amount == Decimal("77.66")
+    assert booking.receipt.number == "2026-0001"
+    assert confirmed == [booking.pk]
+    [capture] = paypal.requests_to("/capture")
+    assert capture.headers["PayPal-Request-Id"] == f"sofadoc-capture-{order_id}"
+    assert [e.to_state for e in booking.events.all()] == ["held", "confirmed"]
+
+
+def test_a_replayed_return_url_captures_once(signed_in, session_type, paypal, frozen):
+    hold_and_go_to_paypal(signed_in, session_type)
+    booking = Booking.objects.get()
+    order_id = booking.payments.get().order_id
+    paypal.approve(order_id)
+    url = reverse("bookings:paypal_return", args=[booking.reference])
+
+    signed_in.get(url, {"token": order_id})
+    again = signed_in.get(url, {"token": order_id})
+
+    assert again.status_code == 302
+    assert len(paypal.requests_to("/capture")) == 1
+    assert Booking.objects.get().state == BookingState.CONFIRMED
+
+
+def test_cancelling_at_paypal_frees_the_slot_at_once(signed_in, session_type, paypal, frozen):
+    hold_and_go_to_paypal(signed_in, session_type)
+    booking = Booking.objects.get()
+
+    response = signed_in.get(
+        reverse("bookings:paypal_cancel", args=[booking.reference]),
+        {"token": booking.payments.get().order_id},
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.state == BookingState.ABANDONED
+    other = UserFactory()
+    signed_in.force_login(other)
+    assert hold_and_go_to_paypal(signed_in, session_type).status_code == 302
+
+
+def test_a_hold_expires_and_the_slot_is_free_again(signed_in, session_type, paypal, frozen):
+    hold_and_go_to_paypal(signed_in, session_type)
+
+    frozen.shift(timedelta(minutes=16))
+    assert expire_holds.apply().get() == 1
+
+    assert Booking.objects.get().state == BookingState.EXPIRED
+    signed_in.force_login(UserFactory())
+    assert hold_and_go_to_paypal(signed_in, session_type).status_code == 302
+
+
+def test_a_taken_slot_gets_the_friendly_message(signed_in, session_type, paypal, frozen):
+    hold_and_go_to_paypal(signed_in, session_type)
+    signed_in.force_login(UserFactory(language="en"))
+
+    response = hold_and_go_to_paypal(signed_in, session_type)
+
+    assert response.status_code == 409
+    assert "This time was just taken. Please pick another slot." in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("start", "price", "status"),
+    [
+        ("2026-06-02T08:10:00Z", "80.00", 409),  # off the slot grid
+        ("2026-06-02T20:00:00Z", "80.00", 409),  # outside the weekly hours
+        ("2026-05-30T08:00:00Z", "80.00", 400),  # in the past
+        ("tomorrow at ten", "80.00", 400),  # not a time
+        ("2026-06-02T08:00:00", "80.00", 400),  # no zone: ambiguous
+        ("2026-06-02T08:00:00Z", "60.00", 409),  # price changed since the page
+    ],
+)
+def test_tampered_or_stale_requests_are_refused_and_change_nothing(
+    signed_in, session_type, paypal, frozen, start, price, status
+):
+    response = signed_in.post(
+        reverse("bookings:start", args=["anna", session_type.pk]), {"start": start, "price": price}
+    )
+
+    assert response.status_code == status
+    assert not Booking.objects.exists()
+    assert not paypal.created_orders()
+
+
+def test_a_session_type_of_another_practice_is_a_404(signed_in, session_type, frozen):
+    from tests.factories import SessionTypeFactory
+
+    foreign = SessionTypeFactory()
+    url = reverse("bookings:start", args=["anna", foreign.pk]) + "?start=2026-06-02T08:00:00Z"
+    assert signed_in.get(url).status_code == 404
+
+
+def test_booking_needs_a_login(client, session_type, frozen):
+    response = client.get(start_url(session_type))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_reconciler_finishes_an_order_whose_return_never_came(
+    signed_in, session_type, paypal, frozen
+):
+    hold_and_go_to_paypal(signed_in, session_type)
+    order_id = Payment.objects.get().order_id
+    paypal.approve(order_id)  # approved at PayPal, then the tab was closed
+
+    frozen.shift(timedelta(minutes=20))  # the hold ran out meanwhile
+    expire_holds.apply()
+    assert reconcile_orders.apply().get() == 1
+
+    booking = Booking.objects.get()
+    assert booking.state == BookingState.CONFIRMED  # the slot was still free
+    assert booking.payments.get().status == PaymentStatus.CAPTURED
+
+
+def test_a_late_capture_for_a_slot_taken_meanwhile_is_refunded(
+    signed_in, session_type, paypal, frozen
+):
+    hold_and_go_to_paypal(signed_in, session_type)
+    first = Booking.objects.get()
+    order_id = first.payments.get().order_id
+    paypal.approve(order_id)
+    frozen.shift(timedelta(minutes=20))
+    expire_holds.apply()
+    signed_in.force_login(UserFactory())
+    hold_and_go_to_paypal(signed_in, session_type)  # someone else holds the slot now
+
+    assert reconcile_orders.apply().get() == 1  # finished: paid, then refunded
+
+    first.refresh_from_db()
+    assert first.state == BookingState.EXPIRED
+    assert first.payments.get().status == PaymentStatus.REFUNDED
+    assert len(paypal.requests_to("/refund")) == 1
