@@ -43,3 +43,23 @@ def session_type(practice):
 @pytest.fixture
 def client_user():
     return UserFactory(display_name="Jonas Client", language="en")
+
+
+@pytest.fixture
+def received():
+    """listen(signal) -> list of the kwargs of each time it is sent during the test."""
+    connected = []
+
+    def listen(signal):
+        got = []
+
+        def receiver(**kwargs):
+            got.append(kwargs)
+
+        signal.connect(receiver, weak=False)
+        connected.append((signal, receiver))
+        return got
+
+    yield listen
+    for signal, receiver in connected:
+        signal.disconnect(receiver)

@@ -57,12 +57,11 @@ def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(
 
 
 def test_the_whole_checkout(
-    signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks
+    signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks, received
 ):
     from coaching.bookings.signals import booking_confirmed
 
-    confirmed = []
-    booking_confirmed.connect(lambda **kw: confirmed.append(kw["booking"].pk), weak=False)
+    confirmed = received(booking_confirmed)
 
     response = hold_and_go_to_paypal(signed_in, session_type)
 
@@ -95,7 +94,7 @@ def test_the_whole_checkout(
     assert payment.status == PaymentStatus.CAPTURED and payment.capture_id.startswith("CAPTURE")
     assert payment.paypal_fee == Decimal("2.34") and payment.net_amount == Decimal("77.66")
     assert booking.receipt.number == "2026-0001"
-    assert confirmed == [booking.pk]
+    assert [kwargs["booking"].pk for kwargs in confirmed] == [booking.pk]
     [capture] = paypal.requests_to("/capture")
     assert capture.headers["PayPal-Request-Id"] == f"sofadoc-capture-{order_id}"
     assert [e.to_state for e in booking.events.all()] == ["held", "confirmed"]
