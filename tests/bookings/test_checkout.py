@@ -2,14 +2,20 @@
 go wrong on the way."""
 
 import json
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
+from coaching.bookings import paypal as gateway_module
 from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
 from coaching.bookings.tasks import expire_holds, reconcile_orders
+from coaching.practices.models import WeeklyHours
 from tests.bookings.conftest import TUESDAY_10
 from tests.factories import UserFactory
 
@@ -36,24 +42,19 @@ def signed_in(client, client_user):
     return client
 
 
-def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(
-    signed_in, session_type, frozen, settings
-):
-    signed_in.cookies[settings.TIME_ZONE_COOKIE_NAME] = "America/New_York"
-    signed_in.get("/")  # the account's zone wins; set it to New York for this client
-    user = signed_in.session  # noqa: F841 - the session exists
-    from sofadoc.accounts.models import User
+def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(client, session_type, frozen):
+    client.force_login(UserFactory(language="en", time_zone="America/New_York"))
 
-    User.objects.filter(email__startswith="person").update(time_zone="America/New_York")
-
-    response = signed_in.get(start_url(session_type))
+    response = client.get(start_url(session_type))
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "04:00" in html and "America/New_York" in html  # 10:00 in Berlin
-    assert "10:00" in html and "Europe/Berlin" in html
+    assert "04:00" in html and "America/New_York" in html  # the client's time
+    assert "10:00" in html and "Europe/Berlin" in html  # the coach's time
     assert "€80.00" in html
     assert "Free cancellation with a full refund until" in html
+    # Checkout is a redirect to PayPal: the page loads no third-party script.
+    assert not re.search(r"<script[^>]+src=\"https?://", html)
 
 
 def test_the_whole_checkout(
@@ -225,3 +226,71 @@ def test_a_late_capture_for_a_slot_taken_meanwhile_is_refunded(
     assert first.state == BookingState.EXPIRED
     assert first.payments.get().status == PaymentStatus.REFUNDED
     assert len(paypal.requests_to("/refund")) == 1
+
+
+def test_no_slot_in_the_hour_that_spring_skips(client, practice, session_type, paypal):
+    """29 March 2026, Berlin: 02:00 becomes 03:00. 02:30 does not exist as a slot."""
+    WeeklyHours.objects.create(practice=practice, weekday=6, start_time=time(1), end_time=time(6))
+    client.force_login(UserFactory(language="en"))
+    with time_machine.travel(datetime(2026, 3, 27, tzinfo=UTC), tick=False):
+        # The grid runs on real time: 00:30 UTC is 01:30 CET, the next slot 01:00 UTC is
+        # 03:00 CEST. A start between grid points (01:15 UTC) is refused.
+        ok = hold_and_go_to_paypal(
+            client, session_type, start=datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+        )
+        off_grid = hold_and_go_to_paypal(
+            client, session_type, start=datetime(2026, 3, 29, 1, 15, tzinfo=UTC)
+        )
+
+    assert ok.status_code == 302
+    assert off_grid.status_code == 409
+    booking = Booking.objects.get()
+    assert booking.start.astimezone(practice_zone(practice)).strftime("%H:%M %Z") == "03:30 CEST"
+
+
+def test_both_instants_of_the_autumn_hour_can_be_booked_once_each(
+    client, practice, session_type, paypal
+):
+    """25 October 2026, Berlin: 02:00-03:00 happens twice (CEST, then CET)."""
+    practice.slot_step_minutes = 60
+    practice.save(update_fields=["slot_step_minutes"])
+    WeeklyHours.objects.create(practice=practice, weekday=6, start_time=time(1), end_time=time(5))
+    first_two = datetime(2026, 10, 25, 0, tzinfo=UTC)  # 02:00 CEST
+    second_two = datetime(2026, 10, 25, 1, tzinfo=UTC)  # 02:00 CET
+    with time_machine.travel(datetime(2026, 10, 20, tzinfo=UTC), tick=False):
+        for start in (first_two, second_two):
+            client.force_login(UserFactory())
+            assert hold_and_go_to_paypal(client, session_type, start=start).status_code == 302
+
+    zone = practice_zone(practice)
+    assert sorted(b.start.astimezone(zone).strftime("%H:%M %Z") for b in Booking.objects.all()) == [
+        "02:00 CEST",
+        "02:00 CET",
+    ]
+
+
+def practice_zone(practice):
+    return ZoneInfo(practice.time_zone)
+
+
+def test_the_paypal_twin_cannot_run_in_production_by_accident(settings):
+    settings.PAYPAL_MODE, settings.DEBUG, settings.PAYPAL_TWIN_ALLOWED = "twin", False, False
+    with pytest.raises(ImproperlyConfigured):
+        gateway_module.gateway()
+    settings.PAYPAL_TWIN_ALLOWED = True
+    assert gateway_module.gateway().provider == "twin"
+
+
+def test_the_demo_checkout_through_the_paypal_twin(signed_in, session_type, frozen, settings):
+    settings.PAYPAL_MODE, settings.PAYPAL_TWIN_ALLOWED = "twin", True
+
+    response = hold_and_go_to_paypal(signed_in, session_type)
+    assert response.status_code == 302 and "/paypal-sandbox/" in response.url
+    page = signed_in.get(response.url)
+    assert "Sandbox" in page.content.decode()
+
+    back = signed_in.post(response.url, {"action": "approve"})
+    confirmed = signed_in.get(back.url)
+
+    assert confirmed.status_code == 302
+    assert Booking.objects.get().state == BookingState.CONFIRMED
