@@ -25,7 +25,8 @@ messages: system-packages $(VENV)/.installed
 # Re-extract strings after changing code or templates; then translate locale/de.
 makemessages: system-packages $(VENV)/.installed
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l de -l en --no-obsolete --no-location \
-	  --ignore=$(VENV) --ignore=var --ignore=tests --ignore=bench --ignore=staticfiles
+	  --ignore=$(VENV) --ignore=var --ignore=tests --ignore=bench --ignore=staticfiles \
+	  --ignore=locale_overrides
 
 migrate: $(VENV)/.installed
 	@mkdir -p var
