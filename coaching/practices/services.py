@@ -186,6 +186,45 @@ def practice_unpublish(*, practice: Practice, actor: User) -> Practice:
     return practice
 
 
+def practice_erase(*, practice: Practice, actor: User) -> Practice:
+    """Remove the coach's public profile for good (account deletion) but keep the row.
+
+    Bookings and receipts point at the practice (PROTECT), so the row and its session types stay
+    for the accounting trail; everything that describes the person goes: texts, photo, topics,
+    languages, hours, time off, old addresses and the search document.
+    """
+    _check_actor(practice, actor)
+    with transaction.atomic():
+        old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
+        practice.name = _("Deleted practice")
+        practice.slug = f"deleted-{practice.pk}"
+        practice.headline = practice.bio = ""
+        practice.photo = practice.photo_thumbnail = ""
+        practice.is_published = False
+        practice.search_document = None
+        practice.save(
+            update_fields=[
+                "name",
+                "slug",
+                "headline",
+                "bio",
+                "photo",
+                "photo_thumbnail",
+                "is_published",
+                "search_document",
+                "updated_at",
+            ]
+        )
+        practice.specialties.clear()
+        practice.languages.clear()
+        practice.weekly_hours.all().delete()
+        practice.time_off.all().delete()
+        practice.slug_redirects.all().delete()
+        practice.session_types.update(is_active=False, description="")
+        _delete_files_on_commit(practice, old_files)
+    return practice
+
+
 def practice_refresh_search(*, practice: Practice) -> None:
     """Rewrite the weighted full-text document: name, then headline and topics, then the bio."""
     if connection.vendor != "postgresql":
