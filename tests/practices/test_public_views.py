@@ -291,3 +291,19 @@ def test_booked_out_set_is_refreshed_by_the_beat_task_and_read_from_the_cache(cl
 
     assert refresh_booked_out.apply().get() == 1
     assert names(client.get(reverse("practices:directory"), {"free7": "on"})) == [free.name]
+
+
+def test_time_off_to_the_end_of_the_calendar_just_means_no_slots(client):
+    practice = published(slug="pause")
+    practice.time_off.create(first_day=date(1, 1, 1), last_day=date(9999, 12, 31))
+    session_type = practice.session_types.get()
+
+    page = client.get(reverse("practices:detail", args=["pause"]))
+    slots = client.get(
+        reverse("practices:slots", args=["pause"]),
+        {"type": session_type.pk, "start": "2026-06-01", "days": "62", "tz": "Pacific/Kiritimati"},
+    )
+
+    assert page.status_code == 200
+    assert all(not offer["days"] for offer in page.context["offers"])
+    assert slots.status_code == 200 and slots.json()["slots"] == []
