@@ -43,6 +43,9 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"praxis-{n}")
     headline = "Coaching für Führungskräfte"
     bio = "Ich begleite Menschen in Veränderung."
+    billing_name = factory.LazyAttribute(lambda o: f"{o.name} (Inh. Coach)")
+    billing_address = "Musterstraße 1\n10115 Berlin"
+    tax_number = "27/123/45678"
     min_notice_hours = 0
     buffer_after_minutes = 0
 

@@ -221,7 +221,7 @@ def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) ->
 
 def receipt_issue(*, booking: Booking) -> Receipt:
     """Number receipts per coach and year (2026-0001, ...); the practice row lock orders them."""
-    Practice.objects.select_for_update().filter(pk=booking.practice_id).first()
+    practice = Practice.objects.select_for_update().get(pk=booking.practice_id)
     year = timezone.localdate().year
     last = (
         Receipt.objects.filter(practice_id=booking.practice_id, number__startswith=f"{year}-")
@@ -232,7 +232,14 @@ def receipt_issue(*, booking: Booking) -> Receipt:
     sequence = int(last.split("-")[1]) + 1 if last else 1
     receipt, _created = Receipt.objects.get_or_create(
         booking=booking,
-        defaults={"practice_id": booking.practice_id, "number": f"{year}-{sequence:04d}"},
+        defaults={
+            "practice": practice,
+            "number": f"{year}-{sequence:04d}",
+            "issuer_name": practice.billing_name or practice.owner.display_name,
+            "issuer_address": practice.billing_address,
+            "issuer_tax_number": practice.tax_number,
+            "small_business": practice.small_business,
+        },
     )
     return receipt
 

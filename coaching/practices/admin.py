@@ -69,6 +69,10 @@ class PracticeAdmin(admin.ModelAdmin):
         (_("Profile"), {"fields": ["headline", "bio", "photo", "photo_thumbnail"]}),
         (_("Topics"), {"fields": ["specialties", "languages"]}),
         (
+            _("Receipts"),
+            {"fields": ["billing_name", "billing_address", "tax_number", "small_business"]},
+        ),
+        (
             _("Booking rules"),
             {
                 "fields": [

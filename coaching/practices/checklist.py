@@ -90,6 +90,14 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
             "practices:hours",
         ),
         Step(
+            "billing",
+            _("Add your receipt details"),
+            _("Name, address and tax number for the receipts your clients get."),
+            bool(practice.billing_name and practice.billing_address and practice.tax_number),
+            True,
+            "practices:billing",
+        ),
+        Step(
             "rules",
             _("Check your booking rules"),
             _("Minimum notice, buffers and the free cancellation window (defaults are set)."),

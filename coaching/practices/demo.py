@@ -276,7 +276,13 @@ def seed(ensure_user) -> list[Practice]:
         practice_update(
             practice=practice,
             actor=owner,
-            fields={"headline": headline, "bio": bio},
+            fields={
+                "headline": headline,
+                "bio": bio,
+                "billing_name": display_name,
+                "billing_address": f"Demostraße {index + 1}\n10115 Berlin",
+                "tax_number": f"27/{100 + index}/{45678 + index}",
+            },
             specialties=[specialties[t] for t in topics],
             languages=[languages[code] for code in langs],
         )

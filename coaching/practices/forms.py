@@ -101,6 +101,20 @@ class PhotoForm(forms.Form):
         return upload
 
 
+class BillingForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["billing_name", "billing_address", "tax_number", "small_business"]
+        widgets = {"billing_address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("billing_name", "billing_address", "tax_number"):
+            if not (cleaned.get(name) or "").strip():
+                self.add_error(name, _("Receipts need this."))
+        return cleaned
+
+
 class SessionTypeForm(forms.ModelForm):
     class Meta:
         model = SessionType

@@ -105,6 +105,28 @@ class Practice(models.Model):
     # PostgreSQL (GIN-indexed there); unused on the SQLite demo, which searches with icontains.
     search_document = SearchVectorField(null=True, editable=False)
 
+    # Receipts are issued in the coach's name (DESIGN.md, money flow): who issues them, and how.
+    billing_name = models.CharField(
+        _("name on receipts"),
+        max_length=160,
+        blank=True,
+        help_text=_("Your name or business name as it should appear on receipts."),
+    )
+    billing_address = models.TextField(_("business address"), max_length=400, blank=True)
+    tax_number = models.CharField(
+        _("tax number or VAT ID"),
+        max_length=32,
+        blank=True,
+        help_text=_("Steuernummer or USt-IdNr., printed on every receipt."),
+    )
+    small_business = models.BooleanField(
+        _("small business (§ 19 UStG)"),
+        default=True,
+        help_text=_(
+            "If ticked, receipts say that no VAT is charged. Otherwise they show 19 % VAT."
+        ),
+    )
+
     # Booking rules
     min_notice_hours = models.PositiveSmallIntegerField(
         _("minimum notice (hours)"), default=12, validators=[MaxValueValidator(24 * 14)]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("practice/session-types/<int:pk>/", setup.session_type_edit, name="session_type_edit"),
     path("practice/hours/", setup.practice_hours, name="hours"),
     path("practice/rules/", setup.practice_rules, name="rules"),
+    path("practice/receipts/", setup.practice_billing, name="billing"),
     path("practice/time-off/", setup.practice_time_off, name="time_off"),
     path(
         "practice/time-off/<int:pk>/delete/", setup.practice_time_off_delete, name="time_off_delete"

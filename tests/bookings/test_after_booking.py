@@ -3,6 +3,7 @@ and who may see what."""
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -145,7 +146,47 @@ def test_receipt_shows_the_german_essentials(client, booking, client_user, froze
     assert booking.receipt.number in html
     assert booking.payments.get().capture_id in html
     assert "§ 19 UStG" in html
-    assert "Anna Coach" in html and "Jonas Client" in html
+    assert "Musterstraße 1<br>10115 Berlin" in html and "27/123/45678" in html
+    assert booking.practice.billing_name in html and "Jonas Client" in html
+    assert "80,00\xa0€" in html  # German money format
+
+
+def test_receipt_of_a_vat_charging_coach_shows_net_and_vat(booking, practice):
+    from coaching.bookings.models import Receipt
+
+    Receipt.objects.filter(pk=booking.receipt.pk).update(small_business=False)
+    amounts = Receipt.objects.get(pk=booking.receipt.pk).amounts()
+
+    assert amounts == {
+        "gross": Decimal("80.00"),
+        "net": Decimal("67.23"),
+        "vat": Decimal("12.77"),
+        "rate": Decimal("19.00"),
+    }
+
+
+def test_receipt_numbers_count_up_per_coach_and_keep_the_issuer_of_the_day(
+    booking, practice, session_type, client_user, paypal, frozen
+):
+    from coaching.practices.models import Practice
+
+    Practice.objects.filter(pk=practice.pk).update(billing_address="Neue Straße 2\n20095 Hamburg")
+    second = booking_hold(
+        client=client_user,
+        practice=practice,
+        session_type_id=session_type.pk,
+        start=TUESDAY_10 + timedelta(hours=2),
+    )
+    booking_start_payment(
+        booking=second, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
+    )
+    order_id = second.payments.get().order_id
+    paypal.approve(order_id)
+    second = booking_capture(booking=second, order_id=order_id, actor=client_user)
+
+    assert [booking.receipt.number, second.receipt.number] == ["2026-0001", "2026-0002"]
+    assert "Musterstraße" in Booking.objects.get(pk=booking.pk).receipt.issuer_address
+    assert "Hamburg" in second.receipt.issuer_address
 
 
 def test_ics_has_one_uid_per_booking_and_follows_moves_and_cancellation(

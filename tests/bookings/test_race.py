@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.services import SlotTaken, booking_hold
@@ -40,7 +41,8 @@ def race(attempts):
                 )
             won.append(booking.pk)
         except SlotTaken as error:
-            taken.append(str(error.message))
+            with translation.override("en"):
+                taken.append(str(error.message))
         except Exception as error:
             errors.append(repr(error))
         finally:

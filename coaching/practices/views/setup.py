@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching.practices.checklist import practice_checklist
 from coaching.practices.forms import (
+    BillingForm,
     PhotoForm,
     PracticeProfileForm,
     PracticeStartForm,
@@ -174,6 +175,18 @@ def practice_rules(request: HttpRequest, practice: Practice) -> HttpResponse:
         messages.success(request, _("Your booking rules are saved."))
         return redirect("practices:setup")
     return _step(request, "rules", {"practice": practice, "form": form})
+
+
+@own_practice
+@require_http_methods(["GET", "POST"])
+def practice_billing(request: HttpRequest, practice: Practice) -> HttpResponse:
+    form = BillingForm(request.POST or None, instance=practice)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic(durable=True):
+            practice_update(practice=practice, actor=request.user, fields=form.cleaned_data)
+        messages.success(request, _("Your receipt details are saved."))
+        return redirect("practices:setup")
+    return _step(request, "billing", {"practice": practice, "form": form})
 
 
 @own_practice

@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from coaching.bookings import demo as bookings_demo
 from coaching.practices import demo as practices_demo
 from sofadoc.accounts.models import User
 
@@ -49,9 +50,11 @@ class Command(BaseCommand):
                 for spec in DEMO_USERS
             }
             practices = practices_demo.seed(ensure_demo_user)
+            bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data ready: {len(practices)} practices. Log in at http://127.0.0.1:8000"
+                f"Demo data ready: {len(practices)} practices, {len(bookings)} bookings. "
+                "Log in at http://127.0.0.1:8000"
             )
         )
         for role, user in users.items():
