@@ -126,6 +126,17 @@ def weekly_hours_replace(
 ) -> list[WeeklyHours]:
     """Replace all weekly hours at once; windows of one weekday must not overlap."""
     _check_actor(practice, actor)
+    openings = weekly_hours_check(openings)
+    with transaction.atomic():
+        practice.weekly_hours.all().delete()
+        return WeeklyHours.objects.bulk_create(
+            WeeklyHours(practice=practice, weekday=o.weekday, start_time=o.start, end_time=o.end)
+            for o in openings
+        )
+
+
+def weekly_hours_check(openings: Iterable[Opening]) -> list[Opening]:
+    """The openings sorted and without duplicates; ValidationError if two of a weekday overlap."""
     openings = sorted(set(openings), key=lambda o: (o.weekday, o.start))
     for opening in openings:
         if opening.end <= opening.start:
@@ -141,12 +152,7 @@ def weekly_hours_replace(
                 },
                 code="overlap",
             )
-    with transaction.atomic():
-        practice.weekly_hours.all().delete()
-        return WeeklyHours.objects.bulk_create(
-            WeeklyHours(practice=practice, weekday=o.weekday, start_time=o.start, end_time=o.end)
-            for o in openings
-        )
+    return openings
 
 
 def time_off_add(
