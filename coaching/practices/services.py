@@ -205,6 +205,8 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
         practice.name = _("Deleted practice")
         practice.slug = f"deleted-{practice.pk}"
         practice.headline = practice.bio = ""
+        # Receipts keep their own snapshot of the issuer, so these may go.
+        practice.billing_name = practice.billing_address = practice.tax_number = ""
         practice.photo = practice.photo_thumbnail = ""
         practice.is_published = False
         practice.search_document = None
@@ -214,6 +216,9 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
                 "slug",
                 "headline",
                 "bio",
+                "billing_name",
+                "billing_address",
+                "tax_number",
                 "photo",
                 "photo_thumbnail",
                 "is_published",

@@ -170,7 +170,14 @@ def test_the_search_document_follows_profile_and_topics():
 def test_erasing_a_practice_keeps_the_row_but_no_personal_profile(
     make_image, django_capture_on_commit_callbacks
 ):
-    practice = PracticeFactory(slug="alt", bio="Ich heiße Erika.", headline="Coaching mit Erika")
+    practice = PracticeFactory(
+        slug="alt",
+        bio="Ich heiße Erika.",
+        headline="Coaching mit Erika",
+        billing_name="Erika Muster",
+        billing_address="Musterweg 1, 12345 Berlin",
+        tax_number="12/345/67890",
+    )
     session_type = SessionTypeFactory(practice=practice, description="Mit Erika im Gespräch")
     with django_capture_on_commit_callbacks(execute=True):
         practice_set_photo(practice=practice, actor=practice.owner, upload=make_image())
@@ -194,6 +201,7 @@ def test_erasing_a_practice_keeps_the_row_but_no_personal_profile(
     session_type.refresh_from_db()
     assert (practice.name, practice.slug) == ("Deleted practice", f"deleted-{practice.pk}")
     assert not (practice.headline or practice.bio or practice.photo or practice.is_published)
+    assert not (practice.billing_name or practice.billing_address or practice.tax_number)
     assert practice.search_document is None
     assert not practice.specialties.exists() and not practice.languages.exists()
     assert not practice.weekly_hours.exists() and not practice.time_off.exists()
