@@ -22,6 +22,7 @@ from coaching.practices.services import (
     practice_refresh_search,
     practice_unpublish,
     practice_update,
+    specialty_save,
     weekly_hours_check,
 )
 
@@ -227,6 +228,9 @@ class SpecialtyAdmin(admin.ModelAdmin):
     @admin.display(description=_("practices"), ordering="_practices")
     def practice_count(self, obj):
         return obj._practices
+
+    def save_model(self, request, obj, form, change):
+        specialty_save(specialty=obj, actor=request.user)
 
 
 @admin.register(Language)

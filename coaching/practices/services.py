@@ -236,6 +236,18 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
     return practice
 
 
+def specialty_save(*, specialty: Specialty, actor: User) -> Specialty:
+    """Staff edit a topic; practices listing it are searched by its names, so re-index them."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        specialty.full_clean()
+        specialty.save()
+        for practice in specialty.practices.all():
+            practice_refresh_search(practice=practice)
+    return specialty
+
+
 def practice_refresh_search(*, practice: Practice) -> None:
     """Rewrite the weighted full-text document: name, then headline and topics, then the bio."""
     if connection.vendor != "postgresql":

@@ -4,6 +4,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from coaching.practices.models import Practice
+from coaching.practices.services import practice_update
 from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,17 @@ def test_photos_and_publishing_are_not_editable_in_the_admin(admin_client):
 
     fields = response.context["adminform"].form.fields
     assert "photo" not in fields and "is_published" not in fields
+
+
+def test_renaming_a_specialty_in_the_admin_reindexes_its_practices(admin_client):
+    practice = PracticeFactory(bio="", headline="")
+    specialty = practice.specialties.get()
+    practice_update(practice=practice, actor=practice.owner, fields={})  # index once
+
+    response = admin_client.post(
+        reverse("admin:practices_specialty_change", args=[specialty.pk]),
+        {"slug": specialty.slug, "name_de": "Achtsamkeit", "name_en": "Mindfulness", "position": 0},
+    )
+
+    assert response.status_code == 302
+    assert Practice.objects.filter(search_document="achtsam", pk=practice.pk).exists()
