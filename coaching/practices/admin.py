@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Min, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,7 +15,16 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
-from coaching.practices.services import PublishBlocked, practice_publish, practice_unpublish
+from coaching.practices.services import (
+    Opening,
+    PublishBlocked,
+    practice_publish,
+    practice_refresh_search,
+    practice_unpublish,
+    practice_update,
+    specialty_save,
+    weekly_hours_check,
+)
 
 
 class SessionTypeInline(admin.TabularInline):
@@ -22,8 +33,30 @@ class SessionTypeInline(admin.TabularInline):
     fields = ["name", "duration_minutes", "price", "is_active", "position"]
 
 
+class WeeklyHoursFormSet(BaseInlineFormSet):
+    """Staff get the same rule as coaches: windows of one weekday must not overlap."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        openings = [
+            Opening(row["weekday"], row["start_time"], row["end_time"])
+            for row in rows
+            if {"weekday", "start_time", "end_time"} <= row.keys()
+        ]
+        try:
+            weekly_hours_check(openings)
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+
+
 class WeeklyHoursInline(admin.TabularInline):
     model = WeeklyHours
+    formset = WeeklyHoursFormSet
     extra = 0
 
 
@@ -60,7 +93,16 @@ class PracticeAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     filter_horizontal = ["specialties", "languages"]
-    readonly_fields = ["published_at", "created_at", "updated_at", "photo_thumbnail"]
+    # Publishing goes through the checklist (actions below); photos only through the coach's
+    # upload, which strips metadata and resizes.
+    readonly_fields = [
+        "is_published",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "photo",
+        "photo_thumbnail",
+    ]
     date_hierarchy = "created_at"
     inlines = [SessionTypeInline, WeeklyHoursInline, TimeOffInline, SlugRedirectInline]
     actions = ["publish", "unpublish"]
@@ -97,6 +139,20 @@ class PracticeAdmin(admin.ModelAdmin):
                 _lowest_price=Min("session_types__price", filter=Q(session_types__is_active=True)),
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so a changed slug keeps redirecting from the old one.
+        changed = [name for name in form.changed_data if name not in ("specialties", "languages")]
+        practice_update(
+            practice=obj, actor=request.user, fields={name: getattr(obj, name) for name in changed}
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        practice_refresh_search(practice=form.instance)  # topics are saved only now
 
     @admin.display(description=_("bookable session types"), ordering="_type_count")
     def session_type_count(self, obj):
@@ -172,6 +228,9 @@ class SpecialtyAdmin(admin.ModelAdmin):
     @admin.display(description=_("practices"), ordering="_practices")
     def practice_count(self, obj):
         return obj._practices
+
+    def save_model(self, request, obj, form, change):
+        specialty_save(specialty=obj, actor=request.user)
 
 
 @admin.register(Language)

@@ -108,7 +108,7 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
         Step(
             "time_off",
             _("Plan time off"),
-            _("Holidays and other days without sessions. Optional."),
+            _("Holidays and other days without sessions."),
             practice.time_off.exists(),
             False,
             "practices:time_off",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,9 @@ from sofadoc.accounts.timezones import time_zone_choices
 RESERVED_SLUGS = {"book", "slots", "new", "admin", "api", "search"}
 WINDOWS_PER_DAY = 3
 MAX_SLOT_DAYS = 62
+# slots.json answers for dates this close to today; farther ones have no slots anyway, and dates
+# near year 1 or 9999 would overflow when turned into datetimes.
+MAX_SLOT_DISTANCE = timedelta(days=2 * 366)
 
 
 class _SlugMixin:
@@ -282,3 +287,9 @@ class SlotsQueryForm(forms.Form):
         if session_type is None:
             raise ValidationError(_("This practice has no bookable session type with this id."))
         return session_type
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if abs(start - timezone.localdate()) > MAX_SLOT_DISTANCE:
+            raise ValidationError(_("Choose a start date within two years of today."))
+        return start

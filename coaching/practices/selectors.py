@@ -228,3 +228,68 @@ def _busy(
     for practice_id, intervals in busy.items():
         result[practice_id] = [i for i in intervals if i not in ignore]
     return result
+
+
+def practice_personal_data(*, user) -> dict | None:
+    """What the practices app holds about `user`, for the data export (Art. 15 GDPR); None if
+    they have no practice. Plain JSON-ready values; photo files are named, the exporter copies
+    them from storage."""
+    practice = (
+        Practice.objects.filter(owner=user)
+        .prefetch_related("specialties", "languages", "session_types", "weekly_hours", "time_off")
+        .prefetch_related("slug_redirects")
+        .first()
+    )
+    if practice is None:
+        return None
+    return {
+        "name": practice.name,
+        "web_address": practice.slug,
+        "previous_web_addresses": [r.slug for r in practice.slug_redirects.all()],
+        "headline": practice.headline,
+        "bio": practice.bio,
+        "time_zone": practice.time_zone,
+        "photo_files": [f.name for f in (practice.photo, practice.photo_thumbnail) if f],
+        "specialties": [s.slug for s in practice.specialties.all()],
+        "languages": [lang.code for lang in practice.languages.all()],
+        "receipt_details": {
+            "name": practice.billing_name,
+            "address": practice.billing_address,
+            "tax_number": practice.tax_number,
+            "small_business": practice.small_business,
+        },
+        "booking_rules": {
+            "min_notice_hours": practice.min_notice_hours,
+            "horizon_days": practice.horizon_days,
+            "buffer_before_minutes": practice.buffer_before_minutes,
+            "buffer_after_minutes": practice.buffer_after_minutes,
+            "slot_step_minutes": practice.slot_step_minutes,
+            "cancellation_window_hours": practice.cancellation_window_hours,
+        },
+        "session_types": [
+            {
+                "name": t.name,
+                "description": t.description,
+                "duration_minutes": t.duration_minutes,
+                "price": str(t.price),
+                "currency": t.currency,
+                "bookable": t.is_active,
+            }
+            for t in practice.session_types.all()
+        ],
+        "weekly_hours": [
+            {"weekday": h.weekday, "from": f"{h.start_time:%H:%M}", "until": f"{h.end_time:%H:%M}"}
+            for h in practice.weekly_hours.all()
+        ],
+        "time_off": [
+            {
+                "first_day": t.first_day.isoformat(),
+                "last_day": t.last_day.isoformat(),
+                "note": t.note,
+            }
+            for t in practice.time_off.all()
+        ],
+        "published": practice.is_published,
+        "published_at": practice.published_at.isoformat() if practice.published_at else None,
+        "created_at": practice.created_at.isoformat(),
+    }

@@ -126,6 +126,17 @@ def weekly_hours_replace(
 ) -> list[WeeklyHours]:
     """Replace all weekly hours at once; windows of one weekday must not overlap."""
     _check_actor(practice, actor)
+    openings = weekly_hours_check(openings)
+    with transaction.atomic():
+        practice.weekly_hours.all().delete()
+        return WeeklyHours.objects.bulk_create(
+            WeeklyHours(practice=practice, weekday=o.weekday, start_time=o.start, end_time=o.end)
+            for o in openings
+        )
+
+
+def weekly_hours_check(openings: Iterable[Opening]) -> list[Opening]:
+    """The openings sorted and without duplicates; ValidationError if two of a weekday overlap."""
     openings = sorted(set(openings), key=lambda o: (o.weekday, o.start))
     for opening in openings:
         if opening.end <= opening.start:
@@ -141,12 +152,7 @@ def weekly_hours_replace(
                 },
                 code="overlap",
             )
-    with transaction.atomic():
-        practice.weekly_hours.all().delete()
-        return WeeklyHours.objects.bulk_create(
-            WeeklyHours(practice=practice, weekday=o.weekday, start_time=o.start, end_time=o.end)
-            for o in openings
-        )
+    return openings
 
 
 def time_off_add(
@@ -184,6 +190,62 @@ def practice_unpublish(*, practice: Practice, actor: User) -> Practice:
         practice.is_published = False
         practice.save(update_fields=["is_published", "updated_at"])
     return practice
+
+
+def practice_erase(*, practice: Practice, actor: User) -> Practice:
+    """Remove the coach's public profile for good (account deletion) but keep the row.
+
+    Bookings and receipts point at the practice (PROTECT), so the row and its session types stay
+    for the accounting trail; everything that describes the person goes: texts, photo, topics,
+    languages, hours, time off, old addresses and the search document.
+    """
+    _check_actor(practice, actor)
+    with transaction.atomic():
+        old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
+        practice.name = _("Deleted practice")
+        practice.slug = f"deleted-{practice.pk}"
+        practice.headline = practice.bio = ""
+        # Receipts keep their own snapshot of the issuer, so these may go.
+        practice.billing_name = practice.billing_address = practice.tax_number = ""
+        practice.photo = practice.photo_thumbnail = ""
+        practice.is_published = False
+        practice.search_document = None
+        practice.save(
+            update_fields=[
+                "name",
+                "slug",
+                "headline",
+                "bio",
+                "billing_name",
+                "billing_address",
+                "tax_number",
+                "photo",
+                "photo_thumbnail",
+                "is_published",
+                "search_document",
+                "updated_at",
+            ]
+        )
+        practice.specialties.clear()
+        practice.languages.clear()
+        practice.weekly_hours.all().delete()
+        practice.time_off.all().delete()
+        practice.slug_redirects.all().delete()
+        practice.session_types.update(is_active=False, description="")
+        _delete_files_on_commit(practice, old_files)
+    return practice
+
+
+def specialty_save(*, specialty: Specialty, actor: User) -> Specialty:
+    """Staff edit a topic; practices listing it are searched by its names, so re-index them."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        specialty.full_clean()
+        specialty.save()
+        for practice in specialty.practices.all():
+            practice_refresh_search(practice=practice)
+    return specialty
 
 
 def practice_refresh_search(*, practice: Practice) -> None:

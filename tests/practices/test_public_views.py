@@ -180,6 +180,26 @@ def test_unpublished_practice_is_a_404_except_for_its_owner(client):
     assert response.context["is_owner_preview"]
 
 
+@pytest.mark.parametrize("first_day", ["9999-12-30", "0001-01-01", "2026-13-01", "morgen"])
+def test_practice_page_survives_any_from_date(client, first_day):
+    practice = published(slug="weit")
+
+    response = client.get(reverse("practices:detail", args=["weit"]), {"from": first_day})
+
+    assert response.status_code == 200
+    assert date(2026, 6, 1) <= response.context["first_day"]
+    assert response.context["first_day"] <= date(2026, 6, 1) + timedelta(practice.horizon_days)
+
+
+def test_practice_page_offers_later_times_only_up_to_the_horizon(client):
+    practice = published(slug="horizont")
+    url = reverse("practices:detail", args=["horizont"])
+    last_page = date(2026, 6, 1) + timedelta(days=practice.horizon_days - 3)
+
+    assert client.get(url).context["next_day"] == date(2026, 6, 8)
+    assert client.get(url, {"from": last_page.isoformat()}).context["next_day"] is None
+
+
 def test_an_old_slug_redirects_permanently(client):
     practice = published(slug="alt")
     practice_update(practice=practice, actor=practice.owner, fields={"slug": "neu"})
@@ -227,6 +247,10 @@ def test_slots_json_reads_dates_in_the_requested_zone(client):
         {"start": "02.06.2026"},
         {"days": "1000"},
         {"days": "0"},
+        {"type": "99999999999999999999999"},
+        {"start": "9999-12-30"},
+        {"start": "0001-01-01", "tz": "Asia/Tokyo"},
+        {"start": "2029-01-01"},
     ],
 )
 def test_slots_json_bad_queries_are_400_with_reasons(client, query):
@@ -267,3 +291,19 @@ def test_booked_out_set_is_refreshed_by_the_beat_task_and_read_from_the_cache(cl
 
     assert refresh_booked_out.apply().get() == 1
     assert names(client.get(reverse("practices:directory"), {"free7": "on"})) == [free.name]
+
+
+def test_time_off_to_the_end_of_the_calendar_just_means_no_slots(client):
+    practice = published(slug="pause")
+    practice.time_off.create(first_day=date(1, 1, 1), last_day=date(9999, 12, 31))
+    session_type = practice.session_types.get()
+
+    page = client.get(reverse("practices:detail", args=["pause"]))
+    slots = client.get(
+        reverse("practices:slots", args=["pause"]),
+        {"type": session_type.pk, "start": "2026-06-01", "days": "62", "tz": "Pacific/Kiritimati"},
+    )
+
+    assert page.status_code == 200
+    assert all(not offer["days"] for offer in page.context["offers"])
+    assert slots.status_code == 200 and slots.json()["slots"] == []

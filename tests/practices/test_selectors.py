@@ -1,5 +1,6 @@
 """Free slots read from the database: rules, time off and registered busy sources together."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,10 +10,12 @@ from coaching.practices.availability import Interval
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.selectors import (
     practice_ids_free_within,
+    practice_personal_data,
     session_type_free_slots,
     session_type_slot_is_free,
 )
-from tests.factories import PracticeFactory, SessionTypeFactory
+from coaching.practices.services import practice_update
+from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +111,21 @@ def test_practices_free_within_a_week(busy_source, django_assert_num_queries):
         free = practice_ids_free_within(practice_ids=ids, within=timedelta(days=7), now=MONDAY)
 
     assert free == {open_monday.practice_id}
+
+
+def test_personal_data_export_holds_the_whole_profile_and_is_json(django_assert_num_queries):
+    practice = PracticeFactory(bio="Über mich", billing_name="Erika Muster")
+    practice.time_off.create(first_day=date(2026, 8, 1), last_day=date(2026, 8, 2), note="Urlaub")
+    practice_update(practice=practice, actor=practice.owner, fields={"slug": "neue-adresse"})
+
+    with django_assert_num_queries(7):
+        data = practice_personal_data(user=practice.owner)
+
+    assert json.loads(json.dumps(data)) == data
+    assert data["bio"] == "Über mich"
+    assert data["previous_web_addresses"] and data["web_address"] == "neue-adresse"
+    assert data["receipt_details"]["name"] == "Erika Muster"
+    assert data["time_off"] == [
+        {"first_day": "2026-08-01", "last_day": "2026-08-02", "note": "Urlaub"}
+    ]
+    assert practice_personal_data(user=UserFactory()) is None

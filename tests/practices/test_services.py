@@ -11,6 +11,7 @@ from coaching.practices.models import Practice, PracticeSlugRedirect
 from coaching.practices.services import (
     Opening,
     PublishBlocked,
+    practice_erase,
     practice_publish,
     practice_set_photo,
     practice_update,
@@ -164,3 +165,46 @@ def test_the_search_document_follows_profile_and_topics():
 
     found = Practice.objects.filter(search_document="Angst").values_list("pk", flat=True)
     assert list(found) == [practice.pk]
+
+
+def test_erasing_a_practice_keeps_the_row_but_no_personal_profile(
+    make_image, django_capture_on_commit_callbacks
+):
+    practice = PracticeFactory(
+        slug="alt",
+        bio="Ich heiße Erika.",
+        headline="Coaching mit Erika",
+        billing_name="Erika Muster",
+        billing_address="Musterweg 1, 12345 Berlin",
+        tax_number="12/345/67890",
+    )
+    session_type = SessionTypeFactory(practice=practice, description="Mit Erika im Gespräch")
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_set_photo(practice=practice, actor=practice.owner, upload=make_image())
+    photo_path = practice.photo.path
+    practice_update(practice=practice, actor=practice.owner, fields={"slug": "neu"})
+    time_off_add(
+        practice=practice,
+        actor=practice.owner,
+        first_day=date(2026, 8, 1),
+        last_day=date(2026, 8, 2),
+        note="Hochzeit",
+    )
+    practice_publish(practice=practice, actor=practice.owner)
+
+    with pytest.raises(PermissionDenied):
+        practice_erase(practice=practice, actor=UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        practice_erase(practice=practice, actor=practice.owner)
+
+    practice.refresh_from_db()
+    session_type.refresh_from_db()
+    assert (practice.name, practice.slug) == ("Deleted practice", f"deleted-{practice.pk}")
+    assert not (practice.headline or practice.bio or practice.photo or practice.is_published)
+    assert not (practice.billing_name or practice.billing_address or practice.tax_number)
+    assert practice.search_document is None
+    assert not practice.specialties.exists() and not practice.languages.exists()
+    assert not practice.weekly_hours.exists() and not practice.time_off.exists()
+    assert not PracticeSlugRedirect.objects.filter(practice=practice).exists()
+    assert (session_type.is_active, session_type.description) == (False, "")
+    assert not os.path.exists(photo_path)

@@ -58,8 +58,12 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return _redirect_to_current(request, "practices:detail", practice)
 
     zone = timezone.get_current_timezone()
-    first_day = _parse_day(request.GET.get("from")) or timezone.localdate()
-    first_day = max(first_day, timezone.localdate())
+    today = timezone.localdate()
+    # Nothing is bookable before today or after the horizon; clamping also keeps absurd dates
+    # (?from=9999-12-31) from overflowing.
+    last_bookable_day = today + timedelta(days=practice.horizon_days)
+    first_day = _parse_day(request.GET.get("from")) or today
+    first_day = min(max(first_day, today), last_bookable_day)
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=PAGE_DAYS), datetime.min.time(), tzinfo=zone)
 
@@ -82,10 +86,10 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "offers": offers,
         "zone_name": str(zone),
         "first_day": first_day,
-        "previous_day": first_day - timedelta(days=PAGE_DAYS)
-        if first_day > timezone.localdate()
+        "previous_day": first_day - timedelta(days=PAGE_DAYS) if first_day > today else None,
+        "next_day": first_day + timedelta(days=PAGE_DAYS)
+        if first_day + timedelta(days=PAGE_DAYS) <= last_bookable_day
         else None,
-        "next_day": first_day + timedelta(days=PAGE_DAYS),
         "last_day": first_day + timedelta(days=PAGE_DAYS - 1),
         "is_owner_preview": not practice.is_published,
     }
