@@ -50,6 +50,7 @@ bench: messages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@mkdir -p var
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 format: $(VENV)/.installed
