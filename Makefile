@@ -46,6 +46,8 @@ test: messages
 bench: messages
 	$(BIN)/python -m bench.slot_engine
 	$(BIN)/python -m bench.directory
+	$(BIN)/python -m bench.free_slots
+	$(BIN)/python -m bench.booking_flow
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
