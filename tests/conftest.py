@@ -51,3 +51,16 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def staff_client(client):
+    """Signed in as staff with two-factor authentication, as the admin requires."""
+    from allauth.mfa.models import Authenticator
+
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    return client

@@ -4,6 +4,7 @@ import pytest
 import responses
 import time_machine
 
+from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.practices.services import practice_publish
 from tests.bookings.fake_paypal import FakePayPal
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
@@ -63,3 +64,29 @@ def received():
     yield listen
     for signal, receiver in connected:
         signal.disconnect(receiver)
+
+
+def approved_at_paypal(paypal, *, client, session_type, start=TUESDAY_10):
+    """Hold a slot and have the client approve the PayPal order; returns (booking, order id)."""
+    booking = booking_hold(
+        client=client, practice=session_type.practice, session_type_id=session_type.pk, start=start
+    )
+    booking_start_payment(
+        booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
+    )
+    order_id = booking.payments.get().order_id
+    paypal.approve(order_id)
+    return booking, order_id
+
+
+def paid_booking(paypal, *, client, session_type, start=TUESDAY_10):
+    booking, order_id = approved_at_paypal(
+        paypal, client=client, session_type=session_type, start=start
+    )
+    return booking_capture(booking=booking, order_id=order_id, actor=client)
+
+
+@pytest.fixture
+def booking(session_type, client_user, paypal, frozen):
+    """A confirmed, paid booking for Tuesday 10:00 Berlin, made on Monday 10:00."""
+    return paid_booking(paypal, client=client_user, session_type=session_type)

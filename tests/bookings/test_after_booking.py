@@ -13,28 +13,12 @@ from coaching.bookings.models import Actor, Booking, BookingState, PaymentStatus
 from coaching.bookings.services import (
     BookingError,
     booking_cancel,
-    booking_capture,
     booking_hold,
-    booking_start_payment,
 )
-from tests.bookings.conftest import TUESDAY_10
+from tests.bookings.conftest import TUESDAY_10, paid_booking
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def booking(practice, session_type, client_user, paypal, frozen):
-    """A confirmed, paid booking for Tuesday 10:00 Berlin, made on Monday 10:00."""
-    held = booking_hold(
-        client=client_user, practice=practice, session_type_id=session_type.pk, start=TUESDAY_10
-    )
-    booking_start_payment(
-        booking=held, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
-    )
-    order_id = held.payments.get().order_id
-    paypal.approve(order_id)
-    return booking_capture(booking=held, order_id=order_id, actor=client_user)
 
 
 def test_client_cancels_inside_the_free_window_and_is_refunded_in_full(
@@ -171,18 +155,12 @@ def test_receipt_numbers_count_up_per_coach_and_keep_the_issuer_of_the_day(
     from coaching.practices.models import Practice
 
     Practice.objects.filter(pk=practice.pk).update(billing_address="Neue Straße 2\n20095 Hamburg")
-    second = booking_hold(
+    second = paid_booking(
+        paypal,
         client=client_user,
-        practice=practice,
-        session_type_id=session_type.pk,
+        session_type=session_type,
         start=TUESDAY_10 + timedelta(hours=2),
     )
-    booking_start_payment(
-        booking=second, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
-    )
-    order_id = second.payments.get().order_id
-    paypal.approve(order_id)
-    second = booking_capture(booking=second, order_id=order_id, actor=client_user)
 
     assert [booking.receipt.number, second.receipt.number] == ["2026-0001", "2026-0002"]
     assert "Musterstraße" in Booking.objects.get(pk=booking.pk).receipt.issuer_address

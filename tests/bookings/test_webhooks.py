@@ -8,24 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState, PaymentStatus, WebhookEvent
-from coaching.bookings.services import booking_hold, booking_start_payment
-from tests.bookings.conftest import TUESDAY_10
+from tests.bookings.conftest import approved_at_paypal
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def approved_order(practice, session_type, client_user, paypal, frozen):
+def approved_order(session_type, client_user, paypal, frozen):
     """A held booking whose client approved at PayPal but never came back."""
-    booking = booking_hold(
-        client=client_user, practice=practice, session_type_id=session_type.pk, start=TUESDAY_10
-    )
-    booking_start_payment(
-        booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
-    )
-    order_id = booking.payments.get().order_id
-    paypal.approve(order_id)
-    return booking, order_id
+    return approved_at_paypal(paypal, client=client_user, session_type=session_type)
 
 
 def deliver(client, event_type, order_id, *, event_id="WH-1", sent=None):

@@ -95,7 +95,13 @@ def practice_profile(request: HttpRequest, practice: Practice) -> HttpResponse:
             )
         messages.success(request, _("Your profile is saved."))
         return redirect("practices:setup")
-    return _step(request, "profile", {"form": form, "practice": practice})
+    context = {
+        "form": form,
+        "practice": practice,
+        "title": _("Profile"),
+        "intro": _("This is what clients see on your page. Plain text; line breaks are kept."),
+    }
+    return _step(request, "profile", context, template="form_step")
 
 
 @own_practice
@@ -168,25 +174,46 @@ def practice_hours(request: HttpRequest, practice: Practice) -> HttpResponse:
 @own_practice
 @require_http_methods(["GET", "POST"])
 def practice_rules(request: HttpRequest, practice: Practice) -> HttpResponse:
-    form = RulesForm(request.POST or None, instance=practice)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic(durable=True):
-            practice_update(practice=practice, actor=request.user, fields=form.cleaned_data)
-        messages.success(request, _("Your booking rules are saved."))
-        return redirect("practices:setup")
-    return _step(request, "rules", {"practice": practice, "form": form})
+    return _practice_fields_step(
+        request,
+        practice,
+        RulesForm,
+        active="rules",
+        title=_("Booking rules"),
+        intro=_(
+            "These rules decide which times clients can book and whether a cancellation is "
+            "refunded in full."
+        ),
+        saved=_("Your booking rules are saved."),
+    )
 
 
 @own_practice
 @require_http_methods(["GET", "POST"])
 def practice_billing(request: HttpRequest, practice: Practice) -> HttpResponse:
-    form = BillingForm(request.POST or None, instance=practice)
+    return _practice_fields_step(
+        request,
+        practice,
+        BillingForm,
+        active="billing",
+        title=_("Receipt details"),
+        intro=_(
+            "Your clients pay you; SofaDoc issues their receipts in your name with these details."
+        ),
+        saved=_("Your receipt details are saved."),
+    )
+
+
+def _practice_fields_step(request, practice, form_class, *, active, title, intro, saved):
+    """A step that edits some of the practice's own fields and goes back to the checklist."""
+    form = form_class(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(durable=True):
             practice_update(practice=practice, actor=request.user, fields=form.cleaned_data)
-        messages.success(request, _("Your receipt details are saved."))
+        messages.success(request, saved)
         return redirect("practices:setup")
-    return _step(request, "billing", {"practice": practice, "form": form})
+    context = {"practice": practice, "form": form, "title": title, "intro": intro}
+    return _step(request, active, context, template="form_step")
 
 
 @own_practice
