@@ -310,7 +310,6 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     slots = session_type_free_slots(
         session_type=booking.session_type, start=start, end=start + timedelta(days=14), ignore=[own]
     )
-    slots = [s for s in slots if s <= booking.start + timedelta(days=30)]
     days: dict[date, list[datetime]] = {}
     for slot in slots:
         days.setdefault(timezone.localtime(slot).date(), []).append(slot)
