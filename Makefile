@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages bench
+.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages bench vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ run: messages seed
 
 test: messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the vendored browser SDK (twilio-video) from the npm registry; commit the result.
+vendor:
+	scripts/vendor-twilio-video.sh $(TWILIO_VIDEO_VERSION)
 
 # Benchmarks (not part of the suite): a database of their own on the local PostgreSQL.
 bench: messages

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "sofadoc.accounts",
     "coaching.practices",
     "coaching.bookings",
+    "coaching.video",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +165,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_unverified_accounts",
         "schedule": 60 * 60,
     },
+    "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
     "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
     "refresh-booked-out-practices": {
@@ -260,6 +262,18 @@ PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
+
+# --- Twilio (video) ---------------------------------------------------------------------------
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+TWILIO_API_KEY_SID = env("TWILIO_API_KEY_SID", default="")
+TWILIO_API_KEY_SECRET = env("TWILIO_API_KEY_SECRET", default="")
+# twin: no Twilio (demo; the join page shows the local preview only); live: real rooms.
+TWILIO_VIDEO_MODE = env("TWILIO_VIDEO_MODE", default="live" if TWILIO_API_KEY_SID else "twin")
+TWILIO_MEDIA_REGION = env("TWILIO_MEDIA_REGION", default="de1")
+TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES = env.int("TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES", default=5)
+VIDEO_JOIN_EARLY_MINUTES = 10
+VIDEO_TOKEN_GRACE_MINUTES = 10
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

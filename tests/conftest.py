@@ -5,6 +5,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+# Shared fixtures for bookings and what builds on them (video, notifications, privacy).
+pytest_plugins = ["tests.bookings.fixtures"]
+
 START_HINTS = {
     "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
     "Redis": (

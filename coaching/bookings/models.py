@@ -132,6 +132,17 @@ class Booking(models.Model):
     def free_cancellation_until(self) -> datetime:
         return self.start - timedelta(hours=self.cancellation_window_hours)
 
+    @property
+    def join_opens_at(self) -> datetime:
+        """The video room opens a few minutes early, so nobody starts late over a camera."""
+        return self.start - timedelta(minutes=settings.VIDEO_JOIN_EARLY_MINUTES)
+
+    @property
+    def can_join_now(self) -> bool:
+        return self.state == BookingState.CONFIRMED and (
+            self.join_opens_at <= timezone.now() < self.end
+        )
+
     def is_free_to_cancel(self, now: datetime | None = None) -> bool:
         return (now or timezone.now()) <= self.free_cancellation_until()
 

@@ -15,7 +15,7 @@ from coaching.bookings.services import (
     booking_cancel,
     booking_hold,
 )
-from tests.bookings.conftest import TUESDAY_10, paid_booking
+from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

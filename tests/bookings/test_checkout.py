@@ -16,7 +16,7 @@ from coaching.bookings import paypal as gateway_module
 from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
 from coaching.bookings.tasks import expire_holds, reconcile_orders
 from coaching.practices.models import WeeklyHours
-from tests.bookings.conftest import TUESDAY_10
+from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState, PaymentStatus, WebhookEvent
-from tests.bookings.conftest import approved_at_paypal
+from tests.bookings.fixtures import approved_at_paypal
 
 pytestmark = pytest.mark.django_db
 

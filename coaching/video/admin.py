@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from coaching.bookings.admin import ReadOnlyAdmin
+from coaching.video.models import ParticipantEvent, VideoRoom
+
+
+class ParticipantEventInline(admin.TabularInline):
+    model = ParticipantEvent
+    extra = 0
+    can_delete = False
+    fields = ["occurred_at", "kind", "role", "duration_seconds", "sequence"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VideoRoom)
+class VideoRoomAdmin(ReadOnlyAdmin):
+    list_display = ["unique_name", "booking", "room_sid", "created_at", "completed_at"]
+    list_filter = ["created_at", "completed_at"]
+    search_fields = ["unique_name", "room_sid", "booking__reference"]
+    list_select_related = ["booking"]
+    inlines = [ParticipantEventInline]
+
+
+@admin.register(ParticipantEvent)
+class ParticipantEventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "room", "kind", "role", "duration_seconds"]
+    list_filter = ["kind", "role", "occurred_at"]
+    search_fields = ["room__unique_name", "room__booking__reference", "participant_sid"]
+    list_select_related = ["room"]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VideoConfig(AppConfig):
+    name = "coaching.video"
+    label = "video"
+    verbose_name = _("Video sessions")

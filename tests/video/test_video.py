@@ -1,0 +1,225 @@
+"""Video rooms: who may join and when, the token, Twilio's room API and callbacks, attendance."""
+
+import json
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs
+
+import jwt
+import pytest
+import responses
+from django.urls import reverse
+from django.utils import timezone
+from twilio.request_validator import RequestValidator
+
+from coaching.bookings.models import BookingState
+from coaching.video.models import ParticipantEvent, VideoRoom
+from coaching.video.services import attendance_correct, video_identity
+from coaching.video.tasks import settle_attendance
+from tests.bookings.fixtures import TUESDAY_10
+from tests.factories import PracticeFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = "AC" + "0" * 32
+ROOMS = "https://video.twilio.com/v1/Rooms"
+
+
+@pytest.fixture
+def live_video(settings):
+    settings.TWILIO_VIDEO_MODE = "live"
+    settings.TWILIO_ACCOUNT_SID = ACCOUNT
+    settings.TWILIO_AUTH_TOKEN = "auth-token-for-tests"
+    settings.TWILIO_API_KEY_SID = "SK" + "1" * 32
+    settings.TWILIO_API_KEY_SECRET = "api-key-secret-of-32-bytes-or-more!"
+    settings.SITE_URL = "https://sofadoc.example"
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.POST, ROOMS, callback=_create_room)
+        mock.add(
+            responses.POST, re.compile(rf"{ROOMS}/RM\w+"), json={"sid": "RM", "status": "completed"}
+        )
+        yield mock
+
+
+def _create_room(request):
+    form = {k: v[0] for k, v in parse_qs(request.body).items()}
+    body = {"sid": "RM" + "2" * 32, "unique_name": form["UniqueName"], "status": "in-progress"}
+    return 201, {}, json.dumps(body)
+
+
+def in_session(frozen, minutes=5):
+    frozen.move_to(TUESDAY_10 + timedelta(minutes=minutes))
+
+
+def test_client_gets_a_token_for_this_room_only_with_a_pseudonym(
+    client, booking, client_user, live_video, frozen
+):
+    in_session(frozen)
+    client.force_login(client_user)
+
+    response = client.post(reverse("video:token", args=[booking.reference]))
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    data = response.json()
+    claims = jwt.decode(data["token"], "api-key-secret-of-32-bytes-or-more!", algorithms=["HS256"])
+    grant = claims["grants"]
+    assert grant["identity"] == data["identity"] == video_identity(booking, "client")
+    assert grant["video"] == {"room": VideoRoom.objects.get().unique_name}
+    assert (
+        client_user.email not in data["token"] and client_user.display_name not in data["identity"]
+    )
+    # Valid until ten minutes after the session ends (it ends 11:00 CEST; now is 10:05).
+    assert claims["exp"] == int((timezone.now() + timedelta(minutes=65)).timestamp())
+
+
+def test_the_room_is_created_once_in_the_eu_with_a_callback(
+    client, booking, client_user, practice, live_video, frozen
+):
+    in_session(frozen)
+    client.force_login(client_user)
+    client.post(reverse("video:token", args=[booking.reference]))
+    client.force_login(practice.owner)
+    client.post(reverse("video:token", args=[booking.reference]))
+
+    creates = [c.request for c in live_video.calls if c.request.url == ROOMS]
+    assert len(creates) == 1
+    sent = {k: v[0] for k, v in parse_qs(creates[0].body).items()}
+    assert sent["Type"] == "group" and sent["MaxParticipants"] == "2"
+    assert sent["MediaRegion"] == "de1"
+    assert sent["StatusCallback"] == "https://sofadoc.example/webhooks/twilio/video/"
+    assert sent["RecordParticipantsOnConnect"] == "false"
+    assert re.fullmatch(r"sd-[\w-]{20,}", sent["UniqueName"])
+    assert booking.reference not in sent["UniqueName"]
+
+
+@pytest.mark.parametrize(("minutes", "status"), [(-11, 403), (-9, 200), (59, 200), (60, 403)])
+def test_the_room_opens_ten_minutes_early_and_closes_at_the_end(
+    client, booking, client_user, live_video, frozen, minutes, status
+):
+    in_session(frozen, minutes)
+    client.force_login(client_user)
+    assert client.post(reverse("video:token", args=[booking.reference])).status_code == status
+
+
+def test_outside_the_window_the_page_says_when_it_opens(client, booking, client_user, frozen):
+    client.force_login(client_user)
+    html = client.get(reverse("video:join", args=[booking.reference])).content.decode()
+    assert "09:50" in html  # Berlin time of 10:00 minus ten minutes, in the viewer's zone
+
+
+def test_nobody_else_reaches_the_room(client, booking, practice, frozen):
+    in_session(frozen)
+    PracticeFactory(owner=(other_coach := UserFactory()))
+    for outsider in (UserFactory(), other_coach, StaffFactory()):
+        client.force_login(outsider)
+        assert client.get(reverse("video:join", args=[booking.reference])).status_code == 404
+        assert client.post(reverse("video:token", args=[booking.reference])).status_code == 404
+    client.logout()
+    assert client.get(reverse("video:join", args=[booking.reference])).status_code == 302
+
+
+def _callback(client, params, *, url="https://sofadoc.example/webhooks/twilio/video/", tamper=None):
+    signature = RequestValidator("auth-token-for-tests").compute_signature(url, params)
+    body = {**params, **(tamper or {})}
+    return client.post(reverse("video:twilio_webhook"), body, HTTP_X_TWILIO_SIGNATURE=signature)
+
+
+def _event(room, kind, role, booking, *, minutes, sequence):
+    return {
+        "StatusCallbackEvent": kind,
+        "RoomName": room.unique_name,
+        "RoomSid": room.room_sid,
+        "ParticipantIdentity": video_identity(booking, role),
+        "ParticipantSid": f"PA{role}",
+        "SequenceNumber": str(sequence),
+        "Timestamp": (TUESDAY_10 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def test_callbacks_are_verified_stored_once_and_give_attendance(
+    client, booking, client_user, practice, live_video, frozen
+):
+    in_session(frozen)
+    client.force_login(client_user)
+    client.post(reverse("video:token", args=[booking.reference]))
+    room = VideoRoom.objects.get()
+    joined = _event(room, "participant-connected", "client", booking, minutes=1, sequence=1)
+
+    assert _callback(client, joined).status_code == 200
+    assert _callback(client, joined).json()["status"] == "duplicate"
+    assert (
+        _callback(
+            client, {**joined, "SequenceNumber": "2"}, tamper={"RoomName": "other"}
+        ).status_code
+        == 403
+    )
+    assert (
+        _callback(
+            client,
+            {**joined, "SequenceNumber": "3"},
+            url="https://evil.example/webhooks/twilio/video/",
+        ).status_code
+        == 403
+    )
+    _callback(
+        client, _event(room, "participant-connected", "coach", booking, minutes=0, sequence=4)
+    )
+    _callback(
+        client, _event(room, "participant-disconnected", "client", booking, minutes=50, sequence=5)
+    )
+    assert ParticipantEvent.objects.count() == 3
+
+    frozen.move_to(TUESDAY_10 + timedelta(hours=1, minutes=1))
+    assert settle_attendance.apply().get() == 1
+
+    booking.refresh_from_db()
+    assert booking.state == BookingState.COMPLETED
+    assert VideoRoom.objects.get().completed_at is not None
+    # The room was completed at Twilio.
+    assert any(
+        c.request.url.endswith(room.room_sid) and "Status=completed" in c.request.body
+        for c in live_video.calls
+        if c.request.body
+    )
+
+
+def test_a_client_who_never_joined_is_a_no_show_and_the_coach_can_correct_it(
+    booking, practice, frozen
+):
+    frozen.move_to(TUESDAY_10 + timedelta(hours=2))
+    settle_attendance.apply()
+    booking.refresh_from_db()
+    assert booking.state == BookingState.NO_SHOW
+
+    attendance_correct(booking=booking, actor=practice.owner, attended=True)
+    booking.refresh_from_db()
+    assert booking.state == BookingState.COMPLETED
+
+
+def test_the_booking_page_offers_join_now_in_the_window(client, booking, client_user, frozen):
+    client.force_login(client_user)
+    url = reverse("bookings:detail", args=[booking.reference])
+    assert (
+        reverse("video:join", args=[booking.reference]) + '">'
+        not in client.get(url).content.decode()
+    )
+    in_session(frozen, -5)
+    assert (
+        f'href="{reverse("video:join", args=[booking.reference])}"'
+        in client.get(url).content.decode()
+    )
+
+
+def test_without_credentials_the_demo_twin_makes_no_connection(
+    client, booking, client_user, frozen, settings
+):
+    settings.TWILIO_VIDEO_MODE = "twin"
+    in_session(frozen)
+    client.force_login(client_user)
+
+    page = client.get(reverse("video:join", args=[booking.reference])).content.decode()
+    token = client.post(reverse("video:token", args=[booking.reference])).json()
+
+    assert "no connection to the other side is made" in page or "keine Verbindung" in page
+    assert token["sandbox"] is True and token["token"] == ""
+    assert "twilio-video.min.js" not in page
