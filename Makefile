@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages bench vendor
+.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 system-packages:
 	@scripts/ensure-system-packages.sh
+
+# The suite's browser tests drive Debian's Chromium (Playwright never downloads a browser).
+browser-packages:
+	@scripts/ensure-system-packages.sh browser
 
 # Compile the committed .po catalogues (needs Debian's gettext).
 messages: system-packages $(VENV)/.installed
@@ -39,7 +43,7 @@ seed: migrate
 run: messages seed
 	@scripts/run-demo.sh
 
-test: messages
+test: messages browser-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Refresh the vendored browser SDK (twilio-video) from the npm registry; commit the result.

@@ -223,3 +223,9 @@ def test_without_credentials_the_demo_twin_makes_no_connection(
     assert "no connection to the other side is made" in page or "keine Verbindung" in page
     assert token["sandbox"] is True and token["token"] == ""
     assert "twilio-video.min.js" not in page
+
+
+@pytest.mark.parametrize("model", ["videoroom", "participantevent"])
+def test_video_models_are_read_only_in_the_admin(staff_client, model):
+    assert staff_client.get(reverse(f"admin:video_{model}_changelist")).status_code == 200
+    assert staff_client.get(reverse(f"admin:video_{model}_add")).status_code == 403
