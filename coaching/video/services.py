@@ -146,3 +146,12 @@ def attendance_correct(*, booking: Booking, actor, attended: bool) -> Booking:
         if booking.state != target:
             transition(booking, target, actor=actor, role=Actor.COACH, reason="corrected by coach")
     return booking
+
+
+def video_preflight_token(*, booking: Booking, role: str) -> str:
+    """A short token for the connection test, any time before the session; no room in it."""
+    if role not in (Actor.CLIENT, Actor.COACH) or booking.state != BookingState.CONFIRMED:
+        raise JoinRefused(_("This session cannot be joined."))
+    return twilio.access_token(
+        identity=f"{video_identity(booking, role)}-check", room_name=None, ttl=timedelta(minutes=5)
+    )

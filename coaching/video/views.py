@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.video import twilio
-from coaching.video.services import JoinRefused, join_window, video_join, video_record_event
+from coaching.video.services import (
+    JoinRefused,
+    join_window,
+    video_join,
+    video_preflight_token,
+    video_record_event,
+)
 
 
 def _participant(request: HttpRequest, reference: str) -> tuple[Booking, str]:
@@ -73,6 +79,7 @@ def join_page(request: HttpRequest, reference: str) -> HttpResponse:
         "other_name": other,
         "sandbox": twilio.mode() == "twin",
         "token_url": reverse("video:token", args=[booking.reference]),
+        "preflight_url": reverse("video:preflight", args=[booking.reference]),
         "messages_for_script": {
             "noPermission": _("Please allow access to your camera and microphone in the browser."),
             "noDevice": _("No camera or microphone was found. Is one connected?"),
@@ -85,6 +92,9 @@ def join_page(request: HttpRequest, reference: str) -> HttpResponse:
             "mute": _("Mute"),
             "cameraOn": _("Camera on"),
             "cameraOff": _("Camera off"),
+            "checking": _("Testing the connection…"),
+            "checkGood": _("Connection test passed: video and sound should work."),
+            "checkBad": _("Connection test failed: your network may block video calls."),
         },
     }
     return render(request, "video/join.html", context)
@@ -111,6 +121,20 @@ def join_token(request: HttpRequest, reference: str) -> JsonResponse:
             "sandbox": info.sandbox,
         }
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def preflight_token(request: HttpRequest, reference: str) -> JsonResponse:
+    """A token for Twilio's preflight test; empty in demo mode, where no test can run."""
+    booking, role = _participant(request, reference)
+    try:
+        token = video_preflight_token(booking=booking, role=role)
+    except JoinRefused as error:
+        return JsonResponse({"error": str(error.message)}, status=403)
+    response = JsonResponse({"token": token})
     response["Cache-Control"] = "no-store"
     return response
 

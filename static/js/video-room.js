@@ -124,6 +124,25 @@
     });
   }
 
+  async function preflight() {
+    const result = $("preflight-result");
+    result.hidden = false;
+    result.textContent = text.checking;
+    const response = await fetch(room.dataset.preflightUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": room.dataset.csrf },
+      credentials: "same-origin",
+    });
+    const data = await response.json();
+    if (!response.ok || !data.token || !window.Twilio) {
+      result.textContent = text.checkBad;
+      return;
+    }
+    const test = Twilio.Video.runPreflight(data.token);
+    test.on("completed", () => { result.textContent = text.checkGood; });
+    test.on("failed", () => { result.textContent = text.checkBad; });
+  }
+
   function leave() {
     if (connection) connection.disconnect();
     connection = null;
@@ -138,6 +157,7 @@
   $("toggle-audio").addEventListener("click", (e) => toggle("audio", e.target, text.unmute, text.mute));
   $("toggle-video").addEventListener("click", (e) => toggle("video", e.target, text.cameraOn, text.cameraOff));
   if ($("join")) $("join").addEventListener("click", join);
+  if ($("preflight")) $("preflight").addEventListener("click", preflight);
   if ($("leave")) $("leave").addEventListener("click", leave);
   startPreview();
 })();

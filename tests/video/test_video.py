@@ -229,3 +229,19 @@ def test_without_credentials_the_demo_twin_makes_no_connection(
 def test_video_models_are_read_only_in_the_admin(staff_client, model):
     assert staff_client.get(reverse(f"admin:video_{model}_changelist")).status_code == 200
     assert staff_client.get(reverse(f"admin:video_{model}_add")).status_code == 403
+
+
+def test_the_connection_check_token_grants_no_room(
+    client, booking, client_user, live_video, frozen
+):
+    client.force_login(client_user)  # a day before the session: checking is allowed any time
+
+    token = client.post(reverse("video:preflight", args=[booking.reference])).json()["token"]
+
+    grants = jwt.decode(token, "api-key-secret-of-32-bytes-or-more!", algorithms=["HS256"])[
+        "grants"
+    ]
+    assert grants["video"] == {}
+    assert grants["identity"].endswith("-check")
+    client.force_login(UserFactory())
+    assert client.post(reverse("video:preflight", args=[booking.reference])).status_code == 404
