@@ -40,6 +40,7 @@ from coaching.bookings.services import (
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
 from coaching.practices.selectors import session_type_free_slots
+from coaching.video.selectors import attended_seconds
 
 
 def _problem(
@@ -219,8 +220,14 @@ def _role(request: HttpRequest, booking: Booking) -> str:
 @require_GET
 def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
+    attended = (
+        attended_seconds(booking, now=timezone.now())
+        if booking.state in (BookingState.COMPLETED, BookingState.NO_SHOW)
+        else {}
+    )
     context = {
         "booking": booking,
+        "attended_minutes": {role: round(seconds / 60) for role, seconds in attended.items()},
         "role": _role(request, booking),
         "coach_zone": ZoneInfo(booking.practice.time_zone),
         "refunds": [r for p in booking.payments.all() for r in p.refunds.all()],

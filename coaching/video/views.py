@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.video import twilio
 from coaching.video.services import (
     JoinRefused,
+    attendance_correct,
     join_window,
     video_join,
     video_preflight_token,
@@ -137,6 +139,21 @@ def preflight_token(request: HttpRequest, reference: str) -> JsonResponse:
     response = JsonResponse({"token": token})
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def attendance_correct_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """The coach sets attended / not attended after the session (e.g. the client had no camera)."""
+    booking, role = _participant(request, reference)
+    if role != Actor.COACH or booking.state not in (BookingState.COMPLETED, BookingState.NO_SHOW):
+        raise Http404
+    with transaction.atomic(durable=True):
+        attendance_correct(
+            booking=booking, actor=request.user, attended=request.POST.get("attended") == "1"
+        )
+    messages.success(request, _("Attendance is corrected."))
+    return redirect("bookings:detail", reference=booking.reference)
 
 
 @csrf_exempt

@@ -245,3 +245,25 @@ def test_the_connection_check_token_grants_no_room(
     assert grants["identity"].endswith("-check")
     client.force_login(UserFactory())
     assert client.post(reverse("video:preflight", args=[booking.reference])).status_code == 404
+
+
+def test_the_booking_shows_attendance_and_the_coach_corrects_it_there(
+    client, booking, practice, client_user, frozen
+):
+    frozen.move_to(TUESDAY_10 + timedelta(hours=2))
+    settle_attendance.apply()
+    client.force_login(practice.owner)
+    page = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
+    assert "0 Min." in page or "0 min" in page
+
+    client.post(reverse("video:attendance", args=[booking.reference]), {"attended": "1"})
+    booking.refresh_from_db()
+    assert booking.state == BookingState.COMPLETED
+
+    client.force_login(client_user)  # only the coach corrects
+    assert (
+        client.post(
+            reverse("video:attendance", args=[booking.reference]), {"attended": "0"}
+        ).status_code
+        == 404
+    )
