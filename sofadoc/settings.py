@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "sofadoc.accounts",
     "coaching.practices",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "privacy.middleware.ConsentGateMiddleware",
 ]
 
 ROOT_URLCONF = "sofadoc.urls"
@@ -201,6 +203,12 @@ MFA_TOTP_ISSUER = "SofaDoc"
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Accounts that never confirm their address are removed (data minimisation).
 UNVERIFIED_ACCOUNT_RETENTION_DAYS = env.int("UNVERIFIED_ACCOUNT_RETENTION_DAYS", default=7)
+
+# --- Privacy --------------------------------------------------------------------------------
+# URL namespaces blocked until a signed-in person accepted the current terms/privacy versions.
+PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES = env.list(
+    "PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES", default=["bookings", "practices"]
+)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

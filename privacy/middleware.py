@@ -1,0 +1,34 @@
+"""Re-acceptance gate: new terms/privacy versions block booking and practice pages."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from privacy.selectors import consent_pending_documents
+
+
+class ConsentGateMiddleware:
+    """Signed-in people who have not accepted the current versions are sent to the accept page
+    before any view in PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES. Everything else (reading their
+    data, privacy pages, logout, export, delete) stays open."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        gated = set(getattr(settings, "PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES", []))
+        if not match or not gated.intersection(match.namespaces):
+            return None
+        if consent_pending_documents(user=user):
+            return redirect(
+                reverse("privacy:accept") + "?" + urlencode({"next": request.get_full_path()})
+            )
+        return None

@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.utils import translation
+
+from privacy.models import ConsentRecord, LegalDocument
+
+# Documents a signed-in person must have accepted in their current version.
+ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
+
+
+def legal_document_current(*, kind: str, language: str | None = None) -> LegalDocument | None:
+    """The newest published version of `kind` in `language`, else in German."""
+    from django.utils import timezone
+
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    published = LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now())
+    latest = published.order_by("-version").values_list("version", flat=True).first()
+    if latest is None:
+        return None
+    versions = {d.language: d for d in published.filter(version=latest)}
+    return versions.get(language) or versions.get("de") or next(iter(versions.values()), None)
+
+
+def legal_document_versions(*, kind: str) -> list[LegalDocument]:
+    from django.utils import timezone
+
+    return list(
+        LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by(
+            "-version", "language"
+        )
+    )
+
+
+def consent_pending_documents(*, user) -> list[LegalDocument]:
+    """Current terms/privacy versions the user has not accepted yet."""
+    pending = []
+    for kind in ACCEPTANCE_KINDS:
+        current = legal_document_current(kind=kind, language=getattr(user, "language", None))
+        if current is None:
+            continue
+        accepted = ConsentRecord.objects.filter(
+            subject=user,
+            purpose=kind,
+            granted=True,
+            document__kind=kind,
+            document__version__gte=current.version,
+        ).exists()
+        if not accepted:
+            pending.append(current)
+    return pending
+
+
+def consent_records_for(*, user) -> list[ConsentRecord]:
+    return list(ConsentRecord.objects.filter(subject=user).select_related("document"))

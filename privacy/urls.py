@@ -1,0 +1,16 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("", views.policy, name="policy"),
+    path("v<int:version>/<str:language>/", views.policy, name="policy_version"),
+    path("terms/", views.terms, name="terms"),
+    path("terms/v<int:version>/<str:language>/", views.terms, name="terms_version"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("cookies/v<int:version>/<str:language>/", views.cookies, name="cookies_version"),
+    path("accept/", views.accept, name="accept"),
+    path("consents/", views.consents, name="consents"),
+]
