@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
-from privacy.selectors import consent_pending_documents
+from privacy.cookies import CONSENT_COOKIE_NAME, CookieChoice, csp_update_for
+from privacy.selectors import consent_pending_documents, cookie_policy_version
 
 
 class ConsentGateMiddleware:
@@ -32,3 +34,30 @@ class ConsentGateMiddleware:
                 reverse("privacy:accept") + "?" + urlencode({"next": request.get_full_path()})
             )
         return None
+
+
+class CookieConsentMiddleware:
+    """Reads the consent cookie once per request (request.cookie_choice) and widens the CSP
+    for Google hosts only on responses to visitors who opted in. Must come after
+    csp.middleware.CSPMiddleware in MIDDLEWARE so its response hook runs first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.cookie_choice = SimpleLazyObject(lambda: current_cookie_choice(request))
+        response = self.get_response(request)
+        update = csp_update_for(request.cookie_choice)
+        if update:
+            existing = getattr(response, "_csp_update", None) or {}
+            for directive, hosts in existing.items():
+                hosts = [hosts] if isinstance(hosts, str) else list(hosts)
+                update[directive] = update.get(directive, []) + hosts
+            response._csp_update = update
+        return response
+
+
+def current_cookie_choice(request) -> CookieChoice:
+    return CookieChoice.from_cookie(
+        request.COOKIES.get(CONSENT_COOKIE_NAME), cookie_policy_version()
+    )

@@ -48,6 +48,12 @@ class LegalDocument(models.Model):
                 _("A published document cannot be changed; publish a new version.")
             )
         super().save(*args, **kwargs)
+        if self.kind == self.Kind.COOKIES:
+            from django.core.cache import cache
+
+            from privacy.selectors import COOKIE_VERSION_CACHE_KEY
+
+            cache.delete(COOKIE_VERSION_CACHE_KEY)
 
     def blocks(self) -> list[tuple[str, str]]:
         """The body as (kind, text) blocks for safe rendering: ("h", ...) or ("p", ...)."""

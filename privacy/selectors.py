@@ -20,6 +20,29 @@ def legal_document_current(*, kind: str, language: str | None = None) -> LegalDo
     return versions.get(language) or versions.get("de") or next(iter(versions.values()), None)
 
 
+COOKIE_VERSION_CACHE_KEY = "privacy:cookie-policy-version"
+
+
+def cookie_policy_version() -> int:
+    """The current cookie policy version (cached: it is read on every page)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    version = cache.get(COOKIE_VERSION_CACHE_KEY)
+    if version is None:
+        version = (
+            LegalDocument.objects.filter(
+                kind=LegalDocument.Kind.COOKIES, published_at__lte=timezone.now()
+            )
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+        cache.set(COOKIE_VERSION_CACHE_KEY, version, 300)
+    return version
+
+
 def legal_document_versions(*, kind: str) -> list[LegalDocument]:
     from django.utils import timezone
 

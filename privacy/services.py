@@ -30,7 +30,7 @@ def consent_record(
     so a refused signup is provable without storing who tried.
     """
     documents = documents or {}
-    if user is not None:
+    if user is not None and not pseudonym:
         pseudonym = user_pseudonym(user.pk)
     pseudonym = pseudonym or attempt_pseudonym()
     rows = []
@@ -53,3 +53,16 @@ def consent_record(
         )
     with transaction.atomic():
         return ConsentRecord.objects.bulk_create(rows)
+
+
+def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):
+    """Log a cookie banner decision under a pseudonym of the browser's consent token."""
+    from privacy.pseudonyms import keyed_hash
+
+    return consent_record(
+        decisions={Purpose.COOKIES_STATISTICS: statistics, Purpose.COOKIES_MARKETING: marketing},
+        source=ConsentRecord.Source.COOKIE_BANNER,
+        user=user,
+        pseudonym=keyed_hash("cookie:" + token),
+        ip=ip,
+    )

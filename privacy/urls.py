@@ -11,6 +11,7 @@ urlpatterns = [
     path("terms/v<int:version>/<str:language>/", views.terms, name="terms_version"),
     path("cookies/", views.cookies, name="cookies"),
     path("cookies/v<int:version>/<str:language>/", views.cookies, name="cookies_version"),
+    path("cookies/consent/", views.cookie_consent, name="cookie_consent"),
     path("accept/", views.accept, name="accept"),
     path("consents/", views.consents, name="consents"),
 ]

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "privacy.middleware.ConsentGateMiddleware",
+    # After CSPMiddleware: its response hook must run before CSP builds the header.
+    "privacy.middleware.CookieConsentMiddleware",
 ]
 
 ROOT_URLCONF = "sofadoc.urls"
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "privacy.context_processors.cookie_consent",
             ],
         },
     },
@@ -209,6 +212,9 @@ UNVERIFIED_ACCOUNT_RETENTION_DAYS = env.int("UNVERIFIED_ACCOUNT_RETENTION_DAYS",
 PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES = env.list(
     "PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES", default=["bookings", "practices"]
 )
+# Google tags, rendered only for visitors who opted in; empty means no tag at all.
+PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
+PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
@@ -64,7 +66,10 @@ def test_each_refused_attempt_gets_its_own_pseudonym(client):
 
 def test_signup_boxes_are_unticked_and_link_the_documents(client):
     body = client.get(reverse("account_signup")).content.decode()
-    assert 'name="terms"' in body and "checked" not in body
+    form = body.split('action="/privacy/cookies/consent/"')[0]
+    for name in ["age_18", "terms", "privacy"]:
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', form).group(0)
+        assert "checked" not in tag
     assert reverse("privacy:terms") in body
     assert reverse("privacy:policy") in body
 
