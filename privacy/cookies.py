@@ -171,6 +171,8 @@ def csp_update_for(choice: CookieChoice) -> dict[str, list[str]]:
     """CSP additions for this visitor: none unless they opted in and the tag is configured."""
     ids = tag_ids()
     update: dict[str, list[str]] = {}
+    if not any(ids.values()):
+        return update  # no tags configured: don't even read the choice
     for category, granted in [(STATISTICS, choice.statistics), (MARKETING, choice.marketing)]:
         if not (choice.decided and granted and ids[category]):
             continue

@@ -1,5 +1,7 @@
 """Versioned legal documents and the append-only consent log (Art. 7 (1) GDPR: proof of consent)."""
 
+import contextlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -53,7 +55,9 @@ class LegalDocument(models.Model):
 
             from privacy.selectors import COOKIE_VERSION_CACHE_KEY
 
-            cache.delete(COOKIE_VERSION_CACHE_KEY)
+            # A cache outage is harmless here: the entry expires within minutes anyway.
+            with contextlib.suppress(Exception):
+                cache.delete(COOKIE_VERSION_CACHE_KEY)
 
     def blocks(self) -> list[tuple[str, str]]:
         """The body as (kind, text) blocks for safe rendering: ("h", ...) or ("p", ...)."""

@@ -1,3 +1,5 @@
+import contextlib
+
 from django.conf import settings
 from django.utils import translation
 
@@ -28,7 +30,10 @@ def cookie_policy_version() -> int:
     from django.core.cache import cache
     from django.utils import timezone
 
-    version = cache.get(COOKIE_VERSION_CACHE_KEY)
+    try:
+        version = cache.get(COOKIE_VERSION_CACHE_KEY)
+    except Exception:  # a cache outage must not take pages down; the database answers
+        version = None
     if version is None:
         version = (
             LegalDocument.objects.filter(
@@ -39,7 +44,8 @@ def cookie_policy_version() -> int:
             .first()
             or 0
         )
-        cache.set(COOKIE_VERSION_CACHE_KEY, version, 300)
+        with contextlib.suppress(Exception):
+            cache.set(COOKIE_VERSION_CACHE_KEY, version, 300)
     return version
 
 
