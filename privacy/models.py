@@ -128,3 +128,126 @@ class ConsentRecord(models.Model):
     def __str__(self) -> str:
         state = _("granted") if self.granted else _("refused")
         return f"{self.get_purpose_display()}: {state}"
+
+
+class DataExport(models.Model):
+    """A person's request for a copy of their data (Art. 15/20 GDPR)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    # Name inside the private storage (never under MEDIA_ROOT).
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    ready_at = models.DateTimeField(_("ready at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_state_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class ErasureRequest(models.Model):
+    """An account erasure and its progress. Holds no identifiers once the person is gone."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=64, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
+    was_coach = models.BooleanField(_("was a coach"), default=False)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.pseudonym[:12]}… {self.get_state_display()}"
+
+
+class SupportRequest(models.Model):
+    """A technical question sent through the help form (kept as the policy says, § 6.5)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="support_requests",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail address"))
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("message"), max_length=5000)
+    zendesk_ticket_id = models.CharField(_("Zendesk ticket"), max_length=32, blank=True)
+    delivered_by = models.CharField(_("delivered by"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support request")
+        verbose_name_plural = _("support requests")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Processor(models.Model):
+    """A processor named in the privacy policy (Art. 28 GDPR); seeded from privacy/processors.py
+    and maintained in the admin."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    purpose_en = models.CharField(_("purpose (English)"), max_length=300, blank=True)
+    data = models.CharField(_("data processed"), max_length=300)
+    data_en = models.CharField(_("data processed (English)"), max_length=300, blank=True)
+    region = models.CharField(_("region"), max_length=120)
+    url = models.URLField(_("privacy information"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("processor")
+        verbose_name_plural = _("processors")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def localized(self, language: str) -> tuple[str, str]:
+        if language == "en":
+            return self.purpose_en or self.purpose, self.data_en or self.data
+        return self.purpose, self.data

@@ -80,3 +80,9 @@ def consent_pending_documents(*, user) -> list[LegalDocument]:
 
 def consent_records_for(*, user) -> list[ConsentRecord]:
     return list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+
+
+def data_exports_for(*, user):
+    from privacy.models import DataExport
+
+    return list(DataExport.objects.filter(user=user)[:10])

@@ -12,6 +12,9 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
     path("cookies/v<int:version>/<str:language>/", views.cookies, name="cookies_version"),
     path("cookies/consent/", views.cookie_consent, name="cookie_consent"),
+    path("export/", views.export, name="export"),
+    path("export/download/<str:token>/", views.export_download, name="export_download"),
+    path("delete/", views.delete_account, name="delete"),
     path("accept/", views.accept, name="accept"),
     path("consents/", views.consents, name="consents"),
 ]

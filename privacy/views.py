@@ -1,13 +1,20 @@
 import secrets
 
+from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.core.files.storage import storages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import (
@@ -21,16 +28,23 @@ from privacy.cookies import (
     optional_cookie_names,
 )
 from privacy.forms import AcceptForm
-from privacy.models import LegalDocument
+from privacy.links import export_download_path, export_token_load
+from privacy.models import DataExport, LegalDocument
 from privacy.pseudonyms import request_ip
 from privacy.selectors import (
     consent_pending_documents,
     consent_records_for,
     cookie_policy_version,
+    data_exports_for,
     legal_document_current,
     legal_document_versions,
 )
-from privacy.services import consent_record, cookie_choice_record
+from privacy.services import (
+    account_erasure_request,
+    consent_record,
+    cookie_choice_record,
+    data_export_request,
+)
 
 
 def _document_page(request, kind, version=None, language=None, extra=None):
@@ -153,3 +167,69 @@ def cookie_consent(request):
                 response.delete_cookie(name)
     messages.success(request, _("Your cookie settings have been saved."))
     return response
+
+
+# --- Export and erasure ---------------------------------------------------------------------
+@login_required
+@reauthentication_required
+def export(request):
+    """Request a copy of one's data; list earlier exports with their download links."""
+    if request.method == "POST":
+        with transaction.atomic(durable=True):
+            data_export_request(user=request.user, actor=request.user)
+        messages.success(
+            request, _("We are preparing your data. You will get an e-mail when it is ready.")
+        )
+        return redirect("privacy:export")
+    exports = [
+        (item, export_download_path(item) if item.state == DataExport.State.READY else "")
+        for item in data_exports_for(user=request.user)
+    ]
+    return render(request, "privacy/export.html", {"exports": exports})
+
+
+@login_required
+def export_download(request, token):
+    """Only the owner, only while the link is valid; everyone else gets 404."""
+    data = export_token_load(token)
+    if not data or data.get("user") != request.user.pk:
+        raise Http404
+    item = get_object_or_404(
+        DataExport,
+        pk=data.get("export"),
+        user=request.user,
+        state=DataExport.State.READY,
+        expires_at__gt=timezone.now(),
+    )
+    storage = storages["private"]
+    if not storage.exists(item.file_name):
+        raise Http404
+    return FileResponse(
+        storage.open(item.file_name, "rb"),
+        as_attachment=True,
+        filename=f"sofadoc-data-{item.created_at:%Y-%m-%d}.zip",
+        content_type="application/zip",
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_lazy("I understand that my account and my data will be deleted permanently."),
+    )
+
+
+@login_required
+@reauthentication_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic(durable=True):
+            account_erasure_request(user=request.user, actor=request.user)
+        logout(request)
+        return render(request, "privacy/deleted.html")
+    return render(
+        request,
+        "privacy/delete.html",
+        {"form": form, "is_coach": hasattr(request.user, "practice")},
+        status=400 if request.method == "POST" else 200,
+    )

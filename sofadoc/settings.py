@@ -166,6 +166,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_unverified_accounts",
         "schedule": 60 * 60,
     },
+    "expire-data-exports": {
+        "task": "privacy.expire_data_exports",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -212,6 +216,15 @@ UNVERIFIED_ACCOUNT_RETENTION_DAYS = env.int("UNVERIFIED_ACCOUNT_RETENTION_DAYS",
 PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES = env.list(
     "PRIVACY_ACCEPTANCE_REQUIRED_NAMESPACES", default=["bookings", "practices"]
 )
+# Data exports: download link (and file) lifetime.
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# Minimum group size in the research dataset (k-anonymity).
+PRIVACY_RESEARCH_MIN_GROUP = env.int("PRIVACY_RESEARCH_MIN_GROUP", default=10)
+# Zendesk ticket API; without a subdomain support requests are e-mailed to SUPPORT_EMAIL.
+ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
+ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
+ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
 # Google tags, rendered only for visitors who opted in; empty means no tag at all.
 PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
 PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")
@@ -235,6 +248,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Data exports and other files that must never be served publicly (not under MEDIA_ROOT).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(env.path("PRIVATE_STORAGE_ROOT", default=VAR_DIR / "private"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
