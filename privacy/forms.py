@@ -14,3 +14,26 @@ class AcceptForm(forms.Form):
                 % {"title": document.title, "version": document.version},
                 required=True,
             )
+
+
+class CommunicationConsentForm(forms.Form):
+    """Optional consents about e-mail; unticking withdraws (logged like giving)."""
+
+    email_news = forms.BooleanField(
+        label=_("Send me news about SofaDoc by e-mail."),
+        required=False,
+    )
+    email_open_tracking = forms.BooleanField(
+        label=_("You may measure whether I open your e-mails."),
+        required=False,
+        help_text=_(
+            "Service messages about your sessions are always sent; they are part of the service."
+        ),
+    )
+
+
+class SupportForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail address"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea)

@@ -226,3 +226,37 @@ def account_erasure_complete(*, erasure) -> str | None:
     erasure.completed_at = timezone.now()
     erasure.save(update_fields=["state", "completed_at"])
     return (address, language) if address else None
+
+
+# --- Support requests -------------------------------------------------------------------------
+def support_request_submit(*, user, name: str, email: str, subject: str, message: str, actor):
+    """Store the request (policy § 6: kept to answer it) and deliver it after commit."""
+    from privacy.models import SupportRequest
+    from privacy.tasks import deliver_support_request
+
+    item = SupportRequest.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        name=name,
+        email=email,
+        subject=subject,
+        message=message,
+    )
+    transaction.on_commit(lambda: deliver_support_request.delay(item.pk))
+    return item
+
+
+def support_request_deliver(*, item) -> None:
+    from privacy import support
+
+    if item.delivered_by:
+        return  # idempotent: delivered before
+    delivery = support.deliver(
+        name=item.name,
+        email=item.email,
+        subject=item.subject,
+        message=item.message,
+        reference=f"SR-{item.pk}",
+    )
+    item.delivered_by = delivery.channel
+    item.zendesk_ticket_id = delivery.ticket_id
+    item.save(update_fields=["delivered_by", "zendesk_ticket_id"])

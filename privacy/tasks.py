@@ -44,3 +44,19 @@ def expire_data_exports() -> int:
 
     with transaction.atomic(durable=True):
         return data_exports_expire()
+
+
+@shared_task(
+    name="privacy.deliver_support_request",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def deliver_support_request(request_pk: int) -> None:
+    from privacy.models import SupportRequest
+    from privacy.services import support_request_deliver
+
+    with transaction.atomic(durable=True):
+        item = SupportRequest.objects.select_for_update().filter(pk=request_pk).first()
+        if item is not None:
+            support_request_deliver(item=item)

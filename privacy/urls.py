@@ -15,6 +15,8 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("export/download/<str:token>/", views.export_download, name="export_download"),
     path("delete/", views.delete_account, name="delete"),
+    path("processors/", views.processors, name="processors"),
+    path("support/", views.support, name="support"),
     path("accept/", views.accept, name="accept"),
     path("consents/", views.consents, name="consents"),
 ]

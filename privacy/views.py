@@ -27,23 +27,26 @@ from privacy.cookies import (
     gpc_signal,
     optional_cookie_names,
 )
-from privacy.forms import AcceptForm
+from privacy.forms import AcceptForm, CommunicationConsentForm, SupportForm
 from privacy.links import export_download_path, export_token_load
 from privacy.models import DataExport, LegalDocument
 from privacy.pseudonyms import request_ip
 from privacy.selectors import (
     consent_pending_documents,
     consent_records_for,
+    consent_states,
     cookie_policy_version,
     data_exports_for,
     legal_document_current,
     legal_document_versions,
+    processors_active,
 )
 from privacy.services import (
     account_erasure_request,
     consent_record,
     cookie_choice_record,
     data_export_request,
+    support_request_submit,
 )
 
 
@@ -117,11 +120,36 @@ def accept(request):
 
 @login_required
 def consents(request):
+    """Every consent record about the person; the optional ones can be toggled here."""
+    current = consent_states(user=request.user)
+    form = CommunicationConsentForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.cleaned_data.items() if current.get(k) != v}
+        if changed:
+            with transaction.atomic(durable=True):
+                consent_record(
+                    user=request.user,
+                    decisions=changed,
+                    source="consent_page",
+                    ip=request_ip(request),
+                )
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("privacy:consents")
     return render(
         request,
         "privacy/consents.html",
-        {"records": consent_records_for(user=request.user), "title": _("Your consents")},
+        {
+            "records": consent_records_for(user=request.user),
+            "title": _("Your consents"),
+            "form": form,
+        },
     )
+
+
+def processors(request):
+    language = (request.LANGUAGE_CODE or "de")[:2]
+    rows = [(p, *p.localized(language)) for p in processors_active()]
+    return render(request, "privacy/processors.html", {"rows": rows})
 
 
 @require_POST
@@ -231,5 +259,23 @@ def delete_account(request):
         request,
         "privacy/delete.html",
         {"form": form, "is_coach": hasattr(request.user, "practice")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def support(request):
+    """The help form for technical questions (coaching questions go to the coach)."""
+    user = request.user if request.user.is_authenticated else None
+    initial = {"name": user.display_name, "email": user.email} if user else {}
+    form = SupportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic(durable=True):
+            support_request_submit(user=user, actor=user, **form.cleaned_data)
+        messages.success(request, _("Thank you. We will answer by e-mail."))
+        return redirect("privacy:support")
+    return render(
+        request,
+        "privacy/support.html",
+        {"form": form},
         status=400 if request.method == "POST" else 200,
     )
