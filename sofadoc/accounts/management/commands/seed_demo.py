@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from privacy import demo as privacy_demo
 from sofadoc.accounts.models import User
 
 DEMO_PASSWORD = "sofadoc-demo"  # noqa: S105 - printed on purpose; demo accounts only
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                 )
                 for spec in DEMO_USERS
             }
+            privacy_demo.seed(users.values())
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000"))
         for role, user in users.items():
             self.stdout.write(f"  {role:<7} {user.email:<28} password: {DEMO_PASSWORD}")
