@@ -62,7 +62,7 @@ def _document_page(request, kind, version=None, language=None, extra=None):
             or candidates.get((request.LANGUAGE_CODE or "de")[:2])
             or candidates.get("de")
         )
-    if document is None:
+    if document is None and not (extra and version is None):
         raise Http404
     context = {
         "document": document,

@@ -23,3 +23,14 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _legal_texts(transactional_db):
+    """Transactional tests flush the tables between tests; put the legal texts back."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("privacy.migrations.0002_append_only_and_first_documents")
+    migration.load_documents(apps, None)

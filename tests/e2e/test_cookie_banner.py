@@ -11,7 +11,7 @@ GOOGLE = re.compile(
 # Stand-in for gtag.js (no internet here): sets the cookie the real one would set.
 FAKE_GTAG = "document.cookie = '_ga=GA1.1.42.42; path=/; max-age=3600';"
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
