@@ -37,3 +37,9 @@ class SupportForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     message = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted permanently."),
+    )

@@ -1,7 +1,6 @@
 import secrets
 
 from allauth.account.decorators import reauthentication_required
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from privacy.cookies import (
@@ -27,7 +25,7 @@ from privacy.cookies import (
     gpc_signal,
     optional_cookie_names,
 )
-from privacy.forms import AcceptForm, CommunicationConsentForm, SupportForm
+from privacy.forms import AcceptForm, CommunicationConsentForm, DeleteAccountForm, SupportForm
 from privacy.links import export_download_path, export_token_load
 from privacy.models import DataExport, LegalDocument
 from privacy.pseudonyms import request_ip
@@ -237,12 +235,6 @@ def export_download(request, token):
         as_attachment=True,
         filename=f"sofadoc-data-{item.created_at:%Y-%m-%d}.zip",
         content_type="application/zip",
-    )
-
-
-class DeleteAccountForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=_lazy("I understand that my account and my data will be deleted permanently."),
     )
 
 
