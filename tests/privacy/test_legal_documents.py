@@ -86,3 +86,9 @@ def test_kinds_cover_all_seeded_texts():
         ("cookies", "de"),
         ("cookies", "en"),
     }
+
+
+def test_policy_page_query_budget(client, django_assert_max_num_queries):
+    client.get("/")  # warms the cookie-policy version cache
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("privacy:policy")).status_code == 200
