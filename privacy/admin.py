@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from privacy.models import (
     ConsentRecord,
@@ -89,3 +90,4 @@ class ProcessorAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "region"]
     search_fields = ["name", "purpose", "data"]
     list_editable = ["position", "is_active"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
