@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "coaching.practices",
     "coaching.bookings",
     "coaching.video",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "privacy.middleware.ConsentGateMiddleware",
+    # After CSPMiddleware: its response hook must run before CSP builds the header.
+    "privacy.middleware.CookieConsentMiddleware",
 ]
 
 ROOT_URLCONF = "sofadoc.urls"
@@ -86,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "privacy.context_processors.cookie_consent",
             ],
             # Project-wide filters ({% load sofadoc %}); the project package is not an app.
             "libraries": {"sofadoc": "sofadoc.template_filters"},
@@ -172,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.refresh_booked_out",
         "schedule": 60,
     },
+    "expire-data-exports": {
+        "task": "privacy.expire_data_exports",
+        "schedule": 60 * 60,
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -213,6 +222,30 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 # Accounts that never confirm their address are removed (data minimisation).
 UNVERIFIED_ACCOUNT_RETENTION_DAYS = env.int("UNVERIFIED_ACCOUNT_RETENTION_DAYS", default=7)
 
+# --- Privacy --------------------------------------------------------------------------------
+# URL namespaces blocked until a signed-in person accepted the current terms/privacy versions.
+# Views that wait until a signed-in person has accepted the current terms and privacy policy:
+# booking a session and the coach's own practice pages (not browsing, not their bookings).
+PRIVACY_ACCEPTANCE_REQUIRED_VIEWS = [
+    "bookings:start",
+    "practices:*",
+    "!practices:directory",
+    "!practices:detail",
+    "!practices:slots",
+]
+# Data exports: download link (and file) lifetime.
+PRIVACY_EXPORT_DAYS = env.int("PRIVACY_EXPORT_DAYS", default=7)
+# Minimum group size in the research dataset (k-anonymity).
+PRIVACY_RESEARCH_MIN_GROUP = env.int("PRIVACY_RESEARCH_MIN_GROUP", default=10)
+# Zendesk ticket API; without a subdomain support requests are e-mailed to SUPPORT_EMAIL.
+ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
+ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
+ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
+# Google tags, rendered only for visitors who opted in; empty means no tag at all.
+PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
+PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -243,6 +276,11 @@ STORAGES = {
         "BACKEND": "storages.backends.s3.S3Storage"
         if AWS_STORAGE_BUCKET_NAME
         else "django.core.files.storage.FileSystemStorage"
+    },
+    # Data exports and other files that must never be served publicly (not under MEDIA_ROOT).
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(env.path("PRIVATE_STORAGE_ROOT", default=VAR_DIR / "private"))},
     },
     "staticfiles": {
         "BACKEND": (

@@ -12,6 +12,7 @@ urlpatterns = [
         "impressum/", TemplateView.as_view(template_name="pages/impressum.html"), name="impressum"
     ),
     path("hilfe/", TemplateView.as_view(template_name="pages/help.html"), name="help"),
+    path("privacy/", include("privacy.urls")),
     path("accounts/", include("allauth.urls")),
     path("account/", include("sofadoc.accounts.urls")),
     path("", include("coaching.practices.urls")),

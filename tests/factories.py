@@ -25,6 +25,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted is not False:
             EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
 
+    @factory.post_generation
+    def accepted_terms(obj, create, extracted, **kwargs):
+        """Signed up as the signup form requires (18+, current terms and privacy policy), unless
+        built with accepted_terms=False."""
+        if create and extracted is not False:
+            from privacy.services import SIGNUP_PURPOSES, consent_record
+
+            consent_record(
+                decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup", user=obj
+            )
+
 
 class StaffFactory(UserFactory):
     is_staff = True

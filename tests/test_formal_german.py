@@ -205,6 +205,9 @@ def _signup(client, email):
             "password1": DEFAULT_PASSWORD,
             "password2": DEFAULT_PASSWORD,
             "time_zone": "Europe/Berlin",
+            "age_18": "on",
+            "terms": "on",
+            "privacy": "on",
         },
         HTTP_ACCEPT_LANGUAGE="de",
     )

@@ -12,3 +12,4 @@ class BookingsConfig(AppConfig):
         from coaching.practices.busy import register_busy_source
 
         register_busy_source(booking_busy_intervals)
+        from coaching.bookings import receivers  # noqa: F401 - connects the signal receivers

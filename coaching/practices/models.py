@@ -63,9 +63,12 @@ class Language(models.Model):
 
 
 class Practice(models.Model):
+    # SET_NULL: when a coach erases their account the practice row stays (anonymised by
+    # practice_erase), because bookings and receipts of their clients point at it.
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="practice",
         verbose_name=_("coach"),
     )

@@ -231,7 +231,9 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
         practice.weekly_hours.all().delete()
         practice.time_off.all().delete()
         practice.slug_redirects.all().delete()
-        practice.session_types.update(is_active=False, description="")
+        # Session names are the coach's own words (sometimes with their name); bookings keep
+        # their own copy of the name for the clients' records.
+        practice.session_types.update(is_active=False, name=_("Session"), description="")
         _delete_files_on_commit(practice, old_files)
     return practice
 

@@ -2,6 +2,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
+from privacy.pseudonyms import request_ip
+from privacy.services import SIGNUP_PURPOSES, consent_record
 from sofadoc.accounts.timezones import is_valid_time_zone
 
 
@@ -17,4 +19,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user.language = language[:2] if language[:2] in dict(settings.LANGUAGES) else "de"
         if commit:
             user.save()
+            consent_record(
+                user=user,
+                decisions=dict.fromkeys(SIGNUP_PURPOSES, True),
+                source="signup",
+                ip=request_ip(request),
+            )
         return user

@@ -32,6 +32,9 @@ def test_signup_sends_verification_mail_and_login_waits_for_it(client):
             "password1": DEFAULT_PASSWORD,
             "password2": DEFAULT_PASSWORD,
             "time_zone": "America/New_York",
+            "age_18": "on",
+            "terms": "on",
+            "privacy": "on",
         },
     )
     assert response.status_code == 302

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 
@@ -27,6 +27,7 @@ def browser():
             args=[
                 "--no-sandbox",
                 "--disable-gpu",
+                "--disable-dev-shm-usage",
                 "--disable-background-networking",
                 "--disable-component-update",
                 "--disable-sync",
@@ -68,3 +69,14 @@ def signed_in_page(browser, live_server, client):
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(autouse=True)
+def _legal_texts(transactional_db):
+    """Transactional tests flush the tables between tests; put the legal texts back."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("privacy.migrations.0002_append_only_and_first_documents")
+    migration.load_documents(apps, None)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from coaching.bookings import demo as bookings_demo
 from coaching.practices import demo as practices_demo
+from privacy import demo as privacy_demo
 from sofadoc.accounts.models import User
 
 DEMO_PASSWORD = "sofadoc-demo"  # noqa: S105 - printed on purpose; demo accounts only
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             }
             practices = practices_demo.seed(ensure_demo_user)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
+            privacy_demo.seed(users.values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(practices)} practices, {len(bookings)} bookings. "

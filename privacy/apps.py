@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    name = "privacy"
+    verbose_name = _("Privacy")
+
+    def ready(self):
+        from privacy import receivers  # noqa: F401 - connects the signal receivers
+
+        # Every app's `privacy.py` registers its personal-data declarations.
+        autodiscover_modules("privacy")

@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AcceptForm(forms.Form):
+    """Acceptance of new terms/privacy versions; one checkbox per pending document."""
+
+    def __init__(self, *args, documents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        for document in documents:
+            self.fields[document.kind] = forms.BooleanField(
+                label=_("I accept “%(title)s” (version %(version)s).")
+                % {"title": document.title, "version": document.version},
+                required=True,
+            )
+
+
+class CommunicationConsentForm(forms.Form):
+    """Optional consents about e-mail; unticking withdraws (logged like giving)."""
+
+    email_news = forms.BooleanField(
+        label=_("Send me news about SofaDoc by e-mail."),
+        required=False,
+    )
+    email_open_tracking = forms.BooleanField(
+        label=_("You may measure whether I open your e-mails."),
+        required=False,
+        help_text=_(
+            "Service messages about your sessions are always sent; they are part of the service."
+        ),
+    )
+
+
+class SupportForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    email = forms.EmailField(label=_("E-mail address"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    message = forms.CharField(label=_("Your question"), max_length=5000, widget=forms.Textarea)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted permanently."),
+    )

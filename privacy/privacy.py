@@ -1,0 +1,110 @@
+"""Personal-data declarations for Django's and allauth's models and for privacy's own."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from privacy.registry import Erase, PersonalData, not_personal, register
+
+
+def _sessions(user):
+    from allauth.usersessions.models import UserSession
+    from django.contrib.sessions.models import Session
+
+    keys = UserSession.objects.filter(user=user).values("session_key")
+    return Session.objects.filter(session_key__in=keys)
+
+
+def _admin_log(user):
+    from django.contrib.admin.models import LogEntry
+
+    user_type = ContentType.objects.get_for_model(get_user_model())
+    return LogEntry.objects.filter(Q(user=user) | Q(content_type=user_type, object_id=str(user.pk)))
+
+
+def _support(user):
+    from privacy.models import SupportRequest
+
+    return SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+
+
+def _delete_export_files(exports):
+    from privacy.services import data_export_delete_file
+
+    for export in exports:
+        data_export_delete_file(export=export)
+
+
+not_personal(
+    "auth.Permission",
+    "auth.Group",
+    "contenttypes.ContentType",
+    "privacy.LegalDocument",
+    "privacy.Processor",
+    reason="reference data without people in it",
+)
+
+register(
+    # Sessions first: they are found through the user-session index erased after them.
+    PersonalData("sessions.Session", subject=_sessions, fields=["expire_date"], order=10),
+    PersonalData(
+        "usersessions.UserSession",
+        subject="user",
+        fields=["created_at", "last_seen_at", "ip", "user_agent"],
+        order=20,
+    ),
+    PersonalData(
+        "account.EmailConfirmation",
+        subject="email_address__user",
+        fields=["created", "sent"],
+        order=30,
+    ),
+    PersonalData(
+        "account.EmailAddress", subject="user", fields=["email", "verified", "primary"], order=40
+    ),
+    # The TOTP secret and recovery codes are credentials, not exported.
+    PersonalData(
+        "mfa.Authenticator", subject="user", fields=["type", "created_at", "last_used_at"]
+    ),
+    PersonalData(
+        "admin.LogEntry",
+        subject=_admin_log,
+        fields=["action_time", "action_flag", "object_repr", "change_message"],
+        erase=Erase.ANONYMISE,
+        anonymise={"object_repr": "[erased]", "change_message": ""},
+    ),
+    # Consent proof stays, pseudonymous: the person and the truncated IP are detached.
+    PersonalData(
+        "privacy.ConsentRecord",
+        subject="subject",
+        fields=[
+            "created_at",
+            "purpose",
+            "granted",
+            "document__kind",
+            "document__version",
+            "source",
+            "ip_truncated",
+        ],
+        erase=Erase.ANONYMISE,
+        anonymise={"subject": None, "ip_truncated": ""},
+    ),
+    PersonalData(
+        "privacy.DataExport",
+        subject="user",
+        fields=["created_at", "state", "ready_at", "expires_at"],
+        before_erase=_delete_export_files,
+    ),
+    PersonalData(
+        "privacy.ErasureRequest",
+        subject="user",
+        fields=["requested_at", "state"],
+        erase=Erase.ANONYMISE,
+        anonymise={"user": None},
+    ),
+    PersonalData(
+        "privacy.SupportRequest",
+        subject=_support,
+        fields=["created_at", "name", "email", "subject", "message", "zendesk_ticket_id"],
+    ),
+)

@@ -1,0 +1,58 @@
+"""The processors the privacy policy names (§ 6 and hosting); the seed of the Processor table."""
+
+PROCESSORS = [
+    {
+        "name": "Amazon Web Services",
+        "purpose": "Hosting und Datenspeicherung",
+        "purpose_en": "Hosting and data storage",
+        "data": "Alle Kontodaten, Praxis- und Buchungsdaten",
+        "data_en": "All account, practice and booking data",
+        "region": "EU (Frankfurt)",
+        "url": "https://aws.amazon.com/de/privacy/",
+    },
+    {
+        "name": "Twilio",
+        "purpose": "Videositzungen",
+        "purpose_en": "Video sessions",
+        "data": "IP-Adresse, Anzeigename während der Sitzung",
+        "data_en": "IP address, display name during the session",
+        "region": "EU / Deutschland",
+        "url": "https://www.twilio.com/legal/privacy",
+    },
+    {
+        "name": "PayPal",
+        "purpose": "Zahlungsabwicklung",
+        "purpose_en": "Payment processing",
+        "data": "Zahlungsdaten, Betrag, Bestellreferenz",
+        "data_en": "Payment data, amount, order reference",
+        "region": "EU (Luxemburg)",
+        "url": "https://www.paypal.com/de/webapps/mpp/ua/privacy-full",
+    },
+    {
+        "name": "Google Analytics",
+        "purpose": "Reichweitenmessung (nur mit Einwilligung, IP gekürzt)",
+        "purpose_en": "Audience measurement (only with consent, IP shortened)",
+        "data": "Gekürzte IP-Adresse, Seitenaufrufe, Geräteinformationen",
+        "data_en": "Shortened IP address, page views, device information",
+        "region": "EU / USA",
+        "url": "https://policies.google.com/privacy",
+    },
+    {
+        "name": "Google Ads",
+        "purpose": "Conversion-Messung (nur mit Einwilligung)",
+        "purpose_en": "Conversion measurement (only with consent)",
+        "data": "Klick-Kennung der Anzeige, Conversion-Ereignis",
+        "data_en": "Ad click identifier, conversion event",
+        "region": "EU / USA",
+        "url": "https://policies.google.com/privacy",
+    },
+    {
+        "name": "Zendesk",
+        "purpose": "Kundenservice für technische Fragen",
+        "purpose_en": "Customer service for technical questions",
+        "data": "Name, E-Mail-Adresse, Inhalt der Anfrage",
+        "data_en": "Name, e-mail address, content of the request",
+        "region": "EU / Deutschland",
+        "url": "https://www.zendesk.de/company/privacy/",
+    },
+]

@@ -1,0 +1,113 @@
+import contextlib
+
+from django.conf import settings
+from django.utils import translation
+
+from privacy.models import ConsentRecord, LegalDocument
+
+# Documents a signed-in person must have accepted in their current version.
+ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
+
+
+def legal_document_current(*, kind: str, language: str | None = None) -> LegalDocument | None:
+    """The newest published version of `kind` in `language`, else in German."""
+    from django.utils import timezone
+
+    language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    published = LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now())
+    latest = published.order_by("-version").values_list("version", flat=True).first()
+    if latest is None:
+        return None
+    versions = {d.language: d for d in published.filter(version=latest)}
+    return versions.get(language) or versions.get("de") or next(iter(versions.values()), None)
+
+
+COOKIE_VERSION_CACHE_KEY = "privacy:cookie-policy-version"
+
+
+def cookie_policy_version() -> int:
+    """The current cookie policy version (cached: it is read on every page)."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    try:
+        version = cache.get(COOKIE_VERSION_CACHE_KEY)
+    except Exception:  # a cache outage must not take pages down; the database answers
+        version = None
+    if version is None:
+        version = (
+            LegalDocument.objects.filter(
+                kind=LegalDocument.Kind.COOKIES, published_at__lte=timezone.now()
+            )
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
+        with contextlib.suppress(Exception):
+            cache.set(COOKIE_VERSION_CACHE_KEY, version, 300)
+    return version
+
+
+def legal_document_versions(*, kind: str) -> list[LegalDocument]:
+    from django.utils import timezone
+
+    return list(
+        LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by(
+            "-version", "language"
+        )
+    )
+
+
+def consent_pending_documents(*, user) -> list[LegalDocument]:
+    """Current terms/privacy versions the user has not accepted yet."""
+    pending = []
+    for kind in ACCEPTANCE_KINDS:
+        current = legal_document_current(kind=kind, language=getattr(user, "language", None))
+        if current is None:
+            continue
+        accepted = ConsentRecord.objects.filter(
+            subject=user,
+            purpose=kind,
+            granted=True,
+            document__kind=kind,
+            document__version__gte=current.version,
+        ).exists()
+        if not accepted:
+            pending.append(current)
+    return pending
+
+
+def consent_records_for(*, user) -> list[ConsentRecord]:
+    return list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+
+
+def data_exports_for(*, user):
+    from privacy.models import DataExport
+
+    return list(DataExport.objects.filter(user=user)[:10])
+
+
+# Consents a person can give and withdraw on /privacy/consents/ (notifications read them).
+TOGGLE_PURPOSES = (ConsentRecord.Purpose.EMAIL_NEWS, ConsentRecord.Purpose.EMAIL_OPEN_TRACKING)
+
+
+def consent_given(*, user, purpose: str) -> bool:
+    """The person's latest decision for `purpose` (no record = no consent)."""
+    latest = (
+        ConsentRecord.objects.filter(subject=user, purpose=purpose)
+        .order_by("-created_at", "-pk")
+        .values_list("granted", flat=True)
+        .first()
+    )
+    return bool(latest)
+
+
+def consent_states(*, user, purposes=TOGGLE_PURPOSES) -> dict[str, bool]:
+    return {purpose: consent_given(user=user, purpose=purpose) for purpose in purposes}
+
+
+def processors_active():
+    from privacy.models import Processor
+
+    return list(Processor.objects.filter(is_active=True))

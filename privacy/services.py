@@ -1,0 +1,262 @@
+from django.db import transaction
+
+from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
+from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
+from privacy.selectors import legal_document_current
+
+Purpose = ConsentRecord.Purpose
+SIGNUP_PURPOSES = (Purpose.AGE_18, Purpose.TERMS, Purpose.PRIVACY)
+_DOCUMENT_FOR = {
+    Purpose.TERMS: LegalDocument.Kind.TERMS,
+    Purpose.PRIVACY: LegalDocument.Kind.PRIVACY,
+    Purpose.COOKIES_STATISTICS: LegalDocument.Kind.COOKIES,
+    Purpose.COOKIES_MARKETING: LegalDocument.Kind.COOKIES,
+}
+
+
+def consent_record(
+    *,
+    decisions: dict[str, bool],
+    source: str,
+    user=None,
+    pseudonym: str = "",
+    ip: str = "",
+    documents: dict[str, LegalDocument] | None = None,
+    actor=None,
+) -> list[ConsentRecord]:
+    """Log each decision (granted or refused) with the document version it refers to.
+
+    Without a user the rows carry only `pseudonym` (a fresh one per attempt if none is given),
+    so a refused signup is provable without storing who tried.
+    """
+    documents = documents or {}
+    if user is not None and not pseudonym:
+        pseudonym = user_pseudonym(user.pk)
+    pseudonym = pseudonym or attempt_pseudonym()
+    rows = []
+    for purpose, granted in decisions.items():
+        document = documents.get(purpose)
+        if document is None and purpose in _DOCUMENT_FOR:
+            document = legal_document_current(
+                kind=_DOCUMENT_FOR[purpose], language=getattr(user, "language", None)
+            )
+        rows.append(
+            ConsentRecord(
+                subject=user,
+                pseudonym=pseudonym,
+                purpose=purpose,
+                document=document,
+                granted=bool(granted),
+                source=source,
+                ip_truncated=ip,
+            )
+        )
+    with transaction.atomic():
+        return ConsentRecord.objects.bulk_create(rows)
+
+
+def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):
+    """Log a cookie banner decision under a pseudonym of the browser's consent token."""
+    from privacy.pseudonyms import keyed_hash
+
+    return consent_record(
+        decisions={Purpose.COOKIES_STATISTICS: statistics, Purpose.COOKIES_MARKETING: marketing},
+        source=ConsentRecord.Source.COOKIE_BANNER,
+        user=user,
+        pseudonym=keyed_hash("cookie:" + token),
+        ip=ip,
+    )
+
+
+# --- Export (Art. 15/20 GDPR) ---------------------------------------------------------------
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def data_export_request(*, user, actor) -> DataExport:
+    from privacy.tasks import build_data_export
+
+    export = DataExport.objects.create(user=user, language=user.language or "de")
+    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    return export
+
+
+def data_export_build(*, export) -> None:
+    """Write the ZIP (JSON per category, README, summary, files) and mark the export ready."""
+    import io
+    import json
+    import zipfile
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+
+    from privacy.registry import personal_data
+
+    user = export.user
+    buffer = io.BytesIO()
+    counts = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for declaration in personal_data():
+            rows = declaration.rows(user)
+            values = list(rows.values(*declaration.export_fields()))
+            if declaration.model_label == "privacy.DataExport":
+                values = [v for v in values if v.get("state") != DataExport.State.PENDING]
+            archive.writestr(
+                f"{declaration.category}.json",
+                json.dumps(values, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            )
+            counts.append((declaration, len(values)))
+            for obj in rows if declaration.files else []:
+                for name in declaration.files:
+                    file = getattr(obj, name)
+                    if file:
+                        with file.open("rb") as handle:
+                            archive.writestr(
+                                f"files/{declaration.category}/{file.name}", handle.read()
+                            )
+        with translation.override(export.language):
+            context = {"user": user, "counts": counts, "created": timezone.now()}
+            archive.writestr("README.txt", render_to_string("privacy/export/README.txt", context))
+    name = f"exports/{user.pk}/{export.pk}-{timezone.now():%Y%m%d%H%M%S}.zip"
+    storage = _private_storage()
+    stored = storage.save(name, ContentFile(buffer.getvalue()))
+    export.file_name = stored
+    export.size = len(buffer.getvalue())
+    export.state = DataExport.State.READY
+    export.ready_at = timezone.now()
+    export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
+    export.save()
+
+
+def data_export_delete_file(*, export) -> None:
+    if export.file_name:
+        storage = _private_storage()
+        if storage.exists(export.file_name):
+            storage.delete(export.file_name)
+
+
+def data_exports_expire(*, now=None) -> int:
+    """Delete files whose link has expired (runs periodically)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    count = 0
+    stale = DataExport.objects.filter(state=DataExport.State.READY, expires_at__lte=now)
+    for export in stale.select_for_update(skip_locked=True):
+        data_export_delete_file(export=export)
+        export.state = DataExport.State.EXPIRED
+        export.file_name = ""
+        export.save(update_fields=["state", "file_name"])
+        count += 1
+    return count
+
+
+# --- Erasure (Art. 17 GDPR) -----------------------------------------------------------------
+def account_erasure_request(*, user, actor) -> ErasureRequest:
+    """Close the account at once (no more sign-in) and queue the erasure job."""
+    from privacy.pseudonyms import user_pseudonym
+    from privacy.tasks import erase_account
+
+    erasure = ErasureRequest.objects.create(
+        user=user,
+        pseudonym=user_pseudonym(user.pk),
+        was_coach=hasattr(user, "practice"),
+    )
+    user.is_active = False
+    user.save(update_fields=["is_active", "updated_at"])
+    transaction.on_commit(lambda: erase_account.delay(erasure.pk))
+    return erasure
+
+
+def account_erase(*, user, actor) -> None:
+    """Erase a person everywhere, in one transaction: apps cancel/refund first (signal), then
+    every registered model is deleted or anonymised in registry order, the user row last."""
+    from privacy.registry import Erase, personal_data
+    from privacy.signals import account_erasure_requested
+
+    with transaction.atomic():
+        account_erasure_requested.send(sender=account_erase, user=user, actor=actor)
+        for declaration in personal_data():
+            rows = declaration.rows(user)
+            if declaration.before_erase:
+                declaration.before_erase(rows)
+            for obj in rows if declaration.files else []:
+                for name in declaration.files:
+                    file = getattr(obj, name)
+                    if file:
+                        file.delete(save=False)
+            if declaration.erase is Erase.DELETE:
+                # Raw delete of the matched pks: no cascades surprise us, order is ours.
+                declaration.model._default_manager.filter(
+                    pk__in=list(rows.values_list("pk", flat=True))
+                ).delete()
+            elif declaration.erase in (Erase.ANONYMISE, Erase.KEEP):
+                constant = {k: v for k, v in declaration.anonymise.items() if not callable(v)}
+                per_row = {k: v for k, v in declaration.anonymise.items() if callable(v)}
+                pks = list(rows.values_list("pk", flat=True))
+                model = declaration.model
+                if per_row:
+                    for obj in model._default_manager.filter(pk__in=pks):
+                        for name, make in per_row.items():
+                            setattr(obj, name, make(obj))
+                        obj.save(update_fields=list(per_row))
+                if constant:
+                    model._default_manager.filter(pk__in=pks).update(**constant)
+
+
+def account_erasure_complete(*, erasure) -> str | None:
+    """Run the erasure of a request (idempotent). Returns the address for the final mail."""
+    from django.utils import timezone
+
+    if erasure.state == ErasureRequest.State.DONE:
+        return None
+    user = erasure.user
+    address = language = None
+    if user is not None:
+        address, language = user.email, user.language
+        erasure.user = None
+        erasure.save(update_fields=["user"])
+        account_erase(user=user, actor=None)
+    erasure.state = ErasureRequest.State.DONE
+    erasure.completed_at = timezone.now()
+    erasure.save(update_fields=["state", "completed_at"])
+    return (address, language) if address else None
+
+
+# --- Support requests -------------------------------------------------------------------------
+def support_request_submit(*, user, name: str, email: str, subject: str, message: str, actor):
+    """Store the request (policy § 6: kept to answer it) and deliver it after commit."""
+    from privacy.models import SupportRequest
+    from privacy.tasks import deliver_support_request
+
+    item = SupportRequest.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        name=name,
+        email=email,
+        subject=subject,
+        message=message,
+    )
+    transaction.on_commit(lambda: deliver_support_request.delay(item.pk))
+    return item
+
+
+def support_request_deliver(*, item) -> None:
+    from privacy import support
+
+    if item.delivered_by:
+        return  # idempotent: delivered before
+    delivery = support.deliver(
+        name=item.name,
+        email=item.email,
+        subject=item.subject,
+        message=item.message,
+        reference=f"SR-{item.pk}",
+    )
+    item.delivered_by = delivery.channel
+    item.zendesk_ticket_id = delivery.ticket_id
+    item.save(update_fields=["delivered_by", "zendesk_ticket_id"])

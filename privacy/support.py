@@ -1,0 +1,72 @@
+"""Support requests to Zendesk (ticket API over plain HTTP) or, unconfigured, by e-mail.
+
+The one place that talks to Zendesk. ZENDESK_SUBDOMAIN selects the account; a Zendesk sandbox
+account is simply another subdomain, so demo and tests use the same code path (tests fake the
+HTTP with `responses`)."""
+
+from dataclasses import dataclass
+
+import requests
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+TIMEOUT = 10
+
+
+class SupportDeliveryError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str  # "zendesk" or "email"
+    ticket_id: str = ""
+
+
+def zendesk_configured() -> bool:
+    return bool(
+        settings.ZENDESK_SUBDOMAIN and settings.ZENDESK_EMAIL and settings.ZENDESK_API_TOKEN
+    )
+
+
+def deliver(*, name: str, email: str, subject: str, message: str, reference: str) -> Delivery:
+    if zendesk_configured():
+        return _zendesk_ticket(
+            name=name, email=email, subject=subject, message=message, reference=reference
+        )
+    return _email(name=name, email=email, subject=subject, message=message, reference=reference)
+
+
+def _zendesk_ticket(*, name, email, subject, message, reference) -> Delivery:
+    url = f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/api/v2/tickets.json"
+    payload = {
+        "ticket": {
+            "subject": subject,
+            "comment": {"body": message},
+            "requester": {"name": name, "email": email},
+            "external_id": reference,
+            "tags": ["sofadoc-web"],
+        }
+    }
+    try:
+        response = requests.post(
+            url,
+            json=payload,
+            auth=(f"{settings.ZENDESK_EMAIL}/token", settings.ZENDESK_API_TOKEN),
+            timeout=TIMEOUT,
+        )
+        response.raise_for_status()
+        ticket_id = str(response.json()["ticket"]["id"])
+    except (requests.RequestException, KeyError, ValueError) as error:
+        raise SupportDeliveryError(str(error)) from error
+    return Delivery("zendesk", ticket_id)
+
+
+def _email(*, name, email, subject, message, reference) -> Delivery:
+    EmailMessage(
+        subject=f"[SofaDoc support {reference}] {subject}",
+        body=f"{name} <{email}>\n\n{message}",
+        to=[settings.SUPPORT_EMAIL],
+        reply_to=[email],
+    ).send()
+    return Delivery("email")

@@ -1,0 +1,62 @@
+from celery import shared_task
+from django.db import transaction
+
+from privacy.models import DataExport, ErasureRequest
+
+
+@shared_task(name="privacy.build_data_export")
+def build_data_export(export_pk: int) -> None:
+    from privacy.notifications import data_export_ready_mail
+    from privacy.services import data_export_build
+
+    with transaction.atomic(durable=True):
+        export = (
+            DataExport.objects.select_for_update(skip_locked=True)
+            .filter(pk=export_pk, state=DataExport.State.PENDING)
+            .select_related("user")
+            .first()
+        )
+        if export is None:
+            return  # already built, or another worker has it
+        data_export_build(export=export)
+    # After the commit: the mail only goes out for a file that really is stored.
+    data_export_ready_mail(export=export)
+
+
+@shared_task(name="privacy.erase_account")
+def erase_account(erasure_pk: int) -> None:
+    from privacy.notifications import erasure_done_mail
+    from privacy.services import account_erasure_complete
+
+    with transaction.atomic(durable=True):
+        erasure = ErasureRequest.objects.select_for_update().filter(pk=erasure_pk).first()
+        if erasure is None:
+            return
+        recipient = account_erasure_complete(erasure=erasure)
+    if recipient:
+        # The address lives only in this variable now; it is not stored anywhere.
+        erasure_done_mail(address=recipient[0], language=recipient[1])
+
+
+@shared_task(name="privacy.expire_data_exports")
+def expire_data_exports() -> int:
+    from privacy.services import data_exports_expire
+
+    with transaction.atomic(durable=True):
+        return data_exports_expire()
+
+
+@shared_task(
+    name="privacy.deliver_support_request",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    max_retries=8,
+)
+def deliver_support_request(request_pk: int) -> None:
+    from privacy.models import SupportRequest
+    from privacy.services import support_request_deliver
+
+    with transaction.atomic(durable=True):
+        item = SupportRequest.objects.select_for_update().filter(pk=request_pk).first()
+        if item is not None:
+            support_request_deliver(item=item)

@@ -1,0 +1,30 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def reauthenticated_client(client):
+    """A signed-in client that has just entered its password (allauth's reauthentication)."""
+
+    def login(user):
+        from django.urls import reverse
+
+        from tests.factories import DEFAULT_PASSWORD
+
+        client.force_login(user)
+        response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+        assert response.status_code == 302, "reauthenticated"
+        return client
+
+    return login

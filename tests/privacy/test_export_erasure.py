@@ -1,0 +1,357 @@
+import datetime
+import io
+import json
+import zipfile
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress, EmailConfirmation
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
+from coaching.bookings.services import receipt_issue
+from coaching.practices.models import (
+    Practice,
+    PracticeSlugRedirect,
+    SessionType,
+    TimeOff,
+    WeeklyHours,
+)
+from coaching.video.models import ParticipantEvent, VideoRoom
+from privacy.links import export_download_path
+from privacy.models import ConsentRecord, DataExport, ErasureRequest, SupportRequest
+from privacy.registry import personal_data
+from privacy.services import (
+    account_erase,
+    consent_record,
+    cookie_choice_record,
+    data_export_request,
+)
+from privacy.signals import account_erasure_requested
+from privacy.tasks import build_data_export, erase_account, expire_data_exports
+from sofadoc.accounts.models import User
+from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+EMAIL = "quirin.zebulon@example.org"
+NAME = "Quirin Zebulonsky"
+PHONE = "+4915112345678"
+IP = "198.51.100.123"
+
+
+def touch_everything():
+    """A coach who used every registered model, with unmistakable identifiers."""
+    user = UserFactory(email=EMAIL, display_name=NAME, phone=PHONE)
+    address = EmailAddress.objects.get(user=user)
+    EmailConfirmation.objects.create(email_address=address, key="k" * 20)
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    store = SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store.create()
+    UserSession.objects.create(
+        user=user, ip=IP, session_key=store.session_key, user_agent="Firefox/" + NAME
+    )
+    staff = StaffFactory(accepted_terms=False)
+    LogEntry.objects.create(
+        user=staff,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr=EMAIL,
+        action_flag=CHANGE,
+        change_message=f"Changed phone of {NAME}",
+    )
+    LogEntry.objects.create(
+        user=user,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        object_repr=NAME,
+        action_flag=CHANGE,
+    )
+    consent_record(user=user, decisions={"terms": True, "privacy": True}, source="signup", ip=IP)
+    cookie_choice_record(statistics=True, marketing=False, token="abc123", user=user, ip=IP)
+    practice = Practice.objects.create(owner=user, name=f"Praxis {NAME}", slug="praxis-qz")
+    SessionType.objects.create(
+        practice=practice, name=f"Erstgespräch mit {NAME}", duration_minutes=50, price=80
+    )
+    WeeklyHours.objects.create(
+        practice=practice, weekday=1, start_time=datetime.time(9), end_time=datetime.time(12)
+    )
+    TimeOff.objects.create(
+        practice=practice,
+        first_day=datetime.date(2026, 12, 24),
+        last_day=datetime.date(2026, 12, 26),
+        note=f"Urlaub {NAME}",
+    )
+    SupportRequest.objects.create(
+        user=user, name=NAME, email=EMAIL, subject="Video", message=f"Call {PHONE}"
+    )
+    SupportRequest.objects.create(name=NAME, email=EMAIL, subject="Before signup", message="hi")
+    DataExport.objects.create(user=user, language="de")
+    ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
+    CalendarFeed.objects.create(practice=practice)
+    # A session the coach gave (kept for the client's records) ...
+    PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
+    _past_booking(
+        practice=practice,
+        client=UserFactory(accepted_terms=False),
+        session_type=practice.session_types.get(),
+    )
+    # ... and one they took as a client elsewhere, paid, partly refunded, with a video room.
+    other = SessionTypeFactory(practice__owner__accepted_terms=False)
+    booking = _past_booking(practice=other.practice, client=user, session_type=other)
+    booking.cancel_reason = f"{NAME} war krank"
+    booking.save(update_fields=["cancel_reason"])
+    BookingEvent.objects.create(
+        booking=booking, actor=user, actor_role="client", to_state="confirmed"
+    )
+    payment = Payment.objects.create(
+        booking=booking,
+        provider="paypal",
+        order_id="O-1",
+        capture_id="C-1",
+        status="captured",
+        amount=booking.price,
+        currency="EUR",
+    )
+    Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
+    receipt_issue(booking=booking)
+    room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
+    ParticipantEvent.objects.create(
+        room=room,
+        kind="participant-connected",
+        role="client",
+        sequence=1,
+        occurred_at=booking.start,
+        participant_sid="PA1",
+    )
+    return user
+
+
+def _past_booking(*, practice, client, session_type):
+    start = timezone.now() - datetime.timedelta(days=3)
+    return Booking.objects.create(
+        practice=practice,
+        session_type=session_type,
+        client=client,
+        state="completed",
+        start=start,
+        end=start + datetime.timedelta(hours=1),
+        blocked_start=start,
+        blocked_end=start + datetime.timedelta(hours=1),
+        session_name="Coaching",
+        price=80,
+        cancellation_window_hours=24,
+    )
+
+
+def test_touch_everything_covers_every_registered_model():
+    user = touch_everything()
+    for declaration in personal_data():
+        assert declaration.rows(user).exists(), declaration.model_label
+
+
+def scan_database(needles):
+    """Every text-like column of every table, searched for the needles."""
+    found = []
+    for model in apps.get_models():
+        text_fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(
+                f,
+                models.CharField
+                | models.TextField
+                | models.EmailField
+                | models.GenericIPAddressField
+                | models.JSONField,
+            )
+        ]
+        for row in model._default_manager.values("pk", *text_fields):
+            for field, value in row.items():
+                text = json.dumps(value) if not isinstance(value, str) else value
+                for needle in needles:
+                    if needle.lower() in (text or "").lower():
+                        found.append((model._meta.label, field, needle))
+    return found
+
+
+def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commit_callbacks):
+    user = touch_everything()
+    truncated_ip = "198.51.100.0"
+    needles = [EMAIL, NAME, PHONE, IP, truncated_ip, "Zebulon"]
+    assert scan_database(needles), "the scan finds the data before erasure"
+    consents_before = ConsentRecord.objects.count()
+
+    received = []
+    account_erasure_requested.connect(
+        lambda sender, user, actor, **kw: received.append(user.pk),
+        weak=False,
+        dispatch_uid="test-erasure",
+    )
+    try:
+        account_erase(user=user, actor=None)
+    finally:
+        account_erasure_requested.disconnect(dispatch_uid="test-erasure")
+
+    assert received == [user.pk]
+    assert scan_database(needles) == []
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not Session.objects.filter(session_key__in=[]).exists()
+    assert Session.objects.count() == 0
+    # The consent proof stays, pseudonymous.
+    assert ConsentRecord.objects.count() == consents_before
+    assert not ConsentRecord.objects.filter(subject__isnull=False).exists()
+    assert not ConsentRecord.objects.exclude(ip_truncated="").exists()
+    assert LogEntry.objects.filter(object_repr="[erased]").count() == 1
+
+
+def test_failing_receiver_leaves_the_person_untouched():
+    user = touch_everything()
+
+    def refuse(sender, **kwargs):
+        raise RuntimeError("refund failed")
+
+    account_erasure_requested.connect(refuse, weak=False, dispatch_uid="test-refuse")
+    try:
+        with pytest.raises(RuntimeError):
+            account_erase(user=user, actor=None)
+    finally:
+        account_erasure_requested.disconnect(dispatch_uid="test-refuse")
+    assert User.objects.filter(pk=user.pk, email=EMAIL).exists()
+    assert Practice.objects.filter(owner=user).exists()
+
+
+def test_delete_flow_requires_reauthentication_then_erases_via_task(
+    client, reauthenticated_client, django_capture_on_commit_callbacks
+):
+    user = touch_everything()
+    client.force_login(user)
+    response = client.get(reverse("privacy:delete"))
+    assert response.status_code == 302
+    assert reverse("account_reauthenticate") in response.url
+
+    client = reauthenticated_client(user)
+    page = client.get(reverse("privacy:delete"))
+    assert page.status_code == 200
+    assert "§ 147 AO" in page.content.decode()
+    assert client.post(reverse("privacy:delete"), {}).status_code == 400
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("privacy:delete"), {"confirm": "on"})
+    assert response.status_code == 200
+    assert len(callbacks) == 1
+    user.refresh_from_db()
+    assert not user.is_active
+    erasure = ErasureRequest.objects.filter(user=user).latest("requested_at")
+
+    erase_account.apply(args=[erasure.pk])
+    erase_account.apply(args=[erasure.pk])  # idempotent
+    erasure.refresh_from_db()
+    assert erasure.state == ErasureRequest.State.DONE and erasure.user is None
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert [m.to for m in mail.outbox] == [[EMAIL]]
+    assert scan_database([EMAIL, NAME, PHONE]) == []
+    # Signed out: the session is gone.
+    assert "_auth_user_id" not in client.session
+
+
+def test_export_contains_every_category_and_only_the_owner_can_download(
+    client, reauthenticated_client, django_capture_on_commit_callbacks, _private_storage
+):
+    user = touch_everything()
+    client = reauthenticated_client(user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("privacy:export"))
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    export = DataExport.objects.filter(user=user).latest("created_at")
+    mail.outbox.clear()
+    build_data_export.apply(args=[export.pk])
+    build_data_export.apply(args=[export.pk])  # idempotent: built once
+    export.refresh_from_db()
+    assert export.state == DataExport.State.READY
+    assert export.expires_at - export.ready_at == datetime.timedelta(days=7)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [EMAIL]
+    link = export_download_path(export)
+    assert link in mail.outbox[0].body
+    # Not under MEDIA_ROOT: the private storage is its own folder.
+    assert (_private_storage / export.file_name).is_file()
+
+    response = client.get(link)
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    for declaration in personal_data():
+        assert f"{declaration.category}.json" in names
+    assert "README.txt" in names
+    account = json.loads(archive.read("accounts.user.json"))
+    assert account[0]["email"] == EMAIL and account[0]["phone"] == PHONE
+    support = json.loads(archive.read("privacy.supportrequest.json"))
+    assert len(support) == 2
+    authenticators = json.loads(archive.read("mfa.authenticator.json"))
+    assert "data" not in authenticators[0]
+    readme = archive.read("README.txt").decode()
+    assert "accounts.user.json" in readme
+
+    other = UserFactory()
+    client.force_login(other)
+    assert client.get(link).status_code == 404
+    client.logout()
+    assert client.get(link).status_code == 302  # to login
+
+
+def test_export_link_expires_and_file_is_deleted(client, _private_storage):
+    user = UserFactory()
+    with time_machine.travel(timezone.now(), tick=False):
+        export = data_export_request(user=user, actor=user)
+        build_data_export.apply(args=[export.pk])
+    export.refresh_from_db()
+    client.force_login(user)
+    link = export_download_path(export)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        assert client.get(link).status_code == 404
+        assert expire_data_exports.apply().get() == 1
+    export.refresh_from_db()
+    assert export.state == DataExport.State.EXPIRED
+    assert not (_private_storage / "exports").exists() or not any(
+        (_private_storage / "exports").rglob("*.zip")
+    )
+
+
+def test_tampered_download_token_is_404(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get(reverse("privacy:export_download", args=["nonsense"])).status_code == 404
+
+
+def test_export_request_enqueues_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    queued = []
+    monkeypatch.setattr(build_data_export, "delay", queued.append)
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        export = data_export_request(user=user, actor=user)
+        assert queued == []  # nothing before commit
+    assert queued == [export.pk]
+
+
+def test_erasure_cancels_and_refunds_future_sessions_first(booking, client_user, paypal, frozen):
+    from privacy.services import account_erase
+
+    account_erase(user=client_user, actor=client_user)
+
+    booking.refresh_from_db()
+    assert booking.state == "cancelled" and booking.client is None
+    assert booking.payments.get().status == "refunded"
+    assert len(paypal.requests_to("/refund")) == 1

@@ -1,0 +1,94 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+
+from privacy.models import LegalDocument
+from privacy.selectors import legal_document_current
+from tests.privacy.factories import LegalDocumentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_reference_privacy_policy_is_the_first_german_version(client):
+    document = legal_document_current(kind="privacy", language="de")
+    assert document.version == 1
+    assert document.title == "Datenschutz bei SofaDoc"
+    response = client.get(reverse("privacy:policy"), HTTP_ACCEPT_LANGUAGE="de")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Datenschutz bei SofaDoc" in body
+    assert "<h2>§\u20091 Erhebung personenbezogener Daten</h2>" in body
+    assert "Version 1" in body
+
+
+def test_english_visitor_falls_back_to_german_privacy_policy():
+    with translation.override("en"):
+        assert legal_document_current(kind="privacy").language == "de"
+        assert legal_document_current(kind="terms").language == "en"
+
+
+def test_published_document_is_immutable():
+    document = legal_document_current(kind="terms", language="de")
+    document.body = "changed"
+    with pytest.raises(ValidationError):
+        document.save()
+
+
+def test_version_is_unique_per_kind_and_language():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LegalDocumentFactory(kind="terms", language="de", version=1)
+
+
+def test_past_versions_stay_readable(client):
+    new = LegalDocumentFactory(kind="privacy", language="de", version=2, title="Neue Fassung")
+    current = client.get(reverse("privacy:policy"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Neue Fassung" in current
+    old_url = reverse("privacy:policy_version", args=[1, "de"])
+    assert old_url in current
+    old = client.get(old_url).content.decode()
+    assert "Datenschutz bei SofaDoc" in old
+    assert new.title not in old.split("<article")[1].split("All versions")[0]
+
+
+def test_unknown_version_is_404(client):
+    assert client.get(reverse("privacy:terms_version", args=[99, "de"])).status_code == 404
+
+
+def test_body_is_escaped(client):
+    LegalDocumentFactory(kind="terms", language="de", version=5, body="<script>x()</script>")
+    body = client.get(reverse("privacy:terms"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<script>x()" not in body
+    assert "&lt;script&gt;" in body
+
+
+def test_cookie_page_lists_every_cookie(client):
+    body = client.get(reverse("privacy:cookies")).content.decode()
+    for name in [
+        "sessionid",
+        "csrftoken",
+        "sofadoc_tz",
+        "django_language",
+        "sofadoc_consent",
+        "_ga",
+        "_gcl_au",
+    ]:
+        assert f"<code>{name}</code>" in body
+
+
+def test_kinds_cover_all_seeded_texts():
+    kinds = set(LegalDocument.objects.values_list("kind", "language"))
+    assert kinds >= {
+        ("privacy", "de"),
+        ("terms", "de"),
+        ("terms", "en"),
+        ("cookies", "de"),
+        ("cookies", "en"),
+    }
+
+
+def test_policy_page_query_budget(client, django_assert_max_num_queries):
+    client.get("/")  # warms the cookie-policy version cache
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("privacy:policy")).status_code == 200

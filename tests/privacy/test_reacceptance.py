@@ -1,0 +1,66 @@
+import pytest
+from django.urls import reverse
+
+from privacy.models import ConsentRecord
+from privacy.services import SIGNUP_PURPOSES, consent_record
+from tests.factories import UserFactory
+from tests.privacy.factories import LegalDocumentFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.privacy.urls_gate")]
+
+
+@pytest.fixture(autouse=True)
+def _gate_the_dummy_view(settings):
+    settings.PRIVACY_ACCEPTANCE_REQUIRED_VIEWS = ["gatetest:*"]
+
+
+@pytest.fixture
+def member(client):
+    user = UserFactory(accepted_terms=False)
+    consent_record(user=user, decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup")
+    client.force_login(user)
+    return user
+
+
+def test_user_who_accepted_current_versions_passes(client, member):
+    assert client.get("/dummy/book/").content == b"booked"
+
+
+def test_new_terms_version_redirects_to_accept_page_then_back(client, member):
+    new = LegalDocumentFactory(kind="terms", language="de", version=2)
+    response = client.get("/dummy/book/?slot=3")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("privacy:accept"))
+
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert new.title in page.content.decode()
+
+    refused = client.post(response.url, {"next": "/dummy/book/?slot=3"})
+    assert refused.status_code == 400
+
+    accepted = client.post(response.url, {"next": "/dummy/book/?slot=3", "terms": "on"})
+    assert accepted.url == "/dummy/book/?slot=3"
+    record = ConsentRecord.objects.filter(subject=member, source="reaccept").get()
+    assert record.document == new and record.granted
+    assert client.get("/dummy/book/").content == b"booked"
+
+
+def test_gate_leaves_reading_data_and_privacy_pages_open(client, member):
+    LegalDocumentFactory(kind="privacy", language="de", version=2)
+    assert client.get(reverse("privacy:consents")).status_code == 200
+    assert client.get(reverse("privacy:policy")).status_code == 200
+
+
+def test_accept_page_ignores_foreign_next(client, member):
+    LegalDocumentFactory(kind="terms", language="de", version=2)
+    response = client.post(
+        reverse("privacy:accept"), {"next": "https://evil.example/", "terms": "on"}
+    )
+    assert response.url == reverse("home")
+
+
+def test_anonymous_visitors_are_not_gated(client):
+    LegalDocumentFactory(kind="terms", language="de", version=2)
+    client.logout()
+    assert client.get("/dummy/book/").content == b"booked"
