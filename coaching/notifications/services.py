@@ -546,6 +546,8 @@ def sms_code_confirm(*, user, code: str, actor) -> None:
     from django.utils.crypto import constant_time_compare
     from django.utils.translation import gettext as _
 
+    # The error is raised after the commit, so a wrong guess is counted, not rolled back.
+    error = None
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
         if (
@@ -554,16 +556,19 @@ def sms_code_confirm(*, user, code: str, actor) -> None:
             or prefs.sms_code_expires_at < timezone.now()
             or prefs.sms_code_attempts >= SMS_CODE_ATTEMPTS
         ):
-            raise SmsCodeError(_("This code has expired. Please ask for a new one."))
-        if not constant_time_compare(prefs.sms_code_hash, _code_hash(user, code.strip())):
+            error = _("This code has expired. Please ask for a new one.")
+        elif not constant_time_compare(prefs.sms_code_hash, _code_hash(user, code.strip())):
             prefs.sms_code_attempts += 1
             prefs.save(update_fields=["sms_code_attempts", "updated_at"])
-            raise SmsCodeError(_("That code is not right."))
-        prefs.sms_confirmed_phone = user.phone
-        prefs.sms_opted_out_at = None
-        prefs.sms_code_hash = ""
-        prefs.sms_code_expires_at = None
-        prefs.save()
+            error = _("That code is not right.")
+        else:
+            prefs.sms_confirmed_phone = user.phone
+            prefs.sms_opted_out_at = None
+            prefs.sms_code_hash = ""
+            prefs.sms_code_expires_at = None
+            prefs.save()
+    if error:
+        raise SmsCodeError(error)
 
 
 def preferences_update(*, user, actor, **fields) -> Preferences:
