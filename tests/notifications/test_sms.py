@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 import pytest
 import responses
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
@@ -112,8 +113,9 @@ def test_a_number_that_opted_out_is_not_texted_again(client, person, twilio, ses
     assert Notification.objects.get(channel=Channel.EMAIL, recipient=person).status == Status.SENT
 
 
-def signed_post(client, params, token="test-auth-token"):
-    signature = RequestValidator(token).compute_signature(WEBHOOK, params)
+def signed_post(client, params, token=None):
+    signing_key = token or settings.TWILIO_AUTH_TOKEN  # the twilio fixture's token
+    signature = RequestValidator(signing_key).compute_signature(WEBHOOK, params)
     return client.post(
         reverse("notifications:twilio_sms"), params, HTTP_X_TWILIO_SIGNATURE=signature
     )
