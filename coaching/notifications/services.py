@@ -220,15 +220,20 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     do (already handled, or another worker holds it)."""
     with transaction.atomic(durable=True):
         row = (
-            Notification.objects.select_for_update(skip_locked=True)
+            # Lock only the message row; what it refers to is read in the same query.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(
+                "recipient__notification_preferences",
+                "booking__practice",
+                "booking__client",
+            )
             .filter(pk=notification_id)
             .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
             .first()
         )
         if row is None:
             return None
-        row.recipient  # noqa: B018 - load outside the send's error handling
-        prefs = preferences_for(row.recipient)
+        prefs = _loaded_preferences(row.recipient)
         reason = _stale_reason(row, prefs, now or timezone.now())
         if reason:
             row.status, row.reason = Status.SKIPPED, reason
@@ -245,8 +250,25 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
             else:
                 row.status, row.reason, row.sent_at = Status.SENT, "", timezone.now()
                 row.attempts += 1
-        row.save()
+        row.save(
+            update_fields=[
+                "status",
+                "reason",
+                "attempts",
+                "sent_at",
+                "subject",
+                "body",
+                "provider_id",
+            ]
+        )
         return row.status
+
+
+def _loaded_preferences(user) -> Preferences:
+    try:
+        return user.notification_preferences
+    except Preferences.DoesNotExist:
+        return preferences_for(user)
 
 
 def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
@@ -314,7 +336,7 @@ def _context(row: Notification) -> dict:
         "zone": user.time_zone,
         "open_url": "",
     }
-    if row.channel == Channel.EMAIL and preferences_for(user).open_tracking:
+    if row.channel == Channel.EMAIL and _loaded_preferences(user).open_tracking:
         token = signing.dumps(row.pk, salt=OPEN_SALT)
         context["open_url"] = site + reverse("notifications:opened", args=[token])
     if row.kind == Kind.NEWS_CONFIRM:
