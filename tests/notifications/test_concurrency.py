@@ -80,3 +80,35 @@ def test_a_broker_outage_does_not_break_queueing_and_the_scan_catches_up(broker_
     send_due_reminders.apply()
     assert set(Notification.objects.values_list("status", flat=True)) == {Status.SENT}
     assert [m.subject for m in mail.outbox] == ["Welcome to SofaDoc"]
+
+
+def test_a_row_held_by_another_worker_is_skipped_not_waited_for_or_doubled():
+    from django.db import transaction
+
+    from coaching.notifications.tasks import deliver
+
+    user = UserFactory(language="en")
+    rows = notification_queue(recipient=user, kind=Kind.WELCOME)
+    email = next(r for r in rows if r.channel == Channel.EMAIL)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                Notification.objects.select_for_update().get(pk=email.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    assert locked.wait(timeout=30)
+    assert deliver.apply(args=[email.pk]).get() is None  # skipped at once, not blocked
+    release.set()
+    thread.join(timeout=30)
+
+    assert Notification.objects.get(pk=email.pk).status == Status.QUEUED
+    assert deliver.apply(args=[email.pk]).get() == Status.SENT
+    assert deliver.apply(args=[email.pk]).get() is None
+    assert len(mail.outbox) == 1
