@@ -222,11 +222,9 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         row = (
             # Lock only the message row; what it refers to is read in the same query.
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(
-                "recipient__notification_preferences",
-                "booking__practice",
-                "booking__client",
-            )
+            # Recipient and booking come with it; the practice (a wide row, costly to join)
+            # and the client are read only for booking messages.
+            .select_related("recipient", "booking")
             .filter(pk=notification_id)
             .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
             .first()
