@@ -138,3 +138,21 @@ def test_moved_booking_notice_goes_to_both(confirmed, frozen, django_capture_on_
     moved = Notification.objects.filter(kind=Kind.BOOKING_MOVED, channel=Channel.EMAIL)
     assert moved.count() == 2 and set(moved.values_list("status", flat=True)) == {Status.SENT}
     assert confirmed.state == BookingState.CONFIRMED
+
+
+def test_delivery_is_enqueued_on_the_real_broker_after_commit(
+    client_user, django_capture_on_commit_callbacks
+):
+    import redis
+    from django.conf import settings
+
+    from coaching.notifications.services import notification_queue
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    before = broker.llen("celery")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rows = notification_queue(recipient=client_user, kind=Kind.WELCOME)
+        assert broker.llen("celery") == before  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert broker.llen("celery") == before + len(rows) == before + 2
