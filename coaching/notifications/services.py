@@ -328,6 +328,7 @@ def _context(row: Notification) -> dict:
     booking = row.booking
     context = {
         "recipient": user,
+        "channel": row.channel,
         "site_url": site,
         "messages_url": site + reverse("notifications:list"),
         "preferences_url": site + reverse("notifications:preferences"),

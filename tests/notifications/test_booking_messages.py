@@ -156,3 +156,14 @@ def test_delivery_is_enqueued_on_the_real_broker_after_commit(
     for callback in callbacks:
         callback()
     assert broker.llen("celery") == before + len(rows) == before + 2
+
+
+def test_the_inbox_copy_has_no_mail_footer_or_attachment_note(confirmed, client_user):
+    deliver_all()
+    inbox = Notification.objects.get(
+        recipient=client_user, channel=Channel.INBOX, kind=Kind.BOOKING_CONFIRMED
+    )
+    email = next(m for m in mail.outbox if m.to == [client_user.email])
+    assert "attached calendar file" in email.body and "notification settings" in email.body
+    assert "attached calendar file" not in inbox.body
+    assert "notification settings" not in inbox.body
