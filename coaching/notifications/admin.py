@@ -66,16 +66,13 @@ class PreferencesAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user"]
     exclude = ["sms_code_hash"]
-    readonly_fields = [
-        "user",
-        "sms_confirmed_phone",
-        "sms_code_expires_at",
-        "sms_code_attempts",
-        "sms_opted_out_at",
-        "news_requested_at",
-        "news_confirmed_at",
-        "open_tracking",
-    ]
 
+    # The person's own choices and consents: staff read them, only the person changes them.
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

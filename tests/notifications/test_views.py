@@ -208,3 +208,13 @@ def test_admin_delivery_log_is_read_only_and_can_resend(admin_client):
     assert set(Notification.objects.filter(recipient=user).values_list("status", flat=True)) == {
         Status.SENT
     }
+
+
+def test_admin_shows_preferences_read_only(admin_client):
+    user = UserFactory()
+    preferences_update(user=user, actor=user, open_tracking=True)
+    prefs = Preferences.objects.get(user=user)
+    url = reverse("admin:notifications_preferences_change", args=[prefs.pk])
+    assert admin_client.get(url).status_code == 200
+    assert admin_client.post(url, {"open_tracking": ""}).status_code == 403
+    assert Preferences.objects.get(user=user).open_tracking
