@@ -1,5 +1,6 @@
 """Booking messages: queued after commit by the bookings signals, delivered by the real task."""
 
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -167,3 +168,38 @@ def test_the_inbox_copy_has_no_mail_footer_or_attachment_note(confirmed, client_
     assert "attached calendar file" in email.body and "notification settings" in email.body
     assert "attached calendar file" not in inbox.body
     assert "notification settings" not in inbox.body
+
+
+def test_a_booking_life_confirmation_reminder_cancellation(
+    confirmed, practice, paypal, frozen, django_capture_on_commit_callbacks
+):
+    from coaching.notifications.tasks import send_due_reminders
+
+    send_due_reminders.apply()  # confirmation (booked Monday 10:00 for Tuesday 10:00)
+    assert {m.subject for m in mail.outbox} == {
+        "Your session is booked",
+        "Ihre Sitzung ist gebucht",
+    }
+
+    frozen.shift(timedelta(hours=2))  # Monday 12:00: the session is 22 hours away
+    send_due_reminders.apply()
+    assert Notification.objects.filter(kind=Kind.REMINDER_24H, status=Status.SENT).count() == 4
+
+    frozen.shift(timedelta(hours=18))  # Tuesday 06:00: the coach cancels
+    with django_capture_on_commit_callbacks(execute=True):
+        booking_cancel(booking=confirmed, actor=practice.owner, role=Actor.COACH, reason="Krank")
+    frozen.shift(timedelta(hours=1, minutes=30))  # Tuesday 09:30: no 1 h reminder
+    send_due_reminders.apply()
+
+    assert not Notification.objects.filter(kind=Kind.REMINDER_1H)
+    kinds = Counter(
+        Notification.objects.filter(channel=Channel.EMAIL, status=Status.SENT).values_list(
+            "kind", flat=True
+        )
+    )
+    assert kinds == {
+        Kind.BOOKING_CONFIRMED: 2,
+        Kind.REMINDER_24H: 2,
+        Kind.BOOKING_CANCELLED: 2,
+        Kind.BOOKING_REFUNDED: 1,
+    }
