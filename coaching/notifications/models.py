@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     PAYMENT_PENDING = "payment_pending", _("payment pending")
     CALENDAR_NUDGE = "calendar_nudge", _("calendar upkeep")
     NEWS_CONFIRM = "news_confirm", _("confirm news subscription")
+    PAYMENT_PROBLEM = "payment_problem", _("payment problem (staff)")
 
 
 class Channel(models.TextChoices):

@@ -45,6 +45,12 @@ def on_refunded(*, booking, **kwargs):
     booking_notify(booking=booking, kind=Kind.BOOKING_REFUNDED, to_client_only=True)
 
 
+def on_payment_problem(*, booking, problem="", **kwargs):
+    from coaching.notifications.services import staff_notify_payment_problem
+
+    staff_notify_payment_problem(booking=booking, problem=problem)
+
+
 def on_email_confirmed(*, email_address, **kwargs):
     from coaching.notifications.services import notification_queue
 
@@ -64,6 +70,7 @@ def connect() -> None:
         (signals.booking_cancelled, on_cancelled),
         (signals.booking_moved, on_moved),
         (signals.booking_refunded, on_refunded),
+        (signals.payment_problem, on_payment_problem),
         (email_confirmed, on_email_confirmed),
     ]
     for signal, handler in pairs:

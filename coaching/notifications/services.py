@@ -88,7 +88,7 @@ def notification_queue(
                             channel=channel,
                             booking=booking,
                             booking_sequence=booking.sequence if booking else None,
-                            key="" if booking else key,
+                            key=key,
                         )
                     )
             except IntegrityError:
@@ -122,6 +122,19 @@ def booking_notify(*, booking: Booking, kind: str, to_client_only: bool = False)
     recipients = [booking.client] if to_client_only else booking_participants(booking)
     return sum(
         len(notification_queue(recipient=user, kind=kind, booking=booking)) for user in recipients
+    )
+
+
+def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
+    """A reversal, denial or failed refund: every active staff member hears of it. The message
+    names the booking only; what happened is in its payments and audit trail in the admin."""
+    from sofadoc.accounts.models import User
+
+    # Each problem is its own message (the key lifts the once-per-booking rule).
+    key = f"problem-{timezone.now():%Y%m%d%H%M%S%f}"
+    return sum(
+        len(notification_queue(recipient=user, kind=Kind.PAYMENT_PROBLEM, booking=booking, key=key))
+        for user in User.objects.filter(is_staff=True, is_active=True)
     )
 
 
@@ -293,6 +306,8 @@ def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
         return "recipient inactive"
     if row.channel == Channel.SMS and not prefs.sms_possible():
         return "no confirmed mobile number"
+    if row.kind == Kind.PAYMENT_PROBLEM and not user.is_staff:
+        return "recipient is no longer staff"
     if row.kind == Kind.NEWS_CONFIRM and prefs.news_confirmed_at:
         return "already confirmed"
     booking = row.booking
@@ -360,7 +375,12 @@ def _context(row: Notification) -> dict:
         context["confirm_url"] = site + reverse(
             "notifications:news_confirm", args=[news_token(user)]
         )
-    if booking is not None:
+    if row.kind == Kind.PAYMENT_PROBLEM:
+        context.update(
+            booking=booking,
+            admin_url=site + reverse("admin:bookings_booking_change", args=[booking.pk]),
+        )
+    elif booking is not None:
         is_coach = booking.practice.owner_id == user.pk
         context.update(
             booking=booking,

@@ -203,3 +203,20 @@ def test_a_booking_life_confirmation_reminder_cancellation(
         Kind.BOOKING_CANCELLED: 2,
         Kind.BOOKING_REFUNDED: 1,
     }
+
+
+def test_payment_problems_reach_staff_only(confirmed, client_user):
+    from coaching.bookings.signals import payment_problem
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(language="en")
+    deliver_all()
+    mail.outbox.clear()
+    payment_problem.send(sender="bookings", booking=confirmed, problem="payment reversed")
+    payment_problem.send(sender="bookings", booking=confirmed, problem="refund failed")
+    deliver_all()
+
+    assert [m.to for m in mail.outbox] == [[staff.email], [staff.email]]
+    assert mail.outbox[0].subject == "A payment needs attention"
+    assert f"/admin/bookings/booking/{confirmed.pk}/change/" in mail.outbox[0].body
+    assert not Notification.objects.filter(recipient=client_user, kind=Kind.PAYMENT_PROBLEM)
