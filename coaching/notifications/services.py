@@ -556,6 +556,18 @@ def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
     )
 
 
+def news_send(*, subject: str, text: str, actor) -> int:
+    """Send a news/tips mail to confirmed subscribers only, each with its unsubscribe link."""
+    from django.core.mail import get_connection
+
+    subscribers = Preferences.objects.filter(
+        news_confirmed_at__isnull=False, user__is_active=True
+    ).select_related("user")
+    messages = [news_email(user=p.user, subject=subject, text=text) for p in subscribers]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
 # --- Confirming a mobile number by SMS code ---------------------------------------------------
 SMS_CODE_MINUTES = 10
 SMS_CODE_ATTEMPTS = 5

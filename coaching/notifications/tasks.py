@@ -2,6 +2,7 @@ from celery import shared_task
 
 from coaching.notifications.services import (
     calendar_nudges_queue,
+    news_send,
     notification_deliver,
     notifications_deliver_pending,
     notifications_send_due,
@@ -25,3 +26,9 @@ def calendar_nudges() -> int:
     """Weekly: remind coaches without free hours in the next 14 days to update their calendar."""
     calendar_nudges_queue()
     return notifications_deliver_pending()
+
+
+@shared_task(name="notifications.send_news")
+def send_news(subject: str, text: str) -> int:
+    """Staff-triggered news or tips to confirmed subscribers (never to anyone else)."""
+    return news_send(subject=subject, text=text, actor=None)

@@ -218,3 +218,19 @@ def test_admin_shows_preferences_read_only(admin_client):
     assert admin_client.get(url).status_code == 200
     assert admin_client.post(url, {"open_tracking": ""}).status_code == 403
     assert Preferences.objects.get(user=user).open_tracking
+
+
+def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
+    from coaching.notifications.services import news_confirm, news_request
+    from coaching.notifications.tasks import send_news
+
+    subscriber, asked_only, nobody = UserFactory(), UserFactory(), UserFactory()
+    news_request(user=subscriber, actor=subscriber)
+    news_confirm(user=subscriber)
+    news_request(user=asked_only, actor=asked_only)  # never clicked the link
+
+    assert send_news.apply(args=["SofaDoc news", "Tipps für Ihre Sitzung"]).get() == 1
+    news = [m for m in mail.outbox if m.subject == "SofaDoc news"]
+    assert [m.to for m in news] == [[subscriber.email]]
+    assert news[0].extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/news/")
+    assert nobody.email not in {m.to[0] for m in mail.outbox}
