@@ -8,6 +8,7 @@ documented in `.env.example` and the README.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "coaching.bookings",
     "coaching.video",
     "privacy",
+    "coaching.notifications",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "privacy.context_processors.cookie_consent",
+                "coaching.notifications.context_processors.unread_messages",
             ],
             # Project-wide filters ({% load sofadoc %}); the project package is not an app.
             "libraries": {"sofadoc": "sofadoc.template_filters"},
@@ -173,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
     "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
     "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
+    "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
+    "calendar-upkeep-nudges": {
+        "task": "notifications.calendar_nudges",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
     "refresh-booked-out-practices": {
         "task": "practices.refresh_booked_out",
         "schedule": 60,
@@ -301,7 +309,7 @@ PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twi
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
 
-# --- Twilio (video) ---------------------------------------------------------------------------
+# --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_API_KEY_SID = env("TWILIO_API_KEY_SID", default="")
@@ -318,6 +326,14 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SofaDoc <service@sofadoc.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications and SMS (the Twilio account is configured above) ---------------------------
+TWILIO_SMS_FROM = env("TWILIO_SMS_FROM", default="")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+# twilio: send through Twilio; twin: log only (demo, no credentials).
+SMS_MODE = env("SMS_MODE", default="twilio" if TWILIO_ACCOUNT_SID else "twin")
+# "Payment pending" goes out when a hold has this many minutes left.
+PAYMENT_PENDING_NOTICE_MINUTES = env.int("PAYMENT_PENDING_NOTICE_MINUTES", default=5)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

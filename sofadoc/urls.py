@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("coaching.practices.urls")),
     path("", include("coaching.bookings.urls")),
     path("", include("coaching.video.urls")),
+    path("", include("coaching.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
 from coaching.bookings.services import receipt_issue
+from coaching.notifications.models import Notification, Preferences
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,
@@ -126,6 +127,15 @@ def touch_everything():
     )
     Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
     receipt_issue(booking=booking)
+    Notification.objects.create(
+        recipient=user,
+        booking=booking,
+        kind="booking_confirmed",
+        channel="email",
+        subject="Ihre Buchung",
+        body=f"Guten Tag {NAME}",
+    )
+    Preferences.objects.update_or_create(user=user, defaults={"sms_confirmed_phone": PHONE})
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
         room=room,

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coaching.bookings import demo as bookings_demo
+from coaching.notifications import demo as notifications_demo
 from coaching.practices import demo as practices_demo
 from privacy import demo as privacy_demo
 from sofadoc.accounts.models import User
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             practices = practices_demo.seed(ensure_demo_user)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
             privacy_demo.seed(users.values())
+            notifications_demo.seed(users=list(users.values()))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(practices)} practices, {len(bookings)} bookings. "

@@ -1,0 +1,173 @@
+"""Reminder delivery: one worker's throughput, and two workers with one killed halfway.
+
+    .venv/bin/python -m bench.notifications [bookings]   (default 2,500 bookings)
+
+Each booking's client and coach get the 24 h reminder by e-mail and in the inbox, so 2,500
+bookings make 10,000 messages. E-mail goes to the locmem backend. Each worker writes the id
+of every message it hands to the mail backend to its own file, so duplicates are counted
+from what was really "sent", not from the rows.
+"""
+
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/sofadoc_bench_notifications"
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
+# The benchmark's workers deliver by scanning; the tasks queued on commit go nowhere.
+os.environ["CELERY_BROKER_URL"] = "memory://"
+
+from bench.common import report, setup_django
+
+PER_PRACTICE = 100
+
+
+def make_bookings(count: int) -> None:
+    from django.utils import timezone
+
+    from coaching.bookings.models import Booking, BookingState
+    from coaching.notifications.models import Notification, Preferences
+    from sofadoc.accounts.models import User
+    from tests.factories import PracticeFactory, SessionTypeFactory
+
+    Notification.objects.all().delete()
+    Preferences.objects.all().delete()
+    Booking.objects.filter(practice__slug__startswith="bench-n-").delete()
+    User.objects.filter(email__endswith="@bench-n.example").delete()
+    now = timezone.now()
+    clients = User.objects.bulk_create(
+        User(email=f"c{i}@bench-n.example", display_name=f"Client {i}") for i in range(count)
+    )
+    bookings = []
+    for p in range((count + PER_PRACTICE - 1) // PER_PRACTICE):
+        offer = SessionTypeFactory(
+            practice=PracticeFactory(slug=f"bench-n-{p}", owner__email=f"o{p}@bench-n.example"),
+            duration_minutes=10,
+        )
+        for i in range(min(PER_PRACTICE, count - p * PER_PRACTICE)):
+            start = now + timedelta(hours=2, minutes=10 * i)
+            bookings.append(
+                Booking(
+                    practice=offer.practice,
+                    session_type=offer,
+                    client=clients[p * PER_PRACTICE + i],
+                    state=BookingState.CONFIRMED,
+                    start=start,
+                    end=start + timedelta(minutes=10),
+                    blocked_start=start,
+                    blocked_end=start + timedelta(minutes=10),
+                    session_name="Coaching",
+                    price=80,
+                    cancellation_window_hours=24,
+                    confirmed_at=now - timedelta(days=3),
+                )
+            )
+    Booking.objects.bulk_create(bookings, batch_size=1000)
+
+
+def record_sends(path: str) -> None:
+    """Note each e-mail handed to the backend (wraps the one function that sends mail)."""
+    from coaching.notifications import services
+
+    original = services._send_email
+    log = open(path, "a", buffering=1)  # noqa: SIM115 - open for the worker's whole life
+
+    def send_and_note(row, rendered):
+        original(row, rendered)
+        log.write(f"{row.pk}\n")
+
+    services._send_email = send_and_note
+
+
+def worker(path: str) -> None:
+    setup_django(database=False)
+    record_sends(path)
+    from coaching.notifications.services import notifications_deliver_pending
+
+    while notifications_deliver_pending(limit=500):
+        pass
+
+
+def pending_count() -> int:
+    from coaching.notifications.models import Notification, Status
+
+    return Notification.objects.filter(status=Status.QUEUED).count()
+
+
+def main() -> None:
+    bookings = int(sys.argv[1]) if len(sys.argv) > 1 else 2500
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from coaching.notifications.models import Channel, Notification, Status
+    from coaching.notifications.services import notifications_deliver_pending, reminders_queue_due
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    make_bookings(bookings)
+
+    started = time.perf_counter()
+    queued = reminders_queue_due()
+    queue_s = time.perf_counter() - started
+    started = time.perf_counter()
+    sent = notifications_deliver_pending(limit=10**6)
+    send_s = time.perf_counter() - started
+    report(
+        f"One worker, {bookings} bookings",
+        {
+            "queued": queued,
+            "queue_s": queue_s,
+            "sent": sent,
+            "send_s": send_s,
+            "msgs_per_s": sent / send_s,
+        },
+        ">= 300 messages a second on one worker",
+    )
+
+    # Two workers on the same backlog; one is killed with SIGKILL halfway through.
+    Notification.objects.update(status=Status.QUEUED, sent_at=None, attempts=0)
+    total = Notification.objects.count()
+    emails = Notification.objects.filter(channel=Channel.EMAIL).count()
+    connection.close()
+    folder = Path(tempfile.mkdtemp(prefix="bench-notifications-"))
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=worker, args=(str(folder / f"w{i}.log"),)) for i in range(2)]
+    started = time.perf_counter()
+    for process in workers:
+        process.start()
+    while pending_count() > total // 2:
+        time.sleep(0.05)
+    os.kill(workers[0].pid, signal.SIGKILL)
+    workers[1].join()
+    # A restart (the next minute's scan) catches up whatever the killed worker held.
+    record_sends(str(folder / "restart.log"))
+    notifications_deliver_pending(limit=10**6)
+    elapsed = time.perf_counter() - started
+
+    counts = Counter(
+        line.strip() for log in folder.glob("*.log") for line in log.read_text().splitlines()
+    )
+    report(
+        "Two workers, one killed with SIGKILL halfway, then a restart",
+        {
+            "messages": total,
+            "emails": emails,
+            "emails_sent": len(counts),
+            "duplicates": sum(1 for n in counts.values() if n > 1),
+            "missed": Notification.objects.exclude(status=Status.SENT).count(),
+            "killed_sent": len((folder / "w0.log").read_text().splitlines()),
+            "survivor_sent": len((folder / "w1.log").read_text().splitlines()),
+            "elapsed_s": elapsed,
+        },
+        "0 duplicates, 0 missed",
+    )
+
+
+if __name__ == "__main__":
+    main()

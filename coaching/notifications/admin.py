@@ -1,0 +1,78 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from coaching.notifications.models import Notification, Preferences
+from coaching.notifications.services import notification_resend
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The delivery log: read-only; staff resend through the service."""
+
+    list_display = [
+        "queued_at",
+        "recipient",
+        "kind",
+        "channel",
+        "status",
+        "sent_at",
+        "attempts",
+        "reason",
+        "booking",
+    ]
+    list_filter = ["status", "channel", "kind", "queued_at"]
+    search_fields = ["recipient__email", "booking__reference", "provider_id"]
+    list_select_related = ["recipient", "booking"]
+    date_hierarchy = "queued_at"
+    # The text of inbox messages is the person's own; the log shows what, not the content.
+    exclude = ["body"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send again"), permissions=["view"])
+    def resend(self, request, queryset):
+        rows = list(queryset.select_related("recipient", "booking"))
+        for row in rows:
+            notification_resend(notification=row, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d message queued again.", "%(n)d messages queued again.", len(rows))
+            % {"n": len(rows)},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "reminder_timing",
+        "sms_reminders",
+        "sms_changes",
+        "sms_opted_out_at",
+        "news_confirmed_at",
+        "open_tracking",
+    ]
+    list_filter = ["reminder_timing", "sms_reminders", "sms_changes", "open_tracking"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    exclude = ["sms_code_hash"]
+
+    # The person's own choices and consents: staff read them, only the person changes them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,161 @@
+"""Messages to people (e-mail, SMS, in-app inbox) and each person's choices about them.
+
+One row per recipient, kind and channel: the row is the delivery log and, for the inbox channel,
+the message itself. Unique constraints make each booking message happen at most once per
+booking revision (`booking_sequence`: a moved session gets fresh reminders, the old ones lapse).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    WELCOME = "welcome", _("welcome")
+    BOOKING_CONFIRMED = "booking_confirmed", _("booking confirmed")
+    BOOKING_CANCELLED = "booking_cancelled", _("booking cancelled")
+    BOOKING_REFUNDED = "booking_refunded", _("refund issued")
+    BOOKING_MOVED = "booking_moved", _("session moved")
+    REMINDER_24H = "reminder_24h", _("reminder 24 hours before")
+    REMINDER_1H = "reminder_1h", _("reminder 1 hour before")
+    PAYMENT_PENDING = "payment_pending", _("payment pending")
+    CALENDAR_NUDGE = "calendar_nudge", _("calendar upkeep")
+    NEWS_CONFIRM = "news_confirm", _("confirm news subscription")
+    PAYMENT_PROBLEM = "payment_problem", _("payment problem (staff)")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS")
+    INBOX = "inbox", _("inbox")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+    SKIPPED = "skipped", _("skipped")
+
+
+class Notification(models.Model):
+    # Erasing an account erases the messages sent to it.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # Bookings are never deleted (receipts); PROTECT keeps the once-only guarantee honest.
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("booking"),
+    )
+    booking_sequence = models.PositiveIntegerField(_("booking revision"), null=True, blank=True)
+    # For messages without a booking: what makes them unique (e.g. the ISO week of a nudge);
+    # a staff resend gets its own key, which takes it out of the once-only rule.
+    key = models.CharField(_("key"), max_length=32, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    # Only inbox rows keep the text: it is what the person reads under "Messages".
+    body = models.TextField(_("text"), blank=True)
+    provider_id = models.CharField(_("provider message id"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Set only for people who consented to open tracking; nothing is recorded otherwise.
+    opened = models.BooleanField(_("opened"), default=False)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-queued_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "-queued_at"],
+                condition=Q(channel="inbox"),
+                name="notification_inbox",
+            ),
+            models.Index(
+                fields=["queued_at"],
+                condition=Q(status__in=["queued", "failed"]),
+                name="notification_pending",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "booking_sequence", "kind", "channel", "recipient"],
+                condition=Q(booking__isnull=False, key=""),
+                name="notification_once_per_booking",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "channel", "key"],
+                condition=Q(booking__isnull=True),
+                name="notification_once_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_id} ({self.channel}, {self.status})"
+
+
+class ReminderTiming(models.TextChoices):
+    BOTH = "both", _("24 hours and 1 hour before")
+    DAY = "24h", _("24 hours before")
+    HOUR = "1h", _("1 hour before")
+
+
+class Preferences(models.Model):
+    """What a person chose. Service messages always go by e-mail and to the inbox."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    reminder_timing = models.CharField(
+        _("reminders"), max_length=4, choices=ReminderTiming.choices, default=ReminderTiming.BOTH
+    )
+    sms_reminders = models.BooleanField(_("reminders by SMS"), default=False)
+    sms_changes = models.BooleanField(_("changes and cancellations by SMS"), default=False)
+    # The number that was confirmed by code; SMS go only while it equals the profile's number.
+    sms_confirmed_phone = models.CharField(_("confirmed mobile number"), max_length=20, blank=True)
+    sms_code_hash = models.CharField(max_length=128, blank=True)
+    sms_code_expires_at = models.DateTimeField(null=True, blank=True)
+    sms_code_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when the number replied STOP or Twilio reported it opted out (error 21610).
+    sms_opted_out_at = models.DateTimeField(_("SMS opted out"), null=True, blank=True)
+    news_requested_at = models.DateTimeField(_("news requested"), null=True, blank=True)
+    news_confirmed_at = models.DateTimeField(_("news confirmed"), null=True, blank=True)
+    open_tracking = models.BooleanField(_("e-mail open tracking"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def sms_possible(self) -> bool:
+        phone = self.user.phone
+        return bool(phone) and phone == self.sms_confirmed_phone and not self.sms_opted_out_at
+
+    def wants_reminder(self, kind: str) -> bool:
+        if self.reminder_timing == ReminderTiming.BOTH:
+            return True
+        return (kind == Kind.REMINDER_24H) == (self.reminder_timing == ReminderTiming.DAY)

@@ -1,0 +1,78 @@
+"""Listening to bookings and allauth. The senders run these after their commit."""
+
+from __future__ import annotations
+
+import logging
+
+from coaching.notifications.models import Kind
+
+logger = logging.getLogger(__name__)
+
+
+def _safely(handler):
+    # A message must never break what triggered it (the booking has committed already).
+    def receiver(**kwargs):
+        try:
+            handler(**kwargs)
+        except Exception:
+            logger.exception("queueing a notification failed")
+
+    receiver.__name__ = handler.__name__
+    return receiver
+
+
+def on_confirmed(*, booking, **kwargs):
+    from coaching.notifications.services import booking_notify
+
+    booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)
+
+
+def on_cancelled(*, booking, **kwargs):
+    from coaching.notifications.services import booking_notify
+
+    booking_notify(booking=booking, kind=Kind.BOOKING_CANCELLED)
+
+
+def on_moved(*, booking, **kwargs):
+    from coaching.notifications.services import booking_notify
+
+    booking_notify(booking=booking, kind=Kind.BOOKING_MOVED)
+
+
+def on_refunded(*, booking, **kwargs):
+    from coaching.notifications.services import booking_notify
+
+    booking_notify(booking=booking, kind=Kind.BOOKING_REFUNDED, to_client_only=True)
+
+
+def on_payment_problem(*, booking, problem="", **kwargs):
+    from coaching.notifications.services import staff_notify_payment_problem
+
+    staff_notify_payment_problem(booking=booking, problem=problem)
+
+
+def on_email_confirmed(*, email_address, **kwargs):
+    from coaching.notifications.services import notification_queue
+
+    notification_queue(recipient=email_address.user, kind=Kind.WELCOME)
+
+
+RECEIVERS = {}
+
+
+def connect() -> None:
+    from allauth.account.signals import email_confirmed
+
+    from coaching.bookings import signals
+
+    pairs = [
+        (signals.booking_confirmed, on_confirmed),
+        (signals.booking_cancelled, on_cancelled),
+        (signals.booking_moved, on_moved),
+        (signals.booking_refunded, on_refunded),
+        (signals.payment_problem, on_payment_problem),
+        (email_confirmed, on_email_confirmed),
+    ]
+    for signal, handler in pairs:
+        receiver = RECEIVERS.setdefault(handler.__name__, _safely(handler))
+        signal.connect(receiver, weak=False, dispatch_uid=f"notifications.{handler.__name__}")

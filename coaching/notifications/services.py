@@ -1,0 +1,667 @@
+"""Writing and sending messages.
+
+`notification_queue` writes one row per recipient and channel and asks a worker to deliver it
+after commit. `notification_deliver` is the only code that sends: it locks the row with
+SKIP LOCKED, re-checks that the message is still true (a cancelled or moved session gets no
+stale reminder), sends, and records the outcome. The minute scan (`notifications_send_due`)
+queues reminders and delivers whatever is still pending, so a lost task or a Redis outage
+only delays a message, and a crashed worker's row is picked up again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from coaching.bookings.calendar import booking_ics
+from coaching.bookings.models import Booking, BookingState
+from coaching.notifications import sms
+from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+REMINDERS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
+# Kinds that may also go by SMS (if the person switched SMS on for that group).
+SMS_CHANGES = frozenset({Kind.BOOKING_CANCELLED, Kind.BOOKING_MOVED})
+# Kinds that carry the session's calendar entry.
+WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_CANCELLED})
+# Sent by e-mail only (no inbox copy).
+EMAIL_ONLY = frozenset({Kind.NEWS_CONFIRM})
+OPEN_SALT = "notifications.opened"
+
+
+# --- Preferences ------------------------------------------------------------------------------
+def preferences_for(user) -> Preferences:
+    prefs, _ = Preferences.objects.get_or_create(user=user)
+    prefs.user = user
+    return prefs
+
+
+def channels_for(prefs: Preferences, kind: str) -> list[str]:
+    """E-mail and inbox always (service messages); SMS only if chosen and possible."""
+    if kind in EMAIL_ONLY:
+        return [Channel.EMAIL]
+    channels = [Channel.INBOX, Channel.EMAIL]
+    if prefs.sms_possible() and (
+        (kind in REMINDERS and prefs.sms_reminders) or (kind in SMS_CHANGES and prefs.sms_changes)
+    ):
+        channels.append(Channel.SMS)
+    return channels
+
+
+# --- Queueing ---------------------------------------------------------------------------------
+def notification_queue(
+    *, recipient, kind: str, booking: Booking | None = None, key: str = ""
+) -> list[Notification]:
+    """Queue `kind` for `recipient` on each channel they get it by; a repeat is a no-op.
+
+    Returns the rows created now. Safe inside a caller's transaction: delivery is enqueued
+    only once it commits.
+    """
+    if recipient is None or not recipient.is_active:
+        return []
+    prefs = preferences_for(recipient)
+    if kind in REMINDERS and not prefs.wants_reminder(kind):
+        return []
+    created = []
+    with transaction.atomic():
+        for channel in channels_for(prefs, kind):
+            try:
+                with transaction.atomic():
+                    created.append(
+                        Notification.objects.create(
+                            recipient=recipient,
+                            kind=kind,
+                            channel=channel,
+                            booking=booking,
+                            booking_sequence=booking.sequence if booking else None,
+                            key=key,
+                        )
+                    )
+            except IntegrityError:
+                continue  # already queued or sent: each message happens once
+    pks = [row.pk for row in created]
+    if pks:
+        transaction.on_commit(lambda: _enqueue(pks))
+    return created
+
+
+def _enqueue(pks: list[int]) -> None:
+    """Hand rows to the workers. If the broker is down the scan delivers them a minute later,
+    so a Redis outage never breaks the booking (or whatever else queued the message)."""
+    from coaching.notifications.tasks import deliver
+
+    for pk in pks:
+        try:
+            deliver.apply_async(args=[pk], retry=False)
+        except Exception:
+            logger.warning("notification %s not enqueued; the scan will deliver it", pk)
+            return
+
+
+def booking_participants(booking: Booking) -> list:
+    return [user for user in (booking.client, booking.practice.owner) if user is not None]
+
+
+def booking_notify(*, booking: Booking, kind: str, to_client_only: bool = False) -> int:
+    """Queue a booking message for the client and (unless told otherwise) the coach."""
+    booking = Booking.objects.select_related("client", "practice__owner").get(pk=booking.pk)
+    recipients = [booking.client] if to_client_only else booking_participants(booking)
+    return sum(
+        len(notification_queue(recipient=user, kind=kind, booking=booking)) for user in recipients
+    )
+
+
+def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
+    """A reversal, denial or failed refund: every active staff member hears of it. The message
+    names the booking only; what happened is in its payments and audit trail in the admin."""
+    from sofadoc.accounts.models import User
+
+    # Each problem is its own message (the key lifts the once-per-booking rule).
+    key = f"problem-{timezone.now():%Y%m%d%H%M%S%f}"
+    return sum(
+        len(notification_queue(recipient=user, kind=Kind.PAYMENT_PROBLEM, booking=booking, key=key))
+        for user in User.objects.filter(is_staff=True, is_active=True)
+    )
+
+
+# --- The minute scan --------------------------------------------------------------------------
+def reminders_queue_due(*, now: datetime | None = None) -> int:
+    """Queue 24 h and 1 h reminders for confirmed sessions entering those windows."""
+    now = now or timezone.now()
+    count = 0
+    windows = [
+        # A session booked less than a day ahead gets no "tomorrow" reminder: the
+        # confirmation was just sent, and the 1 h reminder follows.
+        (
+            Kind.REMINDER_24H,
+            Q(start__gt=now + timedelta(hours=1), start__lte=now + timedelta(hours=24))
+            & Q(confirmed_at__lte=now - timedelta(hours=1)),
+        ),
+        (Kind.REMINDER_1H, Q(start__gt=now, start__lte=now + timedelta(hours=1))),
+    ]
+    for kind, window in windows:
+        already = Notification.objects.filter(
+            booking=OuterRef("pk"), booking_sequence=OuterRef("sequence"), kind=kind
+        )
+        due = (
+            Booking.objects.filter(window, state=BookingState.CONFIRMED)
+            .exclude(Exists(already))
+            .select_related("client", "practice__owner")
+        )
+        for booking in due:
+            for user in booking_participants(booking):
+                count += len(notification_queue(recipient=user, kind=kind, booking=booking))
+    return count
+
+
+def payment_pending_queue_due(*, now: datetime | None = None) -> int:
+    """Tell clients whose hold is about to run out that the payment is still open."""
+    now = now or timezone.now()
+    soon = now + timedelta(minutes=settings.PAYMENT_PENDING_NOTICE_MINUTES)
+    already = Notification.objects.filter(booking=OuterRef("pk"), kind=Kind.PAYMENT_PENDING)
+    due = (
+        Booking.objects.filter(
+            state=BookingState.HELD, hold_expires_at__gt=now, hold_expires_at__lte=soon
+        )
+        .exclude(Exists(already))
+        .select_related("client")
+    )
+    return sum(
+        len(notification_queue(recipient=b.client, kind=Kind.PAYMENT_PENDING, booking=b))
+        for b in due
+    )
+
+
+def calendar_nudges_queue(*, now: datetime | None = None) -> int:
+    """Weekly: coaches of published practices with no free hour in the next 14 days."""
+    from coaching.practices.models import Practice
+    from coaching.practices.selectors import practice_ids_free_within
+
+    now = now or timezone.now()
+    practices = list(Practice.objects.filter(is_published=True).select_related("owner"))
+    free = practice_ids_free_within(
+        practice_ids=[p.pk for p in practices], within=timedelta(days=14), now=now
+    )
+    year, week, _ = now.isocalendar()
+    return sum(
+        len(
+            notification_queue(
+                recipient=p.owner, kind=Kind.CALENDAR_NUDGE, key=f"{year}-W{week:02d}"
+            )
+        )
+        for p in practices
+        if p.pk not in free
+    )
+
+
+def notifications_deliver_pending(*, limit: int = 5000) -> int:
+    """Deliver queued rows (also those whose task was lost) and retry failed ones."""
+    pks = list(
+        Notification.objects.filter(
+            Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+        )
+        .order_by("queued_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for start in range(0, len(pks), 200):
+        chunk = pks[start : start + 200]
+        # Practices and clients for a whole chunk in one query; each delivery still locks and
+        # re-reads its own row and booking.
+        hints = Notification.objects.select_related("booking__practice", "booking__client").in_bulk(
+            chunk
+        )
+        for pk in chunk:
+            if notification_deliver(notification_id=pk, hint=hints.get(pk)) == Status.SENT:
+                sent += 1
+    return sent
+
+
+def notifications_send_due(*, now: datetime | None = None) -> int:
+    """One scan: queue what is due, then deliver everything pending. Returns messages sent."""
+    reminders_queue_due(now=now)
+    payment_pending_queue_due(now=now)
+    return notifications_deliver_pending()
+
+
+# --- Delivery ---------------------------------------------------------------------------------
+def notification_deliver(
+    *, notification_id: int, now: datetime | None = None, hint: Notification | None = None
+) -> str | None:
+    """Send one message at most once. Returns the new status, or None if there was nothing to
+    do (already handled, or another worker holds it). `hint`: the same row read earlier with
+    its booking's practice and client, which saves those two reads (they don't change)."""
+    with transaction.atomic(durable=True):
+        row = (
+            # Lock only the message row; what it refers to is read in the same query.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            # Recipient and booking come with it; the practice (a wide row, costly to join)
+            # and the client are read only for booking messages.
+            .select_related("recipient__notification_preferences", "booking")
+            .filter(pk=notification_id)
+            .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
+            .first()
+        )
+        if row is None:
+            return None
+        if hint is not None and hint.booking_id and hint.booking_id == row.booking_id:
+            row.booking.practice = hint.booking.practice
+            if hint.booking.client_id == row.booking.client_id:
+                row.booking.client = hint.booking.client
+        prefs = _loaded_preferences(row.recipient)
+        reason = _stale_reason(row, prefs, now or timezone.now())
+        if reason:
+            row.status, row.reason = Status.SKIPPED, reason
+        else:
+            try:
+                _send(row, prefs)
+            except sms.SmsOptedOut as error:
+                sms_opt_out(phone=row.recipient.phone)
+                row.status, row.reason = Status.SKIPPED, str(error)
+            except Exception as error:
+                logger.warning("notification %s failed: %s", row.pk, type(error).__name__)
+                row.status, row.reason = Status.FAILED, f"{type(error).__name__}: {error}"[:255]
+                row.attempts += 1
+            else:
+                row.status, row.reason, row.sent_at = Status.SENT, "", timezone.now()
+                row.attempts += 1
+        row.save(
+            update_fields=[
+                "status",
+                "reason",
+                "attempts",
+                "sent_at",
+                "subject",
+                "body",
+                "provider_id",
+            ]
+        )
+        return row.status
+
+
+def _loaded_preferences(user) -> Preferences:
+    try:
+        return user.notification_preferences
+    except Preferences.DoesNotExist:
+        return preferences_for(user)
+
+
+def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
+    user = row.recipient
+    if not user.is_active:
+        return "recipient inactive"
+    if row.channel == Channel.SMS and not prefs.sms_possible():
+        return "no confirmed mobile number"
+    if row.kind == Kind.PAYMENT_PROBLEM and not user.is_staff:
+        return "recipient is no longer staff"
+    if row.kind == Kind.NEWS_CONFIRM and prefs.news_confirmed_at:
+        return "already confirmed"
+    booking = row.booking
+    if booking is None:
+        return ""
+    moved = row.booking_sequence != booking.sequence
+    if row.kind in REMINDERS:
+        if booking.state != BookingState.CONFIRMED:
+            return f"booking {booking.state}"
+        if moved:
+            return "session moved"
+        if booking.start <= now:
+            return "session already started"
+    if row.kind == Kind.BOOKING_MOVED and moved:
+        return "moved again; the later notice applies"
+    if row.kind == Kind.PAYMENT_PENDING and (
+        booking.state != BookingState.HELD
+        or not booking.hold_expires_at
+        or booking.hold_expires_at <= now
+    ):
+        return f"booking {booking.state}"
+    return ""
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    sms: str
+
+
+def notification_render(row: Notification) -> Rendered:
+    """The message in the recipient's language, times in their zone."""
+    user = row.recipient
+    with translation.override(user.language), timezone.override(ZoneInfo(user.time_zone)):
+        context = _context(row)
+        base = f"notifications/{row.kind}"
+        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+        text = render_to_string(f"{base}.txt", context).strip() + "\n"
+        html = render_to_string(f"{base}.html", context) if row.channel == Channel.EMAIL else ""
+        short = ""
+        if row.channel == Channel.SMS:
+            short = " ".join(render_to_string(f"{base}.sms.txt", context).split())
+    return Rendered(subject=subject[:200], text=text, html=html, sms=short)
+
+
+def _context(row: Notification) -> dict:
+    user = row.recipient
+    site = settings.SITE_URL
+    booking = row.booking
+    context = {
+        "recipient": user,
+        "channel": row.channel,
+        "site_url": site,
+        "messages_url": site + reverse("notifications:list"),
+        "preferences_url": site + reverse("notifications:preferences"),
+        "zone": user.time_zone,
+        "open_url": "",
+    }
+    if row.channel == Channel.EMAIL and _loaded_preferences(user).open_tracking:
+        token = signing.dumps(row.pk, salt=OPEN_SALT)
+        context["open_url"] = site + reverse("notifications:opened", args=[token])
+    if row.kind == Kind.NEWS_CONFIRM:
+        context["confirm_url"] = site + reverse(
+            "notifications:news_confirm", args=[news_token(user)]
+        )
+    if row.kind == Kind.PAYMENT_PROBLEM:
+        context.update(
+            booking=booking,
+            admin_url=site + reverse("admin:bookings_booking_change", args=[booking.pk]),
+        )
+    elif booking is not None:
+        is_coach = booking.practice.owner_id == user.pk
+        context.update(
+            booking=booking,
+            is_coach=is_coach,
+            other_name=(
+                (booking.client.display_name if booking.client else "")
+                if is_coach
+                else booking.practice.name
+            ),
+            booking_url=site + reverse("bookings:detail", args=[booking.reference]),
+            when_text=f"{date_format(timezone.localtime(booking.start), 'DATETIME_FORMAT')} "
+            f"({user.time_zone})",
+        )
+    return context
+
+
+def _send(row: Notification, prefs: Preferences) -> None:
+    rendered = notification_render(row)
+    row.subject = rendered.subject
+    if row.channel == Channel.INBOX:
+        row.body = rendered.text
+    elif row.channel == Channel.EMAIL:
+        _send_email(row, rendered)
+    elif row.channel == Channel.SMS:
+        callback = settings.SITE_URL + reverse("notifications:twilio_sms")
+        row.provider_id = sms.sms_backend().send(
+            to=row.recipient.phone, body=rendered.sms, status_callback=callback
+        )
+
+
+def _send_email(row: Notification, rendered: Rendered) -> None:
+    user = row.recipient
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    booking = row.booking
+    if booking is not None and row.kind in WITH_ICS:
+        cancelled = booking.state == BookingState.CANCELLED
+        with translation.override(user.language):
+            ics = booking_ics(booking, for_coach=booking.practice.owner_id == user.pk)
+        message.attach(
+            f"sofadoc-{booking.reference}.ics",
+            ics,
+            f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}",
+        )
+    message.send()
+
+
+# --- Open tracking (only with consent) --------------------------------------------------------
+def notification_mark_opened(*, token: str) -> bool:
+    try:
+        pk = signing.loads(token, salt=OPEN_SALT, max_age=timedelta(days=90))
+    except signing.BadSignature:
+        return False
+    # Only for people who (still) consent; the flag is the only thing recorded.
+    updated = Notification.objects.filter(
+        pk=pk,
+        channel=Channel.EMAIL,
+        recipient__notification_preferences__open_tracking=True,
+    ).update(opened=True)
+    return bool(updated)
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+def notification_mark_read(*, notification: Notification, actor) -> None:
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("not the recipient")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(
+        recipient=actor, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notification_resend(*, notification: Notification, actor) -> Notification:
+    """Staff: send a message again as a new row (the log keeps the first attempt)."""
+    with transaction.atomic(durable=True):
+        copy = Notification.objects.create(
+            recipient=notification.recipient,
+            kind=notification.kind,
+            channel=notification.channel,
+            # A resend is outside the once-only rule: its own key lifts the constraint.
+            booking=notification.booking,
+            booking_sequence=notification.booking_sequence,
+            key=f"resend-{notification.pk}-{timezone.now():%Y%m%d%H%M%S%f}"[:32],
+            reason=f"resend of #{notification.pk} by {actor.pk}",
+        )
+        pk = copy.pk
+        transaction.on_commit(lambda: _enqueue([pk]))
+    return copy
+
+
+# --- SMS opt-out --------------------------------------------------------------------------------
+def sms_opt_out(*, phone: str) -> int:
+    """STOP reply or Twilio 21610: never text this number again until it is confirmed anew."""
+    if not phone:
+        return 0
+    return Preferences.objects.filter(user__phone=phone, sms_opted_out_at__isnull=True).update(
+        sms_opted_out_at=timezone.now(), sms_reminders=False, sms_changes=False
+    )
+
+
+# --- News: double opt-in, one-click unsubscribe -----------------------------------------------
+NEWS_SALT = "notifications.news"
+
+
+def news_token(user) -> str:
+    return signing.dumps(user.pk, salt=NEWS_SALT)
+
+
+def news_user_for(token: str, *, max_age: timedelta | None = None):
+    from sofadoc.accounts.models import User
+
+    try:
+        pk = signing.loads(token, salt=NEWS_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=pk, is_active=True).first()
+
+
+def news_request(*, user, actor) -> bool:
+    """Step one of the double opt-in: send a confirmation link by e-mail."""
+    with transaction.atomic(durable=True):
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        if prefs.news_confirmed_at:
+            return False
+        prefs.news_requested_at = timezone.now()
+        prefs.save(update_fields=["news_requested_at", "updated_at"])
+        # A fresh key per request, so asking again sends a new link.
+        key = f"{prefs.news_requested_at:%Y%m%d%H%M%S%f}"
+        notification_queue(recipient=user, kind=Kind.NEWS_CONFIRM, key=key)
+    return True
+
+
+def news_confirm(*, user) -> None:
+    with transaction.atomic(durable=True):
+        prefs = preferences_for(user)
+        if not prefs.news_confirmed_at:
+            prefs.news_confirmed_at = timezone.now()
+            prefs.save(update_fields=["news_confirmed_at", "updated_at"])
+
+
+def news_unsubscribe(*, user) -> None:
+    with transaction.atomic(durable=True):
+        Preferences.objects.filter(user=user).update(
+            news_confirmed_at=None, news_requested_at=None, updated_at=timezone.now()
+        )
+
+
+def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
+    """A news or tips mail with its one-click unsubscribe (RFC 8058) in header and footer."""
+    url = settings.SITE_URL + reverse("notifications:news_unsubscribe", args=[news_token(user)])
+    with translation.override(user.language):
+        footer = render_to_string("notifications/partials/news_footer.txt", {"url": url})
+    return EmailMultiAlternatives(
+        subject=subject,
+        body=f"{text.rstrip()}\n\n{footer}",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+        headers={
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def news_send(*, subject: str, text: str, actor) -> int:
+    """Send a news/tips mail to confirmed subscribers only, each with its unsubscribe link."""
+    from django.core.mail import get_connection
+
+    subscribers = Preferences.objects.filter(
+        news_confirmed_at__isnull=False, user__is_active=True
+    ).select_related("user")
+    messages = [news_email(user=p.user, subject=subject, text=text) for p in subscribers]
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+# --- Confirming a mobile number by SMS code ---------------------------------------------------
+SMS_CODE_MINUTES = 10
+SMS_CODE_ATTEMPTS = 5
+
+
+class SmsCodeError(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
+
+
+def _code_hash(user, code: str) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("notifications.sms-code", f"{user.pk}:{user.phone}:{code}").hexdigest()
+
+
+def sms_code_send(*, user, actor) -> None:
+    """Text a six-digit code to the profile's number; confirming it enables SMS."""
+    import secrets
+
+    from django.utils.translation import gettext as _
+
+    if not user.phone:
+        raise SmsCodeError(_("Add your mobile number in your profile first."))
+    with transaction.atomic(durable=True):
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        now = timezone.now()
+        if prefs.sms_code_expires_at and prefs.sms_code_expires_at - now > timedelta(
+            minutes=SMS_CODE_MINUTES - 1
+        ):
+            raise SmsCodeError(_("A code was just sent. Please wait a minute before asking again."))
+        code = f"{secrets.randbelow(10**6):06d}"
+        prefs.sms_code_hash = _code_hash(user, code)
+        prefs.sms_code_expires_at = now + timedelta(minutes=SMS_CODE_MINUTES)
+        prefs.sms_code_attempts = 0
+        prefs.save()
+        with translation.override(user.language):
+            body = _("Your SofaDoc confirmation code: %(code)s") % {"code": code}
+        try:
+            sms.sms_backend().send(to=user.phone, body=body)
+        except sms.SmsError as error:
+            raise SmsCodeError(_("We could not send an SMS to this number.")) from error
+
+
+def sms_code_confirm(*, user, code: str, actor) -> None:
+    from django.utils.crypto import constant_time_compare
+    from django.utils.translation import gettext as _
+
+    # The error is raised after the commit, so a wrong guess is counted, not rolled back.
+    error = None
+    with transaction.atomic(durable=True):
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        if (
+            not prefs.sms_code_hash
+            or not prefs.sms_code_expires_at
+            or prefs.sms_code_expires_at < timezone.now()
+            or prefs.sms_code_attempts >= SMS_CODE_ATTEMPTS
+        ):
+            error = _("This code has expired. Please ask for a new one.")
+        elif not constant_time_compare(prefs.sms_code_hash, _code_hash(user, code.strip())):
+            prefs.sms_code_attempts += 1
+            prefs.save(update_fields=["sms_code_attempts", "updated_at"])
+            error = _("That code is not right.")
+        else:
+            prefs.sms_confirmed_phone = user.phone
+            prefs.sms_opted_out_at = None
+            prefs.sms_code_hash = ""
+            prefs.sms_code_expires_at = None
+            prefs.save()
+    if error:
+        raise SmsCodeError(error)
+
+
+def preferences_update(*, user, actor, **fields) -> Preferences:
+    with transaction.atomic(durable=True):
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        for name, value in fields.items():
+            setattr(prefs, name, value)
+        prefs.save()
+    return prefs
+
+
+def sms_status_update(*, sid: str, status: str, error_code: str = "") -> None:
+    """Twilio's delivery status callback for a message we sent."""
+    failed = status in ("failed", "undelivered")
+    with transaction.atomic(durable=True):
+        row = Notification.objects.select_for_update().filter(provider_id=sid).first()
+        if row is None:
+            return
+        if failed:
+            row.status = Status.FAILED
+            row.reason = f"Twilio {status} {error_code}".strip()[:255]
+            if error_code == str(sms.OPTED_OUT):
+                row.status, row.attempts = Status.SKIPPED, MAX_ATTEMPTS
+                sms_opt_out(phone=row.recipient.phone)
+            row.save(update_fields=["status", "reason", "attempts"])

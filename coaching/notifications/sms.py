@@ -1,0 +1,69 @@
+"""SMS, the one place that talks to Twilio. SMS_MODE picks Twilio or the sandbox twin.
+
+The twin is for the demo and for development without credentials: it logs that a message
+would have gone out and stores nothing personal (no number, no text).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+OPTED_OUT = 21610  # Twilio: "Attempt to send to unsubscribed recipient"
+
+
+class SmsError(Exception):
+    pass
+
+
+class SmsOptedOut(SmsError):
+    """The number replied STOP (or is otherwise blocked): we must not send to it again."""
+
+
+class TwilioSms:
+    def __init__(self):
+        from twilio.rest import Client
+
+        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str:
+        from twilio.base.exceptions import TwilioRestException
+
+        kwargs = {"to": to, "body": body}
+        if settings.TWILIO_MESSAGING_SERVICE_SID:
+            kwargs["messaging_service_sid"] = settings.TWILIO_MESSAGING_SERVICE_SID
+        else:
+            kwargs["from_"] = settings.TWILIO_SMS_FROM
+        if status_callback:
+            kwargs["status_callback"] = status_callback
+        try:
+            message = self.client.messages.create(**kwargs)
+        except TwilioRestException as error:
+            if error.code == OPTED_OUT:
+                raise SmsOptedOut("recipient opted out (21610)") from error
+            raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+        return message.sid
+
+
+class SandboxSms:
+    def send(self, *, to: str, body: str, status_callback: str = "") -> str:
+        sid = "SANDBOX" + secrets.token_hex(8)
+        logger.info("sms sandbox: %s characters, not sent (sid %s)", len(body), sid)
+        return sid
+
+
+def sms_backend() -> TwilioSms | SandboxSms:
+    return TwilioSms() if settings.SMS_MODE == "twilio" else SandboxSms()
+
+
+def signature_is_valid(*, url: str, params: dict, signature: str) -> bool:
+    """Twilio signs the full public URL plus the POST parameters with the account Auth Token."""
+    from twilio.request_validator import RequestValidator
+
+    if not settings.TWILIO_AUTH_TOKEN or not signature:
+        return False
+    return RequestValidator(settings.TWILIO_AUTH_TOKEN).validate(url, params, signature)

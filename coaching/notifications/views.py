@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coaching.notifications import services
+from coaching.notifications.forms import PreferencesForm, SmsCodeForm
+from coaching.notifications.selectors import inbox_for
+
+# A transparent 1x1 GIF, served only to people who consented to open tracking.
+PIXEL = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+
+
+@login_required
+def message_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox_for(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(request, "notifications/message_list.html", {"page": page})
+
+
+@login_required
+def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Others' messages are a 404, as if they did not exist.
+    message = get_object_or_404(inbox_for(user=request.user), pk=pk)
+    services.notification_mark_read(notification=message, actor=request.user)
+    return render(request, "notifications/message_detail.html", {"message": message})
+
+
+@login_required
+@require_POST
+def message_read(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(inbox_for(user=request.user), pk=pk)
+    services.notification_mark_read(notification=message, actor=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def messages_read_all(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_all_read(actor=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    prefs = services.preferences_for(request.user)
+    form = PreferencesForm(request.POST or None, instance=prefs)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_update(user=request.user, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Your notification settings have been saved."))
+        return redirect("notifications:preferences")
+    context = {
+        "form": form,
+        "prefs": prefs,
+        "code_form": SmsCodeForm(),
+        "news_token": services.news_token(request.user),
+    }
+    return render(request, "notifications/preferences.html", context)
+
+
+@login_required
+@require_POST
+def sms_code_send(request: HttpRequest) -> HttpResponse:
+    try:
+        services.sms_code_send(user=request.user, actor=request.user)
+    except services.SmsCodeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("We sent a code to your mobile number."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def sms_code_confirm(request: HttpRequest) -> HttpResponse:
+    form = SmsCodeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["code"][0])
+        return redirect("notifications:preferences")
+    try:
+        services.sms_code_confirm(
+            user=request.user, code=form.cleaned_data["code"], actor=request.user
+        )
+    except services.SmsCodeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your mobile number is confirmed. You can now choose SMS."))
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def news_subscribe(request: HttpRequest) -> HttpResponse:
+    if services.news_request(user=request.user, actor=request.user):
+        messages.success(request, _("Please confirm with the link we just sent you by e-mail."))
+    return redirect("notifications:preferences")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def news_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: link scanners in mail filters must not subscribe anyone.
+    user = services.news_user_for(token, max_age=timedelta(days=7))
+    if user is None:
+        raise Http404
+    if request.method == "POST":
+        services.news_confirm(user=user)
+        return render(request, "notifications/news_done.html", {"subscribed": True})
+    return render(request, "notifications/news_confirm.html", {"token": token})
+
+
+@csrf_exempt  # RFC 8058 one-click: the mail client POSTs without our cookie or token
+@never_cache
+@require_http_methods(["GET", "POST"])
+def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    user = services.news_user_for(token)
+    if user is None:
+        raise Http404
+    if request.method == "POST":
+        services.news_unsubscribe(user=user)
+        return render(request, "notifications/news_done.html", {"subscribed": False})
+    return render(request, "notifications/news_unsubscribe.html", {"token": token})
+
+
+@never_cache
+def opened(request: HttpRequest, token: str) -> HttpResponse:
+    services.notification_mark_opened(token=token)
+    return HttpResponse(PIXEL, content_type="image/gif")

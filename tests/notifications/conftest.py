@@ -1,0 +1,54 @@
+from datetime import timedelta
+
+import pytest
+import responses
+from django.utils import timezone
+
+from coaching.bookings.models import Booking, BookingState
+
+# The bookings fixtures (practice, session_type, client_user, paypal, frozen) are a plugin of
+# the root conftest; only the constants are imported.
+from tests.bookings.fixtures import NOW, TUESDAY_10  # noqa: F401
+
+TWILIO_SID = "AC00000000000000000000000000000000"
+TWILIO_URL = f"https://api.twilio.com/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
+
+
+def make_booking(offer, client, *, start, state=BookingState.CONFIRMED, **fields):
+    """A booking as the checkout leaves it (the checkout itself is tested in tests/bookings)."""
+    end = start + timedelta(minutes=offer.duration_minutes)
+    return Booking.objects.create(
+        practice=offer.practice,
+        session_type=offer,
+        client=client,
+        state=state,
+        start=start,
+        end=end,
+        blocked_start=start,
+        blocked_end=end,
+        session_name=offer.name,
+        price=offer.price,
+        cancellation_window_hours=24,
+        confirmed_at=fields.pop("confirmed_at", timezone.now())
+        if state == BookingState.CONFIRMED
+        else None,
+        **fields,
+    )
+
+
+@pytest.fixture
+def twilio(settings):
+    """Twilio's REST API faked at the HTTP level: the real `twilio` client code runs."""
+    settings.SMS_MODE = "twilio"
+    settings.TWILIO_ACCOUNT_SID = TWILIO_SID
+    settings.TWILIO_AUTH_TOKEN = "test-auth-token"
+    settings.TWILIO_SMS_FROM = "+4915700000000"
+    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add(
+            responses.POST,
+            TWILIO_URL,
+            json={"sid": "SM" + "1" * 32, "status": "queued", "account_sid": TWILIO_SID},
+            status=201,
+        )
+        yield mock
