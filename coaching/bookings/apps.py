@@ -12,4 +12,7 @@ class BookingsConfig(AppConfig):
         from coaching.practices.busy import register_busy_source
 
         register_busy_source(booking_busy_intervals)
-        from coaching.bookings import receivers  # noqa: F401 - connects the signal receivers
+        from coaching.bookings import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            research,  # noqa: F401 - registers the research datasets
+        )

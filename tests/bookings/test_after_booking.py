@@ -244,3 +244,19 @@ def test_coach_week_view_shows_the_session_on_its_day(client, booking, practice)
     response = client.get(reverse("bookings:coach"), {"week": "2026-06-03"})
     days = dict(response.context["days"])
     assert [b.reference for b in days[TUESDAY_10.date()]] == [booking.reference]
+
+
+def test_research_statistics_count_sessions_and_cancellations_without_people(
+    booking, client_user, frozen
+):
+    from privacy.research import research_export
+
+    booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
+    data = research_export(k=1)
+
+    assert data["sessions_per_specialty_and_month"] == []  # the only session was cancelled
+    assert data["cancellations_per_month"] == [
+        {"month": "2026-06", "outcome": "cancelled_by_client", "count": 1}
+    ]
+    assert research_export(k=2)["cancellations_per_month"] == []  # a group of one is suppressed
+    assert client_user.email not in str(data) and booking.reference not in str(data)
