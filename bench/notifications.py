@@ -33,12 +33,15 @@ def make_bookings(count: int) -> None:
 
     from coaching.bookings.models import Booking, BookingState
     from coaching.notifications.models import Notification, Preferences
+    from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
     from tests.factories import PracticeFactory, SessionTypeFactory
 
     Notification.objects.all().delete()
     Preferences.objects.all().delete()
     Booking.objects.filter(practice__slug__startswith="bench-n-").delete()
+    # Practices outlive their owner's account (SET_NULL), so they are removed explicitly.
+    Practice.objects.filter(slug__startswith="bench-n-").delete()
     User.objects.filter(email__endswith="@bench-n.example").delete()
     now = timezone.now()
     clients = User.objects.bulk_create(

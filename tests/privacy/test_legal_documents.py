@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,10 +25,24 @@ def test_reference_privacy_policy_is_the_first_german_version(client):
     assert "Version 1" in body
 
 
-def test_english_visitor_falls_back_to_german_privacy_policy():
+def test_english_visitors_read_english_and_missing_translations_fall_back_to_german():
     with translation.override("en"):
-        assert legal_document_current(kind="privacy").language == "de"
+        assert legal_document_current(kind="privacy").language == "en"
         assert legal_document_current(kind="terms").language == "en"
+    LegalDocument.objects.filter(kind="terms", language="en").delete()
+    with translation.override("en"):
+        assert legal_document_current(kind="terms").language == "de"
+
+
+def test_the_english_privacy_policy_is_a_translation_of_the_reference():
+    german = legal_document_current(kind="privacy", language="de")
+    english = legal_document_current(kind="privacy", language="en")
+    assert german.version == english.version
+
+    def sections(text):  # the reference text uses thin spaces after "§" in places
+        return re.findall(r"^§\s*(\d+)", text, flags=re.MULTILINE)
+
+    assert sections(german.body) == sections(english.body) == [str(n) for n in range(1, 10)]
 
 
 def test_published_document_is_immutable():
