@@ -254,8 +254,11 @@ def notification_deliver(
             .select_related("recipient__notification_preferences", "booking")
             .filter(pk=notification_id)
             .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
-            .first()
+            # One row by primary key: no ORDER BY (the model's default ordering would make
+            # Django compile and PostgreSQL sort for nothing on this hot path).
+            .order_by()[:1]
         )
+        row = row[0] if row else None
         if row is None:
             return None
         if hint is not None and hint.booking_id and hint.booking_id == row.booking_id:
