@@ -174,39 +174,52 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
 
 
 def account_erase(*, user, actor) -> None:
-    """Erase a person everywhere, in one transaction: apps cancel/refund first (signal), then
-    every registered model is deleted or anonymised in registry order, the user row last."""
-    from privacy.registry import Erase, personal_data
+    """Erase a person everywhere, one step per transaction, safe to run again.
+
+    Step one lets the apps act while the person still exists (signal): bookings cancel and
+    refund future sessions, and that money movement is committed on its own. Then every
+    registered model is deleted or anonymised in registry order, the user row last. A crash
+    rolls back only the step it hit; running the job again finds the finished steps with
+    nothing left to do and carries on from there.
+    """
+    from privacy.registry import personal_data
     from privacy.signals import account_erasure_requested
 
     with transaction.atomic():
         account_erasure_requested.send(sender=account_erase, user=user, actor=actor)
-        for declaration in personal_data():
-            rows = declaration.rows(user)
-            if declaration.before_erase:
-                declaration.before_erase(rows)
-            for obj in rows if declaration.files else []:
-                for name in declaration.files:
-                    file = getattr(obj, name)
-                    if file:
-                        file.delete(save=False)
-            if declaration.erase is Erase.DELETE:
-                # Raw delete of the matched pks: no cascades surprise us, order is ours.
-                declaration.model._default_manager.filter(
-                    pk__in=list(rows.values_list("pk", flat=True))
-                ).delete()
-            elif declaration.erase in (Erase.ANONYMISE, Erase.KEEP):
-                constant = {k: v for k, v in declaration.anonymise.items() if not callable(v)}
-                per_row = {k: v for k, v in declaration.anonymise.items() if callable(v)}
-                pks = list(rows.values_list("pk", flat=True))
-                model = declaration.model
-                if per_row:
-                    for obj in model._default_manager.filter(pk__in=pks):
-                        for name, make in per_row.items():
-                            setattr(obj, name, make(obj))
-                        obj.save(update_fields=list(per_row))
-                if constant:
-                    model._default_manager.filter(pk__in=pks).update(**constant)
+    for declaration in personal_data():
+        with transaction.atomic():
+            _erase_step(declaration, user)
+
+
+def _erase_step(declaration, user) -> None:
+    from privacy.registry import Erase
+
+    rows = declaration.rows(user)
+    if declaration.before_erase:
+        declaration.before_erase(rows)
+    for obj in rows if declaration.files else []:
+        for name in declaration.files:
+            file = getattr(obj, name)
+            if file:
+                file.delete(save=False)
+    if declaration.erase is Erase.DELETE:
+        # Raw delete of the matched pks: no cascades surprise us, order is ours.
+        declaration.model._default_manager.filter(
+            pk__in=list(rows.values_list("pk", flat=True))
+        ).delete()
+    elif declaration.erase in (Erase.ANONYMISE, Erase.KEEP):
+        constant = {k: v for k, v in declaration.anonymise.items() if not callable(v)}
+        per_row = {k: v for k, v in declaration.anonymise.items() if callable(v)}
+        pks = list(rows.values_list("pk", flat=True))
+        model = declaration.model
+        if per_row:
+            for obj in model._default_manager.filter(pk__in=pks):
+                for name, make in per_row.items():
+                    setattr(obj, name, make(obj))
+                obj.save(update_fields=list(per_row))
+        if constant:
+            model._default_manager.filter(pk__in=pks).update(**constant)
 
 
 def account_erasure_complete(*, erasure) -> str | None:
@@ -218,9 +231,9 @@ def account_erasure_complete(*, erasure) -> str | None:
     user = erasure.user
     address = language = None
     if user is not None:
+        # The request keeps pointing at the person until their row goes (SET_NULL), so a
+        # crashed run can be resumed with the same request.
         address, language = user.email, user.language
-        erasure.user = None
-        erasure.save(update_fields=["user"])
         account_erase(user=user, actor=None)
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()

@@ -1,7 +1,11 @@
+import logging
+
 from celery import shared_task
 from django.db import transaction
 
 from privacy.models import DataExport, ErasureRequest
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="privacy.build_data_export")
@@ -18,21 +22,29 @@ def build_data_export(export_pk: int) -> None:
         )
         if export is None:
             return  # already built, or another worker has it
-        data_export_build(export=export)
+        try:
+            with transaction.atomic():
+                data_export_build(export=export)
+        except Exception:
+            # Nothing half-built is kept (the savepoint rolled back); the person sees "Failed"
+            # on the export page and can ask again, and staff find the traceback in the log.
+            logger.exception("data export %s failed", export_pk)
+            DataExport.objects.filter(pk=export_pk).update(state=DataExport.State.FAILED)
+            return
     # After the commit: the mail only goes out for a file that really is stored.
     data_export_ready_mail(export=export)
 
 
 @shared_task(name="privacy.erase_account")
 def erase_account(erasure_pk: int) -> None:
+    """Runs the erasure step by step (each step commits); safe to run again after a crash."""
     from privacy.notifications import erasure_done_mail
     from privacy.services import account_erasure_complete
 
-    with transaction.atomic(durable=True):
-        erasure = ErasureRequest.objects.select_for_update().filter(pk=erasure_pk).first()
-        if erasure is None:
-            return
-        recipient = account_erasure_complete(erasure=erasure)
+    erasure = ErasureRequest.objects.filter(pk=erasure_pk).first()
+    if erasure is None:
+        return
+    recipient = account_erasure_complete(erasure=erasure)
     if recipient:
         # The address lives only in this variable now; it is not stored anywhere.
         erasure_done_mail(address=recipient[0], language=recipient[1])

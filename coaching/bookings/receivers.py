@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from coaching.bookings.models import Actor, Booking, BookingState
-from coaching.bookings.services import booking_cancel
+from coaching.bookings.services import BookingError, booking_cancel
 from privacy.signals import account_erasure_requested
 
 
@@ -15,9 +15,12 @@ def cancel_future_sessions(sender, user, actor, **kwargs):
     # Their own sessions as a client, and as a coach the sessions their clients booked; both
     # refunded in full (a cancellation by the platform, not a late cancellation by the client).
     for booking in future.filter(client=user) | future.filter(practice__owner=user):
-        booking_cancel(
-            booking=booking,
-            actor=None,
-            role=Actor.SYSTEM,
-            reason="Konto gelöscht / account deleted",
-        )
+        try:
+            booking_cancel(
+                booking=booking,
+                actor=None,
+                role=Actor.SYSTEM,
+                reason="Konto gelöscht / account deleted",
+            )
+        except BookingError:
+            continue  # cancelled meanwhile (e.g. by an earlier, interrupted erasure run)

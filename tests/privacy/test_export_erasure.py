@@ -365,3 +365,52 @@ def test_erasure_cancels_and_refunds_future_sessions_first(booking, client_user,
     assert booking.state == "cancelled" and booking.client is None
     assert booking.payments.get().status == "refunded"
     assert len(paypal.requests_to("/refund")) == 1
+
+
+def test_a_failed_export_is_marked_failed_and_sends_no_mail(monkeypatch, mailoutbox):
+    from privacy import services
+    from privacy.tasks import build_data_export
+
+    user = UserFactory()
+    export = DataExport.objects.create(user=user, language="de")
+
+    def broken(*, export):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(services, "data_export_build", broken)
+    build_data_export.apply(args=[export.pk])
+
+    export.refresh_from_db()
+    assert export.state == DataExport.State.FAILED and not export.file_name
+    assert mailoutbox == []
+
+
+def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
+    from privacy import services
+    from privacy.models import ErasureRequest
+    from privacy.tasks import erase_account
+
+    user = touch_everything()
+    erasure = services.account_erasure_request(user=user, actor=user)
+    real_step, crashed = services._erase_step, []
+
+    def crash_once_at_bookings(declaration, person):
+        if declaration.model_label == "bookings.Booking" and not crashed:
+            crashed.append(True)
+            raise OSError("worker lost")
+        real_step(declaration, person)
+
+    monkeypatch.setattr(services, "_erase_step", crash_once_at_bookings)
+    assert erase_account.apply(args=[erasure.pk]).failed()
+
+    erasure.refresh_from_db()
+    assert erasure.state != ErasureRequest.State.DONE and erasure.user_id == user.pk
+    # Steps before the crash are committed (messages go early), the rest is untouched.
+    assert not Notification.objects.filter(recipient=user).exists()
+    assert Booking.objects.filter(client=user).exists()
+
+    erase_account.apply(args=[erasure.pk])
+
+    erasure.refresh_from_db()
+    assert erasure.state == ErasureRequest.State.DONE
+    assert scan_database([EMAIL, NAME, PHONE, IP]) == []
