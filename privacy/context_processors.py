@@ -1,4 +1,9 @@
+from django.conf import settings
+
 from privacy.cookies import MARKETING, STATISTICS, tag_ids
+
+# The page after a completed signup counts as a conversion for Google Ads (marketing consent only).
+CONVERSION_PAGES = {"account_email_verification_sent"}
 
 
 def cookie_consent(request):
@@ -9,8 +14,15 @@ def cookie_consent(request):
     ids = tag_ids()
     ga_id = ids[STATISTICS] if choice.decided and choice.statistics else ""
     ads_id = ids[MARKETING] if choice.decided and choice.marketing else ""
+    conversion = ""
+    match = getattr(request, "resolver_match", None)
+    label = settings.PRIVACY_GOOGLE_ADS_SIGNUP_LABEL
+    if ads_id and label and match and match.url_name in CONVERSION_PAGES:
+        conversion = f"{ads_id}/{label}"
     return {
         "cookie_choice": choice,
         "cookie_banner": not choice.decided,
-        "google_tags": {"ga_id": ga_id, "ads_id": ads_id} if (ga_id or ads_id) else None,
+        "google_tags": {"ga_id": ga_id, "ads_id": ads_id, "conversion": conversion}
+        if (ga_id or ads_id)
+        else None,
     }

@@ -253,6 +253,8 @@ SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
 # Google tags, rendered only for visitors who opted in; empty means no tag at all.
 PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
 PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")
+# The conversion label of a completed signup in Google Ads (sent only with marketing consent).
+PRIVACY_GOOGLE_ADS_SIGNUP_LABEL = env("PRIVACY_GOOGLE_ADS_SIGNUP_LABEL", default="")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "de"

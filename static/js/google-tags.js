@@ -5,6 +5,7 @@
   var el = document.currentScript;
   var gaId = el.getAttribute("data-ga-id") || "";
   var adsId = el.getAttribute("data-ads-id") || "";
+  var conversion = el.getAttribute("data-conversion") || "";
   window.dataLayer = window.dataLayer || [];
   function gtag() { window.dataLayer.push(arguments); }
   gtag("consent", "default", {
@@ -37,4 +38,6 @@
       allow_ad_personalization_signals: false
     });
   });
+  // Rendered only on a conversion page (signup completed) and only with marketing consent.
+  if (conversion) { gtag("event", "conversion", { send_to: conversion }); }
 })();

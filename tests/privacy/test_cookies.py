@@ -139,3 +139,18 @@ def test_foreign_next_is_ignored(client):
         reverse("privacy:cookie_consent"), {"choice": "reject_all", "next": "https://evil.example/"}
     )
     assert response.url == reverse("privacy:cookies")
+
+
+def test_a_completed_signup_counts_as_an_ads_conversion_only_with_marketing_consent(
+    client, settings
+):
+    settings.PRIVACY_GOOGLE_ADS_SIGNUP_LABEL = "SignUpLabel"
+    page = reverse("account_email_verification_sent")
+
+    choose(client, "save", statistics="on")
+    assert 'data-conversion=""' in client.get(page).content.decode()
+    assert 'data-conversion=""' in client.get("/").content.decode()
+
+    choose(client, "accept_all")
+    assert f'data-conversion="{ADS_ID}/SignUpLabel"' in client.get(page).content.decode()
+    assert 'data-conversion=""' in client.get("/").content.decode()  # only after signing up
