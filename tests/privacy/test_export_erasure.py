@@ -1,6 +1,7 @@
 import datetime
 import io
 import json
+import os
 import zipfile
 
 import pytest
@@ -28,6 +29,7 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
+from coaching.practices.services import practice_set_photo
 from coaching.video.models import ParticipantEvent, VideoRoom
 from privacy.links import export_download_path
 from privacy.models import ConsentRecord, DataExport, ErasureRequest, SupportRequest
@@ -42,6 +44,7 @@ from privacy.signals import account_erasure_requested
 from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
 from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
+from tests.practices.conftest import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +85,7 @@ def touch_everything():
     consent_record(user=user, decisions={"terms": True, "privacy": True}, source="signup", ip=IP)
     cookie_choice_record(statistics=True, marketing=False, token="abc123", user=user, ip=IP)
     practice = Practice.objects.create(owner=user, name=f"Praxis {NAME}", slug="praxis-qz")
+    practice_set_photo(practice=practice, actor=user, upload=image_upload())
     SessionType.objects.create(
         practice=practice, name=f"Erstgespräch mit {NAME}", duration_minutes=50, price=80
     )
@@ -209,13 +213,16 @@ def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commi
         weak=False,
         dispatch_uid="test-erasure",
     )
+    photo = Practice.objects.get(owner=user).photo.path
     try:
-        account_erase(user=user, actor=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            account_erase(user=user, actor=None)
     finally:
         account_erasure_requested.disconnect(dispatch_uid="test-erasure")
 
     assert received == [user.pk]
     assert scan_database(needles) == []
+    assert not os.path.exists(photo)  # the coach's photo files are gone too
     assert not User.objects.filter(pk=user.pk).exists()
     assert not Session.objects.filter(session_key__in=[]).exists()
     assert Session.objects.count() == 0
