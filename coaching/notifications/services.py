@@ -239,6 +239,28 @@ def notifications_send_due(*, now: datetime | None = None) -> int:
 
 
 # --- Delivery ---------------------------------------------------------------------------------
+_DELIVERY_COLUMNS = (
+    "recipient__email",
+    "recipient__display_name",
+    "recipient__language",
+    "recipient__time_zone",
+    "recipient__phone",
+    "recipient__is_active",
+    "recipient__is_staff",
+    "recipient__notification_preferences",
+    "booking__reference",
+    "booking__state",
+    "booking__start",
+    "booking__end",
+    "booking__sequence",
+    "booking__session_name",
+    "booking__hold_expires_at",
+    "booking__practice_id",
+    "booking__client_id",
+    *(f.name for f in Notification._meta.concrete_fields),
+)
+
+
 def notification_deliver(
     *, notification_id: int, now: datetime | None = None, hint: Notification | None = None
 ) -> str | None:
@@ -252,6 +274,9 @@ def notification_deliver(
             # Recipient and booking come with it; the practice (a wide row, costly to join)
             # and the client are read only for booking messages.
             .select_related("recipient__notification_preferences", "booking")
+            # Only the columns sending reads: compiling and fetching ~70 columns per message
+            # was most of the cost. Anything else still loads on access, just lazily.
+            .only(*_DELIVERY_COLUMNS)
             .filter(pk=notification_id)
             .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
             # One row by primary key: no ORDER BY (the model's default ordering would make
