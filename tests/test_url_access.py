@@ -1,0 +1,173 @@
+"""Every URL is classified: public, signed-in only, secret-token, webhook or staff. A new URL that
+is not classified fails here, and everything that is not public refuses anonymous visitors."""
+
+import re
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+
+PUBLIC = {
+    "home",
+    "healthz",
+    "impressum",
+    "help",
+    "privacy:policy",
+    "privacy:policy_version",
+    "privacy:terms",
+    "privacy:terms_version",
+    "privacy:cookies",
+    "privacy:cookies_version",
+    "privacy:cookie_consent",
+    "privacy:processors",
+    "privacy:support",
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_email_verification_sent",
+    "account_reset_password",
+    "account_confirm_login_code",
+    "account_confirm_email",
+    "account_reset_password_from_key_done",
+    "account_reset_password_from_key",
+    "account_reset_password_done",
+    "mfa_authenticate",
+    "accounts:set_language",
+    "practices:directory",
+    "practices:detail",
+    "practices:slots",
+}
+SIGNED_IN = {
+    "privacy:export",
+    "privacy:delete",
+    "privacy:accept",
+    "privacy:consents",
+    "account_reauthenticate",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "usersessions_list",
+    "accounts:profile",
+    "practices:setup",
+    "practices:start",
+    "practices:profile",
+    "practices:photo",
+    "practices:session_types",
+    "practices:session_type_add",
+    "practices:session_type_edit",
+    "practices:hours",
+    "practices:rules",
+    "practices:billing",
+    "practices:time_off",
+    "practices:time_off_delete",
+    "practices:publish",
+    "bookings:start",
+    "bookings:mine",
+    "bookings:detail",
+    "bookings:paypal_return",
+    "bookings:paypal_cancel",
+    "bookings:cancel",
+    "bookings:move",
+    "bookings:receipt",
+    "bookings:ics",
+    "bookings:coach",
+    "bookings:feed_regenerate",
+    "video:join",
+    "video:token",
+    "video:preflight",
+    "video:attendance",
+    "notifications:list",
+    "notifications:read_all",
+    "notifications:detail",
+    "notifications:read",
+    "notifications:preferences",
+    "notifications:sms_code_send",
+    "notifications:sms_code_confirm",
+    "notifications:news_subscribe",
+    # Signed link and the signed-in owner (a link forwarded to someone else is a 404 for them).
+    "privacy:export_download",
+}
+# Reached by a secret in the address (signed or random), so no login: a wrong secret is a 404.
+SECRET_TOKEN = {
+    "bookings:feed",
+    "notifications:news_confirm",
+    "notifications:news_unsubscribe",
+}
+# The e-mail open pixel answers every address with the same image, so it reveals nothing;
+# only a validly signed token marks a message as opened (tested in notifications).
+OPEN_PIXEL = {"notifications:opened"}
+# Called by PayPal / Twilio; each checks its signature first (tests per app).
+WEBHOOKS = {"bookings:paypal_webhook", "video:twilio_webhook", "notifications:twilio_sms"}
+# The PayPal stand-in's approval page: only with PAYPAL_MODE=twin, else 404 (tested in bookings).
+DEMO_ONLY = {"bookings:twin_approve"}
+
+
+def named_patterns():
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or ""
+                full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+                if full != "admin":
+                    yield from walk(pattern.url_patterns, full)
+            elif pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+def dummy_url(name, pattern):
+    kwargs = {}
+    for key, converter in pattern.pattern.converters.items():
+        kwargs[key] = 1 if type(converter).__name__ == "IntConverter" else "x1"
+    regex_groups = re.findall(r"\(\?P<(\w+)>", str(pattern.pattern))
+    for key in regex_groups:
+        kwargs.setdefault(key, "x1")
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_url_is_classified():
+    classified = PUBLIC | SIGNED_IN | SECRET_TOKEN | OPEN_PIXEL | WEBHOOKS | DEMO_ONLY
+    names = set(named_patterns())
+    assert sorted(names - classified) == []
+    assert sorted(classified - names) == []  # no stale entries either
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SIGNED_IN))
+def test_anonymous_visitors_are_sent_to_log_in(client, name):
+    url = dummy_url(name, named_patterns()[name])
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code in (302, 405), (name, response.status_code)
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("account_login")), (name, response.url)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(SECRET_TOKEN))
+def test_a_wrong_secret_is_a_404(client, name):
+    response = client.get(dummy_url(name, named_patterns()[name]))
+    assert response.status_code in (404, 400), (name, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(WEBHOOKS))
+def test_unsigned_webhook_calls_are_refused(client, name):
+    response = client.post(reverse(name), {"anything": "1"})
+    assert response.status_code in (400, 403), (name, response.status_code)
+
+
+@pytest.mark.django_db
+def test_the_open_pixel_looks_the_same_for_any_token(client):
+    response = client.get(
+        dummy_url("notifications:opened", named_patterns()["notifications:opened"])
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "image/gif"
