@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coaching.bookings import calendar, paypal
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
-from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
+from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed, Refund
 from coaching.bookings.selectors import (
     booking_for_participant,
     bookings_for_client,
@@ -230,7 +230,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "attended_minutes": {role: round(seconds / 60) for role, seconds in attended.items()},
         "role": _role(request, booking),
         "coach_zone": ZoneInfo(booking.practice.time_zone),
-        "refunds": [r for p in booking.payments.all() for r in p.refunds.all()],
+        "refunds": Refund.objects.filter(payment__booking=booking),  # one query for all payments
         "can_cancel": booking.state == BookingState.CONFIRMED and booking.start > timezone.now(),
         "can_move": booking.state == BookingState.CONFIRMED
         and booking.is_free_to_cancel()
