@@ -1,0 +1,39 @@
+"""Gunicorn settings for production (`gunicorn -c deploy/gunicorn.conf.py sofadoc.wsgi`).
+
+Every value can be overridden from the environment so one image serves small and large hosts.
+The web tier keeps no state of its own (sessions, cache and rate limits live in PostgreSQL and
+Redis), so more processes or more machines behind the load balancer simply add capacity.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# Synchronous workers: the views are short and database-bound; one process per core plus one
+# keeps the cores busy while a worker waits for PostgreSQL, without threads sharing a connection.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+# Slow PayPal or Twilio calls are bounded by their own client timeouts (< 30 s).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 25
+keepalive = 5
+# Recycle workers now and then so a slow leak can never take a node down; the jitter keeps
+# them from restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# The application is loaded before forking: less memory per worker and a failed import stops the
+# release at once instead of in every worker. Connections are opened after the fork (Django does
+# that lazily), so no socket is shared between workers.
+preload_app = True
+# The load balancer in front terminates TLS; trust its X-Forwarded-* headers only from there.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Client addresses are personal data: the access log records method, path, status and timing only.
+access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
+# /tmp may be disk-backed in containers; heartbeat files belong in memory.
+worker_tmp_dir = os.environ.get(
+    "GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None
+)
