@@ -33,7 +33,8 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client addresses are personal data: the access log records method, path, status and timing only.
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
-# /tmp may be disk-backed in containers; heartbeat files belong in memory.
+# /tmp may be disk-backed in containers; the workers' heartbeat files belong in memory.
+_SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's documented choice, not a temp file
 worker_tmp_dir = os.environ.get(
-    "GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None
+    "GUNICORN_WORKER_TMP_DIR", _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 )

@@ -57,12 +57,12 @@ class PreferencesAdmin(admin.ModelAdmin):
         "user",
         "reminder_timing",
         "sms_reminders",
-        "sms_changes",
+        "sms_booking_messages",
         "sms_opted_out_at",
         "news_confirmed_at",
         "open_tracking",
     ]
-    list_filter = ["reminder_timing", "sms_reminders", "sms_changes", "open_tracking"]
+    list_filter = ["reminder_timing", "sms_reminders", "sms_booking_messages", "open_tracking"]
     search_fields = ["user__email"]
     list_select_related = ["user"]
     exclude = ["sms_code_hash"]

@@ -7,11 +7,14 @@ from coaching.notifications.models import Preferences
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        fields = ["reminder_timing", "sms_reminders", "sms_changes", "open_tracking"]
+        fields = ["reminder_timing", "sms_reminders", "sms_booking_messages", "open_tracking"]
         labels = {
             "reminder_timing": _("When should we remind you of a session?"),
             "sms_reminders": _("Also send reminders by SMS"),
-            "sms_changes": _("Also send changes and cancellations by SMS"),
+            "sms_booking_messages": _(
+                "Also send booking messages by SMS: confirmation, changes, cancellations, "
+                "refunds and open payments"
+            ),
             "open_tracking": _("Let us see whether you opened our e-mails"),
         }
         help_texts = {
@@ -24,7 +27,7 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.sms_possible():
-            for name in ("sms_reminders", "sms_changes"):
+            for name in ("sms_reminders", "sms_booking_messages"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("Needs a confirmed mobile number (see below).")
 

@@ -131,7 +131,8 @@ class Preferences(models.Model):
         _("reminders"), max_length=4, choices=ReminderTiming.choices, default=ReminderTiming.BOTH
     )
     sms_reminders = models.BooleanField(_("reminders by SMS"), default=False)
-    sms_changes = models.BooleanField(_("changes and cancellations by SMS"), default=False)
+    # Confirmations, changes, cancellations, refunds and payment notices.
+    sms_booking_messages = models.BooleanField(_("booking messages by SMS"), default=False)
     # The number that was confirmed by code; SMS go only while it equals the profile's number.
     sms_confirmed_phone = models.CharField(_("confirmed mobile number"), max_length=20, blank=True)
     sms_code_hash = models.CharField(max_length=128, blank=True)

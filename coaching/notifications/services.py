@@ -34,8 +34,16 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 REMINDERS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
-# Kinds that may also go by SMS (if the person switched SMS on for that group).
-SMS_CHANGES = frozenset({Kind.BOOKING_CANCELLED, Kind.BOOKING_MOVED})
+# Booking messages that may also go by SMS (if the person switched SMS on for them).
+SMS_BOOKING_MESSAGES = frozenset(
+    {
+        Kind.BOOKING_CONFIRMED,
+        Kind.BOOKING_CANCELLED,
+        Kind.BOOKING_MOVED,
+        Kind.BOOKING_REFUNDED,
+        Kind.PAYMENT_PENDING,
+    }
+)
 # Kinds that carry the session's calendar entry.
 WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_CANCELLED})
 # Sent by e-mail only (no inbox copy).
@@ -56,7 +64,8 @@ def channels_for(prefs: Preferences, kind: str) -> list[str]:
         return [Channel.EMAIL]
     channels = [Channel.INBOX, Channel.EMAIL]
     if prefs.sms_possible() and (
-        (kind in REMINDERS and prefs.sms_reminders) or (kind in SMS_CHANGES and prefs.sms_changes)
+        (kind in REMINDERS and prefs.sms_reminders)
+        or (kind in SMS_BOOKING_MESSAGES and prefs.sms_booking_messages)
     ):
         channels.append(Channel.SMS)
     return channels
@@ -218,15 +227,11 @@ def notifications_deliver_pending(*, limit: int = 5000) -> int:
         .values_list("pk", flat=True)[:limit]
     )
     sent = 0
-    for start in range(0, len(pks), 200):
-        chunk = pks[start : start + 200]
-        # Practices and clients for a whole chunk in one query; each delivery still locks and
-        # re-reads its own row and booking.
-        hints = Notification.objects.select_related("booking__practice", "booking__client").in_bulk(
-            chunk
-        )
+    for start in range(0, len(pks), DELIVERY_CHUNK):
+        chunk = pks[start : start + DELIVERY_CHUNK]
+        prepared = _delivery_rows(chunk)
         for pk in chunk:
-            if notification_deliver(notification_id=pk, hint=hints.get(pk)) == Status.SENT:
+            if pk in prepared and _deliver(prepared[pk]) == Status.SENT:
                 sent += 1
     return sent
 
@@ -239,57 +244,50 @@ def notifications_send_due(*, now: datetime | None = None) -> int:
 
 
 # --- Delivery ---------------------------------------------------------------------------------
-_DELIVERY_COLUMNS = (
-    "recipient__email",
-    "recipient__display_name",
-    "recipient__language",
-    "recipient__time_zone",
-    "recipient__phone",
-    "recipient__is_active",
-    "recipient__is_staff",
-    "recipient__notification_preferences",
-    "booking__reference",
-    "booking__state",
-    "booking__start",
-    "booking__end",
-    "booking__sequence",
-    "booking__session_name",
-    "booking__hold_expires_at",
-    "booking__practice_id",
-    "booking__client_id",
-    *(f.name for f in Notification._meta.concrete_fields),
-)
+# Rows are read with everything sending needs in one query per chunk; each is then locked and
+# re-checked on its own. A chunk is small so that what it read about the recipient is at most
+# a fraction of a second old when the message goes out.
+DELIVERY_CHUNK = 100
+
+# The one statement run for every message: lock the row if it is still pending (SKIP LOCKED:
+# another worker has it) and read its booking's current state in the same round trip, so a
+# session cancelled or moved after the chunk was read gets no stale message. Written out once
+# because compiling the equivalent queryset cost more than running it.
+_LOCK_SQL = """
+    SELECT n.*, b.state AS live_state, b.sequence AS live_sequence, b.start AS live_start,
+           b."end" AS live_end, b.hold_expires_at AS live_hold_expires_at
+    FROM {notification} n LEFT JOIN {booking} b ON b.id = n.booking_id
+    WHERE n.id = %s AND (n.status = %s OR (n.status = %s AND n.attempts < %s))
+    FOR UPDATE OF n SKIP LOCKED
+"""
+_LIVE_BOOKING_FIELDS = ("state", "sequence", "start", "end", "hold_expires_at")
 
 
-def notification_deliver(
-    *, notification_id: int, now: datetime | None = None, hint: Notification | None = None
-) -> str | None:
+def _delivery_rows(pks: list[int]) -> dict[int, Notification]:
+    return Notification.objects.select_related(
+        "recipient__notification_preferences", "booking__practice", "booking__client"
+    ).in_bulk(pks)
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str | None:
     """Send one message at most once. Returns the new status, or None if there was nothing to
-    do (already handled, or another worker holds it). `hint`: the same row read earlier with
-    its booking's practice and client, which saves those two reads (they don't change)."""
+    do (already handled, or another worker holds it)."""
+    prepared = _delivery_rows([notification_id]).get(notification_id)
+    return _deliver(prepared, now=now) if prepared is not None else None
+
+
+def _deliver(prepared: Notification, *, now: datetime | None = None) -> str | None:
+    sql = _LOCK_SQL.format(notification=Notification._meta.db_table, booking=Booking._meta.db_table)
+    params = [prepared.pk, Status.QUEUED, Status.FAILED, MAX_ATTEMPTS]
     with transaction.atomic(durable=True):
-        row = (
-            # Lock only the message row; what it refers to is read in the same query.
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            # Recipient and booking come with it; the practice (a wide row, costly to join)
-            # and the client are read only for booking messages.
-            .select_related("recipient__notification_preferences", "booking")
-            # Only the columns sending reads: compiling and fetching ~70 columns per message
-            # was most of the cost. Anything else still loads on access, just lazily.
-            .only(*_DELIVERY_COLUMNS)
-            .filter(pk=notification_id)
-            .filter(Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS))
-            # One row by primary key: no ORDER BY (the model's default ordering would make
-            # Django compile and PostgreSQL sort for nothing on this hot path).
-            .order_by()[:1]
-        )
-        row = row[0] if row else None
+        row = next(iter(Notification.objects.raw(sql, params)), None)
         if row is None:
             return None
-        if hint is not None and hint.booking_id and hint.booking_id == row.booking_id:
-            row.booking.practice = hint.booking.practice
-            if hint.booking.client_id == row.booking.client_id:
-                row.booking.client = hint.booking.client
+        row.recipient = prepared.recipient
+        if row.booking_id is not None:
+            row.booking = prepared.booking
+            for name in _LIVE_BOOKING_FIELDS:
+                setattr(row.booking, name, getattr(row, f"live_{name}"))
         prefs = _loaded_preferences(row.recipient)
         reason = _stale_reason(row, prefs, now or timezone.now())
         if reason:
@@ -516,7 +514,7 @@ def sms_opt_out(*, phone: str) -> int:
     if not phone:
         return 0
     return Preferences.objects.filter(user__phone=phone, sms_opted_out_at__isnull=True).update(
-        sms_opted_out_at=timezone.now(), sms_reminders=False, sms_changes=False
+        sms_opted_out_at=timezone.now(), sms_reminders=False, sms_booking_messages=False
     )
 
 

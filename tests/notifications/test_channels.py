@@ -16,18 +16,18 @@ PHONE = "+4915123456789"
     confirmed=st.sampled_from(["", PHONE, "+4915199999999"]),
     opted_out=st.booleans(),
     sms_reminders=st.booleans(),
-    sms_changes=st.booleans(),
+    sms_booking_messages=st.booleans(),
     timing=st.sampled_from(list(ReminderTiming)),
 )
 def test_email_and_inbox_always_sms_only_when_chosen_and_confirmed(
-    kind, phone, confirmed, opted_out, sms_reminders, sms_changes, timing
+    kind, phone, confirmed, opted_out, sms_reminders, sms_booking_messages, timing
 ):
     prefs = Preferences(
         user=User(phone=phone),
         sms_confirmed_phone=confirmed,
         sms_opted_out_at="2026-01-01T00:00Z" if opted_out else None,
         sms_reminders=sms_reminders,
-        sms_changes=sms_changes,
+        sms_booking_messages=sms_booking_messages,
         reminder_timing=timing,
     )
 
@@ -36,7 +36,15 @@ def test_email_and_inbox_always_sms_only_when_chosen_and_confirmed(
     assert Channel.EMAIL in channels and Channel.INBOX in channels
     sms_allowed = bool(phone) and phone == confirmed and not opted_out
     chosen = (kind in (Kind.REMINDER_24H, Kind.REMINDER_1H) and sms_reminders) or (
-        kind in (Kind.BOOKING_CANCELLED, Kind.BOOKING_MOVED) and sms_changes
+        kind
+        in (
+            Kind.BOOKING_CONFIRMED,
+            Kind.BOOKING_CANCELLED,
+            Kind.BOOKING_MOVED,
+            Kind.BOOKING_REFUNDED,
+            Kind.PAYMENT_PENDING,
+        )
+        and sms_booking_messages
     )
     assert (Channel.SMS in channels) == (sms_allowed and chosen)
 

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
+from coaching.bookings.models import BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.services import preferences_update
+from coaching.notifications.services import booking_notify, preferences_update
 from coaching.notifications.tasks import send_due_reminders
 from tests.factories import UserFactory
 from tests.notifications.conftest import TWILIO_URL, make_booking
@@ -160,3 +161,45 @@ def test_the_sandbox_twin_sends_nothing_and_logs_nothing_personal(client, person
         assert len(mock.calls) == 0
     assert "sms sandbox" in caplog.text
     assert PHONE not in caplog.text and "code" not in caplog.text.lower().split("sandbox")[1]
+
+
+def test_booking_messages_go_by_sms_when_chosen_without_session_details(
+    client, person, twilio, session_type
+):
+    confirm_phone(client, twilio)
+    preferences_update(user=person, actor=person, sms_booking_messages=True)
+    now = START - timedelta(days=5)
+    with time_machine.travel(now, tick=False):
+        booking = make_booking(session_type, person, start=START)
+        booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED, to_client_only=True)
+        booking_notify(booking=booking, kind=Kind.BOOKING_REFUNDED, to_client_only=True)
+        held = make_booking(
+            session_type,
+            person,
+            start=START + timedelta(hours=2),
+            state=BookingState.HELD,
+            hold_expires_at=now + timedelta(minutes=3),
+        )
+        send_due_reminders.apply()
+
+    texts = {
+        row.kind: sms_requests(twilio)[i + 1]["Body"][0]
+        for i, row in enumerate(Notification.objects.filter(channel=Channel.SMS).order_by("pk"))
+    }
+    assert set(texts) == {Kind.BOOKING_CONFIRMED, Kind.BOOKING_REFUNDED, Kind.PAYMENT_PENDING}
+    assert texts[Kind.BOOKING_CONFIRMED].startswith(f"SofaDoc: Your booking {booking.reference}")
+    assert "refund" in texts[Kind.BOOKING_REFUNDED]
+    assert held.reference in texts[Kind.PAYMENT_PENDING]
+    assert not any(session_type.name in text for text in texts.values())
+    assert all(len(text) <= 320 for text in texts.values())  # two SMS segments at most
+
+
+def test_booking_messages_stay_off_sms_unless_chosen(client, person, twilio, session_type):
+    confirm_phone(client, twilio)
+    with time_machine.travel(START - timedelta(days=5), tick=False):
+        booking = make_booking(session_type, person, start=START)
+        booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED, to_client_only=True)
+        send_due_reminders.apply()
+
+    assert not Notification.objects.filter(channel=Channel.SMS).exists()
+    assert len(sms_requests(twilio)) == 1  # only the confirmation code
