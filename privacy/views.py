@@ -87,7 +87,10 @@ def cookies(request, version=None, language=None):
 
 def _safe_next(request, fallback="home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only a path on this site: redirect() would take anything else ("25") for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return fallback
 

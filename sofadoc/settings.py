@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "sofadoc.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the header middlewares above, so its 400 carries their headers too.
+    "sofadoc.middleware.RejectNulMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "privacy.middleware.ConsentGateMiddleware",
@@ -358,6 +361,22 @@ if env.bool("DJANGO_BEHIND_PROXY", default=False):
     USE_X_FORWARDED_HOST = True
 # /healthz answers plain http probes from the load balancer.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Browser features per origin ("self" = our own pages only; empty = nobody). Camera and
+# microphone are for the video join page; everything else no page uses.
+PERMISSIONS_POLICY = {
+    "camera": ["self"],
+    "microphone": ["self"],
+    "autoplay": ["self"],
+    "fullscreen": ["self"],
+    "display-capture": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "accelerometer": [],
+    "gyroscope": [],
+    "magnetometer": [],
+}
 
 # Content Security Policy: everything self-hosted, no inline script. Later features widen
 # script-src/connect-src only for what the visitor opted into (see privacy/cookies).

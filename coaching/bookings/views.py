@@ -42,6 +42,8 @@ from coaching.practices.models import Practice, SessionType
 from coaching.practices.selectors import session_type_free_slots
 from coaching.video.selectors import attended_seconds
 
+MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages
+
 
 def _problem(
     request: HttpRequest, message, *, status: int, back: str | None = None
@@ -389,10 +391,15 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
     if practice is None:
         return redirect("practices:start")
     zone = timezone.get_current_timezone()
+    today = timezone.localdate()
     try:
         week_of = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
-        week_of = timezone.localdate()
+        week_of = today
+    if abs(week_of - today) > MAX_WEEK_DISTANCE:
+        # Nothing is booked that far off, and the calendar's first or last week would
+        # overflow when we step a week back or ahead.
+        week_of = today
     monday = week_of - timedelta(days=week_of.weekday())
     week_start = datetime.combine(monday, time.min, tzinfo=zone)
     week_end = week_start + timedelta(days=7)

@@ -1,0 +1,281 @@
+"""Object-level access: every view that takes an id, reference, token or slug of something that
+belongs to someone answers its owner, while another client, another coach and an anonymous
+visitor get a 404 (or the login page, for signed-in pages) and change nothing.
+
+The list is checked against the URL resolver: a new URL with an argument must be added to
+MATRIX or, with the reason, to NOT_OWNED.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from coaching.bookings.models import Booking, Refund
+from coaching.notifications.models import Notification
+from coaching.practices.models import SessionType, TimeOff
+from coaching.practices.services import practice_unpublish
+from coaching.video.models import VideoRoom
+from coaching.video.tasks import settle_attendance
+from privacy.links import export_download_path
+from tests.bookings.fixtures import TUESDAY_10
+from tests.security.conftest import SECRETS, World
+from tests.security.url_classes import PUBLIC, SIGNED_IN, named_patterns, url_arguments
+
+pytestmark = pytest.mark.django_db
+
+OUTSIDERS = ("other_client", "other_coach", "anonymous")
+
+
+@dataclass
+class Case:
+    owner: str  # "client" or "coach" of the world
+    kwargs: Callable[[World], dict]
+    get: int | None = None  # the owner's status for GET; None: the view takes no GET
+    post: Callable[[World], dict] | None = None  # the form the owner sends; None: no POST
+    post_status: int = 302
+    query: Callable[[World], str] = lambda w: ""
+    # What the owner's request changes; a refused request must leave it as it was.
+    state: Callable[[World], Any] = lambda w: None
+    owner_changes_state: bool = False
+    # The booking's other side, where the view is for one side only.
+    also_refused: tuple[str, ...] = ()
+    prepare: Callable[[World, Any], None] = lambda w, frozen: None
+
+
+def _booking_state(world: World):
+    booking = Booking.objects.get(pk=world.booking.pk)
+    return booking.state, booking.start, Refund.objects.filter(payment__booking=booking).count()
+
+
+def _held_state(world: World):
+    held = Booking.objects.get(pk=world.held.pk)
+    return held.state, list(held.payments.values_list("status", flat=True))
+
+
+def _in_session(world, frozen):
+    frozen.move_to(TUESDAY_10 + timedelta(minutes=5))
+
+
+def _after_a_no_show(world, frozen):
+    frozen.move_to(TUESDAY_10 + timedelta(hours=2))
+    settle_attendance.apply()
+
+
+def _unpublished(world, frozen):
+    practice_unpublish(practice=world.practice, actor=world.coach)
+
+
+reference = lambda w: {"reference": w.booking.reference}  # noqa: E731
+held_reference = lambda w: {"reference": w.held.reference}  # noqa: E731
+
+MATRIX = {
+    "bookings:detail": Case("client", reference, get=200),
+    "bookings:cancel": Case(
+        "client",
+        reference,
+        get=200,
+        post=lambda w: {"reason": "Keine Zeit"},
+        state=_booking_state,
+        owner_changes_state=True,
+    ),
+    "bookings:move": Case(
+        "client",
+        reference,
+        get=200,
+        post=lambda w: {"start": "2026-06-02T10:00:00Z"},
+        state=_booking_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "bookings:receipt": Case("client", reference, get=200),
+    "bookings:ics": Case("client", reference, get=200),
+    "bookings:paypal_return": Case(
+        "client",
+        held_reference,
+        get=302,
+        query=lambda w: f"?token={w.held_order}",
+        state=_held_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "bookings:paypal_cancel": Case(
+        "client",
+        held_reference,
+        get=302,
+        query=lambda w: f"?token={w.held_order}",
+        state=_held_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "video:join": Case("client", reference, get=200, prepare=_in_session),
+    "video:token": Case(
+        "client",
+        reference,
+        post=lambda w: {},
+        post_status=200,
+        prepare=_in_session,
+        state=lambda w: VideoRoom.objects.filter(booking=w.booking).exists(),
+        owner_changes_state=True,
+    ),
+    "video:preflight": Case(
+        "coach", reference, post=lambda w: {}, post_status=200, prepare=_in_session
+    ),
+    "video:attendance": Case(
+        "coach",
+        reference,
+        post=lambda w: {"attended": "1"},
+        prepare=_after_a_no_show,
+        state=lambda w: Booking.objects.get(pk=w.booking.pk).state,
+        owner_changes_state=True,
+        also_refused=("client",),
+    ),
+    "notifications:detail": Case(
+        "client",
+        lambda w: {"pk": w.message.pk},
+        get=200,
+        state=lambda w: Notification.objects.get(pk=w.message.pk).read_at,
+        owner_changes_state=True,
+    ),
+    "notifications:read": Case(
+        "client",
+        lambda w: {"pk": w.message.pk},
+        post=lambda w: {},
+        state=lambda w: Notification.objects.get(pk=w.message.pk).read_at,
+        owner_changes_state=True,
+    ),
+    "privacy:export_download": Case(
+        "client", lambda w: {"token": export_download_path(w.export).split("/")[-2]}, get=200
+    ),
+    "practices:session_type_edit": Case(
+        "coach",
+        lambda w: {"pk": w.session_type.pk},
+        get=200,
+        post=lambda w: {
+            "name": "Umbenannt",
+            "description": "",
+            "duration_minutes": "60",
+            "price": "80.00",
+            "is_active": "on",
+            "position": "0",
+        },
+        state=lambda w: SessionType.objects.get(pk=w.session_type.pk).name,
+        owner_changes_state=True,
+    ),
+    "practices:time_off_delete": Case(
+        "coach",
+        lambda w: {"pk": w.time_off.pk},
+        post=lambda w: {},
+        state=lambda w: TimeOff.objects.filter(pk=w.time_off.pk).exists(),
+        owner_changes_state=True,
+    ),
+    # An unpublished practice is the owner's preview; for everyone else it does not exist.
+    "practices:detail": Case(
+        "coach", lambda w: {"slug": w.practice.slug}, get=200, prepare=_unpublished
+    ),
+    "practices:slots": Case(
+        "coach",
+        lambda w: {"slug": w.practice.slug},
+        get=200,
+        query=lambda w: f"?type={w.session_type.pk}&start=2026-06-02",
+        prepare=_unpublished,
+    ),
+}
+
+# URLs with an argument that does not name something of one person's, and why.
+NOT_OWNED = {
+    "privacy:policy_version": "a published legal document",
+    "privacy:terms_version": "a published legal document",
+    "privacy:cookies_version": "a published legal document",
+    "account_confirm_email": "allauth's signed e-mail confirmation key",
+    "account_reset_password_from_key": "allauth's signed password-reset key",
+    "bookings:start": "any signed-in person books a published offer (see the test below)",
+    "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
+    "bookings:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
+    "notifications:opened": "open pixel, same answer for every token (test_url_access)",
+    "notifications:news_confirm": "signed, expiring token (tests/notifications)",
+    "notifications:news_unsubscribe": "signed token (tests/notifications)",
+}
+
+
+def test_every_url_with_an_argument_is_in_the_matrix():
+    with_arguments = {name for name, p in named_patterns().items() if url_arguments(p)}
+    assert sorted(with_arguments - MATRIX.keys() - NOT_OWNED.keys()) == []
+    assert sorted((MATRIX.keys() | NOT_OWNED.keys()) - with_arguments) == []
+    assert not MATRIX.keys() & NOT_OWNED.keys()
+
+
+def _sign_in(client, world: World, role: str):
+    client.logout()
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
+
+
+def _assert_refused(response, name: str, role: str, world: World):
+    where = (name, role, response.status_code)
+    if role == "anonymous" and name in SIGNED_IN:
+        assert response.status_code == 302, where
+        assert response.url.startswith(reverse("account_login")), where
+        return
+    if role == "other_client" and name.startswith("practices:") and name not in PUBLIC:
+        # The coach's own pages send people without a practice to create one: nothing of
+        # anyone else's is looked up.
+        assert response.status_code == 302, where
+        assert response.url == reverse("practices:start"), where
+        return
+    assert response.status_code == 404, where
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    for secret in SECRETS:
+        assert secret.encode() not in body, (*where, secret)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_only_the_owner_reaches_it(client, world, frozen, name):
+    case = MATRIX[name]
+    case.prepare(world, frozen)
+    url = reverse(name, kwargs=case.kwargs(world)) + case.query(world)
+    before = case.state(world)
+
+    for role in (*OUTSIDERS, *case.also_refused):
+        _sign_in(client, world, role)
+        if case.get is not None:
+            _assert_refused(client.get(url), name, role, world)
+        if case.post is not None:
+            _assert_refused(client.post(url, case.post(world)), name, role, world)
+        assert case.state(world) == before, (name, role, "changed something")
+
+    _sign_in(client, world, case.owner)
+    if case.post is not None:
+        response = client.post(url, case.post(world))
+        assert response.status_code == case.post_status, (name, response.status_code)
+    if case.get is not None:
+        response = client.get(url)
+        assert response.status_code == case.get, (name, response.status_code)
+        if response.streaming:
+            assert b"".join(response.streaming_content)  # read to the end, which closes the file
+    # The refused requests above would have done something: the same request by the owner did.
+    assert (case.state(world) != before) == case.owner_changes_state, name
+
+
+def test_booking_an_offer_of_another_or_a_hidden_practice_is_a_404(client, world, frozen):
+    other = world.other_coach.practice.session_types.get()
+    client.force_login(world.other_client)
+    start = "?start=2026-06-02T08:00:00Z"
+    wrong_pair = reverse(
+        "bookings:start", kwargs={"slug": world.practice.slug, "session_type_id": other.pk}
+    )
+    assert client.get(wrong_pair + start).status_code == 404
+    assert (
+        client.post(wrong_pair, {"start": "2026-06-02T08:00:00Z", "price": "80"}).status_code == 404
+    )
+    practice_unpublish(practice=world.practice, actor=world.coach)
+    hidden = reverse(
+        "bookings:start",
+        kwargs={"slug": world.practice.slug, "session_type_id": world.session_type.pk},
+    )
+    assert client.get(hidden + start).status_code == 404
+    assert Booking.objects.filter(client=world.other_client).count() == 0
