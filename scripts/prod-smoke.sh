@@ -124,7 +124,11 @@ done
 $BIN/celery -A sofadoc inspect ping -d "$worker_name" --timeout 2 >/dev/null 2>&1 ||
   fail "the Celery worker does not answer ping"
 alive "$beat_pid" || fail "Celery beat exited"
-echo "smoke: gunicorn, worker and beat up after $((SECONDS - started_at)) s"
+# The containers' health checks (deploy/compose.yaml) against these processes: web, beat.
+$BIN/python deploy/healthcheck.py || fail "the web health check (deploy/healthcheck.py) fails"
+[[ -n $(find "$work" -name 'celerybeat-schedule*' -mmin -10) ]] ||
+  fail "Celery beat wrote no schedule file"
+echo "smoke: gunicorn, worker and beat up and healthy after $((SECONDS - started_at)) s"
 
 # --- The journey --------------------------------------------------------------------------------
 $BIN/python scripts/smoke_booking.py "http://127.0.0.1:$port" "$work/mail" || exit 1
