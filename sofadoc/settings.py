@@ -191,6 +191,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.expire_data_exports",
         "schedule": 60 * 60,
     },
+    # Exports and erasures whose task Redis lost (the queue needs no backup).
+    "resume-stalled-privacy-jobs": {
+        "task": "privacy.resume_stalled_jobs",
+        "schedule": 10 * 60,
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
