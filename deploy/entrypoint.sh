@@ -6,8 +6,9 @@
 #   release  before the new version takes traffic: deploy checks and migrations (one-shot)
 #   manage   any manage.py command, e.g. `manage createsuperuser`
 # Anything else runs as given (e.g. `sh`).
+# Outside a container (scripts/prod-smoke.sh) it works the same with the virtualenv on PATH.
 set -eu
-cd /app
+cd "$(dirname "$0")/.."
 
 role=${1:-web}
 [ $# -gt 0 ] && shift
@@ -17,13 +18,16 @@ case "$role" in
     exec gunicorn -c deploy/gunicorn.conf.py sofadoc.wsgi "$@"
     ;;
   worker)
-    # The node name must be unique per container: celery@<container hostname>.
+    # The node name must be unique per container: celery@<container hostname>, which is what
+    # the health check pings.
     exec celery -A sofadoc worker --loglevel="${CELERY_LOG_LEVEL:-INFO}" \
-      --concurrency="${CELERY_CONCURRENCY:-2}" -n "celery@${HOSTNAME:-$(hostname)}" "$@"
+      --concurrency="${CELERY_CONCURRENCY:-2}" \
+      -n "${CELERY_NODE_NAME:-celery@${HOSTNAME:-$(hostname)}}" "$@"
     ;;
   beat)
+    # The schedule file is rewritten while beat ticks: the container health check reads its age.
     exec celery -A sofadoc beat --loglevel="${CELERY_LOG_LEVEL:-INFO}" \
-      --schedule=/app/var/celerybeat-schedule "$@"
+      --schedule="${CELERY_BEAT_SCHEDULE_FILE:-var/celerybeat-schedule}" "$@"
     ;;
   release)
     # Refuse to release a configuration that `check --deploy` warns about (HSTS, cookies, key).

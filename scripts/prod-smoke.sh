@@ -92,21 +92,25 @@ psql -q -v ON_ERROR_STOP=1 "$server_url" \
   >/dev/null || fail "cannot recreate database $db_name on ${server_url%/*}"
 redis-cli -u "$redis_url" flushdb >/dev/null || fail "Redis at $redis_url is not reachable"
 
-$BIN/python manage.py check --deploy --fail-level WARNING >"$work/release.log" 2>&1 ||
-  fail "manage.py check --deploy failed"
-$BIN/python manage.py migrate --no-input -v 0 >>"$work/release.log" 2>&1 || fail "migrate failed"
-$BIN/python manage.py collectstatic --no-input -v 0 >>"$work/release.log" 2>&1 ||
+# The image's entrypoint runs every role here too, with the virtualenv on PATH.
+export PATH="$PWD/$BIN:$PATH"
+role() { deploy/entrypoint.sh "$@"; }
+# The release role (check --deploy at WARNING level, migrate); static files and translations
+# are baked into the image at build time, here they are made beside it; then the demo data.
+role release >"$work/release.log" 2>&1 || fail "release (check --deploy, migrate) failed"
+role manage collectstatic --no-input -v 0 >>"$work/release.log" 2>&1 ||
   fail "collectstatic failed"
-$BIN/python manage.py seed_demo >>"$work/release.log" 2>&1 || fail "seed_demo failed"
+role manage seed_demo >>"$work/release.log" 2>&1 || fail "seed_demo failed"
 echo "smoke: released (check --deploy, migrate, collectstatic, seed_demo) in $((SECONDS - started_at)) s"
 
 # --- The production processes -----------------------------------------------------------------
-worker_name="smoke-$$@$(hostname)"
-start gunicorn $BIN/gunicorn -c deploy/gunicorn.conf.py sofadoc.wsgi
+export CELERY_NODE_NAME="smoke-$$@$(hostname)" CELERY_CONCURRENCY=2
+export CELERY_BEAT_SCHEDULE_FILE="$work/celerybeat-schedule"
+start gunicorn deploy/entrypoint.sh web
 gunicorn_pid=${pids[-1]}
-start worker $BIN/celery -A sofadoc worker --concurrency=2 --loglevel=INFO -n "$worker_name"
+start worker deploy/entrypoint.sh worker
 worker_pid=${pids[-1]}
-start beat $BIN/celery -A sofadoc beat --loglevel=INFO --schedule="$work/celerybeat-schedule"
+start beat deploy/entrypoint.sh beat
 beat_pid=${pids[-1]}
 
 for _ in $(seq 150); do
@@ -118,10 +122,10 @@ curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" || fail "gunicorn did no
 # The container health check of the worker, used here to wait until it takes tasks.
 for _ in $(seq 15); do
   alive "$worker_pid" || fail "the Celery worker exited"
-  $BIN/celery -A sofadoc inspect ping -d "$worker_name" --timeout 2 >/dev/null 2>&1 && break
+  celery -A sofadoc inspect ping -d "$CELERY_NODE_NAME" --timeout 2 >/dev/null 2>&1 && break
   sleep 1
 done
-$BIN/celery -A sofadoc inspect ping -d "$worker_name" --timeout 2 >/dev/null 2>&1 ||
+celery -A sofadoc inspect ping -d "$CELERY_NODE_NAME" --timeout 2 >/dev/null 2>&1 ||
   fail "the Celery worker does not answer ping"
 alive "$beat_pid" || fail "Celery beat exited"
 # The containers' health checks (deploy/compose.yaml) against these processes: web, beat.
