@@ -123,6 +123,7 @@ class Smoke:
         check(stylesheet is not None, "the home page links no stylesheet")
         # Hashed name from the manifest, served by WhiteNoise with a long cache lifetime.
         css = self.get(stylesheet.group(1))
+        check(len(css.content) > 1000, f"the stylesheet is empty ({len(css.content)} bytes)")
         check("max-age" in css.headers.get("Cache-Control", ""), "static files are not cached")
         self.step(f"health ok, https enforced, static {stylesheet.group(1)} served")
 
