@@ -125,7 +125,9 @@ class Smoke:
         css = self.get(stylesheet.group(1))
         check(len(css.content) > 1000, f"the stylesheet is empty ({len(css.content)} bytes)")
         check("max-age" in css.headers.get("Cache-Control", ""), "static files are not cached")
-        self.step(f"health ok, https enforced, static {stylesheet.group(1)} served")
+        missing = self.get("/gibt-es-nicht/", expect=404)
+        check("Seite nicht gefunden" in missing.text, "the 404 page is not the site's own")
+        self.step(f"health ok, https enforced, static {stylesheet.group(1)} served, 404 page ok")
 
     def log_in(self) -> None:
         form = self.get("/accounts/login/")
