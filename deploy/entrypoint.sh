@@ -11,18 +11,17 @@ set -eu
 cd "$(dirname "$0")/.."
 
 role=${1:-web}
-[ $# -gt 0 ] && shift
+if [ $# -gt 0 ]; then shift; fi
 
 case "$role" in
   web)
     exec gunicorn -c deploy/gunicorn.conf.py sofadoc.wsgi "$@"
     ;;
   worker)
-    # The node name must be unique per container: celery@<container hostname>, which is what
-    # the health check pings.
+    # The node name must be unique per container: celery@<container hostname> (%h), which is
+    # what the health check pings.
     exec celery -A sofadoc worker --loglevel="${CELERY_LOG_LEVEL:-INFO}" \
-      --concurrency="${CELERY_CONCURRENCY:-2}" \
-      -n "${CELERY_NODE_NAME:-celery@${HOSTNAME:-$(hostname)}}" "$@"
+      --concurrency="${CELERY_CONCURRENCY:-2}" -n "${CELERY_NODE_NAME:-celery@%h}" "$@"
     ;;
   beat)
     # The schedule file is rewritten while beat ticks: the container health check reads its age.

@@ -22,7 +22,9 @@ mkdir -p "$work/mail" "$work/media" "$work/private"
 
 # --- Production configuration: only what a real deployment would set ---------------------------
 # Nothing from the caller's shell may leak in (a DJANGO_DEBUG=1, another broker).
-unset CELERY_BROKER_URL PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET TWILIO_ACCOUNT_SID TWILIO_API_KEY_SID
+unset CELERY_BROKER_URL PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET TWILIO_ACCOUNT_SID TWILIO_API_KEY_SID \
+  DJANGO_SECURE_SSL_REDIRECT DJANGO_SECURE_COOKIES DJANGO_HSTS_SECONDS DJANGO_CSRF_TRUSTED_ORIGINS \
+  AWS_STORAGE_BUCKET_NAME PRIVATE_STORAGE_BUCKET_NAME
 export DJANGO_DEBUG=0
 DJANGO_SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 export DJANGO_SECRET_KEY
@@ -107,7 +109,8 @@ role manage seed_demo >>"$work/release.log" 2>&1 || fail "seed_demo failed"
 echo "smoke: released (check --deploy, migrate, collectstatic, seed_demo) in $((SECONDS - started_at)) s"
 
 # --- The production processes -----------------------------------------------------------------
-export CELERY_NODE_NAME="smoke-$$@$(hostname)" CELERY_CONCURRENCY=2
+CELERY_NODE_NAME="smoke-$$@$(hostname)"
+export CELERY_NODE_NAME CELERY_CONCURRENCY=2
 export CELERY_BEAT_SCHEDULE_FILE="$work/celerybeat-schedule"
 start gunicorn deploy/entrypoint.sh web
 gunicorn_pid=${pids[-1]}
