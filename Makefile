@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
+.PHONY: run test smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ run: messages seed
 
 test: messages browser-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production smoke test: gunicorn (DJANGO_DEBUG=0), a Celery worker and beat on the local
+# PostgreSQL and Redis (database sofadoc_smoke, Redis db 15); books and pays one session over HTTP
+# and waits for the confirmation message. Stops everything it started.
+smoke: messages
+	scripts/prod-smoke.sh
 
 # Refresh the vendored browser SDK (twilio-video) from the npm registry; commit the result.
 vendor:

@@ -33,8 +33,9 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Client addresses are personal data: the access log records method, path, status and timing only.
 access_log_format = '"%(r)s" %(s)s %(b)s %(M)sms'
-# /tmp may be disk-backed in containers; the workers' heartbeat files belong in memory.
-_SHARED_MEMORY = "/dev/shm"  # noqa: S108 - gunicorn's documented choice, not a temp file
+# /tmp may be disk-backed in containers; heartbeat files belong in memory. (gunicorn creates
+# them with mkstemp and unlinks them at once, so a shared directory is safe here.)
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = os.environ.get(
-    "GUNICORN_WORKER_TMP_DIR", _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
+    "GUNICORN_WORKER_TMP_DIR", SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 )

@@ -241,6 +241,40 @@ def account_erasure_complete(*, erasure) -> str | None:
     return (address, language) if address else None
 
 
+# --- Jobs whose task was lost ---------------------------------------------------------------
+# A data export or erasure is a row in PostgreSQL plus a task in Redis. Should Redis lose the
+# task (a flush, a failover to an empty replica), nothing else would ever pick the row up.
+JOB_STALLED_AFTER_MINUTES = 30
+
+
+def privacy_jobs_resume_stalled(*, now=None) -> int:
+    """Queue again the exports and erasures still pending long after they were asked for.
+
+    A duplicate is harmless: the export task locks its row and builds only a pending export;
+    the erasure resumes step by step and stops at once for a request that is done. The delay
+    is far longer than either job takes, so normally the original task has finished."""
+    from django.utils import timezone
+
+    from privacy.tasks import build_data_export, erase_account
+
+    cutoff = (now or timezone.now()) - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
+    exports = list(
+        DataExport.objects.filter(
+            state=DataExport.State.PENDING, created_at__lte=cutoff
+        ).values_list("pk", flat=True)
+    )
+    erasures = list(
+        ErasureRequest.objects.filter(
+            state=ErasureRequest.State.PENDING, requested_at__lte=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for pk in exports:
+        build_data_export.delay(pk)
+    for pk in erasures:
+        erase_account.delay(pk)
+    return len(exports) + len(erasures)
+
+
 # --- Support requests -------------------------------------------------------------------------
 def support_request_submit(*, user, name: str, email: str, subject: str, message: str, actor):
     """Store the request (policy § 6: kept to answer it) and deliver it after commit."""

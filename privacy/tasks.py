@@ -58,6 +58,13 @@ def expire_data_exports() -> int:
         return data_exports_expire()
 
 
+@shared_task(name="privacy.resume_stalled_jobs")
+def resume_stalled_jobs() -> int:
+    from privacy.services import privacy_jobs_resume_stalled
+
+    return privacy_jobs_resume_stalled()
+
+
 @shared_task(
     name="privacy.deliver_support_request",
     autoretry_for=(Exception,),

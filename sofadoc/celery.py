@@ -16,6 +16,6 @@ app.autodiscover_tasks()
 def _prepare_filesystem_broker(sender, **kwargs):
     # kombu's filesystem transport (demo without Redis) expects its folders to exist.
     options = sender.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out"):
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
         if options.get(key):
             Path(options[key]).mkdir(parents=True, exist_ok=True)

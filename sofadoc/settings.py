@@ -150,6 +150,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
+        # Without it kombu writes its exchange tables to ./control in the working directory.
+        "control_folder": str(VAR_DIR / "broker" / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem://")
@@ -191,6 +193,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-data-exports": {
         "task": "privacy.expire_data_exports",
         "schedule": 60 * 60,
+    },
+    # Exports and erasures whose task Redis lost (the queue needs no backup).
+    "resume-stalled-privacy-jobs": {
+        "task": "privacy.resume_stalled_jobs",
+        "schedule": 10 * 60,
     },
 }
 
@@ -284,6 +291,8 @@ AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="eu-central-1")
 AWS_DEFAULT_ACL = None  # objects inherit the bucket's (private) policy
 AWS_QUERYSTRING_AUTH = env.bool("AWS_QUERYSTRING_AUTH", default=False)
 AWS_S3_FILE_OVERWRITE = False
+# Data exports in a bucket of their own (private, EU region above); else PRIVATE_STORAGE_ROOT.
+PRIVATE_STORAGE_BUCKET_NAME = env("PRIVATE_STORAGE_BUCKET_NAME", default="")
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage"
@@ -291,10 +300,26 @@ STORAGES = {
         else "django.core.files.storage.FileSystemStorage"
     },
     # Data exports and other files that must never be served publicly (not under MEDIA_ROOT).
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(env.path("PRIVATE_STORAGE_ROOT", default=VAR_DIR / "private"))},
-    },
+    # Web (download) and worker (build) both reach them: with more than one machine, a bucket
+    # of its own or a shared filesystem. The app streams them itself; no public or signed URL.
+    "private": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": PRIVATE_STORAGE_BUCKET_NAME,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if PRIVATE_STORAGE_BUCKET_NAME
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": str(env.path("PRIVATE_STORAGE_ROOT", default=VAR_DIR / "private"))
+            },
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -58,3 +58,35 @@ def test_uploads_go_to_s3_in_the_eu_when_a_bucket_is_configured():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == ["S3Storage", "sofadoc-media", "eu-central-1"]
+
+
+def test_data_exports_go_to_a_private_bucket_of_their_own_when_configured():
+    env = {**PRODUCTION_ENV, "PRIVATE_STORAGE_BUCKET_NAME": "sofadoc-private"}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['private']; "
+        "print(type(s).__name__, s.bucket_name, s.region_name, s.default_acl, s.querystring_auth)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "S3Storage",
+        "sofadoc-private",
+        "eu-central-1",
+        "private",
+        "True",
+    ]
+
+
+def test_without_a_bucket_data_exports_stay_on_the_private_filesystem_root(tmp_path):
+    env = {**PRODUCTION_ENV, "PRIVATE_STORAGE_ROOT": str(tmp_path)}
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; s = storages['private']; "
+        "print(type(s).__name__, s.location)",
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["FileSystemStorage", str(tmp_path)]

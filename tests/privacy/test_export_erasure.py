@@ -421,3 +421,39 @@ def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
     erasure.refresh_from_db()
     assert erasure.state == ErasureRequest.State.DONE
     assert scan_database([EMAIL, NAME, PHONE, IP]) == []
+
+
+def test_exports_and_erasures_whose_task_was_lost_are_queued_again_and_finish(
+    monkeypatch, mailoutbox
+):
+    from privacy import services
+    from privacy.tasks import resume_stalled_jobs
+
+    queued = []
+    monkeypatch.setattr(build_data_export, "delay", lambda pk: queued.append(("export", pk)))
+    monkeypatch.setattr(erase_account, "delay", lambda pk: queued.append(("erase", pk)))
+    asked = timezone.now()
+    with time_machine.travel(asked, tick=False):
+        exporter, leaver = UserFactory(), UserFactory(email=EMAIL)
+        # The tasks these queued after commit never reach a worker (as if Redis lost them).
+        export = data_export_request(user=exporter, actor=exporter)
+        erasure = services.account_erasure_request(user=leaver, actor=leaver)
+        DataExport.objects.create(user=exporter, language="de", state=DataExport.State.READY)
+
+    with time_machine.travel(asked + datetime.timedelta(minutes=29), tick=False):
+        assert resume_stalled_jobs.apply().get() == 0  # still young: the task may yet run
+    with time_machine.travel(asked + datetime.timedelta(minutes=31), tick=False):
+        assert resume_stalled_jobs.apply().get() == 2
+
+    assert sorted(queued) == [("erase", erasure.pk), ("export", export.pk)]
+    build_data_export.apply(args=[export.pk])
+    erase_account.apply(args=[erasure.pk])
+    export.refresh_from_db()
+    erasure.refresh_from_db()
+    assert export.state == DataExport.State.READY
+    assert erasure.state == ErasureRequest.State.DONE
+    assert not User.objects.filter(email=EMAIL).exists()
+    queued.clear()
+    with time_machine.travel(asked + datetime.timedelta(minutes=41), tick=False):
+        assert resume_stalled_jobs.apply().get() == 0
+    assert queued == []
