@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -42,11 +43,14 @@ def browser():
 
 
 @pytest.fixture
-def signed_in_page(browser, live_server, client):
+def signed_in_page(browser, live_server):
     """page_for(user): a German browser page whose session belongs to `user`."""
     contexts = []
 
     def page_for(user):
+        # A test client per user: force_login on a shared one would flush (end) the session
+        # of the user signed in before, and their page would be signed out.
+        client = Client()
         client.force_login(user)
         context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
         context.add_cookies(
