@@ -17,7 +17,7 @@ from coaching.bookings.models import BookingState, PaymentStatus
 from coaching.practices.selectors import session_type_free_slots
 from coaching.practices.services import practice_publish
 from tests.bookings.fixtures import paid_booking
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import reject_cookies, screenshot
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -55,12 +55,11 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
     first, second = two_paid_sessions
     coach = first.practice.owner
     client_page = signed_in_page(first.client)
-    client_page.goto(live_server.url + "/")
-    client_page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
+    reject_cookies(client_page, live_server.url + "/")
 
     # The client opens the first session and sees the refund before confirming.
     client_page.goto(live_server.url + reverse("bookings:detail", args=[first.reference]))
-    assert client_page.locator(".badge").inner_text() == "bestätigt"
+    assert client_page.locator("main .badge").inner_text() == "bestätigt"
     screenshot(client_page, "journey3-01-client-booking")
     client_page.get_by_role("link", name="Sitzung stornieren").click()
     refund_note = client_page.locator(".alert-success").inner_text()
@@ -70,7 +69,7 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
 
     client_page.get_by_role("button", name="Sitzung stornieren").click()
     client_page.wait_for_url(f"**{reverse('bookings:detail', args=[first.reference])}")
-    assert client_page.locator(".badge").inner_text() == "storniert"
+    assert client_page.locator("main .badge").inner_text() == "storniert"
     assert client_page.get_by_text("Der volle Betrag wird über PayPal erstattet").is_visible()
     refund_row = client_page.locator("dt:has-text('Erstattung') + dd")
     assert refund_row.inner_text() == "80,00\xa0€ · erstattet"
@@ -88,8 +87,7 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
 
     # The coach cancels the second session; the reason is required.
     coach_page = signed_in_page(coach)
-    coach_page.goto(live_server.url + "/")
-    coach_page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
+    reject_cookies(coach_page, live_server.url + "/")
     coach_page.goto(live_server.url + reverse("bookings:detail", args=[second.reference]))
     assert coach_page.get_by_text("mit Jonas Keller").is_visible()
     coach_page.get_by_role("link", name="Sitzung stornieren").click()
@@ -111,12 +109,12 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
     coach_page.get_by_label("Grund").fill(REASON)
     coach_page.get_by_role("button", name="Sitzung stornieren").click()
     coach_page.wait_for_url(f"**{reverse('bookings:detail', args=[second.reference])}")
-    assert coach_page.locator(".badge").inner_text() == "storniert"
+    assert coach_page.locator("main .badge").inner_text() == "storniert"
     screenshot(coach_page, "journey3-06-coach-cancelled")
 
     # The client sees the coach's reason and the full refund.
     client_page.goto(live_server.url + reverse("bookings:detail", args=[second.reference]))
-    assert client_page.locator(".badge").inner_text() == "storniert"
+    assert client_page.locator("main .badge").inner_text() == "storniert"
     cancelled = client_page.locator("dt:has-text('Storniert') + dd").inner_text()
     assert REASON in cancelled and "Coach" in cancelled
     refund_row = client_page.locator("dt:has-text('Erstattung') + dd")
