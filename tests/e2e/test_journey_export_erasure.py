@@ -140,3 +140,10 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     ).is_visible()
     screenshot(coach_page, "journey5-06-coach-session-anonymised")
     assert NAME not in coach_page.content() and EMAIL not in coach_page.content()
+
+    # The coach's message about the booking stays, without the client's name.
+    coach_page.goto(live_server.url + reverse("notifications:list"))
+    coach_page.get_by_role("link", name="Ihre Sitzung ist gebucht").click()
+    message = coach_page.locator("main").inner_text()
+    assert "[…] hat für den" in message and NAME not in message
+    screenshot(coach_page, "journey5-07-coach-message-anonymised")
