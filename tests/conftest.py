@@ -56,6 +56,20 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Data exports go to a folder of the test's own (the privacy tests and the browser journeys
+    both build them)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    return tmp_path / "private"
+
+
 @pytest.fixture
 def staff_client(client):
     """Signed in as staff with two-factor authentication, as the admin requires."""

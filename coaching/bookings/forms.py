@@ -42,3 +42,11 @@ class CancelForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A coach must say why (booking_cancel enforces it too); the form puts the message at
+        # the field, where the coach types, rather than above the form.
+        field = self.fields["reason"]
+        field.required = reason_required
+        field.error_messages["required"] = _("Please tell your client why you cancel.")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from coaching.practices.models import Practice, SessionType
 
@@ -225,9 +226,10 @@ class Payment(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
-    COMPLETED = "completed", _("completed")
-    FAILED = "failed", _("failed")
+    # A context of their own: "completed" is also a session's state ("stattgefunden").
+    PENDING = "pending", pgettext_lazy("refund status", "pending")
+    COMPLETED = "completed", pgettext_lazy("refund status", "completed")
+    FAILED = "failed", pgettext_lazy("refund status", "failed")
 
 
 class Refund(models.Model):

@@ -246,7 +246,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
     role = _role(request, booking)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST or None, reason_required=role == Actor.COACH)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic(durable=True):

@@ -57,6 +57,12 @@ def on_email_confirmed(*, email_address, **kwargs):
     notification_queue(recipient=email_address.user, kind=Kind.WELCOME)
 
 
+def on_account_erasure(*, user, **kwargs):
+    from coaching.notifications.services import notifications_forget_person
+
+    notifications_forget_person(user=user)
+
+
 RECEIVERS = {}
 
 
@@ -64,6 +70,7 @@ def connect() -> None:
     from allauth.account.signals import email_confirmed
 
     from coaching.bookings import signals
+    from privacy.signals import account_erasure_requested
 
     pairs = [
         (signals.booking_confirmed, on_confirmed),
@@ -76,3 +83,7 @@ def connect() -> None:
     for signal, handler in pairs:
         receiver = RECEIVERS.setdefault(handler.__name__, _safely(handler))
         signal.connect(receiver, weak=False, dispatch_uid=f"notifications.{handler.__name__}")
+    # Not _safely: an erasure that cannot clean up must stop and be retried, not go on.
+    account_erasure_requested.connect(
+        on_account_erasure, weak=False, dispatch_uid="notifications.on_account_erasure"
+    )

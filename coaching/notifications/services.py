@@ -11,6 +11,7 @@ only delays a message, and a crashed worker's row is picked up again.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -49,6 +50,8 @@ WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_C
 # Sent by e-mail only (no inbox copy).
 EMAIL_ONLY = frozenset({Kind.NEWS_CONFIRM})
 OPEN_SALT = "notifications.opened"
+# Stands in for a person who erased their account, in any language.
+REDACTED = "[…]"
 
 
 # --- Preferences ------------------------------------------------------------------------------
@@ -412,7 +415,12 @@ def _context(row: Notification) -> dict:
             booking=booking,
             is_coach=is_coach,
             other_name=(
-                (booking.client.display_name if booking.client else "")
+                # An inactive client is being erased (or is gone): not named any more.
+                (
+                    booking.client.display_name
+                    if booking.client and booking.client.is_active
+                    else REDACTED
+                )
                 if is_coach
                 else booking.practice.name
             ),
@@ -506,6 +514,43 @@ def notification_resend(*, notification: Notification, actor) -> Notification:
         pk = copy.pk
         transaction.on_commit(lambda: _enqueue([pk]))
     return copy
+
+
+# --- Erasure ----------------------------------------------------------------------------------
+def notifications_forget_person(*, user) -> int:
+    """Take a person who erases their account out of the messages others got about their
+    sessions (the coach's inbox: "Jonas booked a session with you"): their name, address and
+    practice name become REDACTED. The messages stay; they belong to the other person. The
+    person's own messages go with the registry's erasure step. Runs with the erasure's first
+    step, while the person still exists; returns how many messages changed."""
+    from coaching.practices.models import Practice
+
+    names = {
+        user.display_name,
+        user.email,
+        *Practice.objects.filter(owner=user).values_list("name", flat=True),
+    }
+    names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    if not names:
+        return 0
+    # Whole names only: "Jo" must not eat the "Jo" in "Johannes".
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.IGNORECASE
+    )
+    rows = (
+        Notification.objects.select_for_update()
+        .filter(booking__in=Booking.objects.filter(Q(client=user) | Q(practice__owner=user)))
+        .exclude(recipient=user)
+        .only("pk", "subject", "body")
+    )
+    changed = 0
+    for row in rows:
+        subject, body = pattern.sub(REDACTED, row.subject), pattern.sub(REDACTED, row.body)
+        if (subject, body) != (row.subject, row.body):
+            row.subject, row.body = subject, body
+            row.save(update_fields=["subject", "body"])
+            changed += 1
+    return changed
 
 
 # --- SMS opt-out --------------------------------------------------------------------------------

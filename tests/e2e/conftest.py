@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -42,11 +43,14 @@ def browser():
 
 
 @pytest.fixture
-def signed_in_page(browser, live_server, client):
+def signed_in_page(browser, live_server):
     """page_for(user): a German browser page whose session belongs to `user`."""
     contexts = []
 
     def page_for(user):
+        # A test client per user: force_login on a shared one would flush (end) the session
+        # of the user signed in before, and their page would be signed out.
+        client = Client()
         client.force_login(user)
         context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
         context.add_cookies(
@@ -80,3 +84,24 @@ def _legal_texts(transactional_db):
 
     migration = importlib.import_module("privacy.migrations.0002_append_only_and_first_documents")
     migration.load_documents(apps, None)
+
+
+# --- Shared by journeys 3-5 (e2e2) -----------------------------------------------------------
+@pytest.fixture
+def celery_eager():
+    """Tasks the live server queues on commit run at once in its thread, through Celery's own
+    apply(): the in-process server has no worker. Errors propagate, so a failing task shows as
+    a failing page instead of passing unnoticed."""
+    from sofadoc.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def reject_cookies(page, url: str) -> None:
+    """Open `url` and answer the cookie banner (reject all), so it covers no screenshot."""
+    page.goto(url)
+    page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
+    page.wait_for_load_state()

@@ -1,18 +1,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _private_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private")},
-        },
-    }
-    return tmp_path / "private"
-
-
 @pytest.fixture
 def reauthenticated_client(client):
     """A signed-in client that has just entered its password (allauth's reauthentication)."""
