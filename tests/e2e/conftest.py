@@ -80,3 +80,22 @@ def _legal_texts(transactional_db):
 
     migration = importlib.import_module("privacy.migrations.0002_append_only_and_first_documents")
     migration.load_documents(apps, None)
+
+
+# --- e2e journeys 1 and 2 -------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Specialties and languages, as the data migration made them, for the directory filters
+    and the profile form. serialized_rollback cannot bring them back here: once Playwright's
+    loop runs in this thread, asgiref hands Django another connection object, one without the
+    serialized contents, so the restore is silently skipped."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "coaching.practices.migrations.0003_reference_data_and_search_index"
+    )
+    migration.add_reference_data(apps, None)

@@ -11,7 +11,7 @@ from PIL import Image
 from coaching.practices.models import Practice
 from tests.e2e.conftest import screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "mira.coach@example.org"
 PASSWORD = "Sofa-Doc-2026-Journey!"
