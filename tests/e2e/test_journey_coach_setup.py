@@ -144,6 +144,13 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     assert page.locator(".checklist-step:not(.is-done)").count() == 1  # only time off (optional)
     save_and_expect(page, "Veröffentlichen", "Ihre Praxis ist veröffentlicht.")
     assert page.locator(".badge-success", has_text="Veröffentlicht").is_visible()
+    # "Unpublish" is the quiet choice: an outline button (its class once lost to the bare
+    # submit-button rule, which painted every submit button solid green).
+    unpublish = page.get_by_role("button", name="Verbergen")
+    background, text = unpublish.evaluate(
+        "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]"
+    )
+    assert text != "rgb(255, 255, 255)" and background != text
     screenshot(page, "journey1-03-checklist-published")
 
     practice = Practice.objects.get(slug="mira-berger")
