@@ -85,6 +85,14 @@ def _legal_texts(transactional_db):
 # --- e2e journeys 1 and 2 -------------------------------------------------------------------
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser test is an e2e test (`make e2e` runs `pytest -m e2e`), marked or not."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """Specialties and languages, as the data migration made them, for the directory filters
