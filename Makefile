@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
+.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ run: messages seed
 
 test: messages browser-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the browser journeys (tests marked e2e); screenshots of their key pages in test-artifacts/.
+e2e: messages browser-packages
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 # Production smoke test: gunicorn (DJANGO_DEBUG=0), a Celery worker and beat on the local
 # PostgreSQL and Redis (database sofadoc_smoke, Redis db 15); books and pays one session over HTTP

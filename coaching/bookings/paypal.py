@@ -122,6 +122,20 @@ def gateway() -> Gateway:
     raise ImproperlyConfigured(f"Unknown PAYPAL_MODE {mode!r}: use twin, sandbox or live.")
 
 
+# Where an order's approve link sends the browser. The booking form's POST is answered with a
+# redirect there, and browsers check such redirects against the page's CSP form-action.
+APPROVAL_ORIGINS = {
+    "sandbox": "https://www.sandbox.paypal.com",
+    "live": "https://www.paypal.com",
+}
+
+
+def approval_origins() -> list[str]:
+    """Origins outside this site that the approval step lives on (none for the twin)."""
+    origin = APPROVAL_ORIGINS.get(settings.PAYPAL_MODE)
+    return [origin] if origin else []
+
+
 def money(amount: Decimal) -> str:
     """PayPal wants amounts as strings with exactly two decimals."""
     return f"{Decimal(amount).quantize(Decimal('0.01'))}"

@@ -131,9 +131,12 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
     }
-    return render(
+    response = render(
         request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
     )
+    # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
+    response._csp_update = {"form-action": paypal.approval_origins()}
+    return response
 
 
 @login_required

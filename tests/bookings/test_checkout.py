@@ -294,3 +294,28 @@ def test_the_demo_checkout_through_the_paypal_twin(signed_in, session_type, froz
 
     assert confirmed.status_code == 302
     assert Booking.objects.get().state == BookingState.CONFIRMED
+
+
+@pytest.mark.parametrize(
+    ("mode", "origin"),
+    [("sandbox", "https://www.sandbox.paypal.com"), ("live", "https://www.paypal.com")],
+)
+def test_the_confirm_page_lets_its_form_lead_on_to_paypal(
+    signed_in, session_type, frozen, settings, mode, origin
+):
+    """The POST is answered with a redirect to PayPal's approval page, and browsers hold such
+    redirects to the CSP form-action of the page with the form (found by the e2e journey)."""
+    settings.PAYPAL_MODE = mode
+    response = signed_in.get(start_url(session_type))
+    assert response.status_code == 200
+    [form_action] = [
+        d for d in response["Content-Security-Policy"].split("; ") if d.startswith("form-action")
+    ]
+    assert form_action.split() == ["form-action", "'self'", origin]
+
+
+def test_the_paypal_twin_needs_no_other_form_target(signed_in, session_type, frozen, settings):
+    settings.PAYPAL_MODE = "twin"
+    response = signed_in.get(start_url(session_type))
+    assert "form-action 'self';" in response["Content-Security-Policy"] + ";"
+    assert "paypal.com" not in response["Content-Security-Policy"]

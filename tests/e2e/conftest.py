@@ -105,3 +105,30 @@ def reject_cookies(page, url: str) -> None:
     page.goto(url)
     page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
     page.wait_for_load_state()
+
+
+# --- e2e journeys 1 and 2 -------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test is an e2e test (`make e2e` runs `pytest -m e2e`), marked or not."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db):
+    """Specialties and languages, as the data migration made them, for the directory filters
+    and the profile form. serialized_rollback cannot bring them back here: once Playwright's
+    loop runs in this thread, asgiref hands Django another connection object, one without the
+    serialized contents, so the restore is silently skipped."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "coaching.practices.migrations.0003_reference_data_and_search_index"
+    )
+    migration.add_reference_data(apps, None)

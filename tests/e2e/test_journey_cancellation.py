@@ -20,7 +20,7 @@ from tests.bookings.fixtures import paid_booking
 from tests.e2e.conftest import reject_cookies, screenshot
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REASON = "Ich bin leider krank und muss die Sitzung absagen."
 

@@ -25,7 +25,7 @@ from tests.bookings.fixtures import paid_booking
 from tests.e2e.conftest import reject_cookies, screenshot
 from tests.factories import DEFAULT_PASSWORD, PracticeFactory, SessionTypeFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 NAME = "Quirina Zettelmeyer"
 EMAIL = "quirina.zettelmeyer@example.org"

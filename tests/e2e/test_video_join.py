@@ -11,7 +11,7 @@ from coaching.bookings.models import Booking, BookingState
 from tests.e2e.conftest import screenshot
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
