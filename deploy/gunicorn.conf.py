@@ -39,3 +39,10 @@ SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = os.environ.get(
     "GUNICORN_WORKER_TMP_DIR", SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
 )
+# gunicorn >= 25 opens a control socket for `gunicornc` at $HOME/.gunicorn/gunicorn.ctl. The
+# orchestrator manages these processes; in the image $HOME is read-only, and several masters on
+# one host would share that path (each deletes it when it stops). Off unless a path is given.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
