@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from coaching.practices.services import practice_publish
 from tests.e2e.conftest import screenshot
@@ -85,7 +86,7 @@ def test_reject_all_then_accept_then_withdraw(page):
     ]
     page.goto(page.base + "/")
     banner = page.locator("#cookie-banner")
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     screenshot(page, "journey4-01-banner")
     buttons = [
         banner.get_by_role("button", name="Alle akzeptieren"),
@@ -98,7 +99,7 @@ def test_reject_all_then_accept_then_withdraw(page):
 
     banner.get_by_role("button", name="Alle ablehnen").click()
     page.wait_for_load_state()
-    assert not banner.is_visible()
+    expect(banner).to_be_hidden()
     page.goto(page.base + "/privacy/")
     assert page.locator("script[src*='google-tags.js']").count() == 0
     assert page.google_requests == [] and optional_cookies(page) == []
@@ -109,7 +110,7 @@ def test_reject_all_then_accept_then_withdraw(page):
 
     # Reopen from the footer (JS opens the banner in place) and accept.
     page.get_by_role("link", name="Cookie-Einstellungen").click()
-    assert banner.is_visible()
+    expect(banner).to_be_visible()
     screenshot(page, "journey4-02-banner-from-footer")
     banner.get_by_role("button", name="Alle akzeptieren").click()
     page.wait_for_load_state("networkidle")
@@ -149,7 +150,7 @@ def test_settings_without_javascript(browser, live_server, settings):
     screenshot(page, "journey4-03-settings-page")
     form.get_by_role("button", name="Auswahl speichern").click()
     assert page.locator("script[src*='google-tags.js']").count() == 1
-    assert not page.locator("#cookie-banner").is_visible()
+    expect(page.locator("#cookie-banner")).to_be_hidden()
     context.close()
 
 

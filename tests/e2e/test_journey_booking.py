@@ -23,6 +23,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Kind, Notification, Status
@@ -162,7 +163,7 @@ def test_a_client_finds_books_pays_and_joins(
     # The practice page shows Monday's free times from 10:00 (an hour's notice).
     results.get_by_role("link", name="Mira Berger Coaching").first.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Mira Berger Coaching").is_visible()
+    expect(page.get_by_role("heading", name="Mira Berger Coaching")).to_be_visible()
     first_slot = page.locator("a.slot").first
     assert first_slot.locator("time").inner_text() == "10:00"
     screenshot(page, "journey2-02-practice-slots")
@@ -170,14 +171,14 @@ def test_a_client_finds_books_pays_and_joins(
     # Pick it and confirm.
     first_slot.click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Buchung bestätigen").is_visible()
-    assert page.get_by_text("90,00 €").first.is_visible()
+    expect(page.get_by_role("heading", name="Buchung bestätigen")).to_be_visible()
+    expect(page.get_by_text("90,00 €").first).to_be_visible()
     screenshot(page, "journey2-03-confirm")
     page.get_by_role("button", name="Mit PayPal bezahlen").click()
 
     # At PayPal (sandbox): the order for 90.00 EUR waits for approval.
     page.wait_for_url(f"{PAYPAL_WEB}/checkoutnow?token=*")
-    assert page.get_by_text("90.00 EUR").is_visible()
+    expect(page.get_by_text("90.00 EUR")).to_be_visible()
     screenshot(page, "journey2-04-paypal")
     [order] = paypal.created_orders()
     assert json.loads(order.body)["purchase_units"][0]["amount"]["value"] == "90.00"
@@ -185,12 +186,12 @@ def test_a_client_finds_books_pays_and_joins(
 
     # Back on SofaDoc: captured, confirmed.
     page.wait_for_url(f"{live_server.url}/bookings/*/")
-    assert page.get_by_text("Ihre Sitzung ist gebucht und bezahlt.").is_visible()
+    expect(page.get_by_text("Ihre Sitzung ist gebucht und bezahlt.")).to_be_visible()
     booking = Booking.objects.get(client=jonas)
     assert booking.state == BookingState.CONFIRMED
     assert booking.start == datetime.combine(timezone.localdate(), time(10), tzinfo=BERLIN)
     assert len(paypal.requests_to("/capture")) == 1
-    assert page.get_by_text(booking.reference).is_visible()
+    expect(page.get_by_text(booking.reference)).to_be_visible()
     screenshot(page, "journey2-05-booked")
 
     # The confirmation: queued after the capture's commit, delivered by the real task.
@@ -209,7 +210,7 @@ def test_a_client_finds_books_pays_and_joins(
     assert message.count() == 1
     screenshot(page, "journey2-06-inbox")
     message.click()
-    assert page.get_by_text(booking.reference).first.is_visible()
+    expect(page.get_by_text(booking.reference).first).to_be_visible()
 
     # Five minutes before the start the room is open; the page shows the own camera.
     monday.move_to(booking.start - timedelta(minutes=5))
@@ -220,7 +221,7 @@ def test_a_client_finds_books_pays_and_joins(
         " return v && v.readyState >= 2 && !v.paused && v.videoWidth > 0; }",
         timeout=15_000,
     )
-    assert page.get_by_text("Ihr Coach ist gleich da.").is_visible()
-    assert page.get_by_role("button", name="Jetzt beitreten").is_visible()
+    expect(page.get_by_text("Ihr Coach ist gleich da.")).to_be_visible()
+    expect(page.get_by_role("button", name="Jetzt beitreten")).to_be_visible()
     screenshot(page, "journey2-07-join")
     assert errors == []

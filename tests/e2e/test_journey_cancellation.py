@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.bookings.models import BookingState, PaymentStatus
 from coaching.practices.selectors import session_type_free_slots
@@ -70,7 +71,7 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
     client_page.get_by_role("button", name="Sitzung stornieren").click()
     client_page.wait_for_url(f"**{reverse('bookings:detail', args=[first.reference])}")
     assert client_page.locator("main .badge").inner_text() == "storniert"
-    assert client_page.get_by_text("Der volle Betrag wird über PayPal erstattet").is_visible()
+    expect(client_page.get_by_text("Der volle Betrag wird über PayPal erstattet")).to_be_visible()
     refund_row = client_page.locator("dt:has-text('Erstattung') + dd")
     assert refund_row.inner_text() == "80,00\xa0€ · erstattet"
     screenshot(client_page, "journey3-03-client-cancelled-refunded")
@@ -89,7 +90,7 @@ def test_client_cancels_with_refund_and_coach_cancels_with_reason(
     coach_page = signed_in_page(coach)
     reject_cookies(coach_page, live_server.url + "/")
     coach_page.goto(live_server.url + reverse("bookings:detail", args=[second.reference]))
-    assert coach_page.get_by_text("mit Jonas Keller").is_visible()
+    expect(coach_page.get_by_text("mit Jonas Keller")).to_be_visible()
     coach_page.get_by_role("link", name="Sitzung stornieren").click()
     assert (
         coach_page.locator(".alert-success")

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from PIL import Image
+from playwright.sync_api import expect
 
 from coaching.practices.models import Practice
 from tests.e2e.conftest import screenshot
@@ -52,7 +53,7 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     page.goto(page.base + "/")
     page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
     page.get_by_role("link", name="Registrieren").first.click()
-    assert page.get_by_role("heading", name="Registrieren").is_visible()
+    expect(page.get_by_role("heading", name="Registrieren")).to_be_visible()
     page.get_by_label("Anzeigename").fill("Mira")
     page.get_by_label("E-Mail-Adresse").fill(EMAIL)
     page.get_by_label("Passwort:", exact=True).fill(PASSWORD)
@@ -69,7 +70,7 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     page.locator("form").get_by_role("button", name="Registrieren").click()
     page.wait_for_load_state()
     assert "/accounts/confirm-email/" in page.url
-    assert page.get_by_text(EMAIL).first.is_visible()
+    expect(page.get_by_text(EMAIL).first).to_be_visible()
 
     # The verification mail went out in the request (allauth sends it directly).
     [verification] = [m for m in mail.outbox if EMAIL in m.to]
@@ -81,12 +82,12 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
 
     # Signed in by the confirmation; open the practice from the main navigation.
     page.get_by_role("link", name="Meine Praxis").click()
-    assert page.get_by_role("heading", name="Praxis eröffnen").is_visible()
+    expect(page.get_by_role("heading", name="Praxis eröffnen")).to_be_visible()
     page.get_by_label("Name der Praxis").fill("Mira Berger Coaching")
     page.get_by_label("Webadresse").fill("mira-berger")
     page.get_by_role("button", name="Praxis anlegen").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Praxis einrichten").is_visible()
+    expect(page.get_by_role("heading", name="Praxis einrichten")).to_be_visible()
     assert page.get_by_role("button", name="Veröffentlichen").is_disabled()
     screenshot(page, "journey1-02-checklist-before")
 
@@ -115,8 +116,8 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     page.get_by_label("Dauer (Minuten)").fill("50")
     page.get_by_label("Preis in EUR").fill("90")
     save_and_expect(page, "Speichern", "Die Sitzungsart ist gespeichert.")
-    assert page.get_by_role("cell", name="Karriere-Coaching").is_visible()
-    assert page.get_by_role("cell", name="90,00 €").is_visible()
+    expect(page.get_by_role("cell", name="Karriere-Coaching")).to_be_visible()
+    expect(page.get_by_role("cell", name="90,00 €")).to_be_visible()
 
     # Weekly hours: Monday to Friday 9:00-17:00 (in the practice's time zone).
     page.locator(".account-nav").get_by_role("link", name="Wochenzeiten").click()
@@ -140,10 +141,10 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     save_and_expect(page, "Speichern", "Ihre Angaben für Zahlungsbelege sind gespeichert.")
 
     # Everything required is done: publish.
-    assert page.get_by_role("heading", name="Praxis einrichten").is_visible()
+    expect(page.get_by_role("heading", name="Praxis einrichten")).to_be_visible()
     assert page.locator(".checklist-step:not(.is-done)").count() == 1  # only time off (optional)
     save_and_expect(page, "Veröffentlichen", "Ihre Praxis ist veröffentlicht.")
-    assert page.locator(".badge-success", has_text="Veröffentlicht").is_visible()
+    expect(page.locator(".badge-success", has_text="Veröffentlicht")).to_be_visible()
     # "Unpublish" is the quiet choice: an outline button (its class once lost to the bare
     # submit-button rule, which painted every submit button solid green).
     unpublish = page.get_by_role("button", name="Verbergen")
@@ -175,7 +176,7 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
         card.get_by_role("link", name="Mira Berger Coaching").first.click()
         public.wait_for_load_state()
         assert public.url.endswith("/coaches/mira-berger/")
-        assert public.get_by_role("heading", name="Mira Berger Coaching").is_visible()
+        expect(public.get_by_role("heading", name="Mira Berger Coaching")).to_be_visible()
         assert public.locator(".practice-header img").count() == 1, "the uploaded photo is shown"
         assert public.locator("a.slot").count() > 0, "free times are offered"
         screenshot(public, "journey1-04-practice-page")

@@ -15,6 +15,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.bookings.models import Booking, BookingState, PaymentStatus
 from coaching.practices.selectors import session_type_free_slots
@@ -75,7 +76,7 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     page.get_by_role("button", name="Bestätigen").click()
     page.wait_for_url(f"**{reverse('privacy:export')}")
     page.get_by_role("button", name="Meine Daten anfordern").click()
-    assert page.get_by_text("Wir stellen Ihre Daten zusammen.").is_visible()
+    expect(page.get_by_text("Wir stellen Ihre Daten zusammen.")).to_be_visible()
     row = page.locator("table tbody tr")
     assert row.count() == 1 and "Bereit" in row.inner_text()
     screenshot(page, "journey5-01-export-ready")
@@ -103,8 +104,8 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     assert User.objects.get(email=EMAIL).is_active
     confirm.check()
     page.get_by_role("button", name="Mein Konto endgültig löschen").click()
-    assert page.get_by_role("heading", name="Ihr Konto wird gelöscht").is_visible()
-    assert page.get_by_role("link", name="Anmelden").is_visible()
+    expect(page.get_by_role("heading", name="Ihr Konto wird gelöscht")).to_be_visible()
+    expect(page.get_by_role("link", name="Anmelden")).to_be_visible()
     screenshot(page, "journey5-03-deleted")
     assert not User.objects.filter(email=EMAIL).exists()
     future.refresh_from_db()
@@ -118,9 +119,9 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     page.get_by_label("E-Mail").fill(EMAIL)
     page.get_by_label("Passwort").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Anmeldung").click()
-    assert page.get_by_text(
-        "Die E-Mail-Adresse und/oder das Passwort sind leider falsch."
-    ).is_visible()
+    expect(
+        page.get_by_text("Die E-Mail-Adresse und/oder das Passwort sind leider falsch.")
+    ).to_be_visible()
     assert reverse("account_login") in page.url
     screenshot(page, "journey5-04-login-fails")
 
@@ -134,10 +135,10 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     assert NAME not in coach_page.content() and EMAIL not in coach_page.content()
     screenshot(coach_page, "journey5-05-coach-week-anonymised")
     entry.click()
-    assert coach_page.locator("main .badge").inner_text() == "stattgefunden"
-    assert coach_page.get_by_text(
-        "mit einer früheren Klientin / einem früheren Klienten"
-    ).is_visible()
+    expect(coach_page.locator("main .badge")).to_have_text("stattgefunden")
+    expect(
+        coach_page.get_by_text("mit einer früheren Klientin / einem früheren Klienten")
+    ).to_be_visible()
     screenshot(coach_page, "journey5-06-coach-session-anonymised")
     assert NAME not in coach_page.content() and EMAIL not in coach_page.content()
 

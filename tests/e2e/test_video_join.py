@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coaching.bookings.models import Booking, BookingState
 from tests.e2e.conftest import screenshot
@@ -49,18 +50,18 @@ def test_the_client_sees_their_camera_preview_and_joins_the_demo_room(
         timeout=15000,
     )
     assert page.locator("#camera option").count() >= 1
-    assert page.get_by_text("Ihr Coach ist gleich da.").is_visible()
-    assert page.locator("#sandbox-note").is_visible()
-    assert not page.get_by_role("button", name="Verlassen").is_visible()
+    expect(page.get_by_text("Ihr Coach ist gleich da.")).to_be_visible()
+    expect(page.locator("#sandbox-note")).to_be_visible()
+    expect(page.get_by_role("button", name="Verlassen")).to_be_hidden()
     screenshot(page, "video-join-waiting")
 
     page.get_by_role("button", name="Jetzt beitreten").click()
     page.wait_for_selector("#room.in-session")
-    assert not page.get_by_role("button", name="Jetzt beitreten").is_visible()
-    assert page.get_by_role("button", name="Verlassen").is_visible()
+    expect(page.get_by_role("button", name="Jetzt beitreten")).to_be_hidden()
+    expect(page.get_by_role("button", name="Verlassen")).to_be_visible()
     assert page.locator("#timer").inner_text().startswith("noch")
     page.get_by_role("button", name="Stummschalten").click()
-    assert page.get_by_role("button", name="Stummschaltung aufheben").is_visible()
+    expect(page.get_by_role("button", name="Stummschaltung aufheben")).to_be_visible()
     screenshot(page, "video-join-in-session")
 
 
