@@ -426,4 +426,4 @@ def test_a_nul_byte_in_the_address_is_a_clear_400(client, world):
                 assert response.status_code in (400, 404), (spoiled, response.status_code)
     response = client.get(f"{reverse('bookings:coach')}?week=%00")
     assert response.status_code == 400
-    assert response.content.decode() == "This address contains a character that is not allowed."
+    assert response.content.decode() == "Your request contains a character that is not allowed."
