@@ -1,8 +1,11 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+MAX_SLOT_DISTANCE = timedelta(days=3660)
 
 
 class SlotField(forms.CharField):
@@ -16,11 +19,14 @@ class SlotField(forms.CharField):
             return None
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError as error:
+            parsed = parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+        except (ValueError, OverflowError) as error:  # e.g. year 1 at UTC+14
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
-        if parsed.tzinfo is None:
+        # Years away is no slot of any practice, and adding the session's length to the last
+        # days of the calendar would overflow.
+        if parsed is None or abs(parsed - timezone.now()) > MAX_SLOT_DISTANCE:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return parsed.astimezone(UTC)
+        return parsed
 
 
 class HoldForm(forms.Form):

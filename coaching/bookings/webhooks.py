@@ -36,12 +36,10 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @require_POST
 def paypal_webhook(request: HttpRequest) -> HttpResponse:
-    try:
-        event = json.loads(request.body)
-        event_id, event_type = str(event["id"]), str(event["event_type"])
-        resource = event.get("resource") or {}
-    except (ValueError, KeyError, TypeError):
+    event = _event_from(request.body)
+    if event is None:
         return JsonResponse({"error": "malformed event"}, status=400)
+    event_id, event_type, resource = event["id"], event["event_type"], event["resource"]
     if not paypal.webhook_is_fresh(request.headers.get("PAYPAL-TRANSMISSION-TIME", "")):
         return JsonResponse({"error": "stale or missing transmission time"}, status=400)
     if not paypal.gateway().verify_webhook(headers=request.headers, body=request.body):
@@ -65,6 +63,29 @@ def paypal_webhook(request: HttpRequest) -> HttpResponse:
         logger.warning("paypal webhook %s not handled yet: %s", event_type, error.code)
         return JsonResponse({"error": "try again later"}, status=503)
     return JsonResponse({"status": "ok", "outcome": stored.outcome})
+
+
+def _event_from(body: bytes) -> dict | None:
+    """The event if it has the shape PayPal documents, else None (answered with a 400).
+
+    Checked before anything else: a verified signature says who sent it, not that our code can
+    read it, and PostgreSQL cannot store text with NUL (JSON's \\u0000) at all.
+    """
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(event, dict) or b"\\u0000" in body:
+        return None
+    for key in ("id", "event_type"):  # stored in columns of 64 characters
+        if not isinstance(event.get(key), str) or not 0 < len(event[key]) <= 64:
+            return None
+    resource = event.get("resource") or {}
+    supplementary = resource.get("supplementary_data", {}) if isinstance(resource, dict) else None
+    related = supplementary.get("related_ids", {}) if isinstance(supplementary, dict) else None
+    if not isinstance(related, dict):
+        return None
+    return {**event, "resource": resource}
 
 
 def _handle(event_type: str, resource: dict) -> str:

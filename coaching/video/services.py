@@ -95,6 +95,8 @@ def video_record_event(*, params) -> str:
         sequence = int(params.get("SequenceNumber", ""))
     except ValueError:
         return "malformed"
+    if occurred.tzinfo is None or not 0 <= sequence < 2**31:  # the column's range
+        return "malformed"
     duration = params.get("ParticipantDuration")
     try:
         with transaction.atomic():

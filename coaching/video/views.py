@@ -167,4 +167,4 @@ def twilio_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=403)
     with transaction.atomic(durable=True):
         outcome = video_record_event(params=request.POST)
-    return JsonResponse({"status": outcome})
+    return JsonResponse({"status": outcome}, status=400 if outcome == "malformed" else 200)

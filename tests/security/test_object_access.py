@@ -41,8 +41,9 @@ class Case:
     # What the owner's request changes; a refused request must leave it as it was.
     state: Callable[[World], Any] = lambda w: None
     owner_changes_state: bool = False
-    # The booking's other side, where the view is for one side only.
+    # The booking's other side: refused where the view is for one side only, else let in.
     also_refused: tuple[str, ...] = ()
+    also_allowed: tuple[str, ...] = ()
     prepare: Callable[[World, Any], None] = lambda w, frozen: None
 
 
@@ -73,7 +74,7 @@ reference = lambda w: {"reference": w.booking.reference}  # noqa: E731
 held_reference = lambda w: {"reference": w.held.reference}  # noqa: E731
 
 MATRIX = {
-    "bookings:detail": Case("client", reference, get=200),
+    "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:cancel": Case(
         "client",
         reference,
@@ -91,8 +92,8 @@ MATRIX = {
         owner_changes_state=True,
         also_refused=("coach",),
     ),
-    "bookings:receipt": Case("client", reference, get=200),
-    "bookings:ics": Case("client", reference, get=200),
+    "bookings:receipt": Case("client", reference, get=200, also_allowed=("coach",)),
+    "bookings:ics": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:paypal_return": Case(
         "client",
         held_reference,
@@ -111,7 +112,7 @@ MATRIX = {
         owner_changes_state=True,
         also_refused=("coach",),
     ),
-    "video:join": Case("client", reference, get=200, prepare=_in_session),
+    "video:join": Case("client", reference, get=200, prepare=_in_session, also_allowed=("coach",)),
     "video:token": Case(
         "client",
         reference,
@@ -247,6 +248,10 @@ def test_only_the_owner_reaches_it(client, world, frozen, name):
         if case.post is not None:
             _assert_refused(client.post(url, case.post(world)), name, role, world)
         assert case.state(world) == before, (name, role, "changed something")
+
+    for role in case.also_allowed:
+        _sign_in(client, world, role)
+        assert client.get(url).status_code == case.get, (name, role)
 
     _sign_in(client, world, case.owner)
     if case.post is not None:
