@@ -278,6 +278,8 @@ FORMAL = {
 # as coaching sessions here, so it matches the account menu ("Aktive Sitzungen").
 CONSISTENCY = {
     "Sessions": "Aktive Sitzungen",
+    # The login page's button and title say what the menu says, not the noun "Anmeldung".
+    "Sign In": "Anmelden",
     "Email Address": "E-Mail-Adresse",
     "Change Email": "E-Mail-Adresse ändern",
     "Primary email address set.": "Primäre E-Mail-Adresse festgelegt.",

@@ -136,7 +136,7 @@ def _assert_formal(text: str):
 @pytest.mark.parametrize(
     ("url_name", "expected"),
     [
-        ("account_login", "Anmeldung"),
+        ("account_login", "Anmelden"),
         ("account_signup", "Registrieren"),
         ("account_reset_password", "Geben Sie unten Ihre E-Mail-Adresse ein"),
         ("account_reset_password_done", "Wir haben Ihnen eine E-Mail geschickt"),

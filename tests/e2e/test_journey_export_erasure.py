@@ -118,7 +118,7 @@ def test_client_exports_their_data_deletes_the_account_and_the_coach_sees_it_ano
     page.goto(live_server.url + reverse("account_login"))
     page.get_by_label("E-Mail").fill(EMAIL)
     page.get_by_label("Passwort").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Anmeldung").click()
+    page.get_by_role("button", name="Anmelden", exact=True).click()
     expect(
         page.get_by_text("Die E-Mail-Adresse und/oder das Passwort sind leider falsch.")
     ).to_be_visible()
