@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
@@ -105,3 +109,42 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
             if practice.pk in lowest:
                 practice.min_price = lowest[practice.pk]
     return practices
+
+
+# --- The rendered listing, cached ---------------------------------------------------------------
+# Rendering a page of the directory (filters, twelve cards, the count over every published
+# practice) costs far more than the framework itself, and every visitor sees the same page for
+# the same query: nothing in it is personal. So it is cached per query and language under a
+# version that any change to what the listing shows replaces (receivers.py), at once and again
+# when the transaction commits. The timeout bounds what no signal reports (queryset updates);
+# the "free within 7 days" filter rests on a set refreshed every minute and is never cached.
+DIRECTORY_CACHE_SECONDS = 60
+_VERSION_KEY = "practices:directory:version"
+
+
+def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str | None:
+    """The cache key of a listing, or None when the cache cannot be reached."""
+    try:
+        version = cache.get(_VERSION_KEY)
+        if version is None:
+            cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(_VERSION_KEY)
+    except Exception:  # a cache outage must not take the directory down; it renders uncached
+        return None
+    digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
+    return f"practices:directory:{version}:{language}:{digest}"
+
+
+def directory_changed(**kwargs) -> None:
+    """Retire every cached listing: now, and once more when the current transaction commits
+    (a request in between may have cached what was about to change)."""
+
+    def bump():
+        with contextlib.suppress(Exception):
+            try:
+                cache.incr(_VERSION_KEY)
+            except ValueError:  # no version yet (or evicted): a fresh one never used before
+                cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)

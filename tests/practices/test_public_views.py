@@ -1,5 +1,6 @@
 """Directory, practice page and slots.json as visitors use them."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -8,9 +9,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from coaching.practices import busy as busy_module
 from coaching.practices.availability import Interval
+from coaching.practices.directory import directory_changed
 from coaching.practices.models import Language, Specialty
 from coaching.practices.services import practice_publish, practice_update
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
@@ -132,11 +135,73 @@ def test_directory_costs_the_same_queries_for_3_or_30_practices(client):
     for _ in range(3):
         published()
     queries_for(client, url)  # warm the process-wide caches (e.g. the cookie-policy version)
+    directory_changed()  # measure a rendered listing, not a cached one
     few = queries_for(client, url)
     for _ in range(27):
         published()
 
     assert queries_for(client, url) == few <= 7
+
+
+def test_a_repeated_directory_query_is_served_from_the_cache(client):
+    published(name="Erste")
+    url = reverse("practices:directory")
+    assert names(client.get(url)) == ["Erste"]
+
+    assert queries_for(client, url) == 0  # anonymous: no session, the listing from Redis
+    assert "Erste" in client.get(url).content.decode()
+
+
+def test_the_cached_directory_changes_as_soon_as_a_listing_does(client):
+    first = published(name="Erste")
+    url = reverse("practices:directory")
+    client.get(url)
+
+    published(name="Zweite")  # publishing
+    assert "Zweite" in client.get(url).content.decode()
+    practice_update(practice=first, actor=first.owner, fields={"name": "Umbenannt"})  # editing
+    assert "Umbenannt" in client.get(url).content.decode()
+    price = "33,00\N{NO-BREAK SPACE}€"
+    assert price not in client.get(url).content.decode()
+    first.session_types.update(price=Decimal("33"))  # a queryset update sends no signal...
+    directory_changed()  # ...which is why services call this after one
+    assert price in client.get(url).content.decode()
+    career = Specialty.objects.get(slug="career")
+    tag = f"<li>{escape(career.name)}</li>"  # on a card (the filter lists it as an option)
+    assert tag not in client.get(url).content.decode()
+    first.specialties.add(career)  # topics
+    assert tag in client.get(url).content.decode()
+
+
+def test_the_cached_directory_shows_nobody_else_s_data(client):
+    published(name="Öffentlich")
+    url = reverse("practices:directory")
+    client.force_login(UserFactory())
+    signed_in = client.get(url).content.decode()
+    # The header is the signed-in person's: their menu and a logout form with their token...
+    assert reverse("bookings:mine") in signed_in and "csrfmiddlewaretoken" in signed_in
+    client.logout()
+
+    anonymous = client.get(url).content.decode()
+    assert "Öffentlich" in anonymous
+    # ...but the cached listing carries nothing of it to the next visitor.
+    assert reverse("bookings:mine") not in anonymous
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in))
+    assert tokens and not any(token in anonymous for token in tokens)
+
+
+def test_the_directory_renders_without_the_cache(client, settings):
+    published(name="Ohne Cache")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    response = client.get(reverse("practices:directory"))
+    assert response.status_code == 200
+    assert "Ohne Cache" in response.content.decode()
 
 
 def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):

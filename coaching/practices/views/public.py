@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coaching.practices.directory import practices_for_directory, with_lowest_prices
+from coaching.practices.directory import (
+    DIRECTORY_CACHE_SECONDS,
+    directory_cache_key,
+    practices_for_directory,
+    with_lowest_prices,
+)
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
 from coaching.practices.selectors import practice_free_slots
@@ -30,10 +39,28 @@ PAGE_DAYS = 7
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
-    status = 200
-    if not form.is_valid():
+    valid = form.is_valid()
+    # The listing (filters, count, cards) is the same for everyone asking the same: cached.
+    key = (
+        directory_cache_key(query=list(request.GET.lists()), language=get_language())
+        if valid and not form.filters().free_soon
+        else None
+    )
+    listing = _cache_get(key)
+    context = {"form": form}
+    if listing is None:
+        context.update(_directory_listing_context(request, form, valid))
+        listing = render_to_string("practices/partials/directory_listing.html", context)
+        if key:
+            with suppress(Exception):
+                cache.set(key, listing, DIRECTORY_CACHE_SECONDS)
+    context["listing"] = listing
+    return render(request, "practices/directory.html", context, status=200 if valid else 400)
+
+
+def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, valid: bool):
+    if not valid:
         # Show what was wrong next to the filters, and no results for a question we can't read.
-        status = 400
         page = Paginator(Practice.objects.none(), PAGE_SIZE).get_page(1)
     else:
         page = Paginator(practices_for_directory(form.filters()), PAGE_SIZE).get_page(
@@ -42,13 +69,14 @@ def directory(request: HttpRequest) -> HttpResponse:
         page.object_list = with_lowest_prices(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "specialties": Specialty.objects.all(),
-    }
-    return render(request, "practices/directory.html", context, status=status)
+    return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
+
+
+def _cache_get(key: str | None):
+    try:
+        return cache.get(key) if key else None
+    except Exception:  # a cache outage renders the page instead
+        return None
 
 
 @require_GET
