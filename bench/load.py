@@ -266,10 +266,13 @@ def gunicorn(port: int, log_path: Path):
 
 
 def headers(target: Target) -> dict[str, str]:
-    found = {"X-Forwarded-Proto": "https", "Accept-Language": "de"}
-    if target.cookie:
-        found["Cookie"] = target.cookie
-    return found
+    # What a browser sends after its first page: static/js/tz.js stores the zone in a cookie.
+    cookies = ["sofadoc_tz=Europe/Berlin", *([target.cookie] if target.cookie else [])]
+    return {
+        "X-Forwarded-Proto": "https",  # as the TLS proxy in front sets it
+        "Accept-Language": "de",
+        "Cookie": "; ".join(cookies),
+    }
 
 
 def fetch(port: int, target: Target) -> tuple[int, bytes]:
