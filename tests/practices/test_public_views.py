@@ -149,7 +149,8 @@ def test_a_repeated_directory_query_is_served_from_the_cache(client):
     assert names(client.get(url)) == ["Erste"]
 
     assert queries_for(client, url) == 0  # anonymous: no session, the listing from Redis
-    assert "Erste" in client.get(url).content.decode()
+    html = client.get(url).content.decode()
+    assert '<ul class="practice-list">' in html and "Erste" in html  # markup, not escaped
 
 
 def test_the_cached_directory_changes_as_soon_as_a_listing_does(client):
@@ -220,6 +221,40 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
     assert local.strftime("%H:%M %Z") == "03:00 EDT"  # 09:00 CEST
     assert f"/coaches/anna/book/{session_type.pk}/" in url
     assert url.endswith("?start=2026-06-02T07%3A00%3A00Z")
+
+
+def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
+    from coaching.bookings.models import Booking, BookingState
+    from coaching.bookings.selectors import booking_busy_intervals
+
+    busy_module.register_busy_source(booking_busy_intervals)  # bookings block time here
+    practice = published(slug="frisch", hours=[(1, 9, 11)])  # Tuesdays 09:00-11:00 Berlin
+    session_type = practice.session_types.get()
+    url = reverse("practices:detail", args=["frisch"])
+    nine = "?start=2026-06-02T07%3A00%3A00Z"
+    before = client.get(url).content.decode()
+    assert nine in before
+    assert client.get(url).content.decode().count('class="slot"') == before.count('class="slot"')
+
+    start = datetime(2026, 6, 2, 7, tzinfo=UTC)
+    end = start + timedelta(minutes=session_type.duration_minutes)
+    Booking.objects.create(  # no signal, no cache key to retire: the slots are read afresh
+        practice=practice,
+        session_type=session_type,
+        client=UserFactory(),
+        state=BookingState.CONFIRMED,
+        start=start,
+        end=end,
+        blocked_start=start,
+        blocked_end=end,
+        session_name=session_type.name,
+        price=session_type.price,
+        cancellation_window_hours=24,
+    )
+
+    after = client.get(url).content.decode()
+    assert nine not in after
+    assert after.count('class="slot"') < before.count('class="slot"')
 
 
 def test_practice_page_queries_do_not_grow_with_types_or_busy_time(client):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from contextlib import suppress
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -54,7 +56,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         if key:
             with suppress(Exception):
                 cache.set(key, listing, DIRECTORY_CACHE_SECONDS)
-    context["listing"] = listing
+    context["listing"] = mark_safe(listing)  # our own template's output
     return render(request, "practices/directory.html", context, status=200 if valid else 400)
 
 
@@ -99,19 +101,18 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     slots = practice_free_slots(
         practice=practice, session_types=session_types, start=start, end=end
     )
-    offers = [
-        {
-            "session_type": session_type,
-            "days": [
-                (day, [(t, slot_booking_url(practice, session_type, t)) for t in times])
-                for day, times in _by_local_day(slots[session_type.pk], zone)
-            ],
-        }
-        for session_type in session_types
-    ]
+    offers = []
+    for session_type in session_types:
+        book = _booking_path(practice, session_type)
+        days = [
+            (day, [(t, f"{book}?{_start_query(t)}") for t in times])
+            for day, times in _by_local_day(slots[session_type.pk], zone)
+        ]
+        offers.append({"session_type": session_type, "days": days})
     context = {
         "practice": practice,
         "offers": offers,
+        "offers_html": _offers_html(offers, zone),
         "zone_name": str(zone),
         "first_day": first_day,
         "previous_day": first_day - timedelta(days=PAGE_DAYS) if first_day > today else None,
@@ -158,14 +159,49 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
 
 def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
     """Where a slot's button leads: the booking flow, named `bookings:start` once it exists."""
-    query = urlencode({"start": start.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return f"{_booking_path(practice, session_type)}?{_start_query(start)}"
+
+
+def _booking_path(practice: Practice, session_type: SessionType) -> str:
     try:
-        path = reverse(
+        return reverse(
             "bookings:start", kwargs={"slug": practice.slug, "session_type_id": session_type.pk}
         )
     except NoReverseMatch:
-        path = f"/coaches/{practice.slug}/book/{session_type.pk}/"
-    return f"{path}?{query}"
+        return f"/coaches/{practice.slug}/book/{session_type.pk}/"
+
+
+def _start_query(start: datetime) -> str:
+    return urlencode({"start": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+
+OFFERS_CACHE_SECONDS = 600
+
+
+def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
+    """The session types with their free times, rendered, and cached under a digest of all it
+    shows. The slots are worked out afresh on every request; only identical results share the
+    rendering, so a booked or freed time shows at once and nothing is ever stale."""
+    shown = [
+        (
+            offer["session_type"].pk,
+            offer["session_type"].name,
+            offer["session_type"].description,
+            offer["session_type"].duration_minutes,
+            str(offer["session_type"].price),
+            offer["session_type"].currency,
+            offer["days"],
+        )
+        for offer in offers
+    ]
+    digest = hashlib.sha256(repr((get_language(), str(zone), shown)).encode()).hexdigest()
+    key = f"practices:offers:{digest}"
+    html = _cache_get(key)
+    if html is None:
+        html = render_to_string("practices/partials/offers.html", {"offers": offers})
+        with suppress(Exception):
+            cache.set(key, html, OFFERS_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output
 
 
 def _visible_practice(request: HttpRequest, slug: str, *, select_only: bool = False) -> Practice:
