@@ -111,25 +111,34 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
     return practices
 
 
-# --- The rendered listing, cached ---------------------------------------------------------------
+# --- The rendered listing (and a practice's profile), cached --------------------------------------
 # Rendering a page of the directory (filters, twelve cards, the count over every published
 # practice) costs far more than the framework itself, and every visitor sees the same page for
 # the same query: nothing in it is personal. So it is cached per query and language under a
 # version that any change to what the listing shows replaces (receivers.py), at once and again
 # when the transaction commits. The timeout bounds what no signal reports (queryset updates);
 # the "free within 7 days" filter rests on a set refreshed every minute and is never cached.
+# A practice page's profile (name, topics, languages, bio) is cached under the same version.
 DIRECTORY_CACHE_SECONDS = 60
 _VERSION_KEY = "practices:directory:version"
 
 
-def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str | None:
-    """The cache key of a listing, or None when the cache cannot be reached."""
+def listing_version() -> int | None:
+    """The current version of everything listings show, or None when the cache is down."""
     try:
         version = cache.get(_VERSION_KEY)
         if version is None:
             cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
             version = cache.get(_VERSION_KEY)
-    except Exception:  # a cache outage must not take the directory down; it renders uncached
+    except Exception:  # a cache outage must not take pages down; they render uncached
+        return None
+    return version
+
+
+def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str | None:
+    """The cache key of a listing, or None when the cache cannot be reached."""
+    version = listing_version()
+    if version is None:
         return None
     digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
     return f"practices:directory:{version}:{language}:{digest}"

@@ -262,11 +262,29 @@ def test_practice_page_queries_do_not_grow_with_types_or_busy_time(client):
     url = reverse("practices:detail", args=["viele"])
     queries_for(client, url)  # warm the process-wide caches
 
+    directory_changed()  # measure the page with its profile rendered, not cached
     one_type = queries_for(client, url)
     for minutes in (30, 45, 90, 120):
         SessionTypeFactory(practice=practice, duration_minutes=minutes)
 
+    directory_changed()
     assert queries_for(client, url) == one_type <= 7
+    assert queries_for(client, url) <= one_type - 2  # its topics and languages from the cache
+
+
+def test_practice_page_profile_changes_as_soon_as_the_practice_does(client):
+    practice = published(slug="profil", name="Vorher", bio="Alte Worte.")
+    url = reverse("practices:detail", args=["profil"])
+    assert "Vorher" in client.get(url).content.decode()
+
+    practice_update(practice=practice, actor=practice.owner, fields={"bio": "Neue Worte."})
+    html = client.get(url).content.decode()
+    assert "Neue Worte." in html and "Alte Worte." not in html
+    career = Specialty.objects.get(slug="career")
+    tag = f"<li>{escape(career.name)}</li>"
+    assert tag not in html
+    practice.specialties.add(career)
+    assert tag in client.get(url).content.decode()
 
 
 def test_unpublished_practice_is_a_404_except_for_its_owner(client):

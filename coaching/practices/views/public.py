@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_GET
 from coaching.practices.directory import (
     DIRECTORY_CACHE_SECONDS,
     directory_cache_key,
+    listing_version,
     practices_for_directory,
     with_lowest_prices,
 )
@@ -113,6 +113,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "practice": practice,
         "offers": offers,
         "offers_html": _offers_html(offers, zone),
+        "profile_html": _profile_html(practice),
         "zone_name": str(zone),
         "first_day": first_day,
         "previous_day": first_day - timedelta(days=PAGE_DAYS) if first_day > today else None,
@@ -128,7 +129,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
-    practice = _visible_practice(request, slug, select_only=True)
+    practice = _visible_practice(request, slug)
     if practice.slug != slug:
         return _redirect_to_current(request, "practices:slots", practice)
     form = SlotsQueryForm(request.GET, practice=practice)
@@ -175,6 +176,27 @@ def _start_query(start: datetime) -> str:
     return urlencode({"start": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
 
 
+PROFILE_CACHE_SECONDS = 600
+
+
+def _profile_html(practice: Practice) -> str:
+    """Name, photo, topics, languages and bio, rendered and cached under the listings' version
+    (any change to a practice, its topics or languages replaces it) and the practice's last
+    change: its topics and languages are then read only when it is rendered."""
+    version = listing_version()
+    key = (
+        f"practices:profile:{version}:{practice.pk}:{practice.updated_at.timestamp()}:"
+        f"{get_language()}"
+    )
+    html = _cache_get(key) if version is not None else None
+    if html is None:
+        html = render_to_string("practices/partials/practice_profile.html", {"practice": practice})
+        if version is not None:
+            with suppress(Exception):
+                cache.set(key, html, PROFILE_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output
+
+
 OFFERS_CACHE_SECONDS = 600
 
 
@@ -204,13 +226,9 @@ def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
     return mark_safe(html)  # our own template's output
 
 
-def _visible_practice(request: HttpRequest, slug: str, *, select_only: bool = False) -> Practice:
+def _visible_practice(request: HttpRequest, slug: str) -> Practice:
     """The practice at `slug` or at a slug it used before; unpublished: owner and staff only."""
     practices = Practice.objects.select_related("owner")
-    if not select_only:
-        practices = practices.prefetch_related(
-            "languages", Prefetch("specialties", queryset=Specialty.objects.order_by("position"))
-        )
     practice = practices.filter(slug=slug).first()
     if practice is None:
         previous = PracticeSlugRedirect.objects.filter(slug=slug).values_list(
