@@ -116,7 +116,7 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
 # practice) costs far more than the framework itself, and every visitor sees the same page for
 # the same query: nothing in it is personal. So it is cached per query and language under a
 # version that any change to what the listing shows replaces (receivers.py), at once and again
-# when the transaction commits. The timeout bounds what no signal reports (queryset updates);
+# when the transaction commits. Its age bounds what no signal reports (queryset updates);
 # the "free within 7 days" filter rests on a set refreshed every minute and is never cached.
 # A practice page's profile (name, topics, languages, bio) is cached under the same version.
 DIRECTORY_CACHE_SECONDS = 60

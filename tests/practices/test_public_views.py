@@ -174,6 +174,25 @@ def test_the_cached_directory_changes_as_soon_as_a_listing_does(client):
     assert tag in client.get(url).content.decode()
 
 
+def test_what_no_signal_reports_shows_within_a_minute_rendered_once(client):
+    from coaching.practices.models import Practice
+    from coaching.practices.views.public import _fresh_enough
+
+    practice = published(name="Vorher")
+    url = reverse("practices:directory")
+    client.get(url)
+    Practice.objects.filter(pk=practice.pk).update(name="Nachher")  # no signal, no new version
+    assert "Vorher" in client.get(url).content.decode()
+
+    with time_machine.travel(NOW + timedelta(seconds=61), tick=False):
+        assert "Nachher" in client.get(url).content.decode()
+        # Of the requests that find a listing past its time, one renders it; the rest serve
+        # the older copy meanwhile instead of all rendering at once.
+        old = ("<old/>", NOW.timestamp())
+        assert _fresh_enough(old, "practices:test-listing") is None
+        assert _fresh_enough(old, "practices:test-listing") == "<old/>"
+
+
 def test_the_cached_directory_shows_nobody_else_s_data(client):
     published(name="Öffentlich")
     url = reverse("practices:directory")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
@@ -47,16 +48,36 @@ def directory(request: HttpRequest) -> HttpResponse:
         if valid and not form.filters().free_soon
         else None
     )
-    listing = _cache_get(key)
+    listing = _fresh_enough(_cache_get(key), key)
     context = {"form": form}
     if listing is None:
         context.update(_directory_listing_context(request, form, valid))
         listing = render_to_string("practices/partials/directory_listing.html", context)
         if key:
             with suppress(Exception):
-                cache.set(key, listing, DIRECTORY_CACHE_SECONDS)
+                cache.set(
+                    key,
+                    (listing, time.time() + DIRECTORY_CACHE_SECONDS),
+                    DIRECTORY_CACHE_SECONDS * 3,
+                )
     context["listing"] = mark_safe(listing)  # our own template's output
     return render(request, "practices/directory.html", context, status=200 if valid else 400)
+
+
+def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
+    """The cached listing, unless it is past its time and this request is the one (of all the
+    concurrent ones) to render it again; the others keep the older copy meanwhile, so a popular
+    listing is never rendered by every worker at once (under load that took seconds)."""
+    if entry is None:
+        return None
+    listing, fresh_until = entry
+    if time.time() < fresh_until:
+        return listing
+    try:
+        refresh = cache.add(f"{key}:refresh", 1, 30)
+    except Exception:
+        refresh = True
+    return None if refresh else listing
 
 
 def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, valid: bool):
