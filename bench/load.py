@@ -70,6 +70,7 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    queries: int | None = None
 
 
 # --- Data ---------------------------------------------------------------------------------------
@@ -201,6 +202,27 @@ def targets() -> list[Target]:
 
 
 # --- Processes ----------------------------------------------------------------------------------
+
+
+def queries_per_request(target: Target) -> int:
+    """SQL statements of one warm request, through the same settings in this process."""
+    from django.test import Client
+
+    from bench.common import count_queries
+
+    client = Client(
+        HTTP_HOST="localhost",
+        **{
+            f"HTTP_{name.upper().replace('-', '_')}": value
+            for name, value in headers(target).items()
+        },
+    )
+    client.get(target.path)  # warm: process caches, the cache entries a visitor meets
+    with count_queries() as statements:
+        response = client.get(target.path)
+    if response.status_code != 200:
+        raise SystemExit(f"{target.path} answered {response.status_code}")
+    return len(statements)
 
 
 def free_port() -> int:
@@ -467,8 +489,8 @@ def table(results: list[Result], floor: Result, *, connections: int, seconds: fl
         f"(deploy/gunicorn.conf.py, {os.environ.get('WEB_CONCURRENCY') or os.cpu_count() * 2 + 1}"
         f" workers) on {os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        "| URL | requests/s | p50 ms | p99 ms | share of floor | errors | target |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| URL | requests/s | p50 ms | p99 ms | share of floor | SQL queries | errors | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in results:
         share = result.requests_per_s / floor.requests_per_s
@@ -482,7 +504,8 @@ def table(results: list[Result], floor: Result, *, connections: int, seconds: fl
         verdict = "" if result is floor else (" ✓" if met else " ✗")
         rows.append(
             f"| {result.name} `{result.path.split('?')[0]}` | {result.requests_per_s:.0f} | "
-            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {share:.0%} | {result.errors} | "
+            f"{result.p50_ms:.1f} | {result.p99_ms:.1f} | {share:.0%} | {result.queries} | "
+            f"{result.errors} | "
             f"{', '.join(goals)}{verdict} |"
         )
     return "\n".join(rows) + "\n"
@@ -514,8 +537,9 @@ def main() -> None:
     pages = targets()
     if args.only:
         pages = [t for t in pages if args.only in t.name]
-    connections.close_all()
     floor_target = Target("floor", "/bench/floor/")
+    queries = {t.name: queries_per_request(t) for t in [floor_target, *pages]}
+    connections.close_all()
     profiles: dict[str, str] = {}
     log_path = ROOT / "var" / "bench-load-gunicorn.log"
     with gunicorn(port, log_path) as server:
@@ -543,6 +567,7 @@ def main() -> None:
                 f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms",
                 flush=True,
             )
+            result.queries = queries[target.name]
             measured.append(result)
     # The floor runs first and last; its mean is the yardstick for the pages between.
     first, *page_results, last = measured
@@ -554,6 +579,7 @@ def main() -> None:
         max(first.p99_ms, last.p99_ms),
         first.requests + last.requests,
         first.errors + last.errors,
+        first.queries,
     )
     report = table(
         [floor, *page_results], floor, connections=args.connections, seconds=args.duration
@@ -563,6 +589,11 @@ def main() -> None:
         f"({last.requests_per_s:.0f}/s) the pages. Target: directory and practice page >= "
         f"{TARGET_SHARE:.0%} of the floor's requests/s, p99 < {TARGET_P99_MS:.0f} ms.\n"
     )
+    if args.profile:
+        report += (
+            "\nProfiled run: py-spy sampled the workers during each page (not the floor), so "
+            "these shares understate the pages; take figures from a run without --profile.\n"
+        )
     print("\n" + report)
     (ROOT / "var" / "bench-load.md").write_text(report)
     if profiles:
