@@ -264,9 +264,16 @@ def stopped_on_exit(process: subprocess.Popen, *, grace: float = 30.0):
 
 @contextmanager
 def gunicorn(port: int, log_path: Path):
+    command = [
+        *[sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
+        # Its own control socket: the default ($HOME/.gunicorn/gunicorn.ctl) is shared with any
+        # other gunicorn on the machine. It plays no part in serving.
+        *["--control-socket", str(ROOT / "var" / "bench-load-gunicorn.ctl")],
+        "sofadoc.wsgi",
+    ]
     with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "sofadoc.wsgi"],
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            command,
             cwd=ROOT,
             env=server_environment(port),
             stdout=log,
