@@ -247,19 +247,26 @@ def server_environment(port: int) -> dict[str, str]:
 
 @contextmanager
 def stopped_on_exit(process: subprocess.Popen, *, grace: float = 30.0):
-    """Terminate the process and its group (gunicorn's workers) however the block ends."""
+    """Terminate the process, and its group if it leads one (gunicorn's workers), however the
+    block ends; SIGKILL after `grace` seconds."""
     try:
         yield process
     finally:
         if process.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
+            _signal(process, signal.SIGTERM)
             try:
                 process.wait(grace)
             except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
+                _signal(process, signal.SIGKILL)
                 process.wait()
+
+
+def _signal(process: subprocess.Popen, signum: int) -> None:
+    with suppress(ProcessLookupError):
+        if os.getpgid(process.pid) == process.pid:  # started with start_new_session
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
 
 
 @contextmanager
@@ -528,6 +535,7 @@ def main() -> None:
     args = parser.parse_args()
     # A SIGTERM (CI, a timeout) unwinds like Ctrl-C, so gunicorn is stopped either way.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
 
     os.environ.setdefault("DATABASE_URL", LOAD_DATABASE_URL)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
