@@ -135,13 +135,31 @@ def listing_version() -> int | None:
     return version
 
 
-def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str | None:
-    """The cache key of a listing, or None when the cache cannot be reached."""
-    version = listing_version()
-    if version is None:
-        return None
+def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str:
     digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
-    return f"practices:directory:{version}:{language}:{digest}"
+    return f"practices:directory:{language}:{digest}"
+
+
+def versioned_get(key: str) -> tuple[object | None, int | None]:
+    """What is cached at `key` if it was stored under the current listings' version, and that
+    version (None when the cache is down): both in one round trip to Redis."""
+    try:
+        found = cache.get_many([_VERSION_KEY, key])
+    except Exception:  # a cache outage must not take pages down; they render uncached
+        return None, None
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        return None, listing_version()
+    stored = found.get(key)
+    if stored is None or stored[0] != version:
+        return None, version
+    return stored[1], version
+
+
+def versioned_set(key: str, value: object, *, version: int | None, timeout: int) -> None:
+    if version is not None:
+        with contextlib.suppress(Exception):
+            cache.set(key, (version, value), timeout)
 
 
 def directory_changed(**kwargs) -> None:

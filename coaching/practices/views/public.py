@@ -25,8 +25,9 @@ from django.views.decorators.http import require_GET
 from coaching.practices.directory import (
     DIRECTORY_CACHE_SECONDS,
     directory_cache_key,
-    listing_version,
     practices_for_directory,
+    versioned_get,
+    versioned_set,
     with_lowest_prices,
 )
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
@@ -48,18 +49,19 @@ def directory(request: HttpRequest) -> HttpResponse:
         if valid and not form.filters().free_soon
         else None
     )
-    listing = _fresh_enough(_cache_get(key), key)
+    entry, version = versioned_get(key) if key else (None, None)
+    listing = _fresh_enough(entry, key)
     context = {"form": form}
     if listing is None:
         context.update(_directory_listing_context(request, form, valid))
         listing = render_to_string("practices/partials/directory_listing.html", context)
         if key:
-            with suppress(Exception):
-                cache.set(
-                    key,
-                    (listing, time.time() + DIRECTORY_CACHE_SECONDS),
-                    DIRECTORY_CACHE_SECONDS * 3,
-                )
+            versioned_set(
+                key,
+                (listing, time.time() + DIRECTORY_CACHE_SECONDS),
+                version=version,
+                timeout=DIRECTORY_CACHE_SECONDS * 3,
+            )
     context["listing"] = mark_safe(listing)  # our own template's output
     return render(request, "practices/directory.html", context, status=200 if valid else 400)
 
@@ -204,17 +206,11 @@ def _profile_html(practice: Practice) -> str:
     """Name, photo, topics, languages and bio, rendered and cached under the listings' version
     (any change to a practice, its topics or languages replaces it) and the practice's last
     change: its topics and languages are then read only when it is rendered."""
-    version = listing_version()
-    key = (
-        f"practices:profile:{version}:{practice.pk}:{practice.updated_at.timestamp()}:"
-        f"{get_language()}"
-    )
-    html = _cache_get(key) if version is not None else None
+    key = f"practices:profile:{practice.pk}:{practice.updated_at.timestamp()}:{get_language()}"
+    html, version = versioned_get(key)
     if html is None:
         html = render_to_string("practices/partials/practice_profile.html", {"practice": practice})
-        if version is not None:
-            with suppress(Exception):
-                cache.set(key, html, PROFILE_CACHE_SECONDS)
+        versioned_set(key, html, version=version, timeout=PROFILE_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output
 
 
