@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench vendor
+.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,13 @@ bench: messages
 	$(BIN)/python -m bench.directory
 	$(BIN)/python -m bench.free_slots
 	$(BIN)/python -m bench.booking_flow
+
+# Load benchmark: gunicorn in its production configuration under wrk (Debian's `wrk`), 16
+# connections on loopback; prints a table and writes var/bench-load.md. BENCH_LOAD_ARGS e.g.
+# "--duration 20 --profile".
+bench-load: messages
+	@scripts/ensure-system-packages.sh bench
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -59,6 +59,35 @@ def legal_document_versions(*, kind: str) -> list[LegalDocument]:
     )
 
 
+def consent_is_pending(*, user) -> bool:
+    """Whether a current terms or privacy version still waits for the user's acceptance.
+
+    The gate asks this on every gated request (the booking page among them): two queries,
+    where consent_pending_documents takes two per kind and loads the documents, which only the
+    accept page shows. Same rule: accepted means a granted record for a version >= current.
+    """
+    from django.db.models import F, Max
+    from django.utils import timezone
+
+    current = dict(
+        LegalDocument.objects.filter(kind__in=ACCEPTANCE_KINDS, published_at__lte=timezone.now())
+        .order_by()
+        .values_list("kind")
+        .annotate(latest=Max("version"))
+    )
+    if not current:
+        return False
+    accepted = dict(
+        ConsentRecord.objects.filter(
+            subject=user, granted=True, purpose__in=list(current), document__kind=F("purpose")
+        )
+        .order_by()
+        .values_list("purpose")
+        .annotate(latest=Max("document__version"))
+    )
+    return any(accepted.get(kind, 0) < version for kind, version in current.items())
+
+
 def consent_pending_documents(*, user) -> list[LegalDocument]:
     """Current terms/privacy versions the user has not accepted yet."""
     pending = []

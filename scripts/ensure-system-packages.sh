@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SofaDoc needs outside Python, if they are missing.
-# Usage: ensure-system-packages.sh [browser]   ("browser" adds Chromium for the browser tests)
+# Usage: ensure-system-packages.sh [browser|bench]
+#   "browser" adds Chromium for the browser tests, "bench" wrk for the load benchmark
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 if [[ "${1:-}" == "browser" ]]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
+fi
+if [[ "${1:-}" == "bench" ]]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
 ((${#missing[@]})) || exit 0
 if [[ $(id -u) -ne 0 ]]; then

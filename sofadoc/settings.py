@@ -131,7 +131,8 @@ REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping one redis client per pool (sofadoc/cache.py).
+            "BACKEND": "sofadoc.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sofadoc",
             "OPTIONS": {

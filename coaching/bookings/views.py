@@ -63,6 +63,7 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
     session_type = get_object_or_404(
         SessionType, pk=session_type_id, practice=practice, is_active=True
     )
+    session_type.practice = practice  # the slot check reads it: no second query for it
     back = practice.get_absolute_url()
     form = HoldForm(
         request.POST or {"start": request.GET.get("start"), "price": session_type.price}

@@ -6,3 +6,6 @@ class PracticesConfig(AppConfig):
     name = "coaching.practices"
     label = "practices"
     verbose_name = _("Practices")
+
+    def ready(self):
+        from coaching.practices import receivers  # noqa: F401 - connects the signal receivers

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
@@ -105,3 +109,69 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
             if practice.pk in lowest:
                 practice.min_price = lowest[practice.pk]
     return practices
+
+
+# --- The rendered listing (and a practice's profile), cached --------------------------------------
+# Rendering a page of the directory (filters, twelve cards, the count over every published
+# practice) costs far more than the framework itself, and every visitor sees the same page for
+# the same query: nothing in it is personal. So it is cached per query and language under a
+# version that any change to what the listing shows replaces (receivers.py), at once and again
+# when the transaction commits. Its age bounds what no signal reports (queryset updates);
+# the "free within 7 days" filter rests on a set refreshed every minute and is never cached.
+# A practice page's profile (name, topics, languages, bio) is cached under the same version.
+DIRECTORY_CACHE_SECONDS = 60
+_VERSION_KEY = "practices:directory:version"
+
+
+def listing_version() -> int | None:
+    """The current version of everything listings show, or None when the cache is down."""
+    try:
+        version = cache.get(_VERSION_KEY)
+        if version is None:
+            cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(_VERSION_KEY)
+    except Exception:  # a cache outage must not take pages down; they render uncached
+        return None
+    return version
+
+
+def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str:
+    digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
+    return f"practices:directory:{language}:{digest}"
+
+
+def versioned_get(key: str) -> tuple[object | None, int | None]:
+    """What is cached at `key` if it was stored under the current listings' version, and that
+    version (None when the cache is down): both in one round trip to Redis."""
+    try:
+        found = cache.get_many([_VERSION_KEY, key])
+    except Exception:  # a cache outage must not take pages down; they render uncached
+        return None, None
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        return None, listing_version()
+    stored = found.get(key)
+    if stored is None or stored[0] != version:
+        return None, version
+    return stored[1], version
+
+
+def versioned_set(key: str, value: object, *, version: int | None, timeout: int) -> None:
+    if version is not None:
+        with contextlib.suppress(Exception):
+            cache.set(key, (version, value), timeout)
+
+
+def directory_changed(**kwargs) -> None:
+    """Retire every cached listing: now, and once more when the current transaction commits
+    (a request in between may have cached what was about to change)."""
+
+    def bump():
+        with contextlib.suppress(Exception):
+            try:
+                cache.incr(_VERSION_KEY)
+            except ValueError:  # no version yet (or evicted): a fresh one never used before
+                cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+
+    bump()
+    transaction.on_commit(bump)

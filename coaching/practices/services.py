@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.practices.checklist import practice_missing_for_publishing
+from coaching.practices.directory import directory_changed
 from coaching.practices.models import (
     Language,
     Practice,
@@ -234,6 +235,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
         # Session names are the coach's own words (sometimes with their name); bookings keep
         # their own copy of the name for the clients' records.
         practice.session_types.update(is_active=False, name=_("Session"), description="")
+        directory_changed()
         _delete_files_on_commit(practice, old_files)
     return practice
 
@@ -263,3 +265,4 @@ def practice_refresh_search(*, practice: Practice) -> None:
         + SearchVector(Value(practice.bio), weight="C", config="german")
     )
     Practice.objects.filter(pk=practice.pk).update(search_document=document)
+    directory_changed()  # a queryset update sends no signal; search results change

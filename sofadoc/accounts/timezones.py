@@ -28,8 +28,16 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in time_zone_names()]
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    # available_timezones() walks the tz database on disk (tens of ms); the middleware asks on
+    # every request with a zone cookie or a signed-in user. The database only changes with a
+    # package upgrade, which restarts the processes anyway.
+    return frozenset(zoneinfo.available_timezones())
+
+
 def is_valid_time_zone(name: str | None) -> bool:
-    return bool(name) and name in zoneinfo.available_timezones()
+    return bool(name) and name in _known_zones()
 
 
 def viewer_time_zone(*, user, cookie_value: str | None) -> zoneinfo.ZoneInfo:

@@ -57,6 +57,18 @@ def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(client, se
     assert not re.search(r"<script[^>]+src=\"https?://", html)
 
 
+def test_confirm_page_costs_a_fixed_number_of_queries(signed_in, session_type, frozen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert signed_in.get(start_url(session_type)).status_code == 200  # warm the caches
+    with CaptureQueriesContext(connection) as captured:
+        assert signed_in.get(start_url(session_type)).status_code == 200
+    # Session, user, consent gate (2), practice, session type, the slot check's hours, time off
+    # and busy time, the header's unread count; the practice is not read twice.
+    assert len(captured) <= 10, [q["sql"][:80] for q in captured]
+
+
 def test_the_whole_checkout(
     signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks, received
 ):

@@ -1,5 +1,6 @@
 """Directory, practice page and slots.json as visitors use them."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -8,9 +9,11 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from coaching.practices import busy as busy_module
 from coaching.practices.availability import Interval
+from coaching.practices.directory import directory_changed
 from coaching.practices.models import Language, Specialty
 from coaching.practices.services import practice_publish, practice_update
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
@@ -132,11 +135,93 @@ def test_directory_costs_the_same_queries_for_3_or_30_practices(client):
     for _ in range(3):
         published()
     queries_for(client, url)  # warm the process-wide caches (e.g. the cookie-policy version)
+    directory_changed()  # measure a rendered listing, not a cached one
     few = queries_for(client, url)
     for _ in range(27):
         published()
 
     assert queries_for(client, url) == few <= 7
+
+
+def test_a_repeated_directory_query_is_served_from_the_cache(client):
+    published(name="Erste")
+    url = reverse("practices:directory")
+    assert names(client.get(url)) == ["Erste"]
+
+    assert queries_for(client, url) == 0  # anonymous: no session, the listing from Redis
+    html = client.get(url).content.decode()
+    assert '<ul class="practice-list">' in html and "Erste" in html  # markup, not escaped
+
+
+def test_the_cached_directory_changes_as_soon_as_a_listing_does(client):
+    first = published(name="Erste")
+    url = reverse("practices:directory")
+    client.get(url)
+
+    published(name="Zweite")  # publishing
+    assert "Zweite" in client.get(url).content.decode()
+    practice_update(practice=first, actor=first.owner, fields={"name": "Umbenannt"})  # editing
+    assert "Umbenannt" in client.get(url).content.decode()
+    price = "33,00\N{NO-BREAK SPACE}€"
+    assert price not in client.get(url).content.decode()
+    first.session_types.update(price=Decimal("33"))  # a queryset update sends no signal...
+    directory_changed()  # ...which is why services call this after one
+    assert price in client.get(url).content.decode()
+    career = Specialty.objects.get(slug="career")
+    tag = f"<li>{escape(career.name)}</li>"  # on a card (the filter lists it as an option)
+    assert tag not in client.get(url).content.decode()
+    first.specialties.add(career)  # topics
+    assert tag in client.get(url).content.decode()
+
+
+def test_what_no_signal_reports_shows_within_a_minute_rendered_once(client):
+    from coaching.practices.models import Practice
+    from coaching.practices.views.public import _fresh_enough
+
+    practice = published(name="Vorher")
+    url = reverse("practices:directory")
+    client.get(url)
+    Practice.objects.filter(pk=practice.pk).update(name="Nachher")  # no signal, no new version
+    assert "Vorher" in client.get(url).content.decode()
+
+    with time_machine.travel(NOW + timedelta(seconds=61), tick=False):
+        assert "Nachher" in client.get(url).content.decode()
+        # Of the requests that find a listing past its time, one renders it; the rest serve
+        # the older copy meanwhile instead of all rendering at once.
+        old = ("<old/>", NOW.timestamp())
+        assert _fresh_enough(old, "practices:test-listing") is None
+        assert _fresh_enough(old, "practices:test-listing") == "<old/>"
+
+
+def test_the_cached_directory_shows_nobody_else_s_data(client):
+    published(name="Öffentlich")
+    url = reverse("practices:directory")
+    client.force_login(UserFactory())
+    signed_in = client.get(url).content.decode()
+    # The header is the signed-in person's: their menu and a logout form with their token...
+    assert reverse("bookings:mine") in signed_in and "csrfmiddlewaretoken" in signed_in
+    client.logout()
+
+    anonymous = client.get(url).content.decode()
+    assert "Öffentlich" in anonymous
+    # ...but the cached listing carries nothing of it to the next visitor.
+    assert reverse("bookings:mine") not in anonymous
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', signed_in))
+    assert tokens and not any(token in anonymous for token in tokens)
+
+
+def test_the_directory_renders_without_the_cache(client, settings):
+    published(name="Ohne Cache")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens here
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    response = client.get(reverse("practices:directory"))
+    assert response.status_code == 200
+    assert "Ohne Cache" in response.content.decode()
 
 
 def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
@@ -157,16 +242,68 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
     assert url.endswith("?start=2026-06-02T07%3A00%3A00Z")
 
 
+def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
+    from coaching.bookings.models import Booking, BookingState
+    from coaching.bookings.selectors import booking_busy_intervals
+
+    busy_module.register_busy_source(booking_busy_intervals)  # bookings block time here
+    practice = published(slug="frisch", hours=[(1, 9, 11)])  # Tuesdays 09:00-11:00 Berlin
+    session_type = practice.session_types.get()
+    url = reverse("practices:detail", args=["frisch"])
+    nine = "?start=2026-06-02T07%3A00%3A00Z"
+    before = client.get(url).content.decode()
+    assert nine in before
+    assert client.get(url).content.decode().count('class="slot"') == before.count('class="slot"')
+
+    start = datetime(2026, 6, 2, 7, tzinfo=UTC)
+    end = start + timedelta(minutes=session_type.duration_minutes)
+    Booking.objects.create(  # no signal, no cache key to retire: the slots are read afresh
+        practice=practice,
+        session_type=session_type,
+        client=UserFactory(),
+        state=BookingState.CONFIRMED,
+        start=start,
+        end=end,
+        blocked_start=start,
+        blocked_end=end,
+        session_name=session_type.name,
+        price=session_type.price,
+        cancellation_window_hours=24,
+    )
+
+    after = client.get(url).content.decode()
+    assert nine not in after
+    assert after.count('class="slot"') < before.count('class="slot"')
+
+
 def test_practice_page_queries_do_not_grow_with_types_or_busy_time(client):
     practice = published(slug="viele")
     url = reverse("practices:detail", args=["viele"])
     queries_for(client, url)  # warm the process-wide caches
 
+    directory_changed()  # measure the page with its profile rendered, not cached
     one_type = queries_for(client, url)
     for minutes in (30, 45, 90, 120):
         SessionTypeFactory(practice=practice, duration_minutes=minutes)
 
+    directory_changed()
     assert queries_for(client, url) == one_type <= 7
+    assert queries_for(client, url) <= one_type - 2  # its topics and languages from the cache
+
+
+def test_practice_page_profile_changes_as_soon_as_the_practice_does(client):
+    practice = published(slug="profil", name="Vorher", bio="Alte Worte.")
+    url = reverse("practices:detail", args=["profil"])
+    assert "Vorher" in client.get(url).content.decode()
+
+    practice_update(practice=practice, actor=practice.owner, fields={"bio": "Neue Worte."})
+    html = client.get(url).content.decode()
+    assert "Neue Worte." in html and "Alte Worte." not in html
+    career = Specialty.objects.get(slug="career")
+    tag = f"<li>{escape(career.name)}</li>"
+    assert tag not in html
+    practice.specialties.add(career)
+    assert tag in client.get(url).content.decode()
 
 
 def test_unpublished_practice_is_a_404_except_for_its_owner(client):

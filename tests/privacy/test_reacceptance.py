@@ -64,3 +64,27 @@ def test_anonymous_visitors_are_not_gated(client):
     LegalDocumentFactory(kind="terms", language="de", version=2)
     client.logout()
     assert client.get("/dummy/book/").content == b"booked"
+
+
+def test_the_gates_check_agrees_with_the_pending_documents(member):
+    from privacy.selectors import consent_is_pending, consent_pending_documents
+
+    def both():
+        return consent_is_pending(user=member), bool(consent_pending_documents(user=member))
+
+    assert both() == (False, False)
+    LegalDocumentFactory(kind="privacy", language="en", version=2)  # a newer version, English only
+    assert both() == (True, True)
+    consent_record(user=member, decisions={"privacy": True}, source="reaccept")
+    assert both() == (False, False)
+    LegalDocumentFactory(kind="terms", language="de", version=3)
+    consent_record(user=member, decisions={"terms": False}, source="reaccept")  # refused
+    assert both() == (True, True)
+
+
+def test_the_gate_costs_two_queries(client, member, django_assert_max_num_queries):
+    client.get("/dummy/book/")  # session and user loaded once, caches warm
+    from privacy.selectors import consent_is_pending
+
+    with django_assert_max_num_queries(2):
+        assert consent_is_pending(user=member) is False

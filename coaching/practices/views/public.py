@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from contextlib import suppress
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from coaching.practices.directory import practices_for_directory, with_lowest_prices
+from coaching.practices.directory import (
+    DIRECTORY_CACHE_SECONDS,
+    directory_cache_key,
+    practices_for_directory,
+    versioned_get,
+    versioned_set,
+    with_lowest_prices,
+)
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
 from coaching.practices.selectors import practice_free_slots
@@ -30,10 +42,49 @@ PAGE_DAYS = 7
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
-    status = 200
-    if not form.is_valid():
+    valid = form.is_valid()
+    # The listing (filters, count, cards) is the same for everyone asking the same: cached.
+    key = (
+        directory_cache_key(query=list(request.GET.lists()), language=get_language())
+        if valid and not form.filters().free_soon
+        else None
+    )
+    entry, version = versioned_get(key) if key else (None, None)
+    listing = _fresh_enough(entry, key)
+    context = {"form": form}
+    if listing is None:
+        context.update(_directory_listing_context(request, form, valid))
+        listing = render_to_string("practices/partials/directory_listing.html", context)
+        if key:
+            versioned_set(
+                key,
+                (listing, time.time() + DIRECTORY_CACHE_SECONDS),
+                version=version,
+                timeout=DIRECTORY_CACHE_SECONDS * 3,
+            )
+    context["listing"] = mark_safe(listing)  # our own template's output
+    return render(request, "practices/directory.html", context, status=200 if valid else 400)
+
+
+def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
+    """The cached listing, unless it is past its time and this request is the one (of all the
+    concurrent ones) to render it again; the others keep the older copy meanwhile, so a popular
+    listing is never rendered by every worker at once (under load that took seconds)."""
+    if entry is None:
+        return None
+    listing, fresh_until = entry
+    if time.time() < fresh_until:
+        return listing
+    try:
+        refresh = cache.add(f"{key}:refresh", 1, 30)
+    except Exception:
+        refresh = True
+    return None if refresh else listing
+
+
+def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, valid: bool):
+    if not valid:
         # Show what was wrong next to the filters, and no results for a question we can't read.
-        status = 400
         page = Paginator(Practice.objects.none(), PAGE_SIZE).get_page(1)
     else:
         page = Paginator(practices_for_directory(form.filters()), PAGE_SIZE).get_page(
@@ -42,13 +93,14 @@ def directory(request: HttpRequest) -> HttpResponse:
         page.object_list = with_lowest_prices(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "query": query.urlencode(),
-        "specialties": Specialty.objects.all(),
-    }
-    return render(request, "practices/directory.html", context, status=status)
+    return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
+
+
+def _cache_get(key: str | None):
+    try:
+        return cache.get(key) if key else None
+    except Exception:  # a cache outage renders the page instead
+        return None
 
 
 @require_GET
@@ -71,19 +123,19 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     slots = practice_free_slots(
         practice=practice, session_types=session_types, start=start, end=end
     )
-    offers = [
-        {
-            "session_type": session_type,
-            "days": [
-                (day, [(t, slot_booking_url(practice, session_type, t)) for t in times])
-                for day, times in _by_local_day(slots[session_type.pk], zone)
-            ],
-        }
-        for session_type in session_types
-    ]
+    offers = []
+    for session_type in session_types:
+        book = _booking_path(practice, session_type)
+        days = [
+            (day, [(t, f"{book}?{_start_query(t)}") for t in times])
+            for day, times in _by_local_day(slots[session_type.pk], zone)
+        ]
+        offers.append({"session_type": session_type, "days": days})
     context = {
         "practice": practice,
         "offers": offers,
+        "offers_html": _offers_html(offers, zone),
+        "profile_html": _profile_html(practice),
         "zone_name": str(zone),
         "first_day": first_day,
         "previous_day": first_day - timedelta(days=PAGE_DAYS) if first_day > today else None,
@@ -99,7 +151,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
-    practice = _visible_practice(request, slug, select_only=True)
+    practice = _visible_practice(request, slug)
     if practice.slug != slug:
         return _redirect_to_current(request, "practices:slots", practice)
     form = SlotsQueryForm(request.GET, practice=practice)
@@ -130,23 +182,70 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
 
 def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
     """Where a slot's button leads: the booking flow, named `bookings:start` once it exists."""
-    query = urlencode({"start": start.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")})
+    return f"{_booking_path(practice, session_type)}?{_start_query(start)}"
+
+
+def _booking_path(practice: Practice, session_type: SessionType) -> str:
     try:
-        path = reverse(
+        return reverse(
             "bookings:start", kwargs={"slug": practice.slug, "session_type_id": session_type.pk}
         )
     except NoReverseMatch:
-        path = f"/coaches/{practice.slug}/book/{session_type.pk}/"
-    return f"{path}?{query}"
+        return f"/coaches/{practice.slug}/book/{session_type.pk}/"
 
 
-def _visible_practice(request: HttpRequest, slug: str, *, select_only: bool = False) -> Practice:
+def _start_query(start: datetime) -> str:
+    # urlencode() of the same, written out: it ran for every slot on the page.
+    return start.astimezone(UTC).strftime("start=%Y-%m-%dT%H%%3A%M%%3A%SZ")
+
+
+PROFILE_CACHE_SECONDS = 600
+
+
+def _profile_html(practice: Practice) -> str:
+    """Name, photo, topics, languages and bio, rendered and cached under the listings' version
+    (any change to a practice, its topics or languages replaces it) and the practice's last
+    change: its topics and languages are then read only when it is rendered."""
+    key = f"practices:profile:{practice.pk}:{practice.updated_at.timestamp()}:{get_language()}"
+    html, version = versioned_get(key)
+    if html is None:
+        html = render_to_string("practices/partials/practice_profile.html", {"practice": practice})
+        versioned_set(key, html, version=version, timeout=PROFILE_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output
+
+
+OFFERS_CACHE_SECONDS = 600
+
+
+def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
+    """The session types with their free times, rendered, and cached under a digest of all it
+    shows. The slots are worked out afresh on every request; only identical results share the
+    rendering, so a booked or freed time shows at once and nothing is ever stale."""
+    shown = [
+        (
+            offer["session_type"].pk,
+            offer["session_type"].name,
+            offer["session_type"].description,
+            offer["session_type"].duration_minutes,
+            str(offer["session_type"].price),
+            offer["session_type"].currency,
+            offer["days"],
+        )
+        for offer in offers
+    ]
+    digest = hashlib.sha256(repr((get_language(), str(zone), shown)).encode()).hexdigest()
+    key = f"practices:offers:{digest}"
+    html = _cache_get(key)
+    if html is None:
+        html = render_to_string("practices/partials/offers.html", {"offers": offers})
+        with suppress(Exception):
+            cache.set(key, html, OFFERS_CACHE_SECONDS)
+    return mark_safe(html)  # our own template's output
+
+
+def _visible_practice(request: HttpRequest, slug: str) -> Practice:
     """The practice at `slug` or at a slug it used before; unpublished: owner and staff only."""
     practices = Practice.objects.select_related("owner")
-    if not select_only:
-        practices = practices.prefetch_related(
-            "languages", Prefetch("specialties", queryset=Specialty.objects.order_by("position"))
-        )
     practice = practices.filter(slug=slug).first()
     if practice is None:
         previous = PracticeSlugRedirect.objects.filter(slug=slug).values_list(
