@@ -277,15 +277,12 @@ class SlotsQueryForm(forms.Form):
         self.practice = practice
 
     def clean_type(self) -> SessionType:
-        session_type = (
-            SessionType.objects.filter(
-                practice=self.practice, is_active=True, pk=self.cleaned_data["type"]
-            )
-            .select_related("practice")
-            .first()
-        )
+        session_type = SessionType.objects.filter(
+            practice=self.practice, is_active=True, pk=self.cleaned_data["type"]
+        ).first()
         if session_type is None:
             raise ValidationError(_("This practice has no bookable session type with this id."))
+        session_type.practice = self.practice  # the one the view read; no second read
         return session_type
 
     def clean_start(self):
