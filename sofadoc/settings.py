@@ -357,6 +357,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SofaDoc <service@sofadoc.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds; a hung mail server must not hold a notification worker past its claim (below).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 # --- Notifications and SMS (the Twilio account is configured above) ---------------------------
 TWILIO_SMS_FROM = env("TWILIO_SMS_FROM", default="")
@@ -365,6 +367,10 @@ TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 SMS_MODE = env("SMS_MODE", default="twilio" if TWILIO_ACCOUNT_SID else "twin")
 # "Payment pending" goes out when a hold has this many minutes left.
 PAYMENT_PENDING_NOTICE_MINUTES = env.int("PAYMENT_PENDING_NOTICE_MINUTES", default=5)
+# A worker's claim on the messages it is sending: if it stops (crash, SIGKILL, lost machine),
+# the next scan after this many seconds sends what it left. A worker hands back whatever it
+# has not sent after half of it, so a slow mail server never lets two workers hold one row.
+NOTIFICATIONS_CLAIM_SECONDS = env.int("NOTIFICATIONS_CLAIM_SECONDS", default=120)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

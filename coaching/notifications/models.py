@@ -36,6 +36,8 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("queued")
+    # Claimed by a worker that is sending it right now (see services: delivery).
+    SENDING = "sending", _("sending")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed")
     SKIPPED = "skipped", _("skipped")
@@ -74,6 +76,9 @@ class Notification(models.Model):
     body = models.TextField(_("text"), blank=True)
     provider_id = models.CharField(_("provider message id"), max_length=64, blank=True)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    # When a worker last claimed it: a claim older than the lease was abandoned by a stopped
+    # worker and is taken again; a failed row waits for the next scan after it.
+    claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     # Set only for people who consented to open tracking; nothing is recorded otherwise.
@@ -91,7 +96,7 @@ class Notification(models.Model):
             ),
             models.Index(
                 fields=["queued_at"],
-                condition=Q(status__in=["queued", "failed"]),
+                condition=Q(status__in=["queued", "sending", "failed"]),
                 name="notification_pending",
             ),
         ]

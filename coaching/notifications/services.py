@@ -10,8 +10,10 @@ only delays a message, and a crashed worker's row is picked up again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -19,8 +21,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -221,21 +223,18 @@ def calendar_nudges_queue(*, now: datetime | None = None) -> int:
 
 
 def notifications_deliver_pending(*, limit: int = 5000) -> int:
-    """Deliver queued rows (also those whose task was lost) and retry failed ones."""
-    pks = list(
-        Notification.objects.filter(
-            Q(status=Status.QUEUED) | Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-        )
-        .order_by("queued_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    sent = 0
-    for start in range(0, len(pks), DELIVERY_CHUNK):
-        chunk = pks[start : start + DELIVERY_CHUNK]
-        prepared = _delivery_rows(chunk)
-        for pk in chunk:
-            if pk in prepared and _deliver(prepared[pk]) == Status.SENT:
-                sent += 1
+    """Deliver queued rows (also those whose task was lost), retry failed ones, and take back
+    rows a stopped worker left half-done. Returns messages sent."""
+    started = timezone.now()
+    _give_up_abandoned(now=started)
+    sent = handled = 0
+    with _asynchronous_commits():
+        while handled < limit:
+            claimed = _claim(limit=min(DELIVERY_CHUNK, limit - handled), now=started)
+            if not claimed:
+                break
+            handled += len(claimed)
+            sent += sum(1 for status in _deliver_claimed(claimed) if status == Status.SENT)
     return sent
 
 
@@ -247,79 +246,173 @@ def notifications_send_due(*, now: datetime | None = None) -> int:
 
 
 # --- Delivery ---------------------------------------------------------------------------------
-# Rows are read with everything sending needs in one query per chunk; each is then locked and
-# re-checked on its own. A chunk is small so that what it read about the recipient is at most
-# a fraction of a second old when the message goes out.
-DELIVERY_CHUNK = 100
+# A worker claims a few rows in one statement (status "sending"; SKIP LOCKED, so two workers
+# never claim the same row), reads them with everything sending needs in one query, and then
+# sends them one by one, recording each outcome in its own autocommitted UPDATE right after
+# the send: one round trip per message. A worker killed mid-chunk leaves its rows "sending";
+# once their claim is older than NOTIFICATIONS_CLAIM_SECONDS the next scan claims them again.
+# The one message that can go out twice is the one whose worker died between handing it to
+# the mail server and that UPDATE. Each claim counts as an attempt, so a message that keeps
+# killing its worker stops after MAX_ATTEMPTS.
+#
+# A chunk is small so that what it read about the booking is at most a fraction of a second
+# old when its last message goes out (a session cancelled meanwhile gets no stale reminder).
+DELIVERY_CHUNK = 25
 
-# The one statement run for every message: lock the row if it is still pending (SKIP LOCKED:
-# another worker has it) and read its booking's current state in the same round trip, so a
-# session cancelled or moved after the chunk was read gets no stale message. Written out once
-# because compiling the equivalent queryset cost more than running it.
-_LOCK_SQL = """
-    SELECT n.*, b.state AS live_state, b.sequence AS live_sequence, b.start AS live_start,
-           b."end" AS live_end, b.hold_expires_at AS live_hold_expires_at
-    FROM {notification} n LEFT JOIN {booking} b ON b.id = n.booking_id
-    WHERE n.id = %s AND (n.status = %s OR (n.status = %s AND n.attempts < %s))
-    FOR UPDATE OF n SKIP LOCKED
+_PRACTICE_TEXTS = ("bio", "headline", "search_document", "billing_address", "billing_name")
+
+_CLAIM_SQL = """
+    UPDATE {table} SET status = %(sending)s, claimed_at = %(now)s, attempts = attempts + 1
+    WHERE id IN (
+        SELECT id FROM {table}
+        WHERE attempts < %(max_attempts)s AND (
+            status = %(queued)s
+            -- failed rows wait for the next pass; a claim older than the lease was abandoned
+            OR (status = %(failed)s AND (claimed_at IS NULL OR claimed_at < %(started)s))
+            OR (status = %(sending)s AND claimed_at < %(stale)s)
+        ) {only_one}
+        ORDER BY queued_at, id
+        LIMIT %(limit)s
+        FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id
 """
-_LIVE_BOOKING_FIELDS = ("state", "sequence", "start", "end", "hold_expires_at")
+_FINISH_SQL = """
+    UPDATE {table} SET status = %s, reason = %s, sent_at = %s, subject = %s, body = %s,
+        provider_id = %s
+    WHERE id = %s AND status = %s
+"""
+_RELEASE_SQL = """
+    UPDATE {table} SET status = %s, attempts = attempts - 1, claimed_at = NULL
+    WHERE id = ANY(%s) AND status = %s
+"""
 
 
-def _delivery_rows(pks: list[int]) -> dict[int, Notification]:
-    return Notification.objects.select_related(
-        "recipient__notification_preferences", "booking__practice", "booking__client"
-    ).in_bulk(pks)
+def _sql(template: str, **extra) -> str:
+    return template.format(table=Notification._meta.db_table, **extra)
+
+
+def _claim_lease() -> timedelta:
+    return timedelta(seconds=settings.NOTIFICATIONS_CLAIM_SECONDS)
+
+
+def _claim(*, limit: int, now: datetime, notification_id: int | None = None) -> list[int]:
+    params = {
+        "sending": Status.SENDING,
+        "queued": Status.QUEUED,
+        "failed": Status.FAILED,
+        "max_attempts": MAX_ATTEMPTS,
+        "now": timezone.now(),
+        "started": now,
+        "stale": now - _claim_lease(),
+        "limit": limit,
+        "id": notification_id,
+    }
+    only_one = "AND id = %(id)s" if notification_id is not None else ""
+    # Its own short transaction: the claim must be visible to other workers at once.
+    with transaction.atomic(durable=True), connection.cursor() as cursor:
+        cursor.execute(_sql(_CLAIM_SQL, only_one=only_one), params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _give_up_abandoned(*, now: datetime) -> int:
+    """A row whose claims all ended with a stopped worker is marked failed for staff to see."""
+    return Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - _claim_lease(), attempts__gte=MAX_ATTEMPTS
+    ).update(status=Status.FAILED, reason="worker stopped while sending")
+
+
+@contextmanager
+def _asynchronous_commits():
+    """Claims and outcomes are committed without waiting for the disk (synchronous_commit off,
+    for this session only while delivering): waiting was a third of the time per message.
+    Other sessions see each commit at once, so workers never share a row; only if PostgreSQL
+    itself crashed could the last fraction of a second of outcomes be lost, and those messages
+    would then be sent again once it is back, the same as if the worker had stopped."""
+    if connection.in_atomic_block:  # a caller's transaction: its own durability applies
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO off")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and connection.is_usable():
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> str | None:
     """Send one message at most once. Returns the new status, or None if there was nothing to
     do (already handled, or another worker holds it)."""
-    prepared = _delivery_rows([notification_id]).get(notification_id)
-    return _deliver(prepared, now=now) if prepared is not None else None
+    now = now or timezone.now()
+    with _asynchronous_commits():
+        claimed = _claim(limit=1, now=now, notification_id=notification_id)
+        return _deliver_claimed(claimed, now=now)[0] if claimed else None
 
 
-def _deliver(prepared: Notification, *, now: datetime | None = None) -> str | None:
-    sql = _LOCK_SQL.format(notification=Notification._meta.db_table, booking=Booking._meta.db_table)
-    params = [prepared.pk, Status.QUEUED, Status.FAILED, MAX_ATTEMPTS]
-    with transaction.atomic(durable=True):
-        row = next(iter(Notification.objects.raw(sql, params)), None)
-        if row is None:
-            return None
-        row.recipient = prepared.recipient
-        if row.booking_id is not None:
-            row.booking = prepared.booking
-            for name in _LIVE_BOOKING_FIELDS:
-                setattr(row.booking, name, getattr(row, f"live_{name}"))
-        prefs = _loaded_preferences(row.recipient)
-        reason = _stale_reason(row, prefs, now or timezone.now())
-        if reason:
-            row.status, row.reason = Status.SKIPPED, reason
+def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str]:
+    # Client and coach each get a booking's message by e-mail and in the inbox: the booking is
+    # read once for all of them (a second query), not once per row. A message names the
+    # practice; its long texts are not read.
+    bookings = Booking.objects.select_related("practice", "client").defer(
+        *(f"practice__{name}" for name in _PRACTICE_TEXTS)
+    )
+    rows = (
+        Notification.objects.select_related("recipient__notification_preferences")
+        .prefetch_related(Prefetch("booking", queryset=bookings))
+        .in_bulk(pks)
+    )
+    deadline = timezone.now() + _claim_lease() / 2
+    statuses = []
+    for index, pk in enumerate(pks):
+        if index and timezone.now() > deadline:
+            # A slow mail server: hand the rest back before the lease runs out, so no other
+            # worker claims a row this one is still working on (each chunk sends at least one).
+            _release(pks[index:])
+            break
+        if pk in rows:  # else erased with its recipient since the claim
+            statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
+    return statuses
+
+
+def _release(pks: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_RELEASE_SQL), [Status.QUEUED, pks, Status.SENDING])
+
+
+def _deliver_one(row: Notification, *, now: datetime) -> str:
+    prefs = _loaded_preferences(row.recipient)
+    reason = _stale_reason(row, prefs, now)
+    if reason:
+        row.status, row.reason = Status.SKIPPED, reason
+    else:
+        try:
+            _send(row, prefs)
+        except sms.SmsOptedOut as error:
+            sms_opt_out(phone=row.recipient.phone)
+            row.status, row.reason = Status.SKIPPED, str(error)
+        except Exception as error:
+            logger.warning("notification %s failed: %s", row.pk, type(error).__name__)
+            row.status, row.reason = Status.FAILED, f"{type(error).__name__}: {error}"[:255]
         else:
-            try:
-                _send(row, prefs)
-            except sms.SmsOptedOut as error:
-                sms_opt_out(phone=row.recipient.phone)
-                row.status, row.reason = Status.SKIPPED, str(error)
-            except Exception as error:
-                logger.warning("notification %s failed: %s", row.pk, type(error).__name__)
-                row.status, row.reason = Status.FAILED, f"{type(error).__name__}: {error}"[:255]
-                row.attempts += 1
-            else:
-                row.status, row.reason, row.sent_at = Status.SENT, "", timezone.now()
-                row.attempts += 1
-        row.save(
-            update_fields=[
-                "status",
-                "reason",
-                "attempts",
-                "sent_at",
-                "subject",
-                "body",
-                "provider_id",
-            ]
+            row.status, row.reason, row.sent_at = Status.SENT, "", timezone.now()
+    # Autocommit: recorded the moment it is sent, whatever happens to the rest of the chunk.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(_FINISH_SQL),
+            [
+                row.status,
+                row.reason,
+                row.sent_at,
+                row.subject,
+                row.body,
+                row.provider_id,
+                row.pk,
+                Status.SENDING,
+            ],
         )
-        return row.status
+    return row.status
 
 
 def _loaded_preferences(user) -> Preferences:
@@ -384,6 +477,13 @@ def notification_render(row: Notification) -> Rendered:
     return Rendered(subject=subject[:200], text=text, html=html, sms=short)
 
 
+@functools.lru_cache(maxsize=16)
+def _page_url(name: str, site: str) -> str:
+    """The same two links go into every message; reversing them each time was a tenth of the
+    cost of a message."""
+    return site + reverse(name)
+
+
 def _context(row: Notification) -> dict:
     user = row.recipient
     site = settings.SITE_URL
@@ -392,8 +492,8 @@ def _context(row: Notification) -> dict:
         "recipient": user,
         "channel": row.channel,
         "site_url": site,
-        "messages_url": site + reverse("notifications:list"),
-        "preferences_url": site + reverse("notifications:preferences"),
+        "messages_url": _page_url("notifications:list", site),
+        "preferences_url": _page_url("notifications:preferences", site),
         "zone": user.time_zone,
         "open_url": "",
     }

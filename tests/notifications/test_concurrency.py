@@ -19,7 +19,9 @@ from sofadoc.celery import app as celery_app
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 from tests.notifications.conftest import make_booking
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the reference data (and content types) come back as they were, so a
+# later test that restores its own snapshot finds no rows recreated under other ids.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 START = datetime(2026, 6, 10, 8, tzinfo=UTC)
 BOOKINGS = 20
