@@ -1,11 +1,12 @@
 """Writing and sending messages.
 
 `notification_queue` writes one row per recipient and channel and asks a worker to deliver it
-after commit. `notification_deliver` is the only code that sends: it locks the row with
-SKIP LOCKED, re-checks that the message is still true (a cancelled or moved session gets no
-stale reminder), sends, and records the outcome. The minute scan (`notifications_send_due`)
-queues reminders and delivers whatever is still pending, so a lost task or a Redis outage
-only delays a message, and a crashed worker's row is picked up again.
+after commit. Delivery (`notification_deliver` for one row, `notifications_deliver_pending` for
+the scan) is the only code that sends: it claims rows with SKIP LOCKED, re-checks that each
+message is still true (a cancelled or moved session gets no stale reminder), sends, and records
+the outcome. The minute scan (`notifications_send_due`) queues reminders and delivers whatever
+is still pending, so a lost task or a Redis outage only delays a message, and a stopped
+worker's rows are claimed again once its claim has run out.
 """
 
 from __future__ import annotations
