@@ -556,6 +556,7 @@ def main() -> None:
     queries = {t.name: queries_per_request(t) for t in [floor_target, *pages]}
     connections.close_all()
     profiles: dict[str, str] = {}
+    (ROOT / "var").mkdir(exist_ok=True)  # a fresh clone has none yet
     log_path = ROOT / "var" / "bench-load-gunicorn.log"
     with gunicorn(port, log_path) as server:
         for target in [floor_target, *pages]:
