@@ -120,16 +120,16 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
 # the "free within 7 days" filter rests on a set refreshed every minute and is never cached.
 # A practice page's profile (name, topics, languages, bio) is cached under the same version.
 DIRECTORY_CACHE_SECONDS = 60
-_VERSION_KEY = "practices:directory:version"
+LISTING_VERSION_KEY = "practices:directory:version"
 
 
 def listing_version() -> int | None:
     """The current version of everything listings show, or None when the cache is down."""
     try:
-        version = cache.get(_VERSION_KEY)
+        version = cache.get(LISTING_VERSION_KEY)
         if version is None:
-            cache.add(_VERSION_KEY, time.time_ns(), timeout=None)
-            version = cache.get(_VERSION_KEY)
+            cache.add(LISTING_VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(LISTING_VERSION_KEY)
     except Exception:  # a cache outage must not take pages down; they render uncached
         return None
     return version
@@ -144,10 +144,10 @@ def versioned_get(key: str) -> tuple[object | None, int | None]:
     """What is cached at `key` if it was stored under the current listings' version, and that
     version (None when the cache is down): both in one round trip to Redis."""
     try:
-        found = cache.get_many([_VERSION_KEY, key])
+        found = cache.get_many([LISTING_VERSION_KEY, key])
     except Exception:  # a cache outage must not take pages down; they render uncached
         return None, None
-    version = found.get(_VERSION_KEY)
+    version = found.get(LISTING_VERSION_KEY)
     if version is None:
         return None, listing_version()
     stored = found.get(key)
@@ -169,9 +169,9 @@ def directory_changed(**kwargs) -> None:
     def bump():
         with contextlib.suppress(Exception):
             try:
-                cache.incr(_VERSION_KEY)
+                cache.incr(LISTING_VERSION_KEY)
             except ValueError:  # no version yet (or evicted): a fresh one never used before
-                cache.set(_VERSION_KEY, time.time_ns(), timeout=None)
+                cache.set(LISTING_VERSION_KEY, time.time_ns(), timeout=None)
 
     bump()
     transaction.on_commit(bump)

@@ -25,6 +25,7 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
+from coaching.practices.pages import availability_changed
 from coaching.practices.photos import process_photo
 from sofadoc.accounts.models import User
 
@@ -130,6 +131,7 @@ def weekly_hours_replace(
     openings = weekly_hours_check(openings)
     with transaction.atomic():
         practice.weekly_hours.all().delete()
+        availability_changed(practice.pk)  # bulk_create sends no signal
         return WeeklyHours.objects.bulk_create(
             WeeklyHours(practice=practice, weekday=o.weekday, start_time=o.start, end_time=o.end)
             for o in openings

@@ -257,7 +257,7 @@ def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
 
     start = datetime(2026, 6, 2, 7, tzinfo=UTC)
     end = start + timedelta(minutes=session_type.duration_minutes)
-    Booking.objects.create(  # no signal, no cache key to retire: the slots are read afresh
+    Booking.objects.create(  # saved through the model: the cached page goes at once
         practice=practice,
         session_type=session_type,
         client=UserFactory(),

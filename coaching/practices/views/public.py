@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from coaching.practices.directory import (
     DIRECTORY_CACHE_SECONDS,
+    LISTING_VERSION_KEY,
     directory_cache_key,
     practices_for_directory,
     versioned_get,
@@ -32,15 +33,19 @@ from coaching.practices.directory import (
 )
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
+from coaching.practices.pages import availability_version_key, free_times_hold_until
 from coaching.practices.selectors import practice_free_slots
 from sofadoc.accounts.timezones import is_valid_time_zone
+from sofadoc.pagecache import cache_for_visitors, depends_on, visitor_page_cache
 
 PAGE_SIZE = 12
 PAGE_DAYS = 7
 
 
 @require_GET
+@visitor_page_cache
 def directory(request: HttpRequest) -> HttpResponse:
+    depends_on(request, LISTING_VERSION_KEY)
     form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
     valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
@@ -63,7 +68,10 @@ def directory(request: HttpRequest) -> HttpResponse:
                 timeout=DIRECTORY_CACHE_SECONDS * 3,
             )
     context["listing"] = mark_safe(listing)  # our own template's output
-    return render(request, "practices/directory.html", context, status=200 if valid else 400)
+    response = render(request, "practices/directory.html", context, status=200 if valid else 400)
+    if key:  # "free within 7 days" rests on a set refreshed every minute: never cached
+        cache_for_visitors(response, until=time.time() + DIRECTORY_CACHE_SECONDS)
+    return response
 
 
 def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
@@ -104,10 +112,13 @@ def _cache_get(key: str | None):
 
 
 @require_GET
+@visitor_page_cache
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    depends_on(request, LISTING_VERSION_KEY)  # profile, session types, booking rules
     practice = _visible_practice(request, slug)
     if practice.slug != slug:
         return _redirect_to_current(request, "practices:detail", practice)
+    depends_on(request, availability_version_key(practice.pk))  # before the slots are read
 
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
@@ -145,7 +156,18 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "last_day": first_day + timedelta(days=PAGE_DAYS - 1),
         "is_owner_preview": not practice.is_published,
     }
-    return render(request, "practices/practice_detail.html", context)
+    response = render(request, "practices/practice_detail.html", context)
+    if practice.is_published:
+        shown = [slot for session_type in session_types for slot in slots[session_type.pk]]
+        tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+        until = free_times_hold_until(
+            now=timezone.now(),
+            first_slot=min(shown, default=None),
+            min_notice_hours=practice.min_notice_hours,
+            next_midnight=tomorrow,
+        )
+        cache_for_visitors(response, until=until)
+    return response
 
 
 @require_GET

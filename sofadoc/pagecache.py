@@ -1,0 +1,155 @@
+"""Whole pages for visitors who are not signed in, served from the cache.
+
+The home page, the directory and a practice's page are the same for every visitor who is not
+signed in and asks for the same address in the same language, time zone and cookie choice.
+Rendering them cost ten to twenty times what the framework costs on its own, so a view opts in
+with `@visitor_page_cache` and tells, on each response, until when it holds
+(`cache_for_visitors`) and which versions it rests on (`depends_on`). Served from the cache, a
+page still passes every middleware (headers, CSP, consent gate); only the view is skipped.
+
+What is personal in such a page is the CSRF token of its forms (language switch, cookie banner):
+it is cut out before the page is stored and the visitor's own is put in when it is served.
+Signed-in people, requests with a message waiting to be shown, and anything but a plain 200
+page are never cached. When Redis is down, pages render as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import re
+import time
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from privacy.cookies import CONSENT_COOKIE_NAME
+
+KEY_PREFIX = "pagecache:"
+# Stands in for the visitor's CSRF token in a stored page.
+_TOKEN_SLOT = b"\x00csrf-token\x00"
+_TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+
+
+def depends_on(request: HttpRequest, version_key: str) -> None:
+    """The page being rendered shows data guarded by the version at `version_key` (a counter
+    that changes whenever that data does). Call before reading the data: a change that lands
+    while the page renders then retires it at once."""
+    if getattr(request, "_visitor_page_cache", None) is None:
+        return
+    try:
+        value = cache.get(version_key)
+        if value is None:
+            cache.add(version_key, time.time_ns(), timeout=None)
+            value = cache.get(version_key)
+    except Exception:
+        value = None
+    if value is None:  # no cache: the page is not stored
+        request._visitor_page_cache = None
+    else:
+        request._visitor_page_cache[version_key] = value
+
+
+def bump_version(version_key: str) -> None:
+    """Retire every page that depends on `version_key`."""
+    try:
+        cache.incr(version_key)
+    except ValueError:  # never set, or evicted: a value no page was stored under
+        cache.set(version_key, time.time_ns(), timeout=None)
+
+
+def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:
+    """Let this response be served to other visitors until `until` (a Unix time)."""
+    response._visitor_cache_until = until
+    return response
+
+
+def visitor_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not _may_use_cache(request):
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        hit = _cached(key)
+        if hit is not None:
+            return hit.response(request)
+        request._visitor_page_cache = {}
+        response = view(request, *args, **kwargs)
+        _store(request, key, response)
+        return response
+
+    return wrapped
+
+
+class _Entry:
+    __slots__ = ("body", "content_type", "depends", "until")
+
+    def __init__(self, *, body: bytes, content_type: str, depends: dict, until: float):
+        self.body, self.content_type, self.depends, self.until = body, content_type, depends, until
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        body = self.body
+        if _TOKEN_SLOT in body:
+            body = body.replace(_TOKEN_SLOT, get_token(request).encode())
+        return HttpResponse(body, content_type=self.content_type)
+
+
+def _may_use_cache(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        # A message ("You have signed out.") is shown once, on whatever page comes next.
+        and not len(messages.get_messages(request))
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    # Everything an anonymous page differs by: address, language, time zone, cookie choice
+    # (banner shown or not, tags allowed) and the Global Privacy Control signal.
+    parts = (
+        request.get_full_path(),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        request.COOKIES.get(CONSENT_COOKIE_NAME, ""),
+        request.headers.get("Sec-GPC", ""),
+    )
+    return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _cached(key: str) -> _Entry | None:
+    try:
+        entry = cache.get(key)
+        if entry is None or entry.until <= time.time():
+            return None
+        if entry.depends and cache.get_many(list(entry.depends)) != entry.depends:
+            return None
+    except Exception:  # a cache outage renders the page instead
+        return None
+    return entry
+
+
+def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
+    depends = request.__dict__.pop("_visitor_page_cache", None)
+    until = getattr(response, "_visitor_cache_until", None)
+    if (
+        depends is None
+        or until is None
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or not response.get("Content-Type", "").startswith("text/html")
+    ):
+        return
+    timeout = int(until - time.time())
+    if timeout < 1:
+        return
+    body = _TOKEN_FIELD.sub(rb"\1" + _TOKEN_SLOT + rb"\2", response.content)
+    entry = _Entry(body=body, content_type=response["Content-Type"], depends=depends, until=until)
+    with contextlib.suppress(Exception):  # not stored: the next visitor renders it
+        cache.set(key, entry, timeout)
