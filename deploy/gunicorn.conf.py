@@ -26,6 +26,15 @@ max_requests_jitter = 200
 # release at once instead of in every worker. Connections are opened after the fork (Django does
 # that lazily), so no socket is shared between workers.
 preload_app = True
+
+
+def when_ready(server):
+    """In the master, after the application is loaded and before any worker is forked."""
+    from sofadoc.warmup import warm_up
+
+    warm_up()
+
+
 # The load balancer in front terminates TLS; trust its X-Forwarded-* headers only from there.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
