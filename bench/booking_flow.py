@@ -54,14 +54,24 @@ def practice_for_bench():
 
 
 def clients(count):
+    """Clients who signed up as the signup form requires: without the current terms accepted,
+    the consent gate would send them to accept instead of booking."""
+    from privacy.selectors import consent_is_pending
+    from privacy.services import SIGNUP_PURPOSES, consent_record
     from sofadoc.accounts.models import User
 
-    return [
+    users = [
         User.objects.get_or_create(
             email=f"flow-client-{i}@bench.example", defaults={"display_name": f"C{i}"}
         )[0]
         for i in range(count)
     ]
+    for user in users:
+        if consent_is_pending(user=user):
+            consent_record(
+                decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup", user=user
+            )
+    return users
 
 
 def free_starts(session_type, *, days_ahead: int, count: int) -> list[datetime]:
