@@ -9,6 +9,7 @@ from privacy.models import (
     Processor,
     SupportRequest,
 )
+from sofadoc.admin_site import ReadOnlyAdmin
 
 
 @admin.register(LegalDocument)
@@ -29,34 +30,12 @@ class LegalDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "purpose", "granted", "source", "subject", "document"]
     list_filter = ["purpose", "granted", "source"]
     search_fields = ["pseudonym", "subject__email"]
     date_hierarchy = "created_at"
     list_select_related = ["subject", "document"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs of what happened: visible to staff, never edited by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DataExport)

@@ -25,3 +25,17 @@ class SofaDocAdminSite(admin.AdminSite):
             return redirect("mfa_activate_totp")
         # Anonymous visitors go to allauth's login (rate limits, MFA); non-staff get 403.
         return secure_admin_login(super().login)(request, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Logs, money records and people's own choices: staff read them; nobody adds, edits or
+    deletes them by hand. What changes them goes through a service (an admin action at most)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,19 +13,7 @@ from coaching.bookings.models import (
     WebhookEvent,
 )
 from coaching.bookings.services import BookingError, booking_cancel, booking_refund
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Logs and money records: staff read them; changes happen only through services."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from sofadoc.admin_site import ReadOnlyAdmin
 
 
 class BookingEventInline(admin.TabularInline):

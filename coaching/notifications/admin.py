@@ -4,10 +4,11 @@ from django.utils.translation import ngettext
 
 from coaching.notifications.models import Notification, Preferences
 from coaching.notifications.services import notification_resend
+from sofadoc.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """The delivery log: read-only; staff resend through the service."""
 
     list_display = [
@@ -29,15 +30,6 @@ class NotificationAdmin(admin.ModelAdmin):
     exclude = ["body"]
     actions = ["resend"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Send again"), permissions=["view"])
     def resend(self, request, queryset):
         rows = list(queryset.select_related("recipient", "booking"))
@@ -52,7 +44,9 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preferences)
-class PreferencesAdmin(admin.ModelAdmin):
+class PreferencesAdmin(ReadOnlyAdmin):
+    """The person's own choices and consents: staff read them, only the person changes them."""
+
     list_display = [
         "user",
         "reminder_timing",
@@ -66,13 +60,3 @@ class PreferencesAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user"]
     exclude = ["sms_code_hash"]
-
-    # The person's own choices and consents: staff read them, only the person changes them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

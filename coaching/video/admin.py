@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from coaching.bookings.admin import ReadOnlyAdmin
 from coaching.video.models import ParticipantEvent, VideoRoom
+from sofadoc.admin_site import ReadOnlyAdmin
 
 
 class ParticipantEventInline(admin.TabularInline):
