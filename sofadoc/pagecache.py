@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
@@ -37,19 +38,26 @@ _TOKEN_SLOT = b"\x00csrf-token\x00"
 _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
 
 
-def depends_on(request: HttpRequest, version_key: str) -> None:
-    """The page being rendered shows data guarded by the version at `version_key` (a counter
-    that changes whenever that data does). Call before reading the data: a change that lands
-    while the page renders then retires it at once."""
-    if getattr(request, "_visitor_page_cache", None) is None:
-        return
+def version_current(version_key: str) -> int | None:
+    """The version at `version_key` (started if there is none yet), or None when the cache is
+    down: callers then render and store nothing."""
     try:
         value = cache.get(version_key)
         if value is None:
             cache.add(version_key, time.time_ns(), timeout=None)
             value = cache.get(version_key)
     except Exception:
-        value = None
+        return None
+    return value
+
+
+def depends_on(request: HttpRequest, version_key: str) -> None:
+    """The page being rendered shows data guarded by the version at `version_key` (a counter
+    that changes whenever that data does). Call before reading the data: a change that lands
+    while the page renders then retires it at once."""
+    if getattr(request, "_visitor_page_cache", None) is None:
+        return
+    value = version_current(version_key)
     if value is None:  # no cache: the page is not stored
         request._visitor_page_cache = None
     else:
@@ -57,11 +65,21 @@ def depends_on(request: HttpRequest, version_key: str) -> None:
 
 
 def bump_version(version_key: str) -> None:
-    """Retire every page that depends on `version_key`."""
-    try:
-        cache.incr(version_key)
-    except ValueError:  # never set, or evicted: a value no page was stored under
-        cache.set(version_key, time.time_ns(), timeout=None)
+    """Retire every page (and anything else cached) that depends on `version_key`. A cache
+    outage is no error here: nothing can be served from a cache that is down."""
+    with contextlib.suppress(Exception):
+        try:
+            cache.incr(version_key)
+        except ValueError:  # never set, or evicted: a value nothing was stored under
+            cache.set(version_key, time.time_ns(), timeout=None)
+
+
+def version_changed(version_key: str) -> None:
+    """The data behind `version_key` is changing: retire what rests on it now, and once more
+    when the current transaction commits (a page rendered in between may show what was about
+    to change)."""
+    bump_version(version_key)
+    transaction.on_commit(lambda: bump_version(version_key))
 
 
 def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:

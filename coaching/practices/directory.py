@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
 from coaching.practices.selectors import practice_ids_booked_out
+from sofadoc.pagecache import version_changed, version_current
 
 SORTS = ("relevance", "price", "-price", "name", "newest")
 
@@ -123,18 +123,6 @@ DIRECTORY_CACHE_SECONDS = 60
 LISTING_VERSION_KEY = "practices:directory:version"
 
 
-def listing_version() -> int | None:
-    """The current version of everything listings show, or None when the cache is down."""
-    try:
-        version = cache.get(LISTING_VERSION_KEY)
-        if version is None:
-            cache.add(LISTING_VERSION_KEY, time.time_ns(), timeout=None)
-            version = cache.get(LISTING_VERSION_KEY)
-    except Exception:  # a cache outage must not take pages down; they render uncached
-        return None
-    return version
-
-
 def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str:
     digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
     return f"practices:directory:{language}:{digest}"
@@ -149,7 +137,7 @@ def versioned_get(key: str) -> tuple[object | None, int | None]:
         return None, None
     version = found.get(LISTING_VERSION_KEY)
     if version is None:
-        return None, listing_version()
+        return None, version_current(LISTING_VERSION_KEY)
     stored = found.get(key)
     if stored is None or stored[0] != version:
         return None, version
@@ -163,15 +151,5 @@ def versioned_set(key: str, value: object, *, version: int | None, timeout: int)
 
 
 def directory_changed(**kwargs) -> None:
-    """Retire every cached listing: now, and once more when the current transaction commits
-    (a request in between may have cached what was about to change)."""
-
-    def bump():
-        with contextlib.suppress(Exception):
-            try:
-                cache.incr(LISTING_VERSION_KEY)
-            except ValueError:  # no version yet (or evicted): a fresh one never used before
-                cache.set(LISTING_VERSION_KEY, time.time_ns(), timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    """Retire every cached listing (and the visitors' pages showing one)."""
+    version_changed(LISTING_VERSION_KEY)

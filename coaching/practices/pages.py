@@ -9,12 +9,9 @@ show what was about to change). Time itself retires the page too: see `free_time
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, timedelta
 
-from django.db import transaction
-
-from sofadoc.pagecache import bump_version
+from sofadoc.pagecache import version_changed
 
 # Never longer than this, whatever else holds.
 PAGE_SECONDS = 300
@@ -25,12 +22,7 @@ def availability_version_key(practice_id: int) -> str:
 
 
 def availability_changed(practice_id: int) -> None:
-    def bump():
-        with contextlib.suppress(Exception):  # Redis down: nothing is cached either
-            bump_version(availability_version_key(practice_id))
-
-    bump()
-    transaction.on_commit(bump)
+    version_changed(availability_version_key(practice_id))
 
 
 def free_times_hold_until(
