@@ -134,16 +134,31 @@ def main() -> None:
             "sort": "price",
         },
     }
+    from coaching.practices.directory import directory_changed
+
+    def rendered(query):
+        # Retire the cached listing and page first (two INCRs in Redis, ~0.2 ms, timed too):
+        # what the first visitor after any change, and every "free within 7 days" one, waits.
+        directory_changed()
+        return client.get("/coaches/", query)
+
     for title, query in cases.items():
+        directory_changed()
         with count_queries() as statements:
             response = client.get("/coaches/", query)
         assert response.status_code == 200, response.status_code
         found = response.context["page"].paginator.count
-        figures = measure(lambda q=query: client.get("/coaches/", q), repeat=30)
+        figures = measure(lambda q=query: rendered(q), repeat=30)
+        cached = measure(lambda q=query: client.get("/coaches/", q), repeat=30)
         report(
             f"Directory, {PRACTICES} published practices — {title}",
-            {**figures, "queries": len(statements), "matches": found},
-            "< 50 ms server time, fixed number of queries",
+            {
+                **figures,
+                "queries": len(statements),
+                "matches": found,
+                "cached_median_ms": cached["median_ms"],
+            },
+            "< 50 ms server time rendered afresh, fixed number of queries",
         )
 
 
