@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -274,7 +274,7 @@ _CLAIM_SQL = """
         ) {only_one}
         ORDER BY queued_at, id
         LIMIT %(limit)s
-        FOR UPDATE SKIP LOCKED
+        {skip_locked}
     )
     RETURNING id
 """
@@ -282,10 +282,6 @@ _FINISH_SQL = """
     UPDATE {table} SET status = %s, reason = %s, sent_at = %s, subject = %s, body = %s,
         provider_id = %s
     WHERE id = %s AND status = %s
-"""
-_RELEASE_SQL = """
-    UPDATE {table} SET status = %s, attempts = attempts - 1, claimed_at = NULL
-    WHERE id = ANY(%s) AND status = %s
 """
 
 
@@ -310,9 +306,14 @@ def _claim(*, limit: int, now: datetime, notification_id: int | None = None) -> 
         "id": notification_id,
     }
     only_one = "AND id = %(id)s" if notification_id is not None else ""
+    # SQLite (the demo) has no row locks and needs none: it lets one writer in at a time, so
+    # the statement claims its rows alone.
+    skip_locked = (
+        "FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    )
     # Its own short transaction: the claim must be visible to other workers at once.
     with transaction.atomic(durable=True), connection.cursor() as cursor:
-        cursor.execute(_sql(_CLAIM_SQL, only_one=only_one), params)
+        cursor.execute(_sql(_CLAIM_SQL, only_one=only_one, skip_locked=skip_locked), params)
         return sorted(row[0] for row in cursor.fetchall())
 
 
@@ -330,7 +331,8 @@ def _asynchronous_commits():
     Other sessions see each commit at once, so workers never share a row; only if PostgreSQL
     itself crashed could the last fraction of a second of outcomes be lost, and those messages
     would then be sent again once it is back, the same as if the worker had stopped."""
-    if connection.in_atomic_block:  # a caller's transaction: its own durability applies
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        # A caller's transaction keeps its own durability; SQLite (the demo) has no such knob.
         yield
         return
     with connection.cursor() as cursor:
@@ -378,8 +380,9 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
 
 
 def _release(pks: list[int]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(_RELEASE_SQL), [Status.QUEUED, pks, Status.SENDING])
+    Notification.objects.filter(pk__in=pks, status=Status.SENDING).update(
+        status=Status.QUEUED, attempts=F("attempts") - 1, claimed_at=None
+    )
 
 
 def _deliver_one(row: Notification, *, now: datetime) -> str:
