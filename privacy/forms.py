@@ -16,22 +16,6 @@ class AcceptForm(forms.Form):
             )
 
 
-class CommunicationConsentForm(forms.Form):
-    """Optional consents about e-mail; unticking withdraws (logged like giving)."""
-
-    email_news = forms.BooleanField(
-        label=_("Send me news about SofaDoc by e-mail."),
-        required=False,
-    )
-    email_open_tracking = forms.BooleanField(
-        label=_("You may measure whether I open your e-mails."),
-        required=False,
-        help_text=_(
-            "Service messages about your sessions are always sent; they are part of the service."
-        ),
-    )
-
-
 class SupportForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     email = forms.EmailField(label=_("E-mail address"))

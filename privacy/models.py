@@ -92,6 +92,8 @@ class ConsentRecord(models.Model):
         REACCEPT = "reaccept", _("Acceptance of a new version")
         COOKIE_BANNER = "cookie_banner", _("Cookie banner")
         CONSENT_PAGE = "consent_page", _("Consent overview")
+        SETTINGS = "settings", _("Notification settings")
+        NEWS = "news", _("News confirmation or unsubscribe link")
         ERASURE = "erasure", _("Account erasure")
 
     subject = models.ForeignKey(

@@ -117,25 +117,6 @@ def data_exports_for(*, user):
     return list(DataExport.objects.filter(user=user)[:10])
 
 
-# Consents a person can give and withdraw on /privacy/consents/ (notifications read them).
-TOGGLE_PURPOSES = (ConsentRecord.Purpose.EMAIL_NEWS, ConsentRecord.Purpose.EMAIL_OPEN_TRACKING)
-
-
-def consent_given(*, user, purpose: str) -> bool:
-    """The person's latest decision for `purpose` (no record = no consent)."""
-    latest = (
-        ConsentRecord.objects.filter(subject=user, purpose=purpose)
-        .order_by("-created_at", "-pk")
-        .values_list("granted", flat=True)
-        .first()
-    )
-    return bool(latest)
-
-
-def consent_states(*, user, purposes=TOGGLE_PURPOSES) -> dict[str, bool]:
-    return {purpose: consent_given(user=user, purpose=purpose) for purpose in purposes}
-
-
 def processors_active():
     from privacy.models import Processor
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from privacy.cookies import (
     CONSENT_COOKIE_MAX_AGE,
@@ -25,14 +25,13 @@ from privacy.cookies import (
     gpc_signal,
     optional_cookie_names,
 )
-from privacy.forms import AcceptForm, CommunicationConsentForm, DeleteAccountForm, SupportForm
+from privacy.forms import AcceptForm, DeleteAccountForm, SupportForm
 from privacy.links import export_download_path, export_token_load
 from privacy.models import DataExport, LegalDocument
 from privacy.pseudonyms import request_ip
 from privacy.selectors import (
     consent_pending_documents,
     consent_records_for,
-    consent_states,
     cookie_policy_version,
     data_exports_for,
     legal_document_current,
@@ -120,30 +119,14 @@ def accept(request):
 
 
 @login_required
+@require_GET
 def consents(request):
-    """Every consent record about the person; the optional ones can be toggled here."""
-    current = consent_states(user=request.user)
-    form = CommunicationConsentForm(request.POST or None, initial=current)
-    if request.method == "POST" and form.is_valid():
-        changed = {k: v for k, v in form.cleaned_data.items() if current.get(k) != v}
-        if changed:
-            with transaction.atomic(durable=True):
-                consent_record(
-                    user=request.user,
-                    decisions=changed,
-                    source="consent_page",
-                    ip=request_ip(request),
-                )
-        messages.success(request, _("Your choices have been saved."))
-        return redirect("privacy:consents")
+    """Every consent record about the person. The optional e-mail consents are changed where
+    the other e-mail choices are (the notification settings), which log each change here."""
     return render(
         request,
         "privacy/consents.html",
-        {
-            "records": consent_records_for(user=request.user),
-            "title": _("Your consents"),
-            "form": form,
-        },
+        {"records": consent_records_for(user=request.user), "title": _("Your consents")},
     )
 
 

@@ -699,19 +699,34 @@ def news_request(*, user, actor) -> bool:
     return True
 
 
-def news_confirm(*, user) -> None:
+def news_confirm(*, user, ip: str = "") -> None:
+    """Step two: the person followed the link and confirmed. Only now is the consent given."""
     with transaction.atomic(durable=True):
-        prefs = preferences_for(user)
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
         if not prefs.news_confirmed_at:
             prefs.news_confirmed_at = timezone.now()
             prefs.save(update_fields=["news_confirmed_at", "updated_at"])
+            _consent_log(user=user, purpose="email_news", granted=True, source="news", ip=ip)
 
 
-def news_unsubscribe(*, user) -> None:
+def news_unsubscribe(*, user, ip: str = "") -> None:
+    """Withdraws the consent to news (logged), and any request still waiting for confirmation."""
     with transaction.atomic(durable=True):
-        Preferences.objects.filter(user=user).update(
-            news_confirmed_at=None, news_requested_at=None, updated_at=timezone.now()
-        )
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        was_subscribed = prefs.news_confirmed_at is not None
+        prefs.news_confirmed_at = prefs.news_requested_at = None
+        prefs.save(update_fields=["news_confirmed_at", "news_requested_at", "updated_at"])
+        if was_subscribed:
+            _consent_log(user=user, purpose="email_news", granted=False, source="news", ip=ip)
+
+
+def _consent_log(*, user, purpose: str, granted: bool, source: str, ip: str) -> None:
+    """The two optional e-mail consents (news, open tracking) are kept here, where sending
+    reads them; each change is also written to the consent log, which the person sees on
+    /privacy/consents/ and which proves what they decided and when."""
+    from privacy.services import consent_record
+
+    consent_record(user=user, decisions={purpose: granted}, source=source, ip=ip)
 
 
 def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
@@ -817,12 +832,21 @@ def sms_code_confirm(*, user, code: str, actor) -> None:
         raise SmsCodeError(error)
 
 
-def preferences_update(*, user, actor, **fields) -> Preferences:
+def preferences_update(*, user, actor, ip: str = "", **fields) -> Preferences:
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+        tracking_before = prefs.open_tracking
         for name, value in fields.items():
             setattr(prefs, name, value)
         prefs.save()
+        if prefs.open_tracking != tracking_before:
+            _consent_log(
+                user=user,
+                purpose="email_open_tracking",
+                granted=prefs.open_tracking,
+                source="settings",
+                ip=ip,
+            )
     return prefs
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coaching.notifications import services
 from coaching.notifications.forms import PreferencesForm, SmsCodeForm
 from coaching.notifications.selectors import inbox_for
+from privacy.pseudonyms import request_ip
 
 # A transparent 1x1 GIF, served only to people who consented to open tracking.
 PIXEL = bytes.fromhex(
@@ -55,7 +56,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     prefs = services.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        services.preferences_update(user=request.user, actor=request.user, **form.cleaned_data)
+        services.preferences_update(
+            user=request.user, actor=request.user, ip=request_ip(request), **form.cleaned_data
+        )
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("notifications:preferences")
     context = {
@@ -113,7 +116,7 @@ def news_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     if request.method == "POST":
-        services.news_confirm(user=user)
+        services.news_confirm(user=user, ip=request_ip(request))
         return render(request, "notifications/news_done.html", {"subscribed": True})
     return render(request, "notifications/news_confirm.html", {"token": token})
 
@@ -126,7 +129,7 @@ def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if user is None:
         raise Http404
     if request.method == "POST":
-        services.news_unsubscribe(user=user)
+        services.news_unsubscribe(user=user, ip=request_ip(request))
         return render(request, "notifications/news_done.html", {"subscribed": False})
     return render(request, "notifications/news_unsubscribe.html", {"token": token})
 

@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from coaching.notifications.models import Preferences
+from coaching.notifications.services import news_token
 from coaching.practices.models import Practice, SessionType
 from privacy.models import ConsentRecord, Processor, SupportRequest
 from privacy.research import suppress_small_groups
@@ -73,24 +75,41 @@ def test_processors_page_lists_the_policy_processors(client):
     )
 
 
-def test_email_consents_can_be_given_and_withdrawn(client):
+def test_email_consents_are_changed_in_one_place_and_every_change_is_logged(client):
+    """News (double opt-in) and open tracking are switched in the notification settings, where
+    sending reads them; the consent log shows each decision, and the consents page lists it."""
     user = UserFactory(accepted_terms=False)
     client.force_login(user)
-    client.post(reverse("privacy:consents"), {"email_news": "on"})
-    client.post(reverse("privacy:consents"), {"email_news": "on", "email_open_tracking": "on"})
-    client.post(reverse("privacy:consents"), {"email_open_tracking": "on"})
+    settings_url = reverse("notifications:preferences")
+    client.post(settings_url, {"reminder_timing": "both", "open_tracking": "on"})
+    client.post(settings_url, {"reminder_timing": "1h", "open_tracking": "on"})  # no change
+    client.post(reverse("notifications:news_subscribe"))
+    token = news_token(user)
+    assert not ConsentRecord.objects.filter(purpose="email_news").exists()  # not yet confirmed
+    client.post(reverse("notifications:news_confirm", args=[token]))
+    client.post(reverse("notifications:news_confirm", args=[token]))  # twice: logged once
+    client.post(reverse("notifications:news_unsubscribe", args=[token]))
+    client.post(settings_url, {"reminder_timing": "1h"})  # open tracking unticked
+
     records = list(
-        ConsentRecord.objects.filter(subject=user).order_by("pk").values_list("purpose", "granted")
+        ConsentRecord.objects.filter(subject=user)
+        .order_by("pk")
+        .values_list("purpose", "granted", "source")
     )
     assert records == [
-        ("email_news", True),
-        ("email_open_tracking", True),
-        ("email_news", False),
+        ("email_open_tracking", True, "settings"),
+        ("email_news", True, "news"),
+        ("email_news", False, "news"),
+        ("email_open_tracking", False, "settings"),
     ]
-    from privacy.selectors import consent_given
-
-    assert consent_given(user=user, purpose="email_open_tracking")
-    assert not consent_given(user=user, purpose="email_news")
+    prefs = Preferences.objects.get(user=user)
+    assert not prefs.open_tracking and prefs.news_confirmed_at is None
+    page = client.get(reverse("privacy:consents"))
+    assert page.status_code == 200
+    assert page.content.decode().count("<tr><td>") == 4
+    assert settings_url in page.content.decode()
+    # The page only shows: nothing is changed there any more.
+    assert client.post(reverse("privacy:consents"), {"email_news": "on"}).status_code == 405
 
 
 SUPPORT = {"name": "Ida", "email": "ida@example.org", "subject": "Kamera", "message": "Geht nicht"}

@@ -28,7 +28,7 @@ from coaching.practices.forms import (
     TimeOffForm,
 )
 from coaching.practices.models import WeeklyHours
-from privacy.forms import CommunicationConsentForm, DeleteAccountForm, SupportForm
+from privacy.forms import DeleteAccountForm, SupportForm
 from sofadoc.accounts.forms import ProfileForm, SignupForm
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.conftest import World
@@ -169,7 +169,6 @@ FORMS = {
     "sms_code": Form("client", url("notifications:sms_code_confirm"), ["code"]),
     "sms_send": Form("client", url("notifications:sms_code_send"), []),
     "news_opt_in": Form("client", url("notifications:news_subscribe"), []),
-    "consents": Form("client", url("privacy:consents"), fields_of(CommunicationConsentForm)),
     "accept_terms": Form("client", url("privacy:accept"), ["terms", "privacy", "next"]),
     "cookie_settings": Form(
         "anonymous",
