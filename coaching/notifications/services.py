@@ -449,6 +449,11 @@ def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
             return "session already started"
     if row.kind == Kind.BOOKING_MOVED and moved:
         return "moved again; the later notice applies"
+    if row.kind in (Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED) and (
+        booking.state == BookingState.CANCELLED
+    ):
+        # Cancelled before this went out: "confirmed" would be false, the cancellation says all.
+        return "booking cancelled; the cancellation notice applies"
     if row.kind == Kind.PAYMENT_PENDING and (
         booking.state != BookingState.HELD
         or not booking.hold_expires_at
@@ -532,6 +537,13 @@ def _context(row: Notification) -> dict:
             when_text=f"{date_format(timezone.localtime(booking.start), 'DATETIME_FORMAT')} "
             f"({user.time_zone})",
         )
+        if row.kind in REMINDERS:
+            context["join_url"] = site + reverse("video:join", args=[booking.reference])
+            # The subject says when, not "tomorrow": a session moved to later today, or a
+            # reminder the scan catches up on, would make "tomorrow" false.
+            context["when_short"] = date_format(
+                timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"
+            )
     return context
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -50,8 +51,26 @@ def test_a_booking_life_gets_each_reminder_once_at_the_right_time(booking, clien
         assert sorted(sent(Kind.REMINDER_1H)) == participants
     assert len(mail.outbox) == 4
     reminder = next(m for m in mail.outbox if m.to == [client_user.email])
-    assert reminder.subject == "Reminder: your session tomorrow"
-    assert f"/bookings/{booking.reference}/" in reminder.body  # the join link
+    # When, in the client's zone (10:00 in Berlin), not "tomorrow", which a move can falsify.
+    assert reminder.subject == "Reminder: your session on 06/10/2026 10 a.m."
+    assert f"/bookings/{booking.reference}/join/" in reminder.body  # the join link
+    html = reminder.alternatives[0][0]
+    assert f'href="http://testserver/bookings/{booking.reference}/join/"' in html.replace(
+        settings.SITE_URL, "http://testserver"
+    )
+
+
+def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(booking):
+    from coaching.notifications.services import booking_notify
+
+    with time_machine.travel(START - timedelta(days=4), tick=False):
+        booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)  # the worker is slow
+        transition(booking, BookingState.CANCELLED, role=Actor.CLIENT)
+        send_due_reminders.apply()
+    rows = Notification.objects.filter(kind=Kind.BOOKING_CONFIRMED)
+    assert rows.count() == 4
+    assert set(rows.values_list("status", flat=True)) == {Status.SKIPPED}
+    assert mail.outbox == []
 
 
 def test_a_cancelled_session_gets_no_reminder(booking):
