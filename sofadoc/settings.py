@@ -349,6 +349,9 @@ TWILIO_API_KEY_SECRET = env("TWILIO_API_KEY_SECRET", default="")
 TWILIO_VIDEO_MODE = env("TWILIO_VIDEO_MODE", default="live" if TWILIO_API_KEY_SID else "twin")
 TWILIO_MEDIA_REGION = env("TWILIO_MEDIA_REGION", default="de1")
 TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES = env.int("TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES", default=5)
+# Seconds for one REST call. Without it a hung call would hold a join page, or a notification
+# worker past its claim (so another worker would send the same SMS again).
+TWILIO_HTTP_TIMEOUT = env.float("TWILIO_HTTP_TIMEOUT", default=10.0)
 VIDEO_JOIN_EARLY_MINUTES = 10
 VIDEO_TOKEN_GRACE_MINUTES = 10
 

@@ -870,9 +870,11 @@ def sms_status_update(*, sid: str, status: str, error_code: str = "") -> None:
         if row is None:
             return
         if failed:
-            row.status = Status.FAILED
+            # The carrier's verdict is final: the scan does not text the person again and again
+            # (the e-mail and inbox copies carry the message; staff can resend from the log).
+            row.status, row.attempts = Status.FAILED, MAX_ATTEMPTS
             row.reason = f"Twilio {status} {error_code}".strip()[:255]
             if error_code == str(sms.OPTED_OUT):
-                row.status, row.attempts = Status.SKIPPED, MAX_ATTEMPTS
+                row.status = Status.SKIPPED
                 sms_opt_out(phone=row.recipient.phone)
             row.save(update_fields=["status", "reason", "attempts"])

@@ -26,9 +26,14 @@ class SmsOptedOut(SmsError):
 
 class TwilioSms:
     def __init__(self):
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=settings.TWILIO_HTTP_TIMEOUT),
+        )
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
         from twilio.base.exceptions import TwilioRestException

@@ -88,6 +88,9 @@ def test_sms_reminder_goes_through_twilio_without_session_details(
     assert session_type.name not in body and "Europe/Berlin" in body
     row = Notification.objects.get(channel=Channel.SMS)
     assert row.status == Status.SENT and row.provider_id == "SM" + "1" * 32
+    # A hung Twilio call must not outlast the worker's claim on the message.
+    assert twilio.calls[-1].request.req_kwargs["timeout"] == settings.TWILIO_HTTP_TIMEOUT == 10
+    assert body.endswith(f"/bookings/{row.booking.reference}/join/")
 
 
 def test_a_number_that_opted_out_is_not_texted_again(client, person, twilio, session_type):
@@ -141,6 +144,10 @@ def test_webhook_records_a_failed_delivery(client, person, twilio):
     assert signed_post(client, params).status_code == 204
     row.refresh_from_db()
     assert row.status == Status.FAILED and row.reason == "Twilio undelivered 30003"
+    # Final: the next scans do not text the person again (staff can resend from the log).
+    send_due_reminders.apply()
+    row.refresh_from_db()
+    assert row.status == Status.FAILED and row.sent_at is None
 
 
 def test_webhook_without_a_status_is_a_clear_400(client, twilio):

@@ -90,6 +90,7 @@ def test_the_room_is_created_once_in_the_eu_with_a_callback(
     assert sent["RecordParticipantsOnConnect"] == "false"
     assert re.fullmatch(r"sd-[\w-]{20,}", sent["UniqueName"])
     assert booking.reference not in sent["UniqueName"]
+    assert creates[0].req_kwargs["timeout"] == 10  # a hung Twilio never holds the join page
 
 
 @pytest.mark.parametrize(("minutes", "status"), [(-11, 403), (-9, 200), (59, 200), (60, 403)])
