@@ -277,6 +277,22 @@ FORMAL = {
 # leaves "Sessions" English, and allauth spells "E-Mail" three ways. "Sitzungen" alone would read
 # as coaching sessions here, so it matches the account menu ("Aktive Sitzungen").
 CONSISTENCY = {
+    # allauth's German security notice ends in a stray quote after the date.
+    (
+        "If you do not recognize this change then please take proper security precautions "
+        "immediately. The change to your account originates from:\n"
+        "\n"
+        "- IP address: %(ip)s\n"
+        "- Browser: %(user_agent)s\n"
+        "- Date: %(timestamp)s"
+    ): (
+        "Wenn Sie diese Änderung nicht veranlasst haben, ergreifen Sie bitte umgehend "
+        "Sicherheitsmaßnahmen, etwa ein neues Passwort. Die Änderung kam von:\n"
+        "\n"
+        "- IP-Adresse (gekürzt): %(ip)s\n"
+        "- Browser: %(user_agent)s\n"
+        "- Zeitpunkt: %(timestamp)s"
+    ),
     "Sessions": "Aktive Sitzungen",
     # The login page's button and title say what the menu says, not the noun "Anmeldung".
     "Sign In": "Anmelden",

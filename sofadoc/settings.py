@@ -235,6 +235,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_PREVENT_ENUMERATION = True
 # allauth's rate limits stay on (its defaults); they live in the shared cache (Redis).
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Security notices (password or e-mail changed, two-factor switched on or off): service messages
+# that cannot be switched off, as the notification settings page and the privacy policy say.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_TOTP_ISSUER = "SofaDoc"
 # Number of reverse proxies in front of the app, so rate limits see the client's address.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)

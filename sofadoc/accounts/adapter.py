@@ -2,7 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils import translation
 
-from privacy.pseudonyms import request_ip
+from privacy.pseudonyms import request_ip, truncate_ip
 from privacy.services import SIGNUP_PURPOSES, consent_record
 from sofadoc.accounts.timezones import is_valid_time_zone
 
@@ -26,3 +26,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 ip=request_ip(request),
             )
         return user
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None):
+        """Security notices say where a change came from; the address is truncated there, as
+        wherever SofaDoc shows or keeps one (privacy policy § 1)."""
+        context = {**(context or {}), "ip": truncate_ip(self.get_client_ip(self.request))}
+        super().send_notification_mail(template_prefix, user, context=context, email=email)

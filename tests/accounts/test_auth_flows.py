@@ -116,6 +116,28 @@ def test_totp_enrolment_and_login_with_second_factor(client):
         assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_a_password_change_sends_a_security_notice_with_a_truncated_address(client):
+    user = UserFactory(language="de")
+    client.force_login(user)
+    response = client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": DEFAULT_PASSWORD,
+            "password1": "a new long secret 42",
+            "password2": "a new long secret 42",
+        },
+        REMOTE_ADDR="203.0.113.77",
+    )
+
+    assert response.status_code == 302
+    [notice] = mail.outbox
+    assert notice.to == [user.email]
+    assert notice.subject == "[SofaDoc] Passwort geändert"
+    assert "203.0.113.0" in notice.body and "203.0.113.77" not in notice.body
+    assert " du " not in notice.body  # formal German, as everywhere
+    assert notice.body.count('"') == 0  # allauth's German left a stray quote here
+
+
 def test_admin_sends_anonymous_visitors_to_the_site_login(client):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
