@@ -41,6 +41,14 @@ def test_every_long_running_service_has_a_health_check(services):
     assert "/proxy-healthz" in checks["proxy"]
 
 
+def test_a_full_redis_evicts_cached_pages_never_queued_tasks(services):
+    # Anonymous pages are cached per address, so a flood of made-up queries fills Redis; only
+    # keys with a timeout (the cache's) may go, not the queue or the version counters.
+    command = services["redis"]["command"]
+    assert command[command.index("--maxmemory-policy") + 1] == "volatile-lru"
+    assert "--maxmemory" in command
+
+
 def test_nothing_serves_before_the_release_migrated(services):
     assert services["release"]["command"] == ["release"]
     assert services["release"]["restart"] == "no"
