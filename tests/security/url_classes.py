@@ -1,6 +1,7 @@
 """The one place where every URL is classified: public, signed-in only, secret-token, webhook,
-demo-only. The security tests (anonymous access, object ownership, CSRF, headers) derive their
-lists from here, so a new URL that is not classified fails them."""
+demo-only, staff-only (the admin). The security tests (anonymous access, object ownership, CSRF,
+headers) derive their lists from here, so a new URL that is not classified, or has no name to
+classify it by, fails them."""
 
 import re
 
@@ -109,18 +110,53 @@ WEBHOOKS = {"bookings:paypal_webhook", "video:twilio_webhook", "notifications:tw
 DEMO_ONLY = {"bookings:twin_approve"}
 
 
-def named_patterns():
-    def walk(patterns, namespace=""):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = pattern.namespace or ""
-                full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
-                if full != "admin":
-                    yield from walk(pattern.url_patterns, full)
-            elif pattern.name:
-                yield f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern
+# The Django admin: staff with two factors only (sofadoc/admin_site.py). Its pages are made
+# from the registered models, so the class is the namespace rather than a list of names.
+STAFF_ONLY_NAMESPACES = {"admin"}
 
-    return dict(walk(get_resolver().url_patterns))
+
+def _walk(patterns, namespace=""):
+    """(namespace, full name or None, route, pattern) for every URL pattern."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            for space, name, route, leaf in _walk(pattern.url_patterns, full):
+                yield space, name, str(pattern.pattern) + route, leaf
+        else:
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield namespace, name, str(pattern.pattern), pattern
+
+
+def _is_staff_only(namespace: str) -> bool:
+    return namespace.split(":", 1)[0] in STAFF_ONLY_NAMESPACES
+
+
+def named_patterns(urlpatterns=None):
+    """Every URL pattern outside the admin, by its full name (urlpatterns: the project's).
+
+    A pattern without a name cannot be classified, so one fails whichever test asks. Only the
+    admin has unnamed ones (Django's redirect to a change page and its catch-all), and its
+    whole namespace is STAFF_ONLY anyway."""
+    named, unnamed = {}, []
+    for namespace, name, route, pattern in _walk(urlpatterns or get_resolver().url_patterns):
+        if _is_staff_only(namespace):
+            continue
+        if name is None:
+            unnamed.append(route)
+        else:
+            named[name] = pattern
+    assert not unnamed, f"URL patterns without a name= cannot be classified: {unnamed}"
+    return named
+
+
+def staff_only_patterns():
+    """The admin's named patterns, by full name."""
+    return {
+        name: pattern
+        for namespace, name, _route, pattern in _walk(get_resolver().url_patterns)
+        if name and _is_staff_only(namespace)
+    }
 
 
 def url_arguments(pattern) -> set[str]:
@@ -134,3 +170,19 @@ def dummy_url(name, pattern):
         converter = pattern.pattern.converters.get(key)
         kwargs[key] = 1 if type(converter).__name__ == "IntConverter" else "x1"
     return reverse(name, kwargs=kwargs)
+
+
+def staff_only_urls() -> dict[str, str]:
+    """An address for every admin pattern: each app's index, and a made-up primary key where
+    the page is about one object (the refusal comes before any lookup)."""
+    urls = {}
+    for name, pattern in staff_only_patterns().items():
+        arguments = url_arguments(pattern)
+        if "app_label" in arguments:
+            # The pattern lists the registered apps, and only those reverse.
+            labels = re.search(r"\(\?P<app_label>([\w|]+)\)", str(pattern.pattern))[1]
+            for label in labels.split("|"):
+                urls[f"{name}[{label}]"] = reverse(name, kwargs={"app_label": label})
+        else:
+            urls[name] = reverse(name, kwargs=dict.fromkeys(arguments, "424242"))
+    return urls
