@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def run_manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_URL"))
+    }
     base["DJANGO_SETTINGS_MODULE"] = "sofadoc.settings"
     return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", *args],
@@ -45,6 +49,13 @@ def test_debug_mode_runs_without_secret_key():
 def test_deploy_check_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_when_mail_would_only_go_to_the_console():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "sofadoc.W001" in result.stdout + result.stderr
 
 
 def test_uploads_go_to_s3_in_the_eu_when_a_bucket_is_configured():

@@ -8,6 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from coaching.notifications import receivers
+        from coaching.notifications import checks, receivers  # noqa: F401 (checks register)
 
         receivers.connect()
