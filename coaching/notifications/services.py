@@ -511,7 +511,7 @@ def _context(row: Notification) -> dict:
         context["open_url"] = site + reverse("notifications:opened", args=[token])
     if row.kind == Kind.NEWS_CONFIRM:
         context["confirm_url"] = site + reverse(
-            "notifications:news_confirm", args=[news_token(user)]
+            "notifications:news_confirm", args=[news_confirm_token(user)]
         )
     if row.kind == Kind.PAYMENT_PROBLEM:
         context.update(
@@ -680,18 +680,33 @@ def sms_opt_out(*, phone: str) -> int:
 
 
 # --- News: double opt-in, one-click unsubscribe -----------------------------------------------
+# Two kinds of link, signed apart so that one never works as the other: an unsubscribe link
+# (in every news mail, valid as long as the account) must not confirm a subscription.
 NEWS_SALT = "notifications.news"
+NEWS_CONFIRM_SALT = "notifications.news-confirm"
+NEWS_CONFIRM_DAYS = 7
 
 
 def news_token(user) -> str:
+    """The unsubscribe link's token."""
     return signing.dumps(user.pk, salt=NEWS_SALT)
 
 
-def news_user_for(token: str, *, max_age: timedelta | None = None):
+def news_confirm_token(user) -> str:
+    return signing.dumps(user.pk, salt=NEWS_CONFIRM_SALT)
+
+
+def news_user_for(token: str, *, confirm: bool = False):
+    """The person an unsubscribe (or, with confirm=True, a confirmation) link is for."""
     from sofadoc.accounts.models import User
 
     try:
-        pk = signing.loads(token, salt=NEWS_SALT, max_age=max_age)
+        if confirm:
+            pk = signing.loads(
+                token, salt=NEWS_CONFIRM_SALT, max_age=timedelta(days=NEWS_CONFIRM_DAYS)
+            )
+        else:
+            pk = signing.loads(token, salt=NEWS_SALT)
     except signing.BadSignature:
         return None
     return User.objects.filter(pk=pk, is_active=True).first()
@@ -711,14 +726,21 @@ def news_request(*, user, actor) -> bool:
     return True
 
 
-def news_confirm(*, user, ip: str = "") -> None:
-    """Step two: the person followed the link and confirmed. Only now is the consent given."""
+def news_confirm(*, user, ip: str = "") -> bool:
+    """Step two: the person followed the link and confirmed. Only now is the consent given.
+
+    Only while a request is pending: after unsubscribing, an old confirmation link (still in
+    the mailbox) subscribes nobody. Returns whether the person is subscribed now."""
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
-        if not prefs.news_confirmed_at:
-            prefs.news_confirmed_at = timezone.now()
-            prefs.save(update_fields=["news_confirmed_at", "updated_at"])
-            _consent_log(user=user, purpose="email_news", granted=True, source="news", ip=ip)
+        if prefs.news_confirmed_at:
+            return True
+        if prefs.news_requested_at is None:
+            return False
+        prefs.news_confirmed_at = timezone.now()
+        prefs.save(update_fields=["news_confirmed_at", "updated_at"])
+        _consent_log(user=user, purpose="email_news", granted=True, source="news", ip=ip)
+    return True
 
 
 def news_unsubscribe(*, user, ip: str = "") -> None:

@@ -1,4 +1,3 @@
-from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -112,11 +111,13 @@ def news_subscribe(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def news_confirm(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: link scanners in mail filters must not subscribe anyone.
-    user = services.news_user_for(token, max_age=timedelta(days=7))
+    user = services.news_user_for(token, confirm=True)
     if user is None:
         raise Http404
     if request.method == "POST":
-        services.news_confirm(user=user, ip=request_ip(request))
+        if not services.news_confirm(user=user, ip=request_ip(request)):
+            # Unsubscribed since this link was sent: it no longer counts.
+            return render(request, "notifications/news_done.html", {"stale": True}, status=410)
         return render(request, "notifications/news_done.html", {"subscribed": True})
     return render(request, "notifications/news_confirm.html", {"token": token})
 

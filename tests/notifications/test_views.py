@@ -11,7 +11,12 @@ from django.core import mail
 from django.urls import reverse
 
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.services import news_email, notification_queue, preferences_update
+from coaching.notifications.services import (
+    news_email,
+    news_token,
+    notification_queue,
+    preferences_update,
+)
 from coaching.notifications.tasks import deliver, send_due_reminders
 from tests.factories import StaffFactory, UserFactory
 
@@ -145,6 +150,23 @@ def test_news_double_opt_in_and_one_click_unsubscribe(client, person):
     response = anonymous.post(unsubscribe.removeprefix("http://127.0.0.1:8000"))
     assert response.status_code == 200
     assert not Preferences.objects.get(user=person).news_confirmed_at
+
+
+def test_an_old_confirmation_link_does_not_subscribe_again_after_unsubscribing(client, person):
+    client.post(reverse("notifications:news_subscribe"))
+    send_due_reminders.apply()
+    confirm = re.search(r"/news/confirm/\S+/", mail.outbox[0].body).group(0)
+    assert client.post(confirm).status_code == 200
+    unsubscribe = reverse("notifications:news_unsubscribe", args=[news_token(person)])
+    client.post(unsubscribe)
+
+    again = client.post(confirm)  # the old mail is still in the mailbox
+
+    assert again.status_code == 410
+    assert not Preferences.objects.get(user=person).news_confirmed_at
+    # Nor does an unsubscribe link (in every news mail) work as a confirmation.
+    token = unsubscribe.rstrip("/").rsplit("/", 1)[1]
+    assert client.post(reverse("notifications:news_confirm", args=[token])).status_code == 404
 
 
 def test_a_forged_unsubscribe_token_is_404(client):

@@ -11,7 +11,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from coaching.notifications.models import Preferences
-from coaching.notifications.services import news_token
+from coaching.notifications.services import news_confirm_token, news_token
 from coaching.practices.models import Practice, SessionType
 from privacy.models import ConsentRecord, Processor, SupportRequest
 from privacy.research import suppress_small_groups
@@ -84,11 +84,11 @@ def test_email_consents_are_changed_in_one_place_and_every_change_is_logged(clie
     client.post(settings_url, {"reminder_timing": "both", "open_tracking": "on"})
     client.post(settings_url, {"reminder_timing": "1h", "open_tracking": "on"})  # no change
     client.post(reverse("notifications:news_subscribe"))
-    token = news_token(user)
+    token = news_confirm_token(user)
     assert not ConsentRecord.objects.filter(purpose="email_news").exists()  # not yet confirmed
     client.post(reverse("notifications:news_confirm", args=[token]))
     client.post(reverse("notifications:news_confirm", args=[token]))  # twice: logged once
-    client.post(reverse("notifications:news_unsubscribe", args=[token]))
+    client.post(reverse("notifications:news_unsubscribe", args=[news_token(user)]))
     client.post(settings_url, {"reminder_timing": "1h"})  # open tracking unticked
 
     records = list(
