@@ -259,6 +259,9 @@ def notifications_send_due(*, now: datetime | None = None) -> int:
 # A chunk is small so that what it read about the booking is at most a fraction of a second
 # old when its last message goes out (a session cancelled meanwhile gets no stale reminder).
 DELIVERY_CHUNK = 25
+# ... and if sending is slow (a mail server taking seconds), the rest of the chunk is read again
+# once what it read is this old.
+BOOKING_FRESH_SECONDS = 2
 
 _PRACTICE_TEXTS = ("bio", "headline", "search_document", "billing_address", "billing_name")
 
@@ -355,28 +358,39 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
 
 
 def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str]:
+    rows = _load_claimed(pks)
+    read_at = timezone.now()
+    deadline = read_at + _claim_lease() / 2
+    statuses = []
+    for index, pk in enumerate(pks):
+        moment = timezone.now()
+        if index and moment > deadline:
+            # A slow mail server: hand the rest back before the lease runs out, so no other
+            # worker claims a row this one is still working on (each chunk sends at least one).
+            _release(pks[index:])
+            break
+        if index and (moment - read_at).total_seconds() > BOOKING_FRESH_SECONDS:
+            # Sending is slow today: what the chunk read about its sessions is getting old, so
+            # read the rest again (a session cancelled meanwhile then gets no stale message).
+            rows.update(_load_claimed(pks[index:]))
+            read_at = moment
+        if pk in rows:  # else erased with its recipient since the claim
+            statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
+    return statuses
+
+
+def _load_claimed(pks: list[int]) -> dict[int, Notification]:
     # Client and coach each get a booking's message by e-mail and in the inbox: the booking is
     # read once for all of them (a second query), not once per row. A message names the
     # practice; its long texts are not read.
     bookings = Booking.objects.select_related("practice", "client").defer(
         *(f"practice__{name}" for name in _PRACTICE_TEXTS)
     )
-    rows = (
+    return (
         Notification.objects.select_related("recipient__notification_preferences")
         .prefetch_related(Prefetch("booking", queryset=bookings))
         .in_bulk(pks)
     )
-    deadline = timezone.now() + _claim_lease() / 2
-    statuses = []
-    for index, pk in enumerate(pks):
-        if index and timezone.now() > deadline:
-            # A slow mail server: hand the rest back before the lease runs out, so no other
-            # worker claims a row this one is still working on (each chunk sends at least one).
-            _release(pks[index:])
-            break
-        if pk in rows:  # else erased with its recipient since the claim
-            statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
-    return statuses
 
 
 def _release(pks: list[int]) -> None:

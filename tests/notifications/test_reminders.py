@@ -175,3 +175,33 @@ def test_inactive_recipients_get_nothing(session_type):
     with time_machine.travel(START - timedelta(minutes=30), tick=False):
         send_due_reminders.apply()
     assert not Notification.objects.filter(recipient=gone)
+
+
+def test_a_session_cancelled_while_a_slow_chunk_is_sending_gets_no_stale_reminder(
+    session_type, client_user, settings, monkeypatch
+):
+    """The worker read both sessions when it claimed their reminders; the mail server is slow,
+    and the second session is cancelled while the first one's reminder goes out."""
+    from coaching.bookings.models import Booking
+    from coaching.notifications import services
+    from tests.notifications import hooked_mail
+
+    with time_machine.travel(START - timedelta(days=5), tick=False):
+        first = make_booking(session_type, client_user, start=START)
+        second = make_booking(session_type, UserFactory(), start=START + timedelta(hours=2))
+    settings.EMAIL_BACKEND = "tests.notifications.hooked_mail.EmailBackend"
+    monkeypatch.setattr(services, "BOOKING_FRESH_SECONDS", 0)  # every send counts as slow
+
+    def cancel_the_second(message):
+        Booking.objects.filter(pk=second.pk).update(state=BookingState.CANCELLED)
+
+    monkeypatch.setattr(hooked_mail.EmailBackend, "on_send", cancel_the_second)
+    with time_machine.travel(START - timedelta(minutes=50), tick=True):
+        services.reminders_queue_due(now=START - timedelta(hours=3))  # both in their 24 h window
+        send_due_reminders.apply()
+
+    rows = Notification.objects.filter(kind=Kind.REMINDER_24H)
+    assert set(rows.filter(booking=first).values_list("status", flat=True)) == {Status.SENT}
+    assert set(rows.filter(booking=second).values_list("status", "reason")) == {
+        (Status.SKIPPED, "booking cancelled")
+    }
