@@ -183,9 +183,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
     "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
+    # Monday mornings; every hour until the evening, so a beat that was down at 07:00 catches
+    # up. Each coach gets the nudge once per ISO week all the same (its key is the week).
     "calendar-upkeep-nudges": {
         "task": "notifications.calendar_nudges",
-        "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+        "schedule": crontab(day_of_week="mon", hour="7-18", minute=0),
     },
     "refresh-booked-out-practices": {
         "task": "practices.refresh_booked_out",

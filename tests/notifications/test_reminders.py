@@ -162,6 +162,15 @@ def test_weekly_calendar_nudge_for_coaches_without_free_hours(practice):
     assert [m.subject for m in mail.outbox] == ["Ihr Kalender hat keine freien Termine"]
 
 
+def test_beat_runs_the_scans_every_minute_and_the_nudge_again_if_monday_morning_was_missed():
+    schedule = {
+        entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    assert schedule["notifications.send_due_reminders"] == 60
+    nudge = schedule["notifications.calendar_nudges"]
+    assert nudge.day_of_week == {1} and {7, 8, 12} <= nudge.hour and nudge.minute == {0}
+
+
 def test_the_management_command_runs_one_scan(booking, capsys):
     with time_machine.travel(START - timedelta(minutes=30), tick=False):
         call_command("send_due_reminders")
