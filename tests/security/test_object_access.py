@@ -266,6 +266,28 @@ def test_only_the_owner_reaches_it(client, world, frozen, name):
     assert (case.state(world) != before) == case.owner_changes_state, name
 
 
+@pytest.mark.parametrize("name", sorted(set(MATRIX) & SIGNED_IN))
+def test_an_anonymous_visitor_learns_nothing_from_the_login_redirect(client, world, frozen, name):
+    """Signed-in pages send anonymous visitors to log in (the link in a reminder must lead there,
+    not to a 404), before anything is looked up: a made-up id is answered exactly alike."""
+    case = MATRIX[name]
+    case.prepare(world, frozen)
+    real = reverse(name, kwargs=case.kwargs(world)) + case.query(world)
+    made_up = reverse(
+        name,
+        kwargs={
+            k: (987654 if isinstance(v, int) else "SD-NONE-0000")
+            for k, v in case.kwargs(world).items()
+        },
+    ) + case.query(world)
+    method = client.get if case.get is not None else client.post
+    answers = [method(url) for url in (real, made_up)]
+    assert [a.status_code for a in answers] == [302, 302], name
+    login = reverse("account_login")
+    assert [a.url.split("?")[0] for a in answers] == [login, login], name
+    assert len(answers[0].content) == len(answers[1].content), name
+
+
 def test_booking_an_offer_of_another_or_a_hidden_practice_is_a_404(client, world, frozen):
     other = world.other_coach.practice.session_types.get()
     client.force_login(world.other_client)
