@@ -185,10 +185,15 @@ def targets() -> list[Target]:
         session_type=session_type, start=now + timedelta(days=2), end=now + timedelta(days=9)
     )
     today = timezone.localdate()
+    signed_in = signed_in_visitor_cookie()
     return [
         Target("home", "/"),
         Target("directory", "/coaches/"),
         Target("practice page", f"/coaches/{practice.slug}/"),
+        # Signed in, a page is rendered for the person (no whole-page cache): what every client
+        # and coach gets. The listing and the practice's profile are still cached inside.
+        Target("directory, signed in", "/coaches/", cookie=signed_in),
+        Target("practice, signed in", f"/coaches/{practice.slug}/", cookie=signed_in),
         Target(
             "slots.json",
             f"/coaches/{practice.slug}/slots.json?type={session_type.pk}&start={today}&days=7",
@@ -196,7 +201,7 @@ def targets() -> list[Target]:
         Target(
             "booking page",
             f"/coaches/{practice.slug}/book/{session_type.pk}/?start={free[0]:%Y-%m-%dT%H:%M:%SZ}",
-            cookie=signed_in_visitor_cookie(),
+            cookie=signed_in,
         ),
     ]
 
@@ -579,7 +584,7 @@ def main() -> None:
             else:
                 result = run_load(port, target, seconds=args.duration, connections=args.connections)
             print(
-                f"  {result.name:<14} {result.requests_per_s:8.0f} req/s  "
+                f"  {result.name:<22} {result.requests_per_s:8.0f} req/s  "
                 f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms",
                 flush=True,
             )
