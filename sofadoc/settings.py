@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "sofadoc.accounts",
     "coaching.practices",
+    "coaching.payments",
     "coaching.bookings",
     "coaching.video",
     "privacy",

@@ -1,0 +1,65 @@
+"""Money records are read-only here: staff read them and act through the services."""
+
+from django.contrib import admin
+
+from coaching.payments.models import (
+    Dispute,
+    LedgerEntry,
+    MerchantAccount,
+    Purchase,
+    PurchaseLine,
+    ReconciliationDifference,
+)
+from sofadoc.admin_site import ReadOnlyAdmin
+
+
+@admin.register(MerchantAccount)
+class MerchantAccountAdmin(ReadOnlyAdmin):
+    list_display = ("practice", "status", "merchant_id", "payments_receivable", "checked_at")
+    list_filter = ("status", "payments_receivable", "provider")
+    search_fields = ("practice__name", "merchant_id", "tracking_id")
+    list_select_related = ("practice",)
+
+
+class PurchaseLineInline(admin.TabularInline):
+    model = PurchaseLine
+    extra = 0
+    can_delete = False
+    fields = ("kind", "object_id", "description", "service_date", "quantity", "amount")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Purchase)
+class PurchaseAdmin(ReadOnlyAdmin):
+    list_display = ("id", "practice", "total", "platform_fee", "currency", "created_at")
+    list_filter = ("currency", "created_at")
+    search_fields = ("practice__name", "lines__description")
+    list_select_related = ("practice",)
+    date_hierarchy = "created_at"
+    inlines = [PurchaseLineInline]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "practice", "kind", "amount", "currency", "provider_reference")
+    list_filter = ("kind", "provider", "currency")
+    search_fields = ("provider_reference", "practice__name", "memo")
+    list_select_related = ("practice",)
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdmin):
+    list_display = ("dispute_id", "purchase", "status", "amount", "currency", "created_at")
+    list_filter = ("status", "reason")
+    search_fields = ("dispute_id", "capture_id")
+
+
+@admin.register(ReconciliationDifference)
+class ReconciliationDifferenceAdmin(ReadOnlyAdmin):
+    list_display = ("day", "provider_reference", "description", "ledger_amount", "provider_amount")
+    list_filter = ("day", "resolved_at")
+    search_fields = ("provider_reference", "description")
