@@ -28,6 +28,7 @@ from coaching.practices.models import (
 from coaching.practices.pages import availability_changed
 from coaching.practices.photos import process_photo
 from sofadoc.accounts.models import User
+from sofadoc.accounts.staff import staff_with_two_factors
 
 
 class PublishBlocked(Exception):
@@ -46,7 +47,7 @@ class Opening:
 
 
 def _check_actor(practice: Practice, actor: User) -> None:
-    if actor.pk != practice.owner_id and not actor.is_staff:
+    if actor.pk != practice.owner_id and not staff_with_two_factors(actor):
         raise PermissionDenied
 
 
@@ -244,7 +245,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
 
 def specialty_save(*, specialty: Specialty, actor: User) -> Specialty:
     """Staff edit a topic; practices listing it are searched by its names, so re-index them."""
-    if not actor.is_staff:
+    if not staff_with_two_factors(actor):
         raise PermissionDenied
     with transaction.atomic():
         specialty.full_clean()

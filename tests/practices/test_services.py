@@ -18,7 +18,7 @@ from coaching.practices.services import (
     time_off_add,
     weekly_hours_replace,
 )
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +64,13 @@ def test_a_complete_practice_is_published_with_a_timestamp():
     assert practice.is_published and practice.published_at is not None
 
 
-def test_only_the_owner_or_staff_change_a_practice():
+def test_only_the_owner_or_staff_with_two_factors_change_a_practice():
     practice = PracticeFactory()
 
-    with pytest.raises(PermissionDenied):
-        practice_update(practice=practice, actor=UserFactory(), fields={"name": "Gekapert"})
-    practice_update(practice=practice, actor=UserFactory(is_staff=True), fields={"name": "Neu"})
+    for outsider in (UserFactory(), StaffFactory(two_factors=False)):
+        with pytest.raises(PermissionDenied):
+            practice_update(practice=practice, actor=outsider, fields={"name": "Gekapert"})
+    practice_update(practice=practice, actor=StaffFactory(two_factors=True), fields={"name": "Neu"})
     assert Practice.objects.get(pk=practice.pk).name == "Neu"
 
 
