@@ -113,7 +113,18 @@ def join_token(request: HttpRequest, reference: str) -> JsonResponse:
     except JoinRefused as error:
         return JsonResponse({"error": str(error.message)}, status=403)
     except twilio.VideoError:
-        return JsonResponse({"error": "video service unavailable"}, status=503)
+        # Twilio is unreachable or failing: nothing was stored, the page's script shows this and
+        # the person tries again (the room is created on the next try).
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The video service cannot be reached right now. Please try again in a minute."
+                )
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
     response = JsonResponse(
         {
             "room": info.room_name,
