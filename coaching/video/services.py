@@ -80,33 +80,28 @@ def video_join(*, booking: Booking, role: str, now: datetime | None = None) -> J
     )
 
 
-def video_record_event(*, params) -> str:
-    """Store one status callback (once); returns what happened, for the webhook's answer."""
-    kind = params.get("StatusCallbackEvent", "")
+def video_record_event(*, event: dict) -> str:
+    """Store one status callback (once); returns what happened, for the webhook's answer.
+
+    `event` is the cleaned data of a valid RoomCallbackForm (coaching/video/forms.py)."""
+    kind = event["StatusCallbackEvent"]
     if kind not in ParticipantEvent.Kind.values:
         return "ignored"
-    room = VideoRoom.objects.filter(unique_name=params.get("RoomName", "")).first()
+    room = VideoRoom.objects.filter(unique_name=event["RoomName"]).first()
     if room is None:
         return "unknown room"
-    identity = params.get("ParticipantIdentity", "")
+    identity = event["ParticipantIdentity"]
     role = identity.split("-", 1)[0] if identity[:7] in ("client-", "coach-") else ""
-    try:
-        occurred = datetime.fromisoformat(params.get("Timestamp", "").replace("Z", "+00:00"))
-        sequence = int(params.get("SequenceNumber", ""))
-    except ValueError:
-        return "malformed"
-    if occurred.tzinfo is None or not 0 <= sequence < 2**31:  # the column's range
-        return "malformed"
-    duration = params.get("ParticipantDuration")
+    occurred = event["Timestamp"]
     try:
         with transaction.atomic():
             ParticipantEvent.objects.create(
                 room=room,
                 kind=kind,
                 role=role,
-                participant_sid=params.get("ParticipantSid", "")[:64],
-                duration_seconds=int(duration) if duration and duration.isdigit() else None,
-                sequence=sequence,
+                participant_sid=event["ParticipantSid"],
+                duration_seconds=event["ParticipantDuration"],
+                sequence=event["SequenceNumber"],
                 occurred_at=occurred,
             )
     except IntegrityError:

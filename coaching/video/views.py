@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.video import twilio
+from coaching.video.forms import RoomCallbackForm
 from coaching.video.services import (
     JoinRefused,
     attendance_correct,
@@ -176,6 +177,10 @@ def twilio_webhook(request: HttpRequest) -> HttpResponse:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not twilio.signature_is_valid(url=url, params=request.POST.dict(), signature=signature):
         return HttpResponse(status=403)
+    form = RoomCallbackForm(request.POST)
+    if not form.is_valid():
+        # Twilio's, but with values that do not fit (a retry would not change them).
+        return JsonResponse({"status": "malformed", "fields": sorted(form.errors)}, status=400)
     with transaction.atomic(durable=True):
-        outcome = video_record_event(params=request.POST)
-    return JsonResponse({"status": outcome}, status=400 if outcome == "malformed" else 200)
+        outcome = video_record_event(event=form.cleaned_data)
+    return JsonResponse({"status": outcome})
