@@ -13,7 +13,6 @@ from PIL import Image
 
 from coaching.practices.forms import PhotoForm
 from coaching.practices.photos import MAX_PIXELS, process_photo, validate_photo_upload
-from tests.factories import PracticeFactory
 from tests.practices.conftest import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -39,14 +38,6 @@ def one_colour_png(width: int, height: int) -> bytes:
 
 def upload(data: bytes, name="photo.png", content_type="image/png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def coach_client(client):
-    practice = PracticeFactory(owner__language="en")
-    client.force_login(practice.owner)
-    client.practice = practice
-    return client
 
 
 def test_the_decompression_bomb_png_is_refused_with_a_clear_message(coach_client):
