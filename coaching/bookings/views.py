@@ -1,7 +1,7 @@
 """Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
-the booking's client, its coach and staff gets a 404.
+the booking's client, its coach and staff with two factors (as in the admin) gets a 404.
 """
 
 from __future__ import annotations

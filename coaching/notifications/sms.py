@@ -24,6 +24,11 @@ class SmsOptedOut(SmsError):
     """The number replied STOP (or is otherwise blocked): we must not send to it again."""
 
 
+class SmsUnavailable(SmsError):
+    """Twilio is unreachable, slow (TWILIO_HTTP_TIMEOUT) or failing on its side (5xx, 429):
+    the message itself is fine, so it is sent again later."""
+
+
 class TwilioSms:
     def __init__(self):
         from twilio.http.http_client import TwilioHttpClient
@@ -36,6 +41,7 @@ class TwilioSms:
         )
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
+        import requests
         from twilio.base.exceptions import TwilioRestException
 
         kwargs = {"to": to, "body": body}
@@ -50,7 +56,11 @@ class TwilioSms:
         except TwilioRestException as error:
             if error.code == OPTED_OUT:
                 raise SmsOptedOut("recipient opted out (21610)") from error
+            if error.status >= 500 or error.status == 429:
+                raise SmsUnavailable(f"Twilio error {error.code} (HTTP {error.status})") from error
             raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+        except (requests.RequestException, ValueError) as error:  # ValueError: not Twilio's JSON
+            raise SmsUnavailable(f"Twilio unreachable: {type(error).__name__}") from error
         return message.sid
 
 

@@ -29,6 +29,7 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
+from coaching.practices.photos import process_photo
 from coaching.practices.services import practice_set_photo
 from coaching.video.models import ParticipantEvent, VideoRoom
 from privacy.links import export_download_path
@@ -85,7 +86,7 @@ def touch_everything():
     consent_record(user=user, decisions={"terms": True, "privacy": True}, source="signup", ip=IP)
     cookie_choice_record(statistics=True, marketing=False, token="abc123", user=user, ip=IP)
     practice = Practice.objects.create(owner=user, name=f"Praxis {NAME}", slug="praxis-qz")
-    practice_set_photo(practice=practice, actor=user, upload=image_upload())
+    practice_set_photo(practice=practice, actor=user, photo=process_photo(image_upload()))
     SessionType.objects.create(
         practice=practice, name=f"Erstgespräch mit {NAME}", duration_minutes=50, price=80
     )
