@@ -128,6 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 # Short socket timeouts: a Redis that hangs must not hang page views or /healthz.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+# After Redis fails, each process treats it as down for this many seconds (cache and broker
+# calls give up at once) before trying it again: an outage costs a request no time.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
