@@ -3,6 +3,7 @@ from django.db import transaction
 from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
 from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
 from privacy.selectors import legal_document_current
+from sofadoc.queue import task_enqueue, task_enqueue_on_commit
 
 Purpose = ConsentRecord.Purpose
 SIGNUP_PURPOSES = (Purpose.AGE_18, Purpose.TERMS, Purpose.PRIVACY)
@@ -79,7 +80,7 @@ def data_export_request(*, user, actor) -> DataExport:
     from privacy.tasks import build_data_export
 
     export = DataExport.objects.create(user=user, language=user.language or "de")
-    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    task_enqueue_on_commit(build_data_export, export.pk)
     return export
 
 
@@ -169,7 +170,7 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     )
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
-    transaction.on_commit(lambda: erase_account.delay(erasure.pk))
+    task_enqueue_on_commit(erase_account, erasure.pk)
     return erasure
 
 
@@ -248,14 +249,16 @@ JOB_STALLED_AFTER_MINUTES = 30
 
 
 def privacy_jobs_resume_stalled(*, now=None) -> int:
-    """Queue again the exports and erasures still pending long after they were asked for.
+    """Queue again the exports, erasures and support requests still pending long after they
+    were asked for.
 
     A duplicate is harmless: the export task locks its row and builds only a pending export;
     the erasure resumes step by step and stops at once for a request that is done. The delay
     is far longer than either job takes, so normally the original task has finished."""
     from django.utils import timezone
 
-    from privacy.tasks import build_data_export, erase_account
+    from privacy.models import SupportRequest
+    from privacy.tasks import build_data_export, deliver_support_request, erase_account
 
     cutoff = (now or timezone.now()) - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
     exports = list(
@@ -268,11 +271,22 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
             state=ErasureRequest.State.PENDING, requested_at__lte=cutoff
         ).values_list("pk", flat=True)
     )
+    # Support requests whose task never came (a broker outage at the time): within a day; an
+    # older one has been through the task's own retries, and staff see it in the admin.
+    support = list(
+        SupportRequest.objects.filter(
+            delivered_by="",
+            created_at__lte=cutoff,
+            created_at__gt=cutoff - timezone.timedelta(days=1),
+        ).values_list("pk", flat=True)
+    )
     for pk in exports:
-        build_data_export.delay(pk)
+        task_enqueue(build_data_export, pk)
     for pk in erasures:
-        erase_account.delay(pk)
-    return len(exports) + len(erasures)
+        task_enqueue(erase_account, pk)
+    for pk in support:
+        task_enqueue(deliver_support_request, pk)
+    return len(exports) + len(erasures) + len(support)
 
 
 # --- Support requests -------------------------------------------------------------------------
@@ -288,7 +302,7 @@ def support_request_submit(*, user, name: str, email: str, subject: str, message
         subject=subject,
         message=message,
     )
-    transaction.on_commit(lambda: deliver_support_request.delay(item.pk))
+    task_enqueue_on_commit(deliver_support_request, item.pk)
     return item
 
 

@@ -161,6 +161,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {"socket_connect_timeout": REDIS_TIMEOUT * 4, "socket_timeout": 5}
 )
+# Connect and publish timeout of an enqueue from a request (sofadoc/queue.py): one attempt, no
+# retry; the scans send what did not get through.
+BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
