@@ -114,8 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=1),
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # How long a request waits for a connection. While PostgreSQL is down the pool cannot
+        # make one, so this is how soon such a request fails (with the 500 page).
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=4.0),
     }
+    # With the pool, Django 5.2 turns this into the pool's `check=ConnectionPool.check_connection`:
+    # one round trip before a pooled connection is handed out. After PostgreSQL restarts every
+    # idle connection is dead, and without the check each would fail one request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo's worker and web server share the file: wait for locks, take them up front.
