@@ -116,8 +116,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
         # How long a request waits for a connection. While PostgreSQL is down the pool cannot
         # make one, so this is how soon such a request fails (with the 500 page).
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=4.0),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=3.0),
     }
+    import psycopg_pool.base
+
+    # The pool retries a lost server with exponential backoff (1, 2, 4, 8, 16 s...): after a
+    # 20 s outage its next attempt could come 16 s after PostgreSQL is back, and requests would
+    # fail until then. A steady second between attempts reconnects within a second.
+    psycopg_pool.base.AttemptWithBackoff.DELAY_BACKOFF = 1.0
     # With the pool, Django 5.2 turns this into the pool's `check=ConnectionPool.check_connection`:
     # one round trip before a pooled connection is handed out. After PostgreSQL restarts every
     # idle connection is dead, and without the check each would fail one request.
