@@ -845,6 +845,11 @@ def sms_code_send(*, user, actor) -> None:
             body = _("Your SofaDoc confirmation code: %(code)s") % {"code": code}
         try:
             sms.sms_backend().send(to=user.phone, body=body)
+        except sms.SmsUnavailable as error:
+            # Raised inside the transaction: the code is not kept, asking again works at once.
+            raise SmsCodeError(
+                _("SMS cannot be sent right now. Please try again in a few minutes.")
+            ) from error
         except sms.SmsError as error:
             raise SmsCodeError(_("We could not send an SMS to this number.")) from error
 

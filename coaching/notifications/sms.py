@@ -20,6 +20,10 @@ class SmsError(Exception):
     pass
 
 
+class SmsUnavailable(SmsError):
+    """Twilio could not be reached (refused, timed out): try again later."""
+
+
 class SmsOptedOut(SmsError):
     """The number replied STOP (or is otherwise blocked): we must not send to it again."""
 
@@ -36,7 +40,8 @@ class TwilioSms:
         )
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
-        from twilio.base.exceptions import TwilioRestException
+        import requests
+        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         kwargs = {"to": to, "body": body}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
@@ -51,6 +56,9 @@ class TwilioSms:
             if error.code == OPTED_OUT:
                 raise SmsOptedOut("recipient opted out (21610)") from error
             raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+        except (requests.RequestException, TwilioException) as error:
+            # The twilio client lets requests' errors through: a refused or timed-out call.
+            raise SmsUnavailable(f"Twilio not reachable: {type(error).__name__}") from error
         return message.sid
 
 
