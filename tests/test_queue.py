@@ -10,8 +10,8 @@ import redis
 from django.conf import settings
 
 from coaching.notifications.tasks import deliver
-from sofadoc.celery import app as celery_app
 from sofadoc import queue
+from sofadoc.celery import app as celery_app
 from sofadoc.queue import task_enqueue, task_enqueue_on_commit
 
 
