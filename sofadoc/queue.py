@@ -38,6 +38,11 @@ _connections = threading.local()
 def task_enqueue(task: Task, *args: Any) -> bool:
     """Send `task(*args)` to the workers now; False (logged) when the broker is unreachable."""
     app = task.app
+    if app.conf.task_always_eager:
+        # Run here and now (browser tests): no broker involved, and the task's own errors must
+        # surface rather than pass for a broker outage.
+        task.apply_async(args=args)
+        return True
     url = app.conf.broker_url
     breaker = _breakers.get(url)
     if breaker is None:

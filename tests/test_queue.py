@@ -112,3 +112,29 @@ def test_the_broker_is_tried_again_after_the_pause(broker_at, settings, caplog):
     ]
     assert "OperationalError" in attempts[0] and "OperationalError" in attempts[2]
     assert "broker down" in attempts[1]
+
+
+@pytest.fixture
+def eager():
+    """As the browser tests run tasks (tests/e2e/conftest.py: celery_eager)."""
+    before = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
+
+
+@pytest.mark.django_db
+def test_in_eager_mode_the_task_runs_here_and_its_errors_surface(eager):
+    from coaching.notifications.models import Channel, Kind, Status
+    from coaching.notifications.services import notification_queue
+    from tests.factories import UserFactory
+
+    rows = notification_queue(recipient=UserFactory(language="en"), kind=Kind.WELCOME)
+    email = next(r for r in rows if r.channel == Channel.EMAIL)
+    assert task_enqueue(deliver, email.pk) is True
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+
+    with pytest.raises(TypeError):
+        task_enqueue(deliver, "not", "a", "primary key")  # the task's own error, not swallowed
+    assert queue._breakers == {}  # and no broker counted as down
