@@ -7,6 +7,7 @@ Used by the fault suite and bench.faults.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -31,12 +32,19 @@ class Sample:
 class Visitor:
     """One browser: its own cookies, a slow answer measured rather than cut off at 10 s."""
 
-    def __init__(self, base: str, samples: list[Sample], *, timeout: float = 30) -> None:
+    def __init__(
+        self, base: str, samples: list[Sample], *, timeout: float = 30, address: str = ""
+    ) -> None:
         self.base = base
         self.samples = samples
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["Referer"] = base + "/"
+        if address:
+            # The client's address as the proxy in front reports it (the site trusts one proxy,
+            # ALLAUTH_TRUSTED_PROXY_COUNT=1): people sign in from many addresses, and allauth
+            # limits sign-ins per address (30 a minute).
+            self.session.headers["X-Forwarded-For"] = address
 
     def request(self, action: str, method: str, path: str, *, expect=(200, 302), **kwargs):
         started = time.monotonic()
@@ -59,17 +67,21 @@ class Visitor:
         found = _CSRF.search(response.text) if response is not None else None
         return found.group(1) if found else ""
 
-    def login(self, email: str, password: str) -> bool:
-        page = self.request("login page", "GET", "/accounts/login/")
-        token = self._form_token(page)
+    def submit(self, action: str, path: str, data: dict, *, expect=(302,)) -> bool:
+        """Open the form's page, then send the form as a browser would (with its CSRF token);
+        True when the answer is one of `expect`."""
+        page = self.request(f"{action} page", "GET", path)
         answer = self.request(
-            "login",
+            action,
             "POST",
-            "/accounts/login/",
-            data={"login": email, "password": password, "csrfmiddlewaretoken": token},
-            expect=(302,),
+            path,
+            data={**data, "csrfmiddlewaretoken": self._form_token(page)},
+            expect=expect,
         )
-        return answer is not None and answer.status_code == 302
+        return answer is not None and answer.status_code in expect
+
+    def login(self, email: str, password: str) -> bool:
+        return self.submit("login", "/accounts/login/", {"login": email, "password": password})
 
     def book_and_pay(self, slug: str, type_id: int, start: str) -> bool:
         """Book the slot and pay for it (PayPal's approval leads straight back to the return
@@ -112,6 +124,7 @@ def run_clients(
     """One thread per client: sign in afresh, book and pay the next free slot, again and again
     until `stop` is set or the slots run out. Returns the started threads."""
     lock = threading.Lock()
+    visits = itertools.count(1)
 
     def next_slot():
         with lock:
@@ -122,7 +135,8 @@ def run_clients(
             slot = next_slot()
             if slot is None:
                 return
-            visitor = Visitor(base, samples)
+            n = next(visits)
+            visitor = Visitor(base, samples, address=f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}")
             if visitor.login(email, password):
                 visitor.book_and_pay(*slot)
             time.sleep(pause())

@@ -37,6 +37,8 @@ def site_environment(
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "/dev/null",  # errors still reach the log
         "PYTHONPATH": str(ROOT),
+        # The load clients name their address in X-Forwarded-For (tests/faults/load.py).
+        "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
         **extra,
     }
     env.pop("CELERY_BROKER_URL", None)  # the broker is the private Redis too
@@ -81,7 +83,11 @@ def answers(url: str, timeout: float = 2) -> int | None:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int, log_path: Path, workers: int) -> Iterator:
+def gunicorn(
+    env: dict[str, str], *, port: int, log_path: Path, workers: int | None = None
+) -> Iterator[subprocess.Popen]:
+    """gunicorn as production runs it, with `env`; yields once it answers HTTP on `port` (any
+    status: the site may redirect plain http), and stops its whole process group after."""
     command = [
         *[sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
         # Its own control socket: the default ($HOME/.gunicorn/gunicorn.ctl) is shared with any
@@ -93,7 +99,7 @@ def gunicorn(env: dict[str, str], *, port: int, log_path: Path, workers: int) ->
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command,
             cwd=ROOT,
-            env={**env, "WEB_CONCURRENCY": str(workers)},
+            env={**env, "WEB_CONCURRENCY": str(workers)} if workers else env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own group: stopped as a whole

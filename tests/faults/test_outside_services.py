@@ -18,7 +18,7 @@ from coaching.notifications.tasks import send_due_reminders
 from tests.bookings.fake_paypal import BASE as PAYPAL
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import SessionTypeFactory, UserFactory
-from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking
+from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking, use_twilio
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +73,7 @@ def test_paypal_refusing_on_the_return_answers_503_and_the_capture_can_be_retrie
 
 @pytest.fixture
 def twilio_refusing(settings):
-    settings.SMS_MODE = "twilio"
-    settings.TWILIO_ACCOUNT_SID = TWILIO_SID
-    settings.TWILIO_AUTH_TOKEN = "test-auth-token"
-    settings.TWILIO_SMS_FROM = "+4915700000000"
-    settings.TWILIO_MESSAGING_SERVICE_SID = ""
+    use_twilio(settings)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(responses.POST, TWILIO_URL, body=REFUSED)
         yield mock
