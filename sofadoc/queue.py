@@ -24,6 +24,7 @@ from typing import Any
 from celery import Task
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from sofadoc.outage import Breaker
 
@@ -52,10 +53,15 @@ def task_enqueue(task: Task, *args: Any) -> bool:
         return False
     try:
         task.apply_async(args=args, connection=_connection(app, url), retry=False)
-    except Exception as error:
+    except (OperationalError, OSError) as error:  # kombu wraps connection errors and timeouts
         _drop_connection(url)
         breaker.failed(error)
         logger.info("%s%r not enqueued: %r; its scan will run it", task.name, args, error)
+        return False
+    except Exception:
+        # Not the broker (arguments that do not serialise, say): a bug to see in the log, but
+        # the request that committed the row must not fail for it; the scan still has the row.
+        logger.exception("%s%r not enqueued", task.name, args)
         return False
     breaker.succeeded()
     return True

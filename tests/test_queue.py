@@ -138,3 +138,10 @@ def test_in_eager_mode_the_task_runs_here_and_its_errors_surface(eager):
     with pytest.raises(TypeError):
         task_enqueue(deliver, "not", "a", "primary key")  # the task's own error, not swallowed
     assert queue._breakers == {}  # and no broker counted as down
+
+
+def test_a_task_that_cannot_be_sent_is_logged_and_the_broker_not_counted_as_down(caplog):
+    assert task_enqueue(deliver, object()) is False  # not JSON: a bug, not an outage
+    assert "not enqueued" in caplog.text
+    assert not queue._breakers[settings.CELERY_BROKER_URL].is_open()
+    assert task_enqueue(deliver, 454545) is True
