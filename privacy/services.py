@@ -5,6 +5,7 @@ from django.db import transaction
 from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
 from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
 from privacy.selectors import legal_document_current
+from sofadoc.queue import task_enqueue, task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def data_export_request(*, user, actor) -> DataExport:
     from privacy.tasks import build_data_export
 
     export = DataExport.objects.create(user=user, language=user.language or "de")
-    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    task_enqueue_on_commit(build_data_export, export.pk)
     return export
 
 
@@ -173,7 +174,7 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     )
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
-    transaction.on_commit(lambda: erase_account.delay(erasure.pk))
+    task_enqueue_on_commit(erase_account, erasure.pk)
     return erasure
 
 
@@ -252,7 +253,8 @@ JOB_STALLED_AFTER_MINUTES = 30
 
 
 def privacy_jobs_resume_stalled(*, now=None) -> int:
-    """Queue again the exports and erasures still pending long after they were asked for.
+    """Queue again the exports and erasures still pending long after they were asked for
+    (support requests are delivered by support_requests_deliver_stalled, one by one).
 
     A duplicate is harmless: the export task locks its row and builds only a pending export;
     the erasure resumes step by step and stops at once for a request that is done. The delay
@@ -273,9 +275,9 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in exports:
-        build_data_export.delay(pk)
+        task_enqueue(build_data_export, pk)
     for pk in erasures:
-        erase_account.delay(pk)
+        task_enqueue(erase_account, pk)
     return len(exports) + len(erasures)
 
 
@@ -291,19 +293,10 @@ def support_request_submit(*, user, name: str, email: str, subject: str, message
         subject=subject,
         message=message,
     )
-    transaction.on_commit(lambda: _enqueue_support_request(item.pk))
-    return item
-
-
-def _enqueue_support_request(pk: int) -> None:
-    """Hand the request to a worker. With the broker down the request is stored all the same,
-    and support_requests_deliver_stalled delivers it later: the person never sees an error."""
     from privacy.tasks import deliver_support_request
 
-    try:
-        deliver_support_request.apply_async(args=[pk], retry=False)
-    except Exception:
-        logger.warning("support request %s not enqueued; the scan will deliver it", pk)
+    task_enqueue_on_commit(deliver_support_request, item.pk)
+    return item
 
 
 def support_request_deliver(*, item) -> None:

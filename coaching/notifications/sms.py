@@ -42,7 +42,7 @@ class TwilioSms:
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
         import requests
-        from twilio.base.exceptions import TwilioRestException
+        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         kwargs = {"to": to, "body": body}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
@@ -59,8 +59,10 @@ class TwilioSms:
             if error.status >= 500 or error.status == 429:
                 raise SmsUnavailable(f"Twilio error {error.code} (HTTP {error.status})") from error
             raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
-        except (requests.RequestException, ValueError) as error:  # ValueError: not Twilio's JSON
-            raise SmsUnavailable(f"Twilio unreachable: {type(error).__name__}") from error
+        except (requests.RequestException, TwilioException, ValueError) as error:
+            # The twilio client lets requests' errors through (refused or timed-out calls);
+            # ValueError: an answer that is not Twilio's JSON (a proxy's error page).
+            raise SmsUnavailable(f"Twilio not reachable: {type(error).__name__}") from error
         return message.sid
 
 

@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -58,3 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
         wherever SofaDoc shows or keeps one (privacy policy § 1)."""
         context = {**(context or {}), "ip": truncate_ip(self.get_client_ip(self.request))}
         super().send_notification_mail(template_prefix, user, context=context, email=email)
+
+    def authenticate(self, request, **credentials):
+        """allauth counts the attempt against the account (5 failures lock it for 5 minutes)
+        before it checks the password. When the check fails because the database is down, the
+        person did nothing wrong: without this, whoever tried to sign in a few times during a
+        PostgreSQL outage would still be locked out minutes after it."""
+        try:
+            return super().authenticate(request, **credentials)
+        except DatabaseError:
+            self._rollback_login_failed_rl_usage()
+            raise
