@@ -15,9 +15,9 @@ PayPal faked in each web process, plain http so the load client keeps its cookie
 and the rounds run back to back. Per phase it reports requests/s that succeeded, bookings and
 logins per second, p99 of all requests, the errors, and the recovery time: from the service
 accepting connections again to the first second at 80 % of the throughput before, with no
-error after it. Targets: during the Redis outage at least half the throughput before and p99
-under 1 s; after PostgreSQL is back, no error. The table goes to stdout and var/bench-faults.md,
-requests per second to var/bench-faults-timeline.csv.
+error after it. Targets: during the Redis outage at least half the bookings per second before
+and p99 under 1 s; after PostgreSQL is back, no error. The table goes to stdout and
+var/bench-faults.md, requests per second to var/bench-faults-timeline.csv.
 """
 
 from __future__ import annotations
@@ -185,9 +185,14 @@ def report(phases: list[Phase], samples: list[Sample], args) -> str:
         if phase.name.endswith("before"):
             before = figures
         elif phase.name.endswith("Redis down") and before:
-            share = figures["requests_per_s"] / before["requests_per_s"]
+            # Throughput as finished bookings (each after a sign-in): a sign-in that fails at
+            # once would count as a fast request, not as work done.
+            share = figures["bookings_per_s"] / before["bookings_per_s"]
             met = share >= TARGET_SHARE and figures["p99"] < TARGET_P99 and not figures["errors"]
-            target = f"{share:.0%} of before (>= 50 %), p99 < 1 s, no error {'✓' if met else '✗'}"
+            target = (
+                f"bookings {share:.0%} of before (>= 50 %), p99 < 1 s, no error "
+                f"{'✓' if met else '✗'}"
+            )
         elif phase.back_at is not None and before:
             seconds = recovery_seconds(phase.back_at, phase.end, samples, before["requests_per_s"])
             recovery = f"{seconds:.1f}"

@@ -8,6 +8,8 @@ messages that were queued meanwhile (their tasks never reached, or were lost wit
 import threading
 import time
 
+import redis
+
 from tests.faults.load import Visitor, run_clients
 from tests.faults.site import manage
 
@@ -66,12 +68,18 @@ def test_redis_stopped_during_a_booking_load(site, private_redis):
     during = [s for s in samples if down_at <= s.started < back_at]
     failed = [(s.action, s.status) for s in samples if not s.ok]
     assert failed == []
-    assert max(s.seconds for s in during) < 1.0, sorted(
+    # Nothing waits on Redis: within a second, or, on a machine so busy that requests were
+    # already slow before the outage, within twice the slowest of those.
+    limit = max(1.0, 2 * max(s.seconds for s in samples if s.started < down_at))
+    assert max(s.seconds for s in during) < limit, sorted(
         ((s.seconds, s.action) for s in during), reverse=True
     )[:5]
     paid_during = [s for s in during if s.action == "booking detail"]
     assert len(paid_during) >= 4  # the load really ran through the outage
-    assert [s.seconds < 1.0 for s in during if s.action == "healthz"] == [True]
+    assert [s.seconds < limit for s in during if s.action == "healthz"] == [True]
+
+    # Once Redis is back, tasks reach it again (the bookings made after it returned).
+    assert redis.Redis.from_url(private_redis.url()).llen("celery") > 0
 
     # The site sent no task for what was booked meanwhile (the broker was down), and Redis came
     # back empty: only the rows in PostgreSQL know. One scan, as beat runs it, sends them all.
