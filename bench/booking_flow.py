@@ -20,7 +20,8 @@ RACERS, SLOTS = 64, 16
 
 
 def practice_for_bench():
-    from coaching.bookings.models import Booking, BookingEvent, Payment, Receipt, Refund
+    from coaching.bookings.models import Booking, BookingEvent, Receipt
+    from coaching.payments.models import Payment, Refund
     from coaching.practices.models import Practice, SessionType, WeeklyHours
     from sofadoc.accounts.models import User
 
@@ -87,7 +88,7 @@ def timed_path(practice, users):
     import responses
     from django.test import Client
 
-    from coaching.bookings.models import Payment
+    from coaching.payments.models import Payment
     from tests.bookings.fake_paypal import FakePayPal
 
     session_type = practice.session_types.get()

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from coaching.bookings.models import Actor, Booking, BookingState, PaymentStatus
+from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.payments.models import PaymentStatus
 from coaching.bookings.services import (
     BookingError,
     booking_cancel,

@@ -19,7 +19,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
+from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
+from coaching.payments.models import Payment, Refund
 from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences
 from coaching.practices.models import (

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from coaching.bookings.models import Booking, Refund
+from coaching.bookings.models import Booking
+from coaching.payments.models import Refund
 from coaching.notifications.models import Notification
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.services import practice_unpublish
@@ -195,7 +196,7 @@ NOT_OWNED = {
     "account_reset_password_from_key": "allauth's signed password-reset key",
     "bookings:start": "any signed-in person books a published offer (see the test below)",
     "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
-    "bookings:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
+    "payments:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
     "notifications:opened": "open pixel, same answer for every token (test_url_access)",
     "notifications:news_confirm": "signed, expiring token (tests/notifications)",
     "notifications:news_unsubscribe": "signed token (tests/notifications)",

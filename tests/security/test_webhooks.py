@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from coaching.bookings.models import Booking, BookingState, WebhookEvent
+from coaching.bookings.models import Booking, BookingState
+from coaching.payments.models import WebhookEvent
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.services import video_identity
-from tests.bookings.fake_paypal import BASE
+from tests.payments.fake_paypal import BASE
 from tests.bookings.fixtures import TUESDAY_10, approved_at_paypal
 
 pytestmark = pytest.mark.django_db
