@@ -113,7 +113,7 @@ def booking_hold(
 
 
 def booking_start_payment(
-    *, booking: Booking, return_url: str, cancel_url: str, locale: str
+    *, booking: Booking, return_url: str, cancel_url: str, locale: str, provider: str | None = None
 ) -> str:
     """Create (or, on a repeated click, find again) the PayPal order for the booking's purchase;
     returns where to send the client to approve it. The first call creates the purchase: one
@@ -145,6 +145,7 @@ def booking_start_payment(
                 return_url=return_url,
                 cancel_url=cancel_url,
                 locale=locale,
+                provider=provider,
             )
         except PaymentRefused as error:
             raise BookingError(error.message) from error

@@ -15,7 +15,6 @@ import pytest
 from django.urls import reverse
 
 from coaching.bookings.models import Booking
-from coaching.payments.models import Refund
 from coaching.notifications.models import Notification
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.services import practice_unpublish
@@ -50,7 +49,7 @@ class Case:
 
 def _booking_state(world: World):
     booking = Booking.objects.get(pk=world.booking.pk)
-    return booking.state, booking.start, Refund.objects.filter(payment__booking=booking).count()
+    return booking.state, booking.start, booking.refunds.count()
 
 
 def _held_state(world: World):

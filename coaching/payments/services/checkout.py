@@ -28,9 +28,17 @@ CAPTURED_STATES = (
 )
 
 
-def payment_start(*, purchase: Purchase, return_url: str, cancel_url: str, locale: str) -> Payment:
+def payment_start(
+    *,
+    purchase: Purchase,
+    return_url: str,
+    cancel_url: str,
+    locale: str,
+    provider: str | None = None,
+) -> Payment:
     """Create (or, on a repeated click, find again) the provider order for `purchase`; the
-    payment's `approve_url` is where the buyer approves it. Raises PaymentRefused when the coach
+    payment's `approve_url` is where the buyer approves it. `provider` names one other than the
+    site's default (the demo data always pays through the twin). Raises PaymentRefused when the coach
     cannot be paid or the purchase is paid already, PaymentError when the provider fails."""
     with transaction.atomic():
         purchase = (
@@ -38,7 +46,7 @@ def payment_start(*, purchase: Purchase, return_url: str, cancel_url: str, local
         )
         if purchase.payments.filter(status__in=CAPTURED_STATES).exists():
             raise PaymentRefused(_("This has been paid already."))
-        provider = default_provider()
+        provider = provider_for(provider) if provider else default_provider()
         attempt = purchase.payments.exclude(status=PaymentStatus.CREATED).count() + 1
         try:
             spec = order_spec(
