@@ -7,8 +7,8 @@ import time_machine
 from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.payments.providers.paypal_signature import forget_certificates
 from coaching.practices.services import practice_publish
-from tests.payments.fake_paypal import FakePayPal
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.payments.fake_paypal import FakePayPal
 
 # Monday 1 June 2026, 10:00 in Berlin; slots on Tuesday 2 June are a day away.
 NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)

@@ -13,9 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from coaching.bookings.models import Booking, BookingState
-from coaching.payments.models import Payment, PaymentStatus
 from coaching.bookings.tasks import expire_holds
 from coaching.payments import providers
+from coaching.payments.models import Payment, PaymentStatus
 from coaching.payments.tasks import reconcile_open_orders as reconcile_orders
 from coaching.practices.models import WeeklyHours
 from tests.bookings.fixtures import TUESDAY_10

@@ -11,7 +11,7 @@ import itertools
 import json
 import re
 import zlib
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import cache
 

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
-from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences
+from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,

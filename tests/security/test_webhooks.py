@@ -15,12 +15,12 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from coaching.bookings.models import Booking, BookingState
-from coaching.payments.models import WebhookEvent
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from coaching.payments.models import WebhookEvent
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.services import video_identity
-from tests.payments.fake_paypal import CERT_URL
 from tests.bookings.fixtures import TUESDAY_10, approved_at_paypal
+from tests.payments.fake_paypal import CERT_URL
 
 pytestmark = pytest.mark.django_db
 

@@ -123,8 +123,11 @@ def payment_capture(*, order_id: str, actor=None) -> Payment:
         )
         announce_on_commit("captured", purchase=purchase, ledger_entry_ids=entry_ids)
         if capture.amount != payment.amount or capture.currency != payment.currency:
-            # Never keep money that does not match what was agreed: give it back.
+            # Never keep money that does not match what was agreed: give back what was taken,
+            # in the currency it was taken in (the payment records what really moved).
             logger.error("capture %s does not match purchase %s", capture.capture_id, purchase.pk)
+            payment.amount, payment.currency = capture.amount, capture.currency
+            payment.save(update_fields=["amount", "currency", "updated_at"])
             refund_issue(payment=payment, amount=capture.amount, reason="amount did not match")
             return payment
         call_hooks(purchase, "on_paid", payment=payment, actor=actor)
