@@ -38,8 +38,8 @@ def payment_start(
 ) -> Payment:
     """Create (or, on a repeated click, find again) the provider order for `purchase`; the
     payment's `approve_url` is where the buyer approves it. `provider` names one other than the
-    site's default (the demo data always pays through the twin). Raises PaymentRefused when the coach
-    cannot be paid or the purchase is paid already, PaymentError when the provider fails."""
+    site's default (the demo data always pays through the twin). Raises PaymentRefused when the
+    coach cannot be paid or the purchase is paid already, PaymentError when the provider fails."""
     with transaction.atomic():
         purchase = (
             Purchase.objects.select_for_update().select_related("practice").get(pk=purchase.pk)
