@@ -35,11 +35,10 @@ def approval_origins() -> list[str]:
 
 
 def provider_for(name: str) -> Provider:
+    """The provider called `name`: the one a payment was made with (`Payment.provider`), or one
+    that code names on purpose (the demo seed pays through the twin). Configuration choosing the
+    twin for real clients is guarded in default_provider()."""
     if name == "twin":
-        if not (settings.DEBUG or settings.PAYPAL_TWIN_ALLOWED):
-            raise ImproperlyConfigured(
-                "PAYPAL_MODE=twin (the local PayPal stand-in) needs DEBUG or PAYPAL_TWIN_ALLOWED=1."
-            )
         from coaching.payments.providers.twin import TwinProvider
 
         return TwinProvider()
@@ -57,8 +56,14 @@ def provider_for(name: str) -> Provider:
 
 
 def default_provider() -> Provider:
+    """The provider new payments of clients start with (PAYPAL_MODE). The twin takes no money:
+    outside DEBUG it runs only when explicitly allowed (staging demos)."""
     mode = settings.PAYPAL_MODE
     if mode == "twin":
+        if not (settings.DEBUG or settings.PAYPAL_TWIN_ALLOWED):
+            raise ImproperlyConfigured(
+                "PAYPAL_MODE=twin (the local PayPal stand-in) needs DEBUG or PAYPAL_TWIN_ALLOWED=1."
+            )
         return provider_for("twin")
     if mode in ("sandbox", "live"):
         return provider_for("paypal")
