@@ -56,15 +56,19 @@ def test_a_fee_larger_than_the_price_is_refused_and_nothing_is_ordered(
         {"status": MerchantStatus.REVOKED},
         {"payments_receivable": False},
         {"provider": "twin"},  # a demo account is no payee at PayPal
+        None,  # never connected
     ],
 )
 def test_a_coach_who_cannot_be_paid_gets_no_order(
     session_type, client_user, paypal, frozen, change
 ):
     account = session_type.practice.merchant_account
-    for field, value in change.items():
-        setattr(account, field, value)
-    account.save()
+    if change is None:
+        account.delete()
+    else:
+        for field, value in change.items():
+            setattr(account, field, value)
+        account.save()
     with translation.override("en"), pytest.raises(BookingError, match="cannot take payments"):
         start(session_type, client_user)
     assert not paypal.created_orders()

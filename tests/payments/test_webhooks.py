@@ -4,6 +4,7 @@ certificate host answers 503 (issue 24 #10)."""
 
 import base64
 import json
+import re
 import zlib
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.utils import timezone
 from coaching.bookings.models import Booking, BookingState
 from coaching.payments.models import LedgerEntry, PaymentStatus, WebhookEvent
 from tests.bookings.fixtures import approved_at_paypal
-from tests.payments.fake_paypal import CERT_URL, signing_key
+from tests.payments.fake_paypal import BASE, CERT_URL, signing_key
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +285,35 @@ def test_a_refund_made_at_paypal_is_recorded_with_its_ledger_rows(
 def test_webhook_url_takes_post_only_and_never_redirects(client):
     assert client.get(reverse("payments:paypal_webhook")).status_code == 405
     assert reverse("payments:paypal_webhook") == "/webhooks/paypal/"
+
+
+def test_paypal_unreachable_while_handling_answers_503_and_stores_nothing(
+    client, approved_order, paypal
+):
+    booking, order_id = approved_order
+    deliver(client, "PAYMENT.CAPTURE.COMPLETED", order_id, paypal=paypal, event_id="WH-1")
+    paypal.mock.replace(
+        responses.GET,
+        re.compile(rf"{BASE}/v2/checkout/orders/[^/]+$"),
+        body=requests.ConnectionError("refused"),
+    )
+
+    response = deliver(client, "PAYMENT.CAPTURE.REVERSED", order_id, paypal=paypal, event_id="WH-2")
+
+    assert response.status_code == 503
+    assert not WebhookEvent.objects.filter(event_id="WH-2").exists()  # PayPal delivers again
+    assert booking.payments.get().status == PaymentStatus.CAPTURED
+    assert not LedgerEntry.objects.filter(kind="reversal").exists()
+
+
+def test_a_denied_capture_releases_the_held_slot(client, approved_order, paypal):
+    booking, order_id = approved_order
+    paypal.orders[order_id]["capture"] = {"id": "CAPTURE-X", "status": "DECLINED"}
+
+    response = deliver(client, "PAYMENT.CAPTURE.DENIED", order_id, paypal=paypal)
+
+    assert response.status_code == 200
+    booking.refresh_from_db()
+    assert booking.state == BookingState.ABANDONED
+    assert booking.payments.get().status == PaymentStatus.FAILED
+    assert WebhookEvent.objects.get().outcome == "payment failed"
