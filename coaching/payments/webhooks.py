@@ -110,14 +110,20 @@ def paypal_webhook(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"error": "try again later"}, status=503)
         # PayPal refuses what the event asks of us for good (e.g. ORDER_NOT_APPROVED): a retry
         # changes nothing, so the event is kept as ignored and PayPal stops.
-        stored = WebhookEvent.objects.create(
-            event_id=event_id,
-            event_type=event_type,
-            resource_id=str(resource.get("id", ""))[:64],
-            payload=_without_personal_data(event),
-            outcome=f"ignored: PayPal says {error.code or error.message}"[:255],
-            processed_at=timezone.now(),
-        )
+        outcome = f"ignored: PayPal says {error.code or error.message}"[:255]
+        try:
+            with transaction.atomic(durable=True):
+                WebhookEvent.objects.create(
+                    event_id=event_id,
+                    event_type=event_type,
+                    resource_id=str(resource.get("id", ""))[:64],
+                    payload=_without_personal_data(event),
+                    outcome=outcome,
+                    processed_at=timezone.now(),
+                )
+        except IntegrityError:
+            return JsonResponse({"status": "duplicate"})
+        return JsonResponse({"status": "ok", "outcome": outcome})
     return JsonResponse({"status": "ok", "outcome": stored.outcome})
 
 
