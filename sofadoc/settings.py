@@ -5,6 +5,7 @@ sets DJANGO_DEBUG=0 (the default) and must provide DJANGO_SECRET_KEY; every vari
 documented in `.env.example` and the README.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -200,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
-    "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
+    "reconcile-paypal-orders": {"task": "payments.reconcile_open_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
     # Monday mornings; every hour until the evening, so a beat that was down at 07:00 catches
     # up. Each coach gets the nudge once per ISO week all the same (its key is the week).
@@ -363,6 +364,12 @@ PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
+# Our PayPal partner attribution id (BN code), sent with every order and capture.
+PAYPAL_PARTNER_ATTRIBUTION_ID = env("PAYPAL_PARTNER_ATTRIBUTION_ID", default="")
+# SofaDoc's fee per payment: percent of the price plus a fixed amount (staff override per
+# practice in the admin, "Fee overrides"). Decided when the client goes to pay.
+PAYMENTS_FEE_PERCENT = Decimal(env("PAYMENTS_FEE_PERCENT", default="5.00"))
+PAYMENTS_FEE_FIXED = Decimal(env("PAYMENTS_FEE_FIXED", default="0.00"))
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

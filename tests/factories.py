@@ -72,6 +72,26 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     buffer_after_minutes = 0
 
     @factory.post_generation
+    def merchant_account(obj, create, extracted, **kwargs):
+        """The coach's connected PayPal account, ACTIVE at the provider PAYPAL_MODE uses, so the
+        practice can take payments; pass merchant_account=False for a coach not connected."""
+        if not create or extracted is False:
+            return
+        from django.conf import settings
+
+        from coaching.payments.models import MerchantAccount, MerchantStatus
+
+        MerchantAccount.objects.create(
+            practice=obj,
+            provider="twin" if settings.PAYPAL_MODE == "twin" else "paypal",
+            merchant_id=f"MERCH{obj.pk:08d}",
+            status=MerchantStatus.ACTIVE,
+            payments_receivable=True,
+            primary_email_confirmed=True,
+            permissions_granted=True,
+        )
+
+    @factory.post_generation
     def hours(obj, create, extracted, **kwargs):
         """Weekly windows as (weekday, start hour, end hour); pass hours=[] for none."""
         if not create:

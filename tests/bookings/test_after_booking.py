@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from coaching.bookings.models import Actor, Booking, BookingState, PaymentStatus
+from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.services import (
     BookingError,
     booking_cancel,
     booking_hold,
 )
+from coaching.payments.models import PaymentStatus
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.factories import StaffFactory, UserFactory
 

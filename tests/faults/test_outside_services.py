@@ -15,10 +15,10 @@ from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from coaching.notifications.services import preferences_for, preferences_update
 from coaching.notifications.tasks import send_due_reminders
-from tests.bookings.fake_paypal import BASE as PAYPAL
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import SessionTypeFactory, UserFactory
 from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking, use_twilio
+from tests.payments.fake_paypal import BASE as PAYPAL
 
 pytestmark = pytest.mark.django_db
 

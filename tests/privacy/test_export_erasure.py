@@ -19,9 +19,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
+from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
 from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences
+from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,
@@ -121,8 +122,25 @@ def touch_everything():
     BookingEvent.objects.create(
         booking=booking, actor=user, actor_role="client", to_state="confirmed"
     )
+    purchase = Purchase.objects.create(
+        practice=other.practice,
+        buyer=user,
+        total=booking.price,
+        platform_fee="4.00",
+        billing_name=NAME,
+        billing_address=f"{NAME}\nMusterweg 1",
+    )
+    PurchaseLine.objects.create(
+        purchase=purchase,
+        kind="booking",
+        object_id=booking.pk,
+        description=booking.session_name,
+        amount=booking.price,
+    )
+    booking.purchase = purchase
+    booking.save(update_fields=["purchase"])
     payment = Payment.objects.create(
-        booking=booking,
+        purchase=purchase,
         provider="paypal",
         order_id="O-1",
         capture_id="C-1",
