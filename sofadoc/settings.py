@@ -184,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
     "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
+    # After PayPal's reporting delay (up to 3 h) for yesterday has passed.
+    "reconcile-paypal-ledger": {
+        "task": "payments.reconcile_yesterday",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # Monday mornings; every hour until the evening, so a beat that was down at 07:00 catches
     # up. Each coach gets the nudge once per ISO week all the same (its key is the week).
     "calendar-upkeep-nudges": {
@@ -345,6 +350,8 @@ PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
+# SofaDoc's own merchant id as PayPal partner: merchant-integration status is read under it.
+PAYPAL_PARTNER_MERCHANT_ID = env("PAYPAL_PARTNER_MERCHANT_ID", default="")
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

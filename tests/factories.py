@@ -76,6 +76,22 @@ class PracticeFactory(factory.django.DjangoModelFactory):
         )
 
     @factory.post_generation
+    def merchant(obj, create, extracted, **kwargs):
+        """Connected to PayPal (payments receivable) unless built with merchant=False."""
+        if create and extracted is not False:
+            from coaching.payments.models import MerchantAccount, MerchantStatus
+
+            MerchantAccount.objects.create(
+                practice=obj,
+                provider="paypal",
+                merchant_id=f"MERCH{obj.pk:08d}",
+                status=MerchantStatus.ACTIVE,
+                payments_receivable=True,
+                primary_email_confirmed=True,
+                permissions_granted=True,
+            )
+
+    @factory.post_generation
     def topics(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             from coaching.practices.models import Language, Specialty
