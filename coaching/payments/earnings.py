@@ -20,7 +20,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 
@@ -100,7 +100,10 @@ class PaymentRow:
 class MonthEarnings:
     month: date
     currency: str = "EUR"
-    payments: list[PaymentRow] = field(default_factory=list)
+    payments: list[PaymentRow] = field(default_factory=list)  # one page of them
+    payment_count: int = 0
+    page: int = 1
+    pages: int = 1
     sessions: int = 0
     gross: Decimal = ZERO
     paypal_fees: Decimal = ZERO
@@ -137,47 +140,72 @@ def _first_line(field_name: str) -> Subquery:
     )
 
 
-def earnings_month(*, practice: Practice, month: date) -> MonthEarnings:
-    """One query: the month's ledger rows summed per payment (purchase) and column in SQL."""
+PER_PAGE = 50
+
+
+def earnings_month(*, practice: Practice, month: date, page: int = 1) -> MonthEarnings:
+    """The month's totals and one page of its payments (PER_PAGE, oldest first).
+
+    Four queries whatever the month holds: the totals per column, the sessions paid, the page's
+    payments summed per purchase in SQL, and their descriptions.
+    """
     start, end = month_bounds(month, practice.time_zone)
+    month_rows = LedgerEntry.objects.filter(
+        practice=practice, occurred_at__gte=start, occurred_at__lt=end
+    )
     sums = {
         name: Coalesce(Sum("amount", filter=Q(kind__in=kinds)), ZERO)
         for name, kinds in COLUMNS.items()
     }
-    sessions = Subquery(
-        PurchaseLine.objects.filter(purchase_id=OuterRef("purchase_id"))
-        .values("purchase_id")
-        .annotate(n=Coalesce(Sum("quantity"), 0))
-        .values("n")[:1]
+    totals = month_rows.aggregate(
+        payment_count=Count("purchase_id", distinct=True), currency=Max("currency"), **sums
     )
-    rows = (
-        LedgerEntry.objects.filter(practice=practice, occurred_at__gte=start, occurred_at__lt=end)
-        .values("purchase_id", "currency")
+    result = MonthEarnings(
+        month=month.replace(day=1),
+        currency=totals["currency"] or "EUR",
+        payment_count=totals["payment_count"],
+        **{name: totals[name] for name in COLUMNS},
+    )
+    result.pages = max(1, -(-result.payment_count // PER_PAGE))
+    result.page = min(max(page, 1), result.pages)
+    # A session counts in the month its payment arrived, not when it was refunded.
+    result.sessions = (
+        PurchaseLine.objects.filter(
+            purchase__in=month_rows.filter(kind=K.CAPTURE_GROSS).values("purchase_id")
+        ).aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    offset = (result.page - 1) * PER_PAGE
+    rows = list(
+        month_rows.values("purchase_id", "currency")
         .annotate(
             first_at=Min("occurred_at"),
             captured=Count("pk", filter=Q(kind=K.CAPTURE_GROSS)),
-            description=_first_line("description"),
-            sessions=sessions,
             **sums,
         )
-        .order_by("first_at", "purchase_id")
+        .order_by("first_at", "purchase_id")[offset : offset + PER_PAGE]
     )
-    result = MonthEarnings(month=month.replace(day=1))
+    lines: dict[int, list] = {}
+    if rows:
+        for purchase_id, description, quantity in (
+            PurchaseLine.objects.filter(purchase_id__in=[row["purchase_id"] for row in rows])
+            .order_by("pk")
+            .values_list("purchase_id", "description", "quantity")
+        ):
+            entry = lines.setdefault(purchase_id, [description, 0])
+            entry[1] += quantity
     for row in rows:
-        payment = PaymentRow(
-            purchase_id=row["purchase_id"],
-            first_at=row["first_at"],
-            description=row["description"] or "",
-            # A session counts in the month its payment arrived, not when it was refunded.
-            sessions=(row["sessions"] or 0) if row["captured"] else 0,
-            currency=row["currency"],
-            **{name: row[name] for name in COLUMNS},
+        description, quantity = lines.get(row["purchase_id"], ["", 0])
+        result.payments.append(
+            PaymentRow(
+                purchase_id=row["purchase_id"],
+                first_at=row["first_at"],
+                description=description,
+                sessions=quantity if row["captured"] else 0,
+                currency=row["currency"],
+                **{name: row[name] for name in COLUMNS},
+            )
         )
-        result.payments.append(payment)
-        result.currency = payment.currency
-        result.sessions += payment.sessions
-        for name in COLUMNS:
-            setattr(result, name, getattr(result, name) + getattr(payment, name))
     return result
 
 

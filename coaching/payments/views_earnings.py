@@ -34,10 +34,10 @@ def _month(value: str | None, practice: Practice) -> date | None:
     return month if FIRST_MONTH <= month <= date(2100, 1, 1) else None
 
 
-def _bad_month(request: HttpRequest, practice: Practice) -> HttpResponse:
+def _bad_month(request: HttpRequest, practice: Practice, message: str = "") -> HttpResponse:
     context = {
         "practice": practice,
-        "error": _("Please choose a month as YYYY-MM, for example 2026-11."),
+        "error": message or _("Please choose a month as YYYY-MM, for example 2026-11."),
         "active": "earnings",
     }
     return render(request, "payments/earnings_month.html", context, status=400)
@@ -49,7 +49,10 @@ def earnings(request: HttpRequest, practice: Practice) -> HttpResponse:
     month = _month(request.GET.get("month"), practice)
     if month is None:
         return _bad_month(request, practice)
-    summary = earnings_month(practice=practice, month=month)
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or len(page) > 6:
+        return _bad_month(request, practice, _("There is no such page."))
+    summary = earnings_month(practice=practice, month=month, page=int(page))
     context = {
         "practice": practice,
         "summary": summary,
