@@ -16,13 +16,13 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 
 from coaching.payments.models import LedgerEntry, LedgerKind, PurchaseLine
 from coaching.practices.models import Practice
@@ -81,13 +81,10 @@ def fee_invoice_url(*, practice: Practice, month: date) -> str | None:
 
 
 # --- The month --------------------------------------------------------------------------------
-@dataclass
-class PaymentRow:
-    purchase_id: int
-    first_at: datetime
-    description: str
-    sessions: int
-    currency: str
+@dataclass(kw_only=True)
+class Columns:
+    """The page's money columns (COLUMNS), for one payment or the whole month."""
+
     gross: Decimal = ZERO
     paypal_fees: Decimal = ZERO
     platform_fees: Decimal = ZERO
@@ -96,8 +93,17 @@ class PaymentRow:
     payout: Decimal = ZERO
 
 
-@dataclass
-class MonthEarnings:
+@dataclass(kw_only=True)
+class PaymentRow(Columns):
+    purchase_id: int
+    first_at: datetime
+    description: str
+    sessions: int
+    currency: str
+
+
+@dataclass(kw_only=True)
+class MonthEarnings(Columns):
     month: date
     currency: str = "EUR"
     payments: list[PaymentRow] = field(default_factory=list)  # one page of them
@@ -105,27 +111,21 @@ class MonthEarnings:
     page: int = 1
     pages: int = 1
     sessions: int = 0
-    gross: Decimal = ZERO
-    paypal_fees: Decimal = ZERO
-    platform_fees: Decimal = ZERO
-    refunds: Decimal = ZERO
-    disputes: Decimal = ZERO
-    payout: Decimal = ZERO
 
     @property
     def previous_month(self) -> date:
-        return (self.month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
+        return (self.month.replace(day=1) - timedelta(days=1)).replace(day=1)
 
     @property
     def next_month(self) -> date:
-        return (self.month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+        return (self.month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def month_bounds(month: date, zone: str) -> tuple[datetime, datetime]:
     """[first instant, first instant of the next month) of `month` in the practice's zone."""
     tz = ZoneInfo(zone)
     first = month.replace(day=1)
-    following = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return (
         datetime.combine(first, time.min, tzinfo=tz),
         datetime.combine(following, time.min, tzinfo=tz),

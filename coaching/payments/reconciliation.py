@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from celery import shared_task
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -188,6 +189,22 @@ def _mail_staff(day: date, outcome: Outcome) -> None:
             ]
         ),
     )
+
+
+def reconciliation_difference_resolve(
+    *, difference_id: int, actor, resolution: str
+) -> ReconciliationDifference:
+    """Staff explain a difference (no ledger change; a correction would be its own row).
+    Resolving twice keeps the first explanation."""
+    if not actor.is_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        difference = ReconciliationDifference.objects.select_for_update().get(pk=difference_id)
+        if difference.resolved_at is None:
+            difference.resolved_at = timezone.now()
+            difference.resolution = f"{resolution} ({actor.email})"[:255]
+            difference.save(update_fields=["resolved_at", "resolution"])
+    return difference
 
 
 @shared_task(name="payments.reconcile_yesterday")

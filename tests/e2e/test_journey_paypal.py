@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from coaching.payments.models import MerchantAccount
@@ -19,31 +18,14 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def phone_page_for(browser, live_server):
-    contexts = []
-
+def phone_page_for(signed_in_page, live_server):
     def page_for(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(locale="de-DE", viewport=PHONE, device_scale_factor=2)
-        context.set_default_timeout(10_000)
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        page = context.new_page()
+        page = signed_in_page(user, viewport=PHONE)
+        page.set_default_timeout(10_000)
         page.base = live_server.url
         return page
 
-    yield page_for
-    for context in contexts:
-        context.close()
+    return page_for
 
 
 def fits_the_phone(page) -> bool:

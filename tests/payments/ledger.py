@@ -44,19 +44,7 @@ def captured(
         (LedgerKind.PLATFORM_FEE, -platform_fee),
         (LedgerKind.NET, gross - paypal_fee - platform_fee),
     ]
-    entries = [
-        LedgerEntry(
-            practice=practice,
-            purchase=purchase,
-            kind=kind,
-            amount=amount,
-            currency="EUR",
-            provider="paypal",
-            provider_reference=reference,
-            occurred_at=at,
-        )
-        for kind, amount in rows
-    ]
+    entries = _entries(purchase, reference, at, rows)
     if bulk is None:
         LedgerEntry.objects.bulk_create(entries)
     else:
@@ -74,16 +62,20 @@ def refunded(*, purchase: Purchase, at: datetime, amount: Decimal, paypal_fee_ba
         (LedgerKind.REFUND_PLATFORM_FEE, share),
         (LedgerKind.REFUND_NET, -amount + paypal_fee_back + share),
     ]
-    return LedgerEntry.objects.bulk_create(
+    return LedgerEntry.objects.bulk_create(_entries(purchase, reference, at, rows))
+
+
+def _entries(purchase: Purchase, reference: str, at: datetime, rows) -> list[LedgerEntry]:
+    return [
         LedgerEntry(
             practice_id=purchase.practice_id,
             purchase=purchase,
             kind=kind,
-            amount=value,
+            amount=amount,
             currency="EUR",
             provider="paypal",
             provider_reference=reference,
             occurred_at=at,
         )
-        for kind, value in rows
-    )
+        for kind, amount in rows
+    ]

@@ -33,17 +33,6 @@ def _partner(settings):
     settings.PAYPAL_PARTNER_MERCHANT_ID = PARTNER
 
 
-@pytest.fixture
-def partner_api():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(
-            responses.POST,
-            f"{BASE}/v1/oauth2/token",
-            json={"access_token": "A21-partner", "token_type": "Bearer", "expires_in": 32400},
-        )
-        yield mock
-
-
 def _integration(
     mock,
     *,

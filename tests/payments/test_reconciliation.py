@@ -44,17 +44,6 @@ def day_of_money():
     return practice, first, second, refund[0].provider_reference
 
 
-@pytest.fixture
-def search():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(
-            responses.POST,
-            f"{BASE}/v1/oauth2/token",
-            json={"access_token": "A21-partner", "token_type": "Bearer", "expires_in": 32400},
-        )
-        yield mock
-
-
 def _answer(mock, details, *, pages=1, status=200):
     mock.add(
         responses.GET,
@@ -64,10 +53,10 @@ def _answer(mock, details, *, pages=1, status=200):
     )
 
 
-def test_a_matching_day_finds_nothing(search, day_of_money):
+def test_a_matching_day_finds_nothing(partner_api, day_of_money):
     practice, first, second, refund_id = day_of_money
     _answer(
-        search,
+        partner_api,
         [
             _info(f"CAP-{first.pk:010d}", "T0006", "80.00", -fees_for(Decimal(80))[0]),
             _info(f"CAP-{second.pk:010d}", "T0006", "120.00", -fees_for(Decimal(120))[0]),
@@ -80,7 +69,7 @@ def test_a_matching_day_finds_nothing(search, day_of_money):
 
     assert outcome.differences == [] and outcome.failed_merchants == []
     assert not mail.outbox
-    request = next(c.request for c in search.calls if "/reporting/" in c.request.url)
+    request = next(c.request for c in partner_api.calls if "/reporting/" in c.request.url)
     query = parse_qs(urlsplit(request.url).query)
     assert query["start_date"] == ["2026-11-02T22:00:00Z"]  # the day, two hours either side
     assert query["end_date"] == ["2026-11-04T02:00:00Z"]
@@ -90,11 +79,11 @@ def test_a_matching_day_finds_nothing(search, day_of_money):
 
 
 def test_differences_are_listed_for_staff_and_never_corrected(
-    search, day_of_money, django_capture_on_commit_callbacks, settings
+    partner_api, day_of_money, django_capture_on_commit_callbacks, settings
 ):
     practice, first, second, refund_id = day_of_money
     _answer(
-        search,
+        partner_api,
         [
             _info(f"CAP-{first.pk:010d}", "T0006", "80.00", "-9.99"),  # fee differs
             # the second capture is missing at PayPal; the refund too
@@ -125,11 +114,11 @@ def test_differences_are_listed_for_staff_and_never_corrected(
     assert len(mail.outbox) == 1
 
 
-def test_one_seller_failing_does_not_stop_the_others(search, day_of_money):
+def test_one_seller_failing_does_not_stop_the_others(partner_api, day_of_money):
     other = PracticeFactory()
     captured(practice=other, at=datetime(2026, 11, 3, 12, tzinfo=UTC), gross=Decimal("60.00"))
-    search.add(responses.GET, f"{BASE}/v1/reporting/transactions", status=503)
-    _answer(search, [])
+    partner_api.add(responses.GET, f"{BASE}/v1/reporting/transactions", status=503)
+    _answer(partner_api, [])
 
     outcome = reconcile_day(day=DAY)
 
@@ -137,13 +126,13 @@ def test_one_seller_failing_does_not_stop_the_others(search, day_of_money):
     assert outcome.differences  # the other seller was still compared
 
 
-def test_the_nightly_task_checks_yesterday(search):
-    _answer(search, [])
+def test_the_nightly_task_checks_yesterday(partner_api):
+    _answer(partner_api, [])
     PracticeFactory()
 
     with time_machine.travel(datetime(2026, 11, 4, 4, 30, tzinfo=UTC)):
         result = reconcile_yesterday.apply()
 
     assert result.get() == 0
-    request = next(c.request for c in search.calls if "/reporting/" in c.request.url)
+    request = next(c.request for c in partner_api.calls if "/reporting/" in c.request.url)
     assert "start_date=2026-11-02T22" in request.url
