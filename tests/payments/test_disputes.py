@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from coaching.notifications.models import Kind, Notification
+from coaching.notifications.services import notification_render
 from coaching.payments.disputes import EVENT_HANDLERS
 from coaching.payments.kinds import PurchaseKind, _kinds, register_kind
 from coaching.payments.models import Dispute, DisputeStatus, LedgerEntry, LedgerKind
@@ -91,6 +92,9 @@ def test_a_dispute_holds_then_releases_and_tells_people(
         recipient=purchase.practice.owner, kind=Kind.DISPUTE_OPENED
     )
     assert sorted(coach_messages.values_list("channel", flat=True)) == ["email", "inbox"]
+    inbox = notification_render(coach_messages.get(channel="inbox"))
+    assert inbox.subject == "Ein Konflikt wurde bei PayPal eröffnet"
+    assert "PayPal hält den strittigen Betrag zurück" in inbox.text
     assert [m.to for m in mail.outbox if "PP-D-1001" in m.subject] == [[settings.SUPPORT_EMAIL]]
 
     updated = EVENT_HANDLERS["CUSTOMER.DISPUTE.UPDATED"](

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from coaching.bookings.services import BookingError, booking_hold
 from coaching.notifications.models import Kind, Notification
+from coaching.notifications.services import notification_render
 from coaching.payments.models import MerchantAccount, MerchantStatus
 from coaching.payments.onboarding import EVENT_HANDLERS
 from coaching.practices.services import PublishBlocked, practice_publish, session_type_save
@@ -277,6 +278,9 @@ def test_revocation_stops_paid_bookings_and_tells_the_coach(
     assert booked.state == "held"  # what was booked stays
     kinds = Notification.objects.filter(recipient=practice.owner, kind=Kind.MERCHANT_REVOKED)
     assert sorted(kinds.values_list("channel", flat=True)) == ["email", "inbox"]
+    rendered = notification_render(kinds.get(channel="email"))
+    assert rendered.subject == "PayPal: Ihre Berechtigung für SofaDoc wurde widerrufen"
+    assert reverse("payments_coach:onboarding") in rendered.text
 
     again = EVENT_HANDLERS["MERCHANT.PARTNER-CONSENT.REVOKED"](
         _event("MERCHANT.PARTNER-CONSENT.REVOKED", merchant_id=account.merchant_id)
