@@ -41,6 +41,17 @@ class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
 
+    @factory.post_generation
+    def two_factors(obj, create, extracted, **kwargs):
+        """Staff powers need a second factor, as the admin does (sofadoc/accounts/staff.py):
+        built with two_factors=True, the account has TOTP set up."""
+        if create and extracted:
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": "x"}
+            )
+
 
 class PracticeFactory(factory.django.DjangoModelFactory):
     """A published-ready practice: profile, one topic and language, Mon-Fri 09:00-17:00 hours."""

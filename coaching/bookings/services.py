@@ -30,7 +30,7 @@ from coaching.bookings.signals import (
     payment_problem,
     send_on_commit,
 )
-from coaching.bookings.states import record, transition
+from coaching.bookings.states import InvalidTransition, record, transition
 from coaching.practices.availability import Interval
 from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import Practice
@@ -285,6 +285,39 @@ def _expire_holds(bookings, *, now: datetime) -> int:
         transition(booking, BookingState.EXPIRED, reason="hold expired")
         count += 1
     return count
+
+
+def booking_complete(
+    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+) -> Booking:
+    """The session took place: a confirmed booking after its end, or a no-show corrected by
+    the coach, becomes completed. Locks and re-reads the row; one already completed is left as
+    it is. Raises BookingError for any other state (e.g. cancelled meanwhile)."""
+    return _attendance_settle(
+        booking, BookingState.COMPLETED, actor=actor, role=role, reason=reason
+    )
+
+
+def booking_mark_no_show(
+    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+) -> Booking:
+    """The client did not come: a confirmed booking after its end, or a completed one corrected
+    by the coach, becomes no_show. Same locking and guarantees as booking_complete."""
+    return _attendance_settle(booking, BookingState.NO_SHOW, actor=actor, role=role, reason=reason)
+
+
+def _attendance_settle(booking: Booking, target: str, *, actor, role: str, reason: str) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.state == target:
+            return booking
+        if booking.state == BookingState.CONFIRMED and booking.end > timezone.now():
+            raise BookingError(_("The session has not ended yet."))
+        try:
+            transition(booking, target, actor=actor, role=role, reason=reason)
+        except InvalidTransition as error:
+            raise BookingError(error.message) from error
+    return booking
 
 
 def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> Refund | None:

@@ -1,7 +1,7 @@
 """Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
-the booking's client, its coach and staff gets a 404.
+the booking's client, its coach and staff with two factors (as in the admin) gets a 404.
 """
 
 from __future__ import annotations
@@ -107,7 +107,8 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
                 if error.retry
                 else error.message
             )
-            return _problem(request, message, status=502 if error.retry else 409, back=back)
+            # 503: PayPal is unavailable, not our bug; the client can try again shortly.
+            return _problem(request, message, status=503 if error.retry else 409, back=back)
         return redirect(approve_url)
 
     free = session_type_free_slots(
@@ -158,7 +159,7 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
         return _problem(
             request,
             error.message,
-            status=402 if not error.retry else 502,
+            status=402 if not error.retry else 503,
             back=booking.practice.get_absolute_url(),
         )
     if booking.state in (BookingState.EXPIRED, BookingState.ABANDONED, BookingState.CANCELLED):

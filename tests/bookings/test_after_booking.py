@@ -215,9 +215,12 @@ def test_only_client_coach_and_staff_see_a_booking(client, booking, practice, cl
     assert client.get(url).status_code == 200
 
 
-def test_staff_can_open_a_booking(client, booking):
-    client.force_login(StaffFactory())
-    assert client.get(reverse("bookings:detail", args=[booking.reference])).status_code == 200
+def test_staff_open_a_booking_only_with_two_factors(client, booking):
+    url = reverse("bookings:detail", args=[booking.reference])
+    client.force_login(StaffFactory(two_factors=False))
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory(two_factors=True))
+    assert client.get(url).status_code == 200
 
 
 def test_booking_lists_cost_a_fixed_number_of_queries(

@@ -176,33 +176,65 @@ def test_a_forged_room_ended_does_not_close_the_room(client, room, frozen):
     assert room.completed_at is None and not ParticipantEvent.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"SequenceNumber": "abc"},
-        {"SequenceNumber": str(2**40)},
-        {"SequenceNumber": "-1"},
-        {"Timestamp": "yesterday"},
-        {"Timestamp": "2026-06-02T08:00:00"},  # no zone
-        {"Timestamp": ""},
-        {"RoomName": "room\x00name"},
-        {"ParticipantSid": "PA\x00"},
-    ],
-    ids=[
-        "seq-text",
-        "seq-huge",
-        "seq-negative",
-        "ts-text",
-        "ts-naive",
-        "ts-empty",
-        "nul-room",
-        "nul-sid",
-    ],
-)
-def test_a_signed_but_malformed_callback_is_a_400(client, room, frozen, changes):
-    response = video_callback(client, room_event(room, **changes))
+# Signed by Twilio, but with values that do not fit: each is a 400 and stores nothing.
+MALFORMED_CALLBACKS = {
+    "seq-text": {"SequenceNumber": "abc"},
+    "seq-huge": {"SequenceNumber": str(2**40)},
+    "seq-beyond-64-bit": {"SequenceNumber": str(2**70)},
+    "seq-negative": {"SequenceNumber": "-1"},
+    "seq-superscript": {"SequenceNumber": "²"},  # isdigit() says yes, int() says no
+    "seq-arabic-digit": {"SequenceNumber": "٣"},  # int() reads it as 3
+    "seq-underscore": {"SequenceNumber": "1_000"},  # int() reads it as 1000
+    "seq-spaces": {"SequenceNumber": " 7 "},
+    "seq-missing": {"SequenceNumber": None},
+    "duration-beyond-64-bit": {"ParticipantDuration": str(2**64 + 1)},
+    "duration-beyond-column": {"ParticipantDuration": str(2**31)},
+    "duration-superscript": {"ParticipantDuration": "²"},
+    "duration-fullwidth": {"ParticipantDuration": "１２"},
+    "duration-negative": {"ParticipantDuration": "-30"},
+    "duration-decimal": {"ParticipantDuration": "12.5"},
+    "ts-text": {"Timestamp": "yesterday"},
+    "ts-naive": {"Timestamp": "2026-06-02T08:00:00"},  # no zone
+    "ts-empty": {"Timestamp": ""},
+    "ts-missing": {"Timestamp": None},
+    "ts-year-one": {"Timestamp": "0001-01-01T00:00:00+01:00"},  # overflows when made UTC
+    "ts-year-9999": {"Timestamp": "9999-12-31T23:59:59-01:00"},
+    "ts-far-future": {"Timestamp": "2999-01-01T00:00:00Z"},
+    "ts-bad-offset": {"Timestamp": "2026-06-02T08:00:00+25:00"},
+    "ts-huge": {"Timestamp": "2026-06-02T08:00:00Z" + "0" * 5000},
+    "event-missing": {"StatusCallbackEvent": None},
+    "room-missing": {"RoomName": None},
+    "nul-room": {"RoomName": "room\x00name"},
+    "nul-sid": {"ParticipantSid": "PA\x00"},
+    "nul-identity": {"ParticipantIdentity": "client-\x00"},
+    "long-sid": {"ParticipantSid": "PA" + "1" * 100},
+    "long-room": {"RoomName": "r" * 500},
+}
+
+
+@pytest.mark.parametrize("changes", MALFORMED_CALLBACKS.values(), ids=MALFORMED_CALLBACKS.keys())
+@pytest.mark.parametrize("kind", ["participant-connected", "participant-disconnected"])
+def test_a_signed_but_malformed_callback_is_a_400(client, room, frozen, changes, kind):
+    params = room_event(room, **{"StatusCallbackEvent": kind, **changes})
+    params = {k: v for k, v in params.items() if v is not None}
+    response = video_callback(client, params)
     assert response.status_code == 400, response.content
     assert not ParticipantEvent.objects.exists()
+
+
+def test_a_signed_callback_with_a_plain_duration_is_stored(client, room, frozen):
+    params = room_event(
+        room, StatusCallbackEvent="participant-disconnected", ParticipantDuration="3000"
+    )
+    assert video_callback(client, params).json() == {"status": "stored"}
+    event = ParticipantEvent.objects.get()
+    assert (event.duration_seconds, event.sequence, event.role) == (3000, 1, "client")
+    assert event.occurred_at == TUESDAY_10
+
+
+def test_an_event_we_do_not_record_needs_only_its_name(client, room, frozen):
+    response = video_callback(client, {"StatusCallbackEvent": "track-added"})
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
 
 
 def test_signed_callbacks_for_other_rooms_or_events_change_nothing(client, room, frozen):
