@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
     "reconcile-paypal-orders": {"task": "payments.reconcile_open_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
+    # After PayPal's reporting delay (up to 3 h) for yesterday has passed.
+    "reconcile-paypal-ledger": {
+        "task": "payments.reconcile_yesterday",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # Monday mornings; every hour until the evening, so a beat that was down at 07:00 catches
     # up. Each coach gets the nudge once per ISO week all the same (its key is the week).
     "calendar-upkeep-nudges": {
@@ -370,6 +375,8 @@ PAYPAL_PARTNER_ATTRIBUTION_ID = env("PAYPAL_PARTNER_ATTRIBUTION_ID", default="")
 # practice in the admin, "Fee overrides"). Decided when the client goes to pay.
 PAYMENTS_FEE_PERCENT = Decimal(env("PAYMENTS_FEE_PERCENT", default="5.00"))
 PAYMENTS_FEE_FIXED = Decimal(env("PAYMENTS_FEE_FIXED", default="0.00"))
+# SofaDoc's own merchant id as PayPal partner: merchant-integration status is read under it.
+PAYPAL_PARTNER_MERCHANT_ID = env("PAYPAL_PARTNER_MERCHANT_ID", default="")
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

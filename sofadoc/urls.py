@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("coaching.payments.urls")),
     path("", include("coaching.video.urls")),
     path("", include("coaching.notifications.urls")),
+    path("", include("coaching.payments.urls_coach")),
     path("admin/", admin.site.urls),
 ]
 

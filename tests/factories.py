@@ -72,9 +72,9 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     buffer_after_minutes = 0
 
     @factory.post_generation
-    def merchant_account(obj, create, extracted, **kwargs):
+    def merchant(obj, create, extracted, **kwargs):
         """The coach's connected PayPal account, ACTIVE at the provider PAYPAL_MODE uses, so the
-        practice can take payments; pass merchant_account=False for a coach not connected."""
+        practice can take payments; pass merchant=False for a coach not connected."""
         if not create or extracted is False:
             return
         from django.conf import settings

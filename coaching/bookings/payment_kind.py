@@ -5,7 +5,7 @@ lock through the bookings services."""
 
 from __future__ import annotations
 
-from coaching.bookings.models import Booking
+from coaching.bookings.models import Actor, Booking, BookingEvent
 from coaching.bookings.services import booking_confirm_paid, booking_payment_failed
 from coaching.bookings.signals import booking_refunded, payment_problem, send_on_commit
 from coaching.payments.kinds import PurchaseKind, register_kind
@@ -31,6 +31,19 @@ def on_reversed(*, line, **kwargs) -> None:
     send_on_commit(payment_problem, booking=booking, problem="payment reversed")
 
 
+def on_disputed(*, line, disputed: bool, **kwargs) -> None:
+    """Flag the booking in its audit trail (the coach and staff are told by payments): a dispute
+    opened or settled at PayPal is seen in the booking's history and in the admin."""
+    booking = Booking.objects.select_for_update().get(pk=line.object_id)
+    BookingEvent.objects.create(
+        booking=booking,
+        actor_role=Actor.SYSTEM,
+        from_state=booking.state,
+        to_state=booking.state,
+        reason="payment disputed at PayPal" if disputed else "PayPal dispute settled",
+    )
+
+
 def register() -> None:
     register_kind(
         PurchaseKind(
@@ -39,5 +52,6 @@ def register() -> None:
             on_payment_failed=on_payment_failed,
             on_refunded=on_refunded,
             on_reversed=on_reversed,
+            on_disputed=on_disputed,
         )
     )

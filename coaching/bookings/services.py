@@ -33,6 +33,7 @@ from coaching.payments.services import (
     refund_issue,
 )
 from coaching.practices.availability import Interval
+from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_slot_is_free
 
@@ -82,6 +83,11 @@ def booking_hold(
             raise BookingError(_("This session cannot be booked."))
         if practice.owner_id == client.pk:
             raise BookingError(_("You cannot book a session with yourself."))
+        if session_type.price > 0 and not practice_takes_payments(practice_id=practice.pk):
+            # The coach's PayPal is not (or no longer) connected: no order could name a payee.
+            raise BookingError(
+                _("This coach cannot take payments at the moment. Please try again later.")
+            )
         if expected_price is not None and expected_price != session_type.price:
             raise PriceChanged
         _expire_holds(Booking.objects.filter(practice=practice), now=now)

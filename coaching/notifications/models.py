@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     CALENDAR_NUDGE = "calendar_nudge", _("calendar upkeep")
     NEWS_CONFIRM = "news_confirm", _("confirm news subscription")
     PAYMENT_PROBLEM = "payment_problem", _("payment problem (staff)")
+    MERCHANT_REVOKED = "merchant_revoked", _("PayPal permission withdrawn")
+    DISPUTE_OPENED = "dispute_opened", _("PayPal dispute opened")
 
 
 class Channel(models.TextChoices):

@@ -21,6 +21,17 @@ def _safely(handler):
     return receiver
 
 
+def _safely_event(handler):
+    def listener(event):
+        try:
+            handler(event)
+        except Exception:
+            logger.exception("queueing a money notification failed")
+
+    listener.__name__ = handler.__name__
+    return listener
+
+
 def on_confirmed(*, booking, **kwargs):
     from coaching.notifications.services import booking_notify
 
@@ -63,6 +74,34 @@ def on_account_erasure(*, user, **kwargs):
     notifications_forget_person(user=user)
 
 
+def on_money_event(event):
+    """Payments announces after commit; the coach hears of a withdrawn PayPal permission and of
+    a dispute (e-mail and inbox). Staff hear of disputes from payments itself, by e-mail."""
+    from coaching.notifications.services import notification_queue
+    from coaching.payments.models import MerchantAccount, Purchase
+
+    if event.kind == "merchant_revoked":
+        account = MerchantAccount.objects.select_related("practice__owner").get(
+            practice_id=event.practice_id
+        )
+        # One message per withdrawal (a reconnect and a second withdrawal is news again).
+        key = f"revoked-{account.revoked_at:%Y%m%d%H%M%S}" if account.revoked_at else "revoked"
+        notification_queue(recipient=account.practice.owner, kind=Kind.MERCHANT_REVOKED, key=key)
+    elif event.kind == "dispute_opened":
+        from coaching.bookings.models import Booking
+
+        purchase = Purchase.objects.select_related("practice__owner").get(pk=event.purchase_id)
+        line = purchase.lines.filter(kind="booking").first()
+        booking = Booking.objects.filter(pk=line.object_id).first() if line else None
+        notification_queue(
+            recipient=purchase.practice.owner,
+            kind=Kind.DISPUTE_OPENED,
+            booking=booking,
+            # A key of its own lifts the once-per-booking rule: each dispute is told once.
+            key=f"dispute-{min(event.ledger_entry_ids, default=purchase.pk)}",
+        )
+
+
 RECEIVERS = {}
 
 
@@ -83,6 +122,9 @@ def connect() -> None:
     for signal, handler in pairs:
         receiver = RECEIVERS.setdefault(handler.__name__, _safely(handler))
         signal.connect(receiver, weak=False, dispatch_uid=f"notifications.{handler.__name__}")
+    from coaching.payments.listeners import subscribe
+
+    subscribe(RECEIVERS.setdefault("on_money_event", _safely_event(on_money_event)))
     # Not _safely: an erasure that cannot clean up must stop and be retried, not go on.
     account_erasure_requested.connect(
         on_account_erasure, weak=False, dispatch_uid="notifications.on_account_erasure"

@@ -1,6 +1,8 @@
 """Money records are read-only here: staff read them and act through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from coaching.payments.models import (
     Dispute,
@@ -23,6 +25,18 @@ class MerchantAccountAdmin(ReadOnlyAdmin):
     list_filter = ("status", "payments_receivable", "provider")
     search_fields = ("practice__name", "merchant_id", "tracking_id")
     list_select_related = ("practice",)
+    actions = ["check_at_paypal"]
+
+    @admin.action(description=_("Ask PayPal for the current state"))
+    def check_at_paypal(self, request, queryset):
+        from coaching.payments.onboarding import OnboardingError, merchant_refresh
+
+        for account in queryset[:50]:  # each is a call to PayPal
+            try:
+                merchant_refresh(account=account)
+            except OnboardingError as error:
+                self.message_user(request, f"{account}: {error.message}", messages.WARNING)
+        self.message_user(request, _("Checked at PayPal."))
 
 
 class PurchaseLineInline(admin.TabularInline):
@@ -64,9 +78,28 @@ class DisputeAdmin(ReadOnlyAdmin):
 
 @admin.register(ReconciliationDifference)
 class ReconciliationDifferenceAdmin(ReadOnlyAdmin):
-    list_display = ("day", "provider_reference", "description", "ledger_amount", "provider_amount")
+    list_display = (
+        "day",
+        "provider_reference",
+        "description",
+        "ledger_amount",
+        "provider_amount",
+        "resolved_at",
+    )
     list_filter = ("day", "resolved_at")
     search_fields = ("provider_reference", "description")
+    actions = ["mark_explained"]
+
+    @admin.action(description=_("Mark as explained (no correction in the ledger)"))
+    def mark_explained(self, request, queryset):
+        from coaching.payments.reconciliation import reconciliation_difference_resolve
+
+        with transaction.atomic(durable=True):
+            for difference in queryset:
+                reconciliation_difference_resolve(
+                    difference_id=difference.pk, actor=request.user, resolution="explained"
+                )
+        self.message_user(request, _("Marked as explained."))
 
 
 class RefundInline(admin.TabularInline):

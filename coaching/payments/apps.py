@@ -6,3 +6,8 @@ class PaymentsConfig(AppConfig):
     name = "coaching.payments"
     label = "payments"
     verbose_name = _("Payments")
+
+    def ready(self):
+        from coaching.payments import onboard_ready
+
+        onboard_ready.connect()

@@ -31,6 +31,9 @@ class PurchaseKind:
     on_payment_failed: Hook = _nothing  # declined, denied or abandoned
     on_refunded: Hook = _nothing  # a refund completed (also partial: amount= keyword)
     on_reversed: Hook = _nothing  # a chargeback or reversal took the money back
+    # A client opened a dispute at PayPal (disputed=True) or it was settled (disputed=False);
+    # the selling app flags its object so the coach and staff see it.
+    on_disputed: Hook = _nothing
 
 
 _kinds: dict[str, PurchaseKind] = {}

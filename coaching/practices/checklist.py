@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from coaching.practices.gates import payment_gate_registered, practices_taking_payments
 from coaching.practices.models import Practice, SessionType, WeeklyHours
 
 
@@ -23,11 +24,14 @@ class Step:
 
 
 def practice_checklist(*, practice: Practice) -> list[Step]:
-    """Every setup step in order, with whether it is done; one query."""
+    """Every setup step in order, with whether it is done; one query (two with payments)."""
     facts = (
         Practice.objects.filter(pk=practice.pk)
         .annotate(
             has_types=Exists(SessionType.objects.filter(practice=OuterRef("pk"), is_active=True)),
+            has_paid_types=Exists(
+                SessionType.objects.filter(practice=OuterRef("pk"), is_active=True, price__gt=0)
+            ),
             has_hours=Exists(WeeklyHours.objects.filter(practice=OuterRef("pk"))),
             has_specialty=Exists(
                 Practice.specialties.through.objects.filter(practice=OuterRef("pk"))
@@ -37,10 +41,17 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
                 EmailAddress.objects.filter(user=OuterRef("owner"), verified=True)
             ),
         )
-        .values("has_types", "has_hours", "has_specialty", "has_language", "email_verified")
+        .values(
+            "has_types",
+            "has_hours",
+            "has_specialty",
+            "has_language",
+            "email_verified",
+            "has_paid_types",
+        )
         .get()
     )
-    return [
+    steps = [
         Step(
             "email",
             _("Confirm your e-mail address"),
@@ -114,6 +125,18 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
             "practices:time_off",
         ),
     ]
+    if payment_gate_registered():
+        # Paid sessions need a way to be paid: required as soon as one is offered.
+        paypal = Step(
+            "paypal",
+            _("Connect PayPal"),
+            _("Clients pay you directly into your own PayPal business account."),
+            practice.pk in practices_taking_payments([practice.pk]),
+            facts["has_paid_types"],
+            "payments_coach:onboarding",
+        )
+        steps.insert(next(i for i, s in enumerate(steps) if s.key == "billing") + 1, paypal)
+    return steps
 
 
 def practice_missing_for_publishing(*, practice: Practice) -> list[str]:

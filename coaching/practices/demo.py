@@ -247,8 +247,12 @@ PRACTICES = [
 COLOURS = ["#2f6f62", "#c9773d", "#44617b", "#7a4f7d", "#5b7f3a", "#a0523d", "#3d6fa0"]
 
 
-def seed(ensure_user) -> list[Practice]:
-    """Create or refresh the demo practices; `ensure_user(email=..., display_name=...)`."""
+def seed(ensure_user, before_publish=None) -> list[Practice]:
+    """Create or refresh the demo practices; `ensure_user(email=..., display_name=...)`.
+
+    `before_publish(practice)` lets the apps above practices finish their part of the setup
+    (payments connects the twin's PayPal) before the checklist is checked.
+    """
     specialties = {s.slug: s for s in Specialty.objects.all()}
     languages = {lang.code: lang for lang in Language.objects.all()}
     practices = []
@@ -307,6 +311,8 @@ def seed(ensure_user) -> list[Practice]:
                 practice=practice, actor=owner, photo=process_photo(_avatar(display_name, index))
             )
         if published:
+            if before_publish is not None:
+                before_publish(practice)
             practice_publish(practice=practice, actor=owner)
     return practices
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from coaching.practices.checklist import practice_missing_for_publishing
 from coaching.practices.directory import directory_changed
+from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import (
     Language,
     Practice,
@@ -117,9 +118,24 @@ def _delete_files_on_commit(practice: Practice, names: list[str]) -> None:
 
 
 def session_type_save(*, session_type: SessionType, actor: User) -> SessionType:
-    """Create or update a session type of the actor's practice."""
+    """Create or update a session type of the actor's practice.
+
+    A published practice offers a paid session only once it can take payments (otherwise the
+    session would appear bookable and fail at checkout).
+    """
     _check_actor(session_type.practice, actor)
     session_type.full_clean()
+    practice = session_type.practice
+    if (
+        session_type.is_active
+        and session_type.price > 0
+        and practice.is_published
+        and not practice_takes_payments(practice_id=practice.pk)
+    ):
+        raise ValidationError(
+            _("Connect PayPal before you offer paid sessions; free sessions work right away."),
+            code="payments",
+        )
     session_type.save()
     return session_type
 

@@ -47,12 +47,14 @@ def signed_in_page(browser, live_server):
     """page_for(user): a German browser page whose session belongs to `user`."""
     contexts = []
 
-    def page_for(user):
+    def page_for(user, viewport=None):
         # A test client per user: force_login on a shared one would flush (end) the session
         # of the user signed in before, and their page would be signed out.
         client = Client()
         client.force_login(user)
-        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
+        context = browser.new_context(
+            locale="de-DE", viewport=viewport or {"width": 1280, "height": 860}
+        )
         context.add_cookies(
             [
                 {

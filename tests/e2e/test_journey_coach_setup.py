@@ -48,7 +48,9 @@ def save_and_expect(page, button: str, message: str) -> None:
     )
 
 
-def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
+def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page, settings, live_server):
+    settings.PAYPAL_MODE = "twin"  # PayPal's sign-up page is played by the sandbox twin
+    settings.SITE_URL = live_server.url
     # Sign up on allauth's page; the three consents are unticked and must be ticked by hand.
     page.goto(page.base + "/")
     page.locator("#cookie-banner").get_by_role("button", name="Alle ablehnen").click()
@@ -139,6 +141,13 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page):
     page.get_by_label("Steuernummer oder USt-IdNr.").fill("12/345/67890")
     page.get_by_label("Kleinunternehmer (§ 19 UStG)").check()
     save_and_expect(page, "Speichern", "Ihre Angaben für Zahlungsbelege sind gespeichert.")
+
+    # A paid session needs the coach's own PayPal: connected through the twin's sign-up page.
+    page.locator(".account-nav").get_by_role("link", name="PayPal").click()
+    page.get_by_role("button", name="PayPal verbinden").click()
+    page.get_by_role("button", name="Zustimmen und zurück zu SofaDoc").click()
+    expect(page.get_by_text("PayPal ist verbunden.")).to_be_visible()
+    page.locator(".account-nav").get_by_role("link", name="Checkliste").click()
 
     # Everything required is done: publish.
     expect(page.get_by_role("heading", name="Praxis einrichten")).to_be_visible()

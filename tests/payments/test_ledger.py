@@ -93,7 +93,7 @@ def test_the_fee_is_never_more_than_the_price(amount, percent):
         assert Decimal("0") <= fee <= amount
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_database_refuses_update_and_delete_of_ledger_rows():
     from tests.factories import PracticeFactory
 

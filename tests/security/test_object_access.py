@@ -196,6 +196,8 @@ NOT_OWNED = {
     "bookings:start": "any signed-in person books a published offer (see the test below)",
     "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
     "payments:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
+    "payments_coach:earnings_csv": "a month of the requester's own practice (tests/payments)",
+    "payments_coach:twin_signup": "the requester's own tracking id, else 404 (tests/payments)",
     "notifications:opened": "open pixel, same answer for every token (test_url_access)",
     "notifications:news_confirm": "signed, expiring token (tests/notifications)",
     "notifications:news_unsubscribe": "signed token (tests/notifications)",

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from coaching.payments.providers.paypal_partner import (
+        IntegrationStatus,
+        Referral,
+        Transaction,
+    )
 
 
 class PaymentError(Exception):
@@ -102,20 +109,10 @@ class Provider(Protocol):
         VerifierUnavailable when it cannot tell now."""
         ...
 
-    # Filled in by `onboard` (providers/paypal_partner.py, providers/twin_partner.py).
-    def create_referral(self, *, tracking_id: str, return_url: str, locale: str) -> str: ...
-    def onboarding_status(self, merchant_id: str) -> dict: ...
-    def search_transactions(self, start: date | datetime, end: date | datetime) -> list[dict]: ...
-
-
-class PartnerStubs:
-    """The onboarding and reporting steps until their mixins fill them in: they say so."""
-
-    def create_referral(self, *, tracking_id: str, return_url: str, locale: str) -> str:
-        raise NotImplementedError("create_referral: see providers/paypal_partner.py")
-
-    def onboarding_status(self, merchant_id: str) -> dict:
-        raise NotImplementedError("onboarding_status: see providers/paypal_partner.py")
-
-    def search_transactions(self, start, end) -> list[dict]:
-        raise NotImplementedError("search_transactions: see providers/paypal_partner.py")
+    # The partner side (providers/paypal_partner.py, providers/twin_partner.py).
+    def create_referral(self, *, tracking_id: str, return_url: str) -> Referral: ...
+    def merchant_id_for_tracking(self, *, tracking_id: str) -> str: ...
+    def onboarding_status(self, merchant_id: str) -> IntegrationStatus: ...
+    def search_transactions(
+        self, *, merchant_id: str, start: datetime, end: datetime
+    ) -> list[Transaction]: ...

@@ -9,8 +9,6 @@ retry is answered with the first result instead of a second charge.
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from decimal import Decimal
 from functools import cache
@@ -50,12 +48,11 @@ from coaching.payments.providers.base import (
     Capture,
     Order,
     OrderSpec,
-    PartnerStubs,
     PaymentError,
     RefundResult,
     RefundSpec,
 )
-from coaching.payments.providers.paypal_partner import PayPalPartnerMixin
+from coaching.payments.providers.paypal_partner import PayPalPartnerMixin, auth_assertion
 
 logger = logging.getLogger(__name__)
 
@@ -63,16 +60,6 @@ logger = logging.getLogger(__name__)
 def money(amount: Decimal) -> str:
     """PayPal wants amounts as strings with exactly two decimals."""
     return f"{Decimal(amount).quantize(Decimal('0.01'))}"
-
-
-def auth_assertion(*, client_id: str, merchant_id: str) -> str:
-    """PayPal-Auth-Assertion: an unsigned JWT saying "the partner acts for this merchant"."""
-
-    def part(data: dict) -> str:
-        raw = json.dumps(data, separators=(",", ":")).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    return f"{part({'alg': 'none'})}.{part({'iss': client_id, 'payer_id': merchant_id})}."
 
 
 def purchase_unit(spec: OrderSpec) -> PurchaseUnitRequest:
@@ -93,7 +80,7 @@ def purchase_unit(spec: OrderSpec) -> PurchaseUnitRequest:
     )
 
 
-class PayPalProvider(PayPalPartnerMixin, PartnerStubs):
+class PayPalProvider(PayPalPartnerMixin):
     name = "paypal"
 
     def __init__(self, *, client_id: str, client_secret: str, live: bool):

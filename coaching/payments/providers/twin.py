@@ -19,7 +19,6 @@ from coaching.payments.providers.base import (
     Capture,
     Order,
     OrderSpec,
-    PartnerStubs,
     PaymentError,
     RefundResult,
     RefundSpec,
@@ -28,7 +27,7 @@ from coaching.payments.providers.paypal import money
 from coaching.payments.providers.twin_partner import TwinPartnerMixin
 
 
-class TwinProvider(TwinPartnerMixin, PartnerStubs):
+class TwinProvider(TwinPartnerMixin):
     name = "twin"
     TTL = 6 * 60 * 60
 

@@ -143,10 +143,14 @@ def session_type_edit(
     )
     form = SessionTypeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic(durable=True):
-            session_type_save(session_type=form.instance, actor=request.user)
-        messages.success(request, _("The session type is saved."))
-        return redirect("practices:session_types")
+        try:
+            with transaction.atomic(durable=True):
+                session_type_save(session_type=form.instance, actor=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The session type is saved."))
+            return redirect("practices:session_types")
     return _step(
         request,
         "session_types",

@@ -52,8 +52,7 @@ class Command(BaseCommand):
                 )
                 for spec in DEMO_USERS
             }
-            practices = practices_demo.seed(ensure_demo_user)
-            payments_demo.seed(practices=practices)
+            practices = practices_demo.seed(ensure_demo_user, before_publish=payments_demo.connect)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
             privacy_demo.seed(users.values())
             notifications_demo.seed(users=list(users.values()))
