@@ -223,11 +223,9 @@ def _busy(
         practice_ids=practice_ids,
         start=window.start - rules.buffer_before,
         end=window.end + rules.duration + rules.buffer_after,
+        ignore=ignore,
     )
-    result: defaultdict[int, list[Interval]] = defaultdict(list)
-    for practice_id, intervals in busy.items():
-        result[practice_id] = [i for i in intervals if i not in ignore]
-    return result
+    return defaultdict(list, busy)
 
 
 def practice_personal_data(*, user) -> dict | None:

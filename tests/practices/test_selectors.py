@@ -33,9 +33,9 @@ def busy_source(monkeypatch):
     taken: dict[int, list[Interval]] = {}
     calls = []
 
-    def source(*, practice_ids, start, end):
+    def source(*, practice_ids, start, end, ignore=()):
         calls.append((list(practice_ids), start, end))
-        return {pid: taken.get(pid, []) for pid in practice_ids}
+        return {pid: [i for i in taken.get(pid, []) if i not in ignore] for pid in practice_ids}
 
     monkeypatch.setattr(busy_module, "_sources", [])
     busy_module.register_busy_source(source)
