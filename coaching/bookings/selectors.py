@@ -52,20 +52,32 @@ def booking_busy_intervals(
 
 
 # The WHERE clause repeats `holds_time()` and names the exclusion constraint's expression and
-# partial predicate (migration 0002) word for word, so the planner may use its GiST index.
-_BUSY_SQL = """
+# partial predicate (migration 0002) word for word, so the planner may use its GiST index (with
+# the practice as a bigint, the type of the indexed column). range_agg's ranges come out sorted.
+# One practice (every page, slots.json, a booking): a plain aggregate, no grouping to sort.
+_BUSY_ONE_SQL = """
+SELECT extract(epoch FROM lower(r))::float8, extract(epoch FROM upper(r))::float8
+FROM unnest((
+    SELECT range_agg(tstzrange(blocked_start, blocked_end, '[)')) FROM bookings_booking
+    WHERE practice_id = %s::bigint
+      AND state IN ('held', 'confirmed')
+      AND (state = 'confirmed' OR hold_expires_at > %s)
+      AND tstzrange(blocked_start, blocked_end, '[)') && tstzrange(%s, %s, '[)')
+      {ignore}
+)) AS r
+"""
+_BUSY_MANY_SQL = """
 SELECT b.practice_id, extract(epoch FROM lower(r))::float8, extract(epoch FROM upper(r))::float8
 FROM (
     SELECT practice_id, range_agg(tstzrange(blocked_start, blocked_end, '[)')) AS busy
     FROM bookings_booking
-    WHERE {practices}
+    WHERE practice_id = ANY(%s::bigint[])
       AND state IN ('held', 'confirmed')
       AND (state = 'confirmed' OR hold_expires_at > %s)
       AND tstzrange(blocked_start, blocked_end, '[)') && tstzrange(%s, %s, '[)')
       {ignore}
     GROUP BY practice_id
 ) AS b CROSS JOIN LATERAL unnest(b.busy) AS r
-ORDER BY 1, 2
 """
 
 
@@ -75,27 +87,22 @@ def _busy_merged_in_postgresql(
     busy: defaultdict[int, list[Interval]] = defaultdict(list)
     if not ids:
         return busy
-    # One practice (every page and slots.json) as an equality the GiST index can use.
-    practices, params = (
-        ("practice_id = %s::bigint", [ids[0]])
-        if len(ids) == 1
-        else (
-            "practice_id = ANY(%s::bigint[])",
-            [ids],
-        )
-    )
-    params += [timezone.now(), start, end]
+    one = len(ids) == 1
+    params: list = [ids[0] if one else ids, timezone.now(), start, end]
     leave_out = ""
     for interval in ignore:
         leave_out += " AND NOT (blocked_start = %s AND blocked_end = %s)"
         params += [interval.start, interval.end]
-    sql = _BUSY_SQL.format(practices=practices, ignore=leave_out)
+    sql = (_BUSY_ONE_SQL if one else _BUSY_MANY_SQL).format(ignore=leave_out)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     at = datetime.fromtimestamp
-    for practice_id, lower, upper in rows:
-        busy[practice_id].append(Interval(at(lower, UTC), at(upper, UTC)))
+    if one:
+        busy[ids[0]] = [Interval(at(lower, UTC), at(upper, UTC)) for lower, upper in rows]
+    else:
+        for practice_id, lower, upper in rows:
+            busy[practice_id].append(Interval(at(lower, UTC), at(upper, UTC)))
     return busy
 
 

@@ -101,3 +101,9 @@ def test_microseconds_survive_the_trip(session_type):
     book(session_type, start, start + timedelta(minutes=50))
 
     assert busy(session_type.practice) == [Interval(start, start + timedelta(minutes=50))]
+
+
+def test_a_free_coach_has_no_busy_time(session_type):
+    book(session_type, at(30), at(31))  # the next day only
+
+    assert busy(session_type.practice) == []

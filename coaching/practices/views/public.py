@@ -173,10 +173,14 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
-    practice = _visible_practice(request, slug)
-    if practice.slug != slug:
-        return _redirect_to_current(request, "practices:slots", practice)
-    form = SlotsQueryForm(request.GET, practice=practice)
+    session_type = _bookable_type_at(request, slug)
+    if session_type is not None:  # the usual request: practice and type in one query
+        practice = session_type.practice
+    else:  # an old address, a type not offered, a bad query: the full checks and messages
+        practice = _visible_practice(request, slug)
+        if practice.slug != slug:
+            return _redirect_to_current(request, "practices:slots", practice)
+    form = SlotsQueryForm(request.GET, practice=practice, session_type=session_type)
     if not form.is_valid():
         return JsonResponse(
             {
@@ -200,6 +204,25 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     return JsonResponse(
         {"timezone": str(zone), "slots": [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in slots]}
     )
+
+
+def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
+    """The active session type `?type=` of the practice at `slug` (with the practice), if the
+    requester may see that practice; None for anything else."""
+    try:
+        type_id = int(request.GET.get("type", ""))
+    except ValueError:
+        return None
+    session_type = (
+        SessionType.objects.select_related("practice")
+        .filter(pk=type_id, is_active=True, practice__slug=slug)
+        .first()
+    )
+    if session_type is None or not (
+        session_type.practice.is_published or _may_preview(request, session_type.practice)
+    ):
+        return None
+    return session_type
 
 
 def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
