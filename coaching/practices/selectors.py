@@ -197,18 +197,25 @@ def _hours_and_time_off(
     last = around.end.astimezone(UTC).date() + timedelta(days=1)
     no_day = Value(None, output_field=DateField())
     no_time = Value(None, output_field=TimeField())
-    hours = WeeklyHours.objects.filter(practice_id__in=practice_ids).values_list(
-        "practice_id", "weekday", "start_time", "end_time", no_day, no_day
+    # No ORDER BY in either half: SQLite refuses one inside a compound statement.
+    hours = (
+        WeeklyHours.objects.filter(practice_id__in=practice_ids)
+        .order_by()
+        .values_list("practice_id", "weekday", "start_time", "end_time", no_day, no_day)
     )
-    days_off = TimeOff.objects.filter(
-        practice_id__in=practice_ids, last_day__gte=first, first_day__lte=last
-    ).values_list(
-        "practice_id",
-        Value(-1, output_field=IntegerField()),
-        no_time,
-        no_time,
-        "first_day",
-        "last_day",
+    days_off = (
+        TimeOff.objects.filter(
+            practice_id__in=practice_ids, last_day__gte=first, first_day__lte=last
+        )
+        .order_by()
+        .values_list(
+            "practice_id",
+            Value(-1, output_field=IntegerField()),
+            no_time,
+            no_time,
+            "first_day",
+            "last_day",
+        )
     )
     weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
     off: defaultdict[int, list[DateRange]] = defaultdict(list)
