@@ -33,6 +33,7 @@ from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from coaching.notifications.selectors import inbox_changed
 
 logger = logging.getLogger(__name__)
 
@@ -430,6 +431,8 @@ def _deliver_one(row: Notification, *, now: datetime) -> str:
                 Status.SENDING,
             ],
         )
+    if row.channel == Channel.INBOX and row.status == Status.SENT:
+        inbox_changed(row.recipient_id)  # written in SQL: no signal tells the header
     return row.status
 
 
@@ -620,12 +623,15 @@ def notification_mark_read(*, notification: Notification, actor) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        inbox_changed(actor.pk)
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         recipient=actor, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
     ).update(read_at=timezone.now())
+    inbox_changed(actor.pk)  # after the change, so no count read before it outlives it
+    return marked
 
 
 def notification_resend(*, notification: Notification, actor) -> Notification:
