@@ -54,8 +54,8 @@ def test_the_inbox_page_has_a_fixed_number_of_queries(client, person, django_ass
         welcome(UserFactory())
     welcome(person)
     client.get(reverse("notifications:list"))  # warm up sessions, preferences
-    # session, user, count (paginator), page; the header's unread count comes from Redis
-    with django_assert_num_queries(4):
+    # user, count (paginator), page; the session and the header's unread count from Redis
+    with django_assert_num_queries(3):
         client.get(reverse("notifications:list"))
 
 

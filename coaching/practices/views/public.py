@@ -115,7 +115,7 @@ def _cache_get(key: str | None):
 @visitor_page_cache
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, LISTING_VERSION_KEY)  # profile, session types, booking rules
-    practice = _visible_practice(request, slug)
+    practice, session_types = _practice_and_types(request, slug)
     if practice.slug != slug:
         return _redirect_to_current(request, "practices:detail", practice)
     depends_on(request, availability_version_key(practice.pk))  # before the slots are read
@@ -130,7 +130,6 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=PAGE_DAYS), datetime.min.time(), tzinfo=zone)
 
-    session_types = list(practice.session_types.filter(is_active=True))
     slots = practice_free_slots(
         practice=practice, session_types=session_types, start=start, end=end
     )
@@ -245,6 +244,24 @@ def _start_query(start: datetime) -> str:
 
 
 PROFILE_CACHE_SECONDS = 600
+
+
+def _practice_and_types(request: HttpRequest, slug: str) -> tuple[Practice, list[SessionType]]:
+    """The practice at `slug` and its bookable session types. A published practice's come from
+    Redis, kept under the listings' version (any save of a practice or session type replaces
+    it, as for the profile): one round trip instead of two queries. Its free times never come
+    from here; they are read afresh. An old address or a preview reads the database."""
+    key = f"practices:page-data:{slug}"
+    cached, version = versioned_get(key)
+    if cached is not None:
+        return cached
+    practice = _visible_practice(request, slug)
+    session_types = list(practice.session_types.filter(is_active=True))
+    if practice.slug == slug and practice.is_published:
+        versioned_set(
+            key, (practice, session_types), version=version, timeout=PROFILE_CACHE_SECONDS
+        )
+    return practice, session_types
 
 
 def _profile_html(practice: Practice) -> str:
