@@ -1,7 +1,9 @@
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from coaching.notifications.models import Channel, Notification, Status
-from sofadoc.pagecache import cached_under_versions, version_changed
+from sofadoc.pagecache import bump_versions, cached_under_versions, version_changed
 
 
 def inbox_for(*, user) -> QuerySet[Notification]:
@@ -35,3 +37,8 @@ def inbox_unread_count_cached(*, user) -> int:
 def inbox_changed(user_id: int) -> None:
     """The person's inbox is changing: their cached unread count goes, now and on commit."""
     version_changed(inbox_version_key(user_id))
+
+
+def inboxes_changed(user_ids: Iterable[int]) -> None:
+    """Several inboxes have changed (committed): their cached counts go in one round trip."""
+    bump_versions(inbox_version_key(user_id) for user_id in user_ids)

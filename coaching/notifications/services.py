@@ -33,7 +33,7 @@ from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.selectors import inbox_changed
+from coaching.notifications.selectors import inbox_changed, inboxes_changed
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +363,7 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
     read_at = timezone.now()
     deadline = read_at + _claim_lease() / 2
     statuses = []
+    inboxes: set[int] = set()
     for index, pk in enumerate(pks):
         moment = timezone.now()
         if index and moment > deadline:
@@ -377,6 +378,11 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
             read_at = moment
         if pk in rows:  # else erased with its recipient since the claim
             statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
+            if rows[pk].channel == Channel.INBOX and statuses[-1] == Status.SENT:
+                inboxes.add(rows[pk].recipient_id)
+    # Written in SQL, so no signal tells the header: their unread counts go, in one round trip
+    # for the whole chunk (a count read meanwhile is at most one chunk late).
+    inboxes_changed(inboxes)
     return statuses
 
 
@@ -431,8 +437,6 @@ def _deliver_one(row: Notification, *, now: datetime) -> str:
                 Status.SENDING,
             ],
         )
-    if row.channel == Channel.INBOX and row.status == Status.SENT:
-        inbox_changed(row.recipient_id)  # written in SQL: no signal tells the header
     return row.status
 
 
