@@ -250,19 +250,19 @@ def server_environment(port: int) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(port: int, log_path: Path):
+def gunicorn(port: int, log_path: Path, environment: dict[str, str] | None = None):
     command = [
         *[sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
         # Its own control socket: the default ($HOME/.gunicorn/gunicorn.ctl) is shared with any
         # other gunicorn on the machine. It plays no part in serving.
-        *["--control-socket", str(ROOT / "var" / "bench-load-gunicorn.ctl")],
+        *["--control-socket", str(log_path.with_suffix(".ctl"))],
         "sofadoc.wsgi",
     ]
     with open(log_path, "w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command,
             cwd=ROOT,
-            env=server_environment(port),
+            env=environment or server_environment(port),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own group: stopped as a whole, not hit by Ctrl-C first
