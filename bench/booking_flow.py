@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 
-from bench.common import report, setup_django
+from bench.common import report, session_cookie, setup_django
 
 RACERS, SLOTS = 64, 16
 
@@ -120,20 +120,6 @@ def timed_path(practice, users):
             assert back.status_code == 302, back.status_code
             samples.append(hold_ms + capture_ms)
     return samples
-
-
-def session_cookie(user) -> str:
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -40,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench import directory
-from bench.common import setup_django
+from bench.common import session_cookie, setup_django
 from bench.load_driver import (
     Result,
     Target,
@@ -137,13 +137,6 @@ def build_bookings() -> None:
 
 def signed_in_visitor_cookie() -> str:
     """A client who accepted the current terms, signed in: the session cookie a browser sends."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
-
     from privacy.services import SIGNUP_PURPOSES, consent_record
     from sofadoc.accounts.models import User
 
@@ -156,12 +149,7 @@ def signed_in_visitor_cookie() -> str:
         consent_record(
             decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup", user=visitor
         )
-    session = SessionStore()
-    session[SESSION_KEY] = str(visitor.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = visitor.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return session_cookie(visitor)
 
 
 def targets() -> list[Target]:

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from coaching.bookings.services import booking_hold
 from coaching.practices.services import practice_publish
-from sofadoc.sessions import SessionStore
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -83,12 +82,9 @@ def ask(base: str, path: str, cookie: str = "") -> str:
 
 
 def signed_in_cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    browser = Client()
+    browser.force_login(user)  # the session is written to PostgreSQL and Redis, both shared
+    return f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def test_a_slot_booked_here_is_gone_at_once_from_the_other_process(other_process):
