@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+PEER_VENV := var/bench-peer/venv
 
 .PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load bench-faults vendor
 
@@ -61,11 +62,21 @@ vendor:
 	scripts/vendor-twilio-video.sh $(TWILIO_VIDEO_VERSION)
 
 # Benchmarks (not part of the suite): a database of their own on the local PostgreSQL.
-bench: messages
+bench: messages $(PEER_VENV)/.installed
 	$(BIN)/python -m bench.slot_engine
 	$(BIN)/python -m bench.directory
-	$(BIN)/python -m bench.free_slots
+	$(BIN)/python -m bench.free_slots --peer
 	$(BIN)/python -m bench.booking_flow
+	$(BIN)/python -m bench.earnings
+
+# django-appointment, the peer bench.free_slots compares with: its own virtualenv, bench only
+# (not a project dependency), pinned so the comparison stays the same.
+$(PEER_VENV)/.installed:
+	@mkdir -p var/bench-peer
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet "django-appointment==3.12.0" "Django>=5.2,<5.3" \
+	  "psycopg[binary]>=3.2,<3.4"
+	touch $@
 
 # Load benchmark: gunicorn in its production configuration under wrk (Debian's `wrk`), 16
 # connections on loopback; prints a table and writes var/bench-load.md. BENCH_LOAD_ARGS e.g.

@@ -1,33 +1,46 @@
-"""The booking path: hold -> PayPal -> capture, per booking; and 64 clients racing for 16 slots.
+"""The booking path, two ways, each saying what it measures:
+
+1. Hold -> PayPal order -> return -> capture for 30 bookings, in this process through Django's
+   test client (all middleware and views, no sockets), PayPal's REST API faked at the HTTP
+   level (`responses`): the server's own time per booking.
+2. 64 clients racing for 16 slots over real sockets against gunicorn (deploy/gunicorn.conf.py),
+   each with its own session: GET the booking page (its CSRF token), then POST the hold, which
+   goes on to PayPal's local twin. Wall time of the whole race, and every slot booked once.
 
     .venv/bin/python -m bench.booking_flow
 
-PayPal is the REST fake of the test suite (HTTP faked with `responses`) for the timed path, and
-the local twin for the race (threads share no fake), so no request leaves the machine.
+Each run books a practice of its own (money records are append-only and never deleted), so it
+runs any number of times on the same database (DATABASE_URL, default `sofadoc_bench`).
 """
 
+import re
 import statistics
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 
-from bench.common import report, setup_django
+from bench.common import report, session_cookie, setup_django
 
 RACERS, SLOTS = 64, 16
 
 
 def practice_for_bench():
+    """A new practice for this run: nothing of an earlier run is deleted or reused (the money
+    of earlier runs is in the append-only ledger, which is never deleted)."""
     from coaching.payments.models import MerchantAccount, MerchantStatus
     from coaching.practices.models import Practice, SessionType, WeeklyHours
     from sofadoc.accounts.models import User
 
-    # A new practice each run: the money of earlier runs is in the append-only ledger and is
-    # never deleted, so the bench does not clear bookings away but starts on an empty calendar.
-    run = f"{time.time_ns():x}"
-    coach = User.objects.create(email=f"flow-coach-{run}@bench.example", display_name="Flow")
+    run = f"{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+    coach = User.objects.create(email=f"flow-coach-{run}@bench.example", display_name="Coach")
     practice = Practice.objects.create(
         owner=coach,
         name="Flow",
@@ -119,44 +132,80 @@ def timed_path(practice, users):
     return samples
 
 
-def race(practice, users):
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
+
+def _http(url: str, *, cookie: str, data: bytes | None = None) -> tuple[int, str, str]:
+    """(status, body, Set-Cookie csrftoken value) of one request, redirects not followed."""
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        url,
+        data=data,
+        # Behind the TLS proxy the request is secure, so CSRF wants an https Referer of the host.
+        headers={
+            "Cookie": cookie,
+            "X-Forwarded-Proto": "https",
+            "Referer": url.replace("http://", "https://", 1),
+        },
+    )
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+            status, body, headers = response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        status, body, headers = error.code, error.read().decode(), error.headers
+    token = re.search(r"csrftoken=([^;]+)", ", ".join(headers.get_all("Set-Cookie") or []))
+    return status, body, token.group(1) if token else ""
+
+
+def race(practice, users):
+    """RACERS clients, SLOTS slots, through gunicorn over loopback sockets."""
+    from bench.load import free_port, gunicorn, server_environment
+    from bench.load_driver import ROOT
     from coaching.bookings.models import Booking
 
-    settings.PAYPAL_MODE, settings.PAYPAL_TWIN_ALLOWED = "twin", True
     session_type = practice.session_types.get()
     slots = free_starts(session_type, days_ahead=40, count=SLOTS)
-    barrier = threading.Barrier(RACERS)
-    statuses = Counter()
+    port = free_port()
+    environment = server_environment(port)
+    # The server's own PayPal: the local twin (no request leaves the machine).
+    environment.update({"PAYPAL_MODE": "twin", "PAYPAL_TWIN_ALLOWED": "1"})
+    statuses: Counter = Counter()
     lock = threading.Lock()
+    barrier = threading.Barrier(RACERS)
+    cookies = [session_cookie(user) for user in users]
+    base = f"http://127.0.0.1:{port}/coaches/{practice.slug}/book/{session_type.pk}/"
 
-    def racer(i, client):
-        start = slots[i % SLOTS]
-        barrier.wait()
-        response = client.post(
-            f"/coaches/{practice.slug}/book/{session_type.pk}/",
-            {"start": f"{start:%Y-%m-%dT%H:%M:%SZ}", "price": "80.00"},
-        )
+    def racer(i: int) -> None:
+        start = f"{slots[i % SLOTS]:%Y-%m-%dT%H:%M:%SZ}"
+        url = f"{base}?{urllib.parse.urlencode({'start': start})}"
+        _, page, token = _http(url, cookie=cookies[i])
+        form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        cookie = f"{cookies[i]}; csrftoken={token}"
+        data = urllib.parse.urlencode(
+            {"start": start, "price": "80.00", "csrfmiddlewaretoken": form_token.group(1)}
+        ).encode()
+        barrier.wait()  # every racer has its page: now all POST at once
+        status, _, _ = _http(base, cookie=cookie, data=data)
         with lock:
-            statuses[response.status_code] += 1
-        connection.close()
+            statuses[status] += 1
 
-    logged_in = []
-    for user in users:  # log in first, in this thread: the race is about booking only
-        client = Client()
-        client.force_login(user)
-        logged_in.append(client)
-    connection.close()
-    threads = [threading.Thread(target=racer, args=(i, c)) for i, c in enumerate(logged_in)]
-    began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    total_ms = (time.perf_counter() - began) * 1000
+    (ROOT / "var").mkdir(exist_ok=True)
+    # Production static files (the manifest the server's templates ask), as deploy/ builds them.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+    )
+    with gunicorn(port, ROOT / "var" / "bench-booking-flow-gunicorn.log", environment):
+        threads = [threading.Thread(target=racer, args=(i,)) for i in range(RACERS)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        total_ms = (time.perf_counter() - began) * 1000
     per_slot = Counter(
         Booking.objects.filter(practice=practice, start__in=slots).values_list("start", flat=True)
     )
@@ -168,19 +217,25 @@ def main():
 
     # Each racing thread holds its own connection; the pool must not make them queue.
     os.environ.setdefault("DATABASE_POOL_MAX", str(RACERS + 4))
+    # The sessions made here must pass the server's check, which is keyed with its secret.
+    from bench.load import SECRET_KEY
+
+    os.environ["DJANGO_SECRET_KEY"] = SECRET_KEY
     setup_django()
     practice = practice_for_bench()
     users = clients(RACERS)
     samples = timed_path(practice, users[:30])
     report(
-        "Hold -> PayPal order -> return -> capture, server time per booking (PayPal REST faked)",
+        "Hold -> PayPal order -> return -> capture, server time per booking: in this process "
+        "through Django's test client, no sockets (PayPal REST faked at the HTTP level)",
         {"median_ms": statistics.median(samples), "max_ms": max(samples), "bookings": len(samples)},
         "measured, no target",
     )
     statuses, per_slot, total_ms = race(practice, users)
     once = sum(1 for count in per_slot.values() if count == 1)
     report(
-        f"{RACERS} clients racing for {SLOTS} slots over HTTP (threads, own DB connections)",
+        f"{RACERS} clients racing for {SLOTS} slots through gunicorn over loopback sockets "
+        "(booking page, then the hold POST at once; PayPal's local twin)",
         {
             "total_ms": total_ms,
             "slots_booked_once": once,

@@ -81,3 +81,19 @@ def count_queries() -> Iterator[list[str]]:
 
     with connection.execute_wrapper(record):
         yield statements
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for `user` in the configured store: the cookie a browser sends. The
+    server checks it with its own secret key, which must be this process's."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

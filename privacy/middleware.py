@@ -9,7 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 
 from privacy.cookies import CONSENT_COOKIE_NAME, CookieChoice, csp_update_for
-from privacy.selectors import consent_is_pending, cookie_policy_version
+from privacy.selectors import consent_is_pending_cached, cookie_policy_version
 
 
 class ConsentGateMiddleware:
@@ -34,7 +34,7 @@ class ConsentGateMiddleware:
         match = request.resolver_match
         if not match or not view_is_gated(match.view_name):
             return None
-        if consent_is_pending(user=user):
+        if consent_is_pending_cached(user=user):
             return redirect(
                 reverse("privacy:accept") + "?" + urlencode({"next": request.get_full_path()})
             )

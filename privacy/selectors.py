@@ -88,6 +88,55 @@ def consent_is_pending(*, user) -> bool:
     return any(accepted.get(kind, 0) < version for kind, version in current.items())
 
 
+# The gate's answer per person, in Redis until the legal documents or the person's decisions
+# change (both bump a version) or the next scheduled document is published, whichever is first.
+CONSENT_PENDING_SECONDS = 600
+LEGAL_VERSION_KEY = "privacy:legal:version"
+
+
+def consent_version_key(user_id: int) -> str:
+    return f"privacy:consent:{user_id}:version"
+
+
+def consent_is_pending_cached(*, user) -> bool:
+    """consent_is_pending, from Redis while nothing it rests on has changed."""
+    import time
+
+    from sofadoc.pagecache import cached_under_versions
+
+    def compute() -> tuple[bool, float]:
+        return consent_is_pending(user=user), _next_publication()
+
+    pending, until = cached_under_versions(
+        [LEGAL_VERSION_KEY, consent_version_key(user.pk)],
+        f"privacy:consent:{user.pk}:pending",
+        compute,
+        timeout=CONSENT_PENDING_SECONDS,
+    )
+    if time.time() >= until:  # a new version went live since: ask again
+        return consent_is_pending(user=user)
+    return pending
+
+
+def _next_publication() -> float:
+    """When the next scheduled terms or privacy version is published (Unix time), or +inf."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    upcoming = LegalDocument.objects.filter(
+        kind__in=ACCEPTANCE_KINDS, published_at__gt=timezone.now()
+    ).aggregate(first=Min("published_at"))["first"]
+    return upcoming.timestamp() if upcoming else float("inf")
+
+
+def consent_changed(*, user_id: int | None = None) -> None:
+    """Retire the gate's cached answers: one person's (their decisions changed) or everyone's
+    (a legal document changed)."""
+    from sofadoc.pagecache import version_changed
+
+    version_changed(consent_version_key(user_id) if user_id else LEGAL_VERSION_KEY)
+
+
 def consent_pending_documents(*, user) -> list[LegalDocument]:
     """Current terms/privacy versions the user has not accepted yet."""
     pending = []

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
 from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
-from privacy.selectors import legal_document_current
+from privacy.selectors import consent_changed, legal_document_current
 from sofadoc.queue import task_enqueue, task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,10 @@ def consent_record(
             )
         )
     with transaction.atomic():
-        return ConsentRecord.objects.bulk_create(rows)
+        created = ConsentRecord.objects.bulk_create(rows)
+        if user is not None:
+            consent_changed(user_id=user.pk)  # bulk_create sends no signal
+        return created
 
 
 def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):

@@ -20,7 +20,8 @@ import functools
 import hashlib
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -31,6 +32,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from privacy.cookies import CONSENT_COOKIE_NAME
+
+T = TypeVar("T")
 
 KEY_PREFIX = "pagecache:"
 # Stands in for the visitor's CSRF token in a stored page.
@@ -74,12 +77,50 @@ def bump_version(version_key: str) -> None:
             cache.set(version_key, time.time_ns(), timeout=None)
 
 
+def bump_versions(version_keys: Iterable[str]) -> None:
+    """bump_version for several keys in one round trip: each gets a fresh value (a clock
+    reading in nanoseconds, past any value it had: those start from an earlier reading and
+    grow by one per bump)."""
+    keys = list(version_keys)
+    if keys:
+        stamp = time.time_ns()
+        with contextlib.suppress(Exception):
+            cache.set_many({key: stamp + n for n, key in enumerate(keys)}, timeout=None)
+
+
 def version_changed(version_key: str) -> None:
     """The data behind `version_key` is changing: retire what rests on it now, and once more
     when the current transaction commits (a page rendered in between may show what was about
     to change)."""
     bump_version(version_key)
     transaction.on_commit(lambda: bump_version(version_key))
+
+
+def cached_under_versions(
+    version_keys: Sequence[str], key: str, compute: Callable[[], T], *, timeout: int
+) -> T:
+    """`compute()`, cached at `key` for as long as none of the versions at `version_keys`
+    changes (and at most `timeout` seconds): one round trip to Redis when it is cached.
+
+    The versions are read before `compute()` reads the data, so a change that lands meanwhile
+    bumps them past what is stored, never under them. Redis down: computed every time.
+    """
+    try:
+        found = cache.get_many([*version_keys, key])
+    except Exception:
+        return compute()
+    versions = tuple(found.get(k) for k in version_keys)
+    if None in versions:  # a version never started (or evicted): start it, store under it
+        versions = tuple(version_current(k) for k in version_keys)
+    else:
+        stored = found.get(key)
+        if stored is not None and stored[0] == versions:
+            return stored[1]
+    value = compute()
+    if None not in versions:
+        with contextlib.suppress(Exception):
+            cache.set(key, (versions, value), timeout)
+    return value
 
 
 def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:

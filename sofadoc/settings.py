@@ -414,6 +414,8 @@ PAYMENT_PENDING_NOTICE_MINUTES = env.int("PAYMENT_PENDING_NOTICE_MINUTES", defau
 NOTIFICATIONS_CLAIM_SECONDS = env.int("NOTIFICATIONS_CLAIM_SECONDS", default=120)
 
 # --- Security -------------------------------------------------------------------------------
+# Sessions are read from Redis and kept in PostgreSQL (sofadoc/sessions.py: survives Redis down).
+SESSION_ENGINE = "sofadoc.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -57,13 +57,15 @@ def _problem(
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
-    practice = get_object_or_404(
-        Practice.objects.select_related("owner"), slug=slug, is_published=True
-    )
+    # One query for the type with its practice and coach (the slot check reads the practice).
     session_type = get_object_or_404(
-        SessionType, pk=session_type_id, practice=practice, is_active=True
+        SessionType.objects.select_related("practice__owner"),
+        pk=session_type_id,
+        practice__slug=slug,
+        practice__is_published=True,
+        is_active=True,
     )
-    session_type.practice = practice  # the slot check reads it: no second query for it
+    practice = session_type.practice
     back = practice.get_absolute_url()
     form = HoldForm(
         request.POST or {"start": request.GET.get("start"), "price": session_type.price}

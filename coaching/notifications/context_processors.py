@@ -1,9 +1,10 @@
-from coaching.notifications.selectors import inbox_unread_count
+from coaching.notifications.selectors import inbox_unread_count_cached
 
 
 def unread_messages(request):
-    """The header's unread count: one indexed COUNT, evaluated only if a template uses it."""
+    """The header's unread count, evaluated only if a template uses it: from Redis while the
+    person's inbox stays the same, otherwise one indexed COUNT."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_messages": lambda: inbox_unread_count(user=user)}
+    return {"unread_messages": lambda: inbox_unread_count_cached(user=user)}

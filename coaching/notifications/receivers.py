@@ -105,10 +105,23 @@ def on_money_event(event):
 RECEIVERS = {}
 
 
+def inbox_row_changed(*, instance, **kwargs) -> None:
+    """A delivered inbox message saved or removed through the ORM (the admin, erasure, tests):
+    the recipient's cached unread count goes. Delivery and reading write in SQL and bump it
+    themselves (services)."""
+    from coaching.notifications.models import Channel, Status
+    from coaching.notifications.selectors import inbox_changed
+
+    if instance.channel == Channel.INBOX and instance.status == Status.SENT:
+        inbox_changed(instance.recipient_id)
+
+
 def connect() -> None:
     from allauth.account.signals import email_confirmed
+    from django.db.models.signals import post_delete, post_save
 
     from coaching.bookings import signals
+    from coaching.notifications.models import Notification
     from privacy.signals import account_erasure_requested
 
     pairs = [
@@ -125,6 +138,10 @@ def connect() -> None:
     from coaching.payments.listeners import subscribe
 
     subscribe(RECEIVERS.setdefault("on_money_event", _safely_event(on_money_event)))
+    post_save.connect(inbox_row_changed, sender=Notification, dispatch_uid="notifications.inbox")
+    post_delete.connect(
+        inbox_row_changed, sender=Notification, dispatch_uid="notifications.inbox-delete"
+    )
     # Not _safely: an erasure that cannot clean up must stop and be retried, not go on.
     account_erasure_requested.connect(
         on_account_erasure, weak=False, dispatch_uid="notifications.on_account_erasure"

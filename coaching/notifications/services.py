@@ -33,6 +33,7 @@ from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from coaching.notifications.selectors import inbox_changed, inboxes_changed
 from sofadoc.queue import task_enqueue
 
 logger = logging.getLogger(__name__)
@@ -360,6 +361,7 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
     read_at = timezone.now()
     deadline = read_at + _claim_lease() / 2
     statuses = []
+    inboxes: set[int] = set()
     for index, pk in enumerate(pks):
         moment = timezone.now()
         if index and moment > deadline:
@@ -374,6 +376,11 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
             read_at = moment
         if pk in rows:  # else erased with its recipient since the claim
             statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
+            if rows[pk].channel == Channel.INBOX and statuses[-1] == Status.SENT:
+                inboxes.add(rows[pk].recipient_id)
+    # Written in SQL, so no signal tells the header: their unread counts go, in one round trip
+    # for the whole chunk (a count read meanwhile is at most one chunk late).
+    inboxes_changed(inboxes)
     return statuses
 
 
@@ -618,12 +625,15 @@ def notification_mark_read(*, notification: Notification, actor) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        inbox_changed(actor.pk)
 
 
 def notifications_mark_all_read(*, actor) -> int:
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         recipient=actor, channel=Channel.INBOX, status=Status.SENT, read_at__isnull=True
     ).update(read_at=timezone.now())
+    inbox_changed(actor.pk)  # after the change, so no count read before it outlives it
+    return marked
 
 
 def notification_resend(*, notification: Notification, actor) -> Notification:

@@ -274,11 +274,16 @@ class SlotsQueryForm(forms.Form):
     start = forms.DateField(input_formats=["%Y-%m-%d"])
     days = forms.IntegerField(min_value=1, max_value=MAX_SLOT_DAYS, required=False)
 
-    def __init__(self, *args, practice: Practice, **kwargs):
+    def __init__(
+        self, *args, practice: Practice, session_type: SessionType | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.practice = practice
+        self.session_type = session_type  # already read by the view with the practice, if given
 
     def clean_type(self) -> SessionType:
+        if self.session_type is not None and self.session_type.pk == self.cleaned_data["type"]:
+            return self.session_type
         session_type = SessionType.objects.filter(
             practice=self.practice, is_active=True, pk=self.cleaned_data["type"]
         ).first()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.db.models import DateField, IntegerField, TimeField, Value
 from django.utils import timezone
 
 from coaching.practices.availability import (
@@ -35,8 +36,8 @@ def practice_free_slots(
 ) -> dict[int, list[datetime]]:
     """Free start times (UTC, sorted) in [start, end) for each session type, by its id.
 
-    Three queries plus one per busy source, however many types or bookings there are: weekly
-    hours, time off and busy time are read once and shared. `ignore` drops busy intervals equal
+    One query plus one per busy source, however many types or bookings there are: weekly hours
+    with time off, and busy time, are read once and shared. `ignore` drops busy intervals equal
     to one of these, e.g. the blocked time of a booking that is being moved.
     """
     if not session_types:
@@ -45,8 +46,8 @@ def practice_free_slots(
     window = Interval(start, end)
     all_rules = {st.pk: practice.slot_rules(st) for st in session_types}
     widest = max(all_rules.values(), key=_reach)
-    weekly = _weekly(practice_ids=[practice.pk])[practice.pk]
-    days_off = _time_off(practice_ids=[practice.pk], around=window)[practice.pk]
+    all_weekly, all_days_off = _hours_and_time_off(practice_ids=[practice.pk], around=window)
+    weekly, days_off = all_weekly[practice.pk], all_days_off[practice.pk]
     busy = _busy(practice_ids=[practice.pk], window=window, rules=widest, ignore=ignore)
     zone = ZoneInfo(practice.time_zone)
     return {
@@ -125,8 +126,7 @@ def practice_ids_free_within(
     if not shortest:
         return set()
     ids = list(shortest)
-    weekly = _weekly(practice_ids=ids)
-    days_off = _time_off(practice_ids=ids, around=window)
+    weekly, days_off = _hours_and_time_off(practice_ids=ids, around=window)
     longest = max((shortest[pid].practice.slot_rules(shortest[pid]) for pid in ids), key=_reach)
     busy = _busy(practice_ids=ids, window=window, rules=longest)
     free = set()
@@ -202,28 +202,45 @@ def _reach(rules: SlotRules) -> timedelta:
     return rules.duration + rules.buffer_before + rules.buffer_after
 
 
-def _weekly(*, practice_ids: list[int]) -> defaultdict[int, list[WeeklyWindow]]:
-    weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
-    rows = WeeklyHours.objects.filter(practice_id__in=practice_ids).values_list(
-        "practice_id", "weekday", "start_time", "end_time"
-    )
-    for practice_id, weekday, start, end in rows:
-        weekly[practice_id].append(WeeklyWindow(weekday, start, end))
-    return weekly
-
-
-def _time_off(*, practice_ids: list[int], around: Interval) -> defaultdict[int, list[DateRange]]:
+def _hours_and_time_off(
+    *, practice_ids: list[int], around: Interval
+) -> tuple[defaultdict[int, list[WeeklyWindow]], defaultdict[int, list[DateRange]]]:
+    """Weekly hours and the time off near `around`, per practice, in one round trip (a UNION:
+    a time-off row has weekday -1 and no times, an hours row no days)."""
     # Time off is kept as whole days in each practice's zone; a day of slack around the UTC
     # dates covers every zone without knowing which one.
     first = around.start.astimezone(UTC).date() - timedelta(days=1)
     last = around.end.astimezone(UTC).date() + timedelta(days=1)
-    days_off: defaultdict[int, list[DateRange]] = defaultdict(list)
-    rows = TimeOff.objects.filter(
-        practice_id__in=practice_ids, last_day__gte=first, first_day__lte=last
-    ).values_list("practice_id", "first_day", "last_day")
-    for practice_id, first_day, last_day in rows:
-        days_off[practice_id].append(DateRange(first_day, last_day))
-    return days_off
+    no_day = Value(None, output_field=DateField())
+    no_time = Value(None, output_field=TimeField())
+    # No ORDER BY in either half: SQLite refuses one inside a compound statement.
+    hours = (
+        WeeklyHours.objects.filter(practice_id__in=practice_ids)
+        .order_by()
+        .values_list("practice_id", "weekday", "start_time", "end_time", no_day, no_day)
+    )
+    days_off = (
+        TimeOff.objects.filter(
+            practice_id__in=practice_ids, last_day__gte=first, first_day__lte=last
+        )
+        .order_by()
+        .values_list(
+            "practice_id",
+            Value(-1, output_field=IntegerField()),
+            no_time,
+            no_time,
+            "first_day",
+            "last_day",
+        )
+    )
+    weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
+    off: defaultdict[int, list[DateRange]] = defaultdict(list)
+    for practice_id, weekday, start, end, first_day, last_day in hours.union(days_off, all=True):
+        if weekday < 0:
+            off[practice_id].append(DateRange(first_day, last_day))
+        else:
+            weekly[practice_id].append(WeeklyWindow(weekday, start, end))
+    return weekly, off
 
 
 def _busy(
@@ -239,11 +256,9 @@ def _busy(
         practice_ids=practice_ids,
         start=window.start - rules.buffer_before,
         end=window.end + rules.duration + rules.buffer_after,
+        ignore=ignore,
     )
-    result: defaultdict[int, list[Interval]] = defaultdict(list)
-    for practice_id, intervals in busy.items():
-        result[practice_id] = [i for i in intervals if i not in ignore]
-    return result
+    return defaultdict(list, busy)
 
 
 def practice_personal_data(*, user) -> dict | None:

@@ -54,8 +54,8 @@ def test_the_inbox_page_has_a_fixed_number_of_queries(client, person, django_ass
         welcome(UserFactory())
     welcome(person)
     client.get(reverse("notifications:list"))  # warm up sessions, preferences
-    # session, user, count (paginator), page, unread count in the header
-    with django_assert_num_queries(5):
+    # user, count (paginator), page; the session and the header's unread count from Redis
+    with django_assert_num_queries(3):
         client.get(reverse("notifications:list"))
 
 
@@ -256,3 +256,30 @@ def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
     assert [m.to for m in news] == [[subscriber.email]]
     assert news[0].extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/news/")
     assert nobody.email not in {m.to[0] for m in mail.outbox}
+
+
+def test_the_header_count_follows_the_inbox_at_once(client, person):
+    """Cached per person, the unread count still changes the moment a message arrives (through
+    delivery or the ORM), is read, or goes."""
+    url = reverse("notifications:list")
+
+    def badge():
+        return client.get(url).content.decode().split("</header>")[0].count(" unread")
+
+    assert badge() == 0  # cached now: none
+    first = welcome(person)  # delivered by the task (SQL, no signal)
+    assert 'aria-label="1 unread"' in client.get(url).content.decode()
+    second = Notification.objects.create(
+        recipient=person,
+        kind=Kind.WELCOME,
+        channel=Channel.INBOX,
+        status=Status.SENT,
+        sent_at=first.sent_at,
+        subject="Noch eine",
+        key="second",
+    )
+    assert 'aria-label="2 unread"' in client.get(url).content.decode()
+    client.get(reverse("notifications:detail", args=[first.pk]))  # opened: read
+    assert 'aria-label="1 unread"' in client.get(url).content.decode()
+    second.delete()
+    assert badge() == 0

@@ -91,7 +91,7 @@ def test_directory_free_within_seven_days(client, monkeypatch):
     open_practice = published(name="Hat Zeit")
     booked = published(name="Ausgebucht")
 
-    def source(*, practice_ids, start, end):
+    def source(*, practice_ids, start, end, ignore=()):
         return {booked.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
 
     busy_module.register_busy_source(source)
@@ -421,7 +421,7 @@ def test_booked_out_set_is_refreshed_by_the_beat_task_and_read_from_the_cache(cl
     full = published(name="Voll")
     assert refresh_booked_out.apply().get() == 0
 
-    def source(*, practice_ids, start, end):
+    def source(*, practice_ids, start, end, ignore=()):
         return {full.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
 
     busy_module.register_busy_source(source)

@@ -88,3 +88,33 @@ def test_the_gate_costs_two_queries(client, member, django_assert_max_num_querie
 
     with django_assert_max_num_queries(2):
         assert consent_is_pending(user=member) is False
+
+
+def test_the_gates_answer_is_kept_per_person_until_something_changes(
+    client, member, django_assert_num_queries
+):
+    from privacy.selectors import consent_is_pending_cached
+
+    assert consent_is_pending_cached(user=member) is False
+    with django_assert_num_queries(0):  # from Redis
+        assert consent_is_pending_cached(user=member) is False
+
+    LegalDocumentFactory(kind="terms", language="de", version=2)  # everyone's answer goes
+    assert consent_is_pending_cached(user=member) is True
+    consent_record(user=member, decisions={"terms": True}, source="reaccept")  # theirs goes
+    assert consent_is_pending_cached(user=member) is False
+    assert client.get("/dummy/book/").content == b"booked"
+
+
+def test_a_scheduled_version_gates_from_the_moment_it_is_published(client, member):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(hours=1)
+    LegalDocumentFactory(kind="privacy", language="de", version=2, published_at=soon)
+    assert client.get("/dummy/book/").content == b"booked"  # cached: not yet pending
+
+    with time_machine.travel(soon + timedelta(seconds=1)):
+        assert client.get("/dummy/book/").status_code == 302

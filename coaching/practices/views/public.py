@@ -116,7 +116,7 @@ def _cache_get(key: str | None):
 @visitor_page_cache
 def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     depends_on(request, LISTING_VERSION_KEY)  # profile, session types, booking rules
-    practice = _visible_practice(request, slug)
+    practice, session_types = _practice_and_types(request, slug)
     if practice.slug != slug:
         return _redirect_to_current(request, "practices:detail", practice)
     depends_on(request, availability_version_key(practice.pk))  # before the slots are read
@@ -131,7 +131,6 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=PAGE_DAYS), datetime.min.time(), tzinfo=zone)
 
-    session_types = list(practice.session_types.filter(is_active=True))
     slots = practice_free_slots(
         practice=practice, session_types=session_types, start=start, end=end
     )
@@ -174,10 +173,14 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
-    practice = _visible_practice(request, slug)
-    if practice.slug != slug:
-        return _redirect_to_current(request, "practices:slots", practice)
-    form = SlotsQueryForm(request.GET, practice=practice)
+    session_type = _bookable_type_at(request, slug)
+    if session_type is not None:  # the usual request: practice and type in one query
+        practice = session_type.practice
+    else:  # an old address, a type not offered, a bad query: the full checks and messages
+        practice = _visible_practice(request, slug)
+        if practice.slug != slug:
+            return _redirect_to_current(request, "practices:slots", practice)
+    form = SlotsQueryForm(request.GET, practice=practice, session_type=session_type)
     if not form.is_valid():
         return JsonResponse(
             {
@@ -203,6 +206,25 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
+    """The active session type `?type=` of the practice at `slug` (with the practice), if the
+    requester may see that practice; None for anything else."""
+    try:
+        type_id = int(request.GET.get("type", ""))
+    except ValueError:
+        return None
+    session_type = (
+        SessionType.objects.select_related("practice")
+        .filter(pk=type_id, is_active=True, practice__slug=slug)
+        .first()
+    )
+    if session_type is None or not (
+        session_type.practice.is_published or _may_preview(request, session_type.practice)
+    ):
+        return None
+    return session_type
+
+
 def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
     """Where a slot's button leads: the booking flow, named `bookings:start` once it exists."""
     return f"{_booking_path(practice, session_type)}?{_start_query(start)}"
@@ -223,6 +245,24 @@ def _start_query(start: datetime) -> str:
 
 
 PROFILE_CACHE_SECONDS = 600
+
+
+def _practice_and_types(request: HttpRequest, slug: str) -> tuple[Practice, list[SessionType]]:
+    """The practice at `slug` and its bookable session types. A published practice's come from
+    Redis, kept under the listings' version (any save of a practice or session type replaces
+    it, as for the profile): one round trip instead of two queries. Its free times never come
+    from here; they are read afresh. An old address or a preview reads the database."""
+    key = f"practices:page-data:{slug}"
+    cached, version = versioned_get(key)
+    if cached is not None:
+        return cached
+    practice = _visible_practice(request, slug)
+    session_types = list(practice.session_types.filter(is_active=True))
+    if practice.slug == slug and practice.is_published:
+        versioned_set(
+            key, (practice, session_types), version=version, timeout=PROFILE_CACHE_SECONDS
+        )
+    return practice, session_types
 
 
 def _profile_html(practice: Practice) -> str:
