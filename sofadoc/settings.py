@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "coaching.payments",
     "coaching.bookings",
     "coaching.video",
+    "coaching.billing",
     "privacy",
     "coaching.notifications",
 ]
@@ -203,6 +204,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.resume_stalled_jobs",
         "schedule": 10 * 60,
     },
+    # Receipts whose announcement was lost (a listener failed, the process died after commit).
+    "issue-missing-documents": {"task": "billing.issue_missing_documents", "schedule": 10 * 60},
+    # Last month's fee invoices on the 1st, hourly until noon so a beat that was down catches up
+    # (one invoice per coach and month all the same: a unique constraint).
+    "issue-fee-invoices": {
+        "task": "billing.issue_fee_invoices",
+        "schedule": crontab(day_of_month="1", hour="1-12", minute=15),
+    },
+    # Documents whose legal retention period (8 years after the year of issue) has ended.
+    "purge-expired-documents": {
+        "task": "billing.purge_expired_documents",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -345,6 +359,15 @@ PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
+
+# --- Billing (documents; SofaDoc as the issuer of its monthly fee invoices) -------------------
+BILLING_ISSUER_NAME = env("BILLING_ISSUER_NAME", default="SofaDoc GmbH")
+BILLING_ISSUER_ADDRESS = env(
+    "BILLING_ISSUER_ADDRESS", default="Musterstraße 12\n10115 Berlin\nDeutschland"
+).replace("\\n", "\n")
+BILLING_ISSUER_VAT_ID = env("BILLING_ISSUER_VAT_ID", default="DE000000000")
+BILLING_ISSUER_TAX_NUMBER = env("BILLING_ISSUER_TAX_NUMBER", default="30/000/00000")
+BILLING_ISSUER_EMAIL = env("BILLING_ISSUER_EMAIL", default="rechnung@sofadoc.com")
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("coaching.bookings.urls")),
     path("", include("coaching.video.urls")),
     path("", include("coaching.notifications.urls")),
+    path("", include("coaching.billing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,7 +8,6 @@ from coaching.bookings.models import (
     BookingEvent,
     CalendarFeed,
     Payment,
-    Receipt,
     Refund,
     WebhookEvent,
 )
@@ -122,14 +121,6 @@ class RefundAdmin(ReadOnlyAdmin):
     list_filter = ["status", "created_at"]
     search_fields = ["refund_id", "payment__order_id", "payment__booking__reference"]
     list_select_related = ["payment"]
-
-
-@admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdmin):
-    list_display = ["number", "practice", "booking", "issued_at"]
-    list_filter = ["issued_at"]
-    search_fields = ["number", "booking__reference", "practice__name"]
-    list_select_related = ["practice", "booking"]
 
 
 @admin.register(WebhookEvent)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
-from coaching.bookings.services import booking_hold, receipt_issue
+from coaching.bookings.services import booking_hold
 from coaching.bookings.states import transition
 from coaching.practices.selectors import session_type_free_slots
 
@@ -55,5 +55,4 @@ def _paid(client, practice, session_type, start, *, now) -> Booking:
         reason="demo: paid",
         fields={"confirmed_at": now, "hold_expires_at": None},
     )
-    receipt_issue(booking=booking)
     return booking

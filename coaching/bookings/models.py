@@ -1,7 +1,8 @@
-"""Bookings, their audit trail, and the money that moves for them (payments, refunds, receipts).
+"""Bookings, their audit trail, and the money that moves for them (payments, refunds).
 
 Times are UTC. Nothing here is ever deleted: a booking ends in a final state, and when a client
-erases their account the booking stays, without them, because receipts must be kept.
+erases their account the booking stays, without them, because its money records must be kept
+(receipts are billing documents: coaching/billing).
 """
 
 from __future__ import annotations
@@ -252,43 +253,6 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} ({self.get_status_display()})"
-
-
-class Receipt(models.Model):
-    """A Zahlungsbeleg, issued in the coach's name, numbered per coach without reuse."""
-
-    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="receipt")
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="receipts")
-    number = models.CharField(_("number"), max_length=32)
-    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
-    # The issuer as they were when the receipt was issued: a later move does not rewrite it.
-    issuer_name = models.CharField(_("issuer"), max_length=160)
-    issuer_address = models.TextField(_("issuer address"), max_length=400)
-    issuer_tax_number = models.CharField(_("tax number or VAT ID"), max_length=32)
-    small_business = models.BooleanField(_("small business (§ 19 UStG)"))
-
-    class Meta:
-        verbose_name = _("receipt")
-        verbose_name_plural = _("receipts")
-        ordering = ["-issued_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["practice", "number"], name="receipt_number_per_practice"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    VAT_RATE = Decimal("0.19")
-
-    def amounts(self) -> dict[str, Decimal]:
-        """Gross, and for VAT-charging coaches the net and VAT it contains (prices are gross)."""
-        gross = self.booking.price
-        if self.small_business:
-            return {"gross": gross}
-        net = (gross / (1 + self.VAT_RATE)).quantize(Decimal("0.01"))
-        return {"gross": gross, "net": net, "vat": gross - net, "rate": self.VAT_RATE * 100}
 
 
 class WebhookEvent(models.Model):

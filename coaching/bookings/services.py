@@ -18,7 +18,6 @@ from coaching.bookings.models import (
     BookingState,
     Payment,
     PaymentStatus,
-    Receipt,
     Refund,
     RefundStatus,
 )
@@ -214,34 +213,9 @@ def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) ->
         booking.refresh_from_db()
         _refund(payment, payment.amount, reason="slot taken after the hold expired")
         return False
-    receipt_issue(booking=booking)
+    # The receipt is billing's: issued when payments announces the capture (coaching/billing).
     send_on_commit(booking_confirmed, booking=booking)
     return True
-
-
-def receipt_issue(*, booking: Booking) -> Receipt:
-    """Number receipts per coach and year (2026-0001, ...); the practice row lock orders them."""
-    practice = Practice.objects.select_for_update().get(pk=booking.practice_id)
-    year = timezone.localdate().year
-    last = (
-        Receipt.objects.filter(practice_id=booking.practice_id, number__startswith=f"{year}-")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.split("-")[1]) + 1 if last else 1
-    receipt, _created = Receipt.objects.get_or_create(
-        booking=booking,
-        defaults={
-            "practice": practice,
-            "number": f"{year}-{sequence:04d}",
-            "issuer_name": practice.billing_name or practice.owner.display_name,
-            "issuer_address": practice.billing_address,
-            "issuer_tax_number": practice.tax_number,
-            "small_business": practice.small_business,
-        },
-    )
-    return receipt
 
 
 def booking_abandon(*, booking: Booking, order_id: str, actor) -> Booking:

@@ -1,0 +1,82 @@
+"""A document as a printable page and as a PDF (WeasyPrint; fee invoices as Factur-X PDF/A-3).
+
+The PDF is rendered from the document row each time it is asked for: the row never changes, so
+neither does the PDF, and an erasure that blanks the recipient reaches the PDF too.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from coaching.billing.models import Document, DocumentKind
+from coaching.billing.periods import BOOKS_ZONE, month_bounds
+from coaching.billing.tax import note_for
+
+TITLES = {
+    DocumentKind.RECEIPT: _("Payment receipt"),
+    DocumentKind.CANCELLATION: _("Cancellation receipt"),
+    DocumentKind.CORRECTION: _("Corrected receipt"),
+    DocumentKind.FEE_INVOICE: _("Invoice"),
+}
+TOTAL_LABELS = {
+    DocumentKind.RECEIPT: _("Total paid"),
+    DocumentKind.CANCELLATION: _("Total refunded"),
+    DocumentKind.CORRECTION: _("Total of the correction"),
+    DocumentKind.FEE_INVOICE: _("Total"),
+}
+
+
+def document_context(document: Document, *, for_pdf: bool, back_url: str = "") -> dict:
+    lines = list(document.lines.all())
+    with_dates = document.period_start is None
+    label_span = 2 + int(with_dates) + (2 if document.shows_vat else 0)
+    zone = BOOKS_ZONE if document.is_from_sofadoc else ZoneInfo(document.practice.time_zone)
+    period_end = None
+    if document.period_start:
+        period_end = (month_bounds(document.period_start)[1] - timedelta(days=1)).date()
+    with override("de"):
+        return {
+            "document": document,
+            "lines": lines,
+            "title": str(TITLES[document.kind]),
+            "total_label": str(TOTAL_LABELS[document.kind]),
+            "tax_note": str(note_for(document.tax_treatment)),
+            "label_span": label_span,
+            "zone": zone,
+            "period_end": period_end,
+            "sender_line": " · ".join(
+                [document.issuer_name, *document.issuer_address.splitlines()]
+            ),
+            "for_pdf": for_pdf,
+            "back_url": back_url,
+        }
+
+
+def document_html(document: Document, *, for_pdf: bool = False, back_url: str = "") -> str:
+    context = document_context(document, for_pdf=for_pdf, back_url=back_url)
+    return render_to_string("billing/document.html", context)
+
+
+def document_pdf(document: Document) -> bytes:
+    """The PDF; a fee invoice is PDF/A-3 with its EN 16931 XML embedded (Factur-X)."""
+    from weasyprint import HTML  # heavy import (Pango): only where a PDF is made
+
+    html = document_html(document, for_pdf=True)
+    if document.kind != DocumentKind.FEE_INVOICE:
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    from coaching.billing.facturx import facturx_embed
+
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3b")
+    return facturx_embed(pdf=pdf, document=document)
+
+
+def document_filename(document: Document) -> str:
+    with override("de"):
+        title = str(TITLES[document.kind]).replace(" ", "-")
+    return f"{title}-{document.number}.pdf"
