@@ -6,6 +6,7 @@ neither does the PDF, and an erasure that blanks the recipient reaches the PDF t
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -72,7 +73,10 @@ def document_pdf(document: Document) -> bytes:
         return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     from coaching.billing.facturx import facturx_embed
 
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3b")
+    with warnings.catch_warnings():
+        # WeasyPrint 70 hands its sRGB profile file to Pillow and never closes it (PDF/A only).
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3b")
     return facturx_embed(pdf=pdf, document=document)
 
 

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coaching.billing.models import SOFADOC_ISSUER, Document, DocumentKind
 from coaching.billing.periods import month_bounds
@@ -45,7 +46,11 @@ def fee_invoice_issue(*, practice_id: int, month: date) -> Document | None:
     month = month.replace(day=1)
     start, end = month_bounds(month)
     with transaction.atomic(durable=True):
-        practice = Practice.objects.select_for_update().select_related("owner").get(pk=practice_id)
+        practice = (
+            Practice.objects.select_for_update(of=("self",))
+            .select_related("owner")
+            .get(pk=practice_id)
+        )
         existing = Document.objects.filter(
             kind=DocumentKind.FEE_INVOICE, practice=practice, period_start=month
         ).first()
@@ -92,7 +97,11 @@ def _fee_lines(sums: dict, month: date) -> list[LineDraft]:
     if charged:
         lines.append(
             LineDraft(
-                description=_("SofaDoc fees for %(count)d payments in %(month)s")
+                description=ngettext(
+                    "SofaDoc fees for %(count)d payment in %(month)s",
+                    "SofaDoc fees for %(count)d payments in %(month)s",
+                    charged["count"],
+                )
                 % {"count": charged["count"], "month": _month_name(month)},
                 gross=abs(charged["total"]),
             )
@@ -101,7 +110,11 @@ def _fee_lines(sums: dict, month: date) -> list[LineDraft]:
     if returned:
         lines.append(
             LineDraft(
-                description=_("SofaDoc fees returned with %(count)d refunds in %(month)s")
+                description=ngettext(
+                    "SofaDoc fees returned with %(count)d refund in %(month)s",
+                    "SofaDoc fees returned with %(count)d refunds in %(month)s",
+                    returned["count"],
+                )
                 % {"count": returned["count"], "month": _month_name(month)},
                 gross=-abs(returned["total"]),
             )
