@@ -20,7 +20,7 @@ RACERS, SLOTS = 64, 16
 
 
 def practice_for_bench():
-    from coaching.bookings.models import Booking, BookingEvent, Payment, Receipt, Refund
+    from coaching.bookings.models import Booking, BookingEvent, Payment, Refund
     from coaching.practices.models import Practice, SessionType, WeeklyHours
     from sofadoc.accounts.models import User
 
@@ -46,7 +46,6 @@ def practice_for_bench():
         )
     bookings = Booking.objects.filter(practice=practice)
     Refund.objects.filter(payment__booking__in=bookings).delete()
-    Receipt.objects.filter(booking__in=bookings).delete()
     Payment.objects.filter(booking__in=bookings).delete()
     BookingEvent.objects.filter(booking__in=bookings).delete()
     bookings.delete()

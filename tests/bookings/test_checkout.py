@@ -106,7 +106,6 @@ def test_the_whole_checkout(
     assert booking.state == BookingState.CONFIRMED
     assert payment.status == PaymentStatus.CAPTURED and payment.capture_id.startswith("CAPTURE")
     assert payment.paypal_fee == Decimal("2.34") and payment.net_amount == Decimal("77.66")
-    assert booking.receipt.number == "2026-0001"
     assert [kwargs["booking"].pk for kwargs in confirmed] == [booking.pk]
     [capture] = paypal.requests_to("/capture")
     assert capture.headers["PayPal-Request-Id"] == f"sofadoc-capture-{order_id}"
