@@ -1,3 +1,5 @@
+from datetime import date
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -10,10 +12,14 @@ from coaching.billing.services import (
 
 
 @shared_task(name="billing.issue_fee_invoices")
-def issue_fee_invoices() -> dict[str, int]:
-    """On the 1st: last month's fee invoices (safe to run again: issues only what is missing)."""
-    today = timezone.localdate(timezone=BOOKS_ZONE)
-    return fee_invoices_issue_month(month=previous_month(today))
+def issue_fee_invoices(month: str | None = None) -> dict[str, int]:
+    """On the 1st: last month's fee invoices (safe to run again: issues only what is missing).
+    An operator may name another month ("2026-10-01") to catch one up."""
+    if month:
+        first = date.fromisoformat(month)
+    else:
+        first = previous_month(timezone.localdate(timezone=BOOKS_ZONE))
+    return fee_invoices_issue_month(month=first)
 
 
 @shared_task(name="billing.issue_missing_documents")

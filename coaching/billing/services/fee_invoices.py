@@ -156,34 +156,38 @@ def fee_invoices_issue_month(*, month: date) -> dict[str, int]:
     return {"issued": issued, "failed": failed, "announced": fee_invoices_announce()}
 
 
-def fee_invoices_announce(*, limit: int = 5000) -> int:
+def fee_invoices_announce(*, batch: int = 50) -> int:
     """E-mail each coach whose fee invoice they have not been told about yet, once.
 
-    Claims the rows with SKIP LOCKED so two workers never both send; the mark is written in the
-    same transaction as the send, so a crash before it means a second e-mail rather than none.
+    Claims a batch of rows with SKIP LOCKED, so two workers never both send one; the marks are
+    written in the transaction that claimed them, so a crash before the commit means a second
+    e-mail for that batch rather than none. A failed send stays unmarked for the next run.
     """
-    sent = 0
-    pending = Document.objects.filter(kind=DocumentKind.FEE_INVOICE, announced_at__isnull=True)
-    for pk in list(pending.values_list("pk", flat=True)[:limit]):
+    announced = 0
+    failed: set[int] = set()
+    while True:
         with transaction.atomic(durable=True):
-            document = (
+            claimed = list(
                 Document.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient_user")
-                .filter(pk=pk, announced_at__isnull=True)
-                .first()
+                .filter(kind=DocumentKind.FEE_INVOICE, announced_at__isnull=True)
+                .exclude(pk__in=failed)
+                .order_by("pk")[:batch]
             )
-            if document is None:
-                continue
-            user = document.recipient_user
-            if user is not None and user.email:
+            if not claimed:
+                return announced
+            done = []
+            for document in claimed:
+                user = document.recipient_user
                 try:
-                    _send_fee_invoice_mail(document, user)
+                    if user is not None and user.email:
+                        _send_fee_invoice_mail(document, user)
+                    done.append(document.pk)
                 except Exception:
-                    logger.exception("Fee invoice e-mail for document %s failed", pk)
-                    continue
-            Document.objects.filter(pk=pk).update(announced_at=timezone.now())
-            sent += 1
-    return sent
+                    failed.add(document.pk)
+                    logger.exception("Fee invoice e-mail for document %s failed", document.pk)
+            Document.objects.filter(pk__in=done).update(announced_at=timezone.now())
+            announced += len(done)
 
 
 def _send_fee_invoice_mail(document: Document, user) -> None:

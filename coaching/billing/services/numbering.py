@@ -20,11 +20,15 @@ def number_take(*, issuer_key: str, year: int) -> str:
     """Lock the series row (creating it on first use), count up, and return the formatted number."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_take needs a transaction: the series lock must outlive it")
-    # Create the row if missing without racing another worker into an IntegrityError.
-    NumberSeries.objects.bulk_create(
-        [NumberSeries(issuer_key=issuer_key, year=year)], ignore_conflicts=True
-    )
-    series = NumberSeries.objects.select_for_update().get(issuer_key=issuer_key, year=year)
+    rows = NumberSeries.objects.select_for_update().filter(issuer_key=issuer_key, year=year)
+    series = rows.first()
+    if series is None:
+        # First number of the year: create the row without racing another worker into an
+        # IntegrityError (ON CONFLICT DO NOTHING), then lock it like every other time.
+        NumberSeries.objects.bulk_create(
+            [NumberSeries(issuer_key=issuer_key, year=year)], ignore_conflicts=True
+        )
+        series = rows.get()
     series.last_number += 1
     series.save(update_fields=["last_number"])
     if issuer_key == SOFADOC_ISSUER:

@@ -61,7 +61,7 @@ def _locked_purchase(purchase_id: int) -> Purchase:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def receipt_issue(*, capture: LedgerEntry) -> Document:
     """The receipt for one captured payment (idempotent: the same capture returns the same one)."""
     if capture.kind != LedgerKind.CAPTURE_GROSS:
@@ -139,7 +139,7 @@ def _copied_parties(original: Document) -> dict:
     return {name: getattr(original, name) for name in names}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def refund_document_issue(*, movement: LedgerEntry) -> Document | None:
     """The cancellation (all of the receipt given back) or corrected receipt (a part) for one
     refund or reversal, with negative amounts, referring to the receipt. Idempotent."""
@@ -199,7 +199,7 @@ def refund_document_issue(*, movement: LedgerEntry) -> Document | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def line_moved_document_issue(*, line: PurchaseLine) -> Document | None:
     """A corrected receipt naming the new date of service of a moved session (amounts unchanged,
     so its total is zero). Nothing if no receipt exists yet (it will carry the new date) or the
