@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from coaching.billing.models import SOFADOC_ISSUER, Document, DocumentKind
 from coaching.billing.periods import month_bounds
@@ -91,34 +91,36 @@ def fee_invoice_issue(*, practice_id: int, month: date) -> Document | None:
         )
 
 
+# One invoice line per ledger kind: its wording (plural by "count") and its sign on the invoice.
+FEE_LINES = (
+    (
+        LedgerKind.PLATFORM_FEE,
+        ngettext_lazy(
+            "SofaDoc fees for %(count)d payment in %(month)s",
+            "SofaDoc fees for %(count)d payments in %(month)s",
+            "count",
+        ),
+        1,
+    ),
+    (
+        LedgerKind.REFUND_PLATFORM_FEE,
+        ngettext_lazy(
+            "SofaDoc fees returned with %(count)d refund in %(month)s",
+            "SofaDoc fees returned with %(count)d refunds in %(month)s",
+            "count",
+        ),
+        -1,
+    ),
+)
+
+
 def _fee_lines(sums: dict, month: date) -> list[LineDraft]:
     lines = []
-    charged = sums.get(LedgerKind.PLATFORM_FEE)
-    if charged:
-        lines.append(
-            LineDraft(
-                description=ngettext(
-                    "SofaDoc fees for %(count)d payment in %(month)s",
-                    "SofaDoc fees for %(count)d payments in %(month)s",
-                    charged["count"],
-                )
-                % {"count": charged["count"], "month": _month_name(month)},
-                gross=abs(charged["total"]),
-            )
-        )
-    returned = sums.get(LedgerKind.REFUND_PLATFORM_FEE)
-    if returned:
-        lines.append(
-            LineDraft(
-                description=ngettext(
-                    "SofaDoc fees returned with %(count)d refund in %(month)s",
-                    "SofaDoc fees returned with %(count)d refunds in %(month)s",
-                    returned["count"],
-                )
-                % {"count": returned["count"], "month": _month_name(month)},
-                gross=-abs(returned["total"]),
-            )
-        )
+    for kind, wording, sign in FEE_LINES:
+        row = sums.get(kind)
+        if row:
+            description = wording % {"count": row["count"], "month": _month_name(month)}
+            lines.append(LineDraft(description=description, gross=sign * abs(row["total"])))
     return lines
 
 
