@@ -11,6 +11,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -19,6 +20,7 @@ from coaching.billing.models import Document, DocumentKind
 from coaching.billing.periods import BOOKS_ZONE, month_bounds
 from coaching.billing.tax import note_for
 
+STYLESHEET = "css/document.css"  # the page's and the PDF's (static/, so CSP allows it)
 TITLES = {
     DocumentKind.RECEIPT: _("Payment receipt"),
     DocumentKind.CANCELLATION: _("Cancellation receipt"),
@@ -66,17 +68,18 @@ def document_html(document: Document, *, for_pdf: bool = False, back_url: str = 
 
 def document_pdf(document: Document) -> bytes:
     """The PDF; a fee invoice is PDF/A-3 with its EN 16931 XML embedded (Factur-X)."""
-    from weasyprint import HTML  # heavy import (Pango): only where a PDF is made
+    from weasyprint import CSS, HTML  # heavy import (Pango): only where a PDF is made
 
-    html = document_html(document, for_pdf=True)
+    html = HTML(string=document_html(document, for_pdf=True), base_url=str(settings.BASE_DIR))
+    stylesheets = [CSS(filename=finders.find(STYLESHEET))]
     if document.kind != DocumentKind.FEE_INVOICE:
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        return html.write_pdf(stylesheets=stylesheets)
     from coaching.billing.facturx import facturx_embed
 
     with warnings.catch_warnings():
         # WeasyPrint 70 hands its sRGB profile file to Pillow and never closes it (PDF/A only).
         warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-        pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/a-3b")
+        pdf = html.write_pdf(stylesheets=stylesheets, pdf_variant="pdf/a-3b")
     return facturx_embed(pdf=pdf, document=document)
 
 

@@ -76,6 +76,8 @@ def test_the_client_sees_the_receipt_page_and_pdf(client, december, buyer):
                 "DE123456789", "250,00", "47,50", "297,50", "08.12.2026 10:00"]  # fmt: skip
     for text in expected:
         assert text in html, text
+    # The site's CSP allows no inline style: the page links the stylesheet the PDF also uses.
+    assert "<style" not in html and "/static/css/document.css" in html
 
     response = client.get(reverse("billing:document_pdf", args=[receipt.pk]))
     assert response["Content-Type"] == "application/pdf"
