@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from facturx import generate_from_binary
 from lxml import etree
 from lxml.builder import ElementMaker
@@ -57,7 +58,9 @@ def _day(value: date) -> etree._Element:
     return UDT.DateTimeString(value.strftime("%Y%m%d"), format="102")
 
 
-def _party(tag: str, *, name: str, address: str, vat_id: str = "", tax_number: str = ""):
+def _party(
+    tag: str, *, name: str, address: str, vat_id: str = "", tax_number: str = "", email: str = ""
+):
     parts = split_address(address)
     postal = [RAM.PostcodeCode(parts["postcode"])] if parts["postcode"] else []
     postal += [
@@ -68,6 +71,8 @@ def _party(tag: str, *, name: str, address: str, vat_id: str = "", tax_number: s
         postal.append(RAM.CityName(parts["city"]))
     postal.append(RAM.CountryID(parts["country"]))
     children = [RAM.Name(name), RAM.PostalTradeAddress(*postal)]
+    if email:  # the electronic address (BT-34/BT-49) e-invoicing software answers to
+        children.append(RAM.URIUniversalCommunication(RAM.URIID(email, schemeID="EM")))
     if vat_id:
         children.append(RAM.SpecifiedTaxRegistration(RAM.ID(vat_id, schemeID="VA")))
     if tax_number:
@@ -136,6 +141,7 @@ def fee_invoice_xml(document: Document) -> bytes:
                     address=document.issuer_address,
                     vat_id=document.issuer_vat_id,
                     tax_number=document.issuer_tax_number,
+                    email=settings.BILLING_ISSUER_EMAIL,
                 ),
                 _party(
                     "BuyerTradeParty",

@@ -39,7 +39,7 @@ def document_for_viewer(*, user, pk: int) -> Document | None:
     return documents.filter(pk=pk).first()
 
 
-def fee_invoice_for(*, practice: Practice, month: date) -> Document | None:
+def fee_invoice_for(practice: Practice, month: date) -> Document | None:
     """SofaDoc's fee invoice of `practice` for the month containing `month` (for the earnings
     page: link it with reverse("billing:document_pdf", args=[invoice.pk]))."""
     return Document.objects.filter(

@@ -141,6 +141,7 @@ def test_the_pdf_is_factur_x_with_xml_that_passes_the_xsd(december_first, coach_
     assert tree.findtext(f".//{RAM}DuePayableAmount") == "0.00"
     assert tree.findtext(f".//{RAM}SellerTradeParty/{RAM}Name") == "SofaDoc GmbH"
     assert tree.findtext(f".//{RAM}BuyerTradeParty//{RAM}CityName") == "Berlin"
+    assert tree.findtext(f".//{RAM}SellerTradeParty//{RAM}URIID") == "rechnung@sofadoc.com"
     assert xml == fee_invoice_xml(invoice)
     xmp = PdfReader(BytesIO(pdf)).trailer["/Root"]["/Metadata"].get_data()
     assert b"<pdfaid:part>3</pdfaid:part>" in xmp  # PDF/A-3 in the XMP metadata

@@ -120,7 +120,7 @@ def test_documents_past_their_retention_period_are_deleted_corrections_first(coa
     assert not DocumentLine.objects.filter(document_id=original.pk).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_have_no_gaps_and_no_twins_under_concurrency():
     """Eight workers take 15 numbers each at the same time; one series, 1 to 120."""
     taken: list[str] = []
@@ -149,7 +149,7 @@ def test_numbers_have_no_gaps_and_no_twins_under_concurrency():
     assert NumberSeries.objects.get(issuer_key="practice:race").last_number == 120
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_number_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="needs a transaction"):
         number_take(issuer_key="practice:x", year=2026)

@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [("billing", "0002_documents_immutable"), ("bookings", "0002_no_overlapping_bookings")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_receipts_move_into_billing_with_their_numbers():
     executor = MigrationExecutor(connection)
     leaves = executor.loader.graph.leaf_nodes()
