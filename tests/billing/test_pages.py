@@ -154,3 +154,15 @@ def test_a_moved_session_correction_renders(client, december, buyer):
     html = client.get(reverse("billing:document", args=[correction.pk])).content.decode()
     assert "Rechnungskorrektur" in html and "15.12.2026 10:00" in html
     assert "Der Betrag bleibt unverändert" in html
+
+
+def test_the_document_page_costs_the_same_few_queries_whatever_its_lines(
+    client, december, buyer, django_assert_num_queries
+):
+    _purchase, receipt = _receipt(PracticeFactory(), buyer)
+    client.force_login(buyer)
+    url = reverse("billing:document", args=[receipt.pk])
+    client.get(url)  # warm the session and the user's preferences
+    # session, user, the document with practice and correction target, its lines
+    with django_assert_num_queries(4):
+        assert client.get(url).status_code == 200
