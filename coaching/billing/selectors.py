@@ -11,6 +11,7 @@ from coaching.billing.models import Document, DocumentKind, DocumentLine
 from coaching.billing.periods import month_of
 from coaching.payments.models import LedgerEntry, LedgerKind
 from coaching.practices.models import Practice
+from sofadoc.accounts.staff import staff_with_two_factors
 
 FEE_LEDGER_KINDS = (LedgerKind.PLATFORM_FEE, LedgerKind.REFUND_PLATFORM_FEE)
 
@@ -28,13 +29,14 @@ def documents_for_item(*, kind: str, object_id: int) -> list[Document]:
 
 def document_for_viewer(*, user, pk: int) -> Document | None:
     """The document if `user` may see it: its recipient, the coach of the practice (their own
-    receipts and the fee invoices SofaDoc sent them), or staff. None otherwise."""
+    receipts and the fee invoices SofaDoc sent them), or staff with a second factor (the same
+    check as the admin's: sofadoc/accounts/staff.py). None otherwise."""
     if not user.is_authenticated:
         return None
     documents = Document.objects.select_related("practice", "refers_to").prefetch_related(
         Prefetch("lines", queryset=DocumentLine.objects.order_by("position"))
     )
-    if not user.is_staff:
+    if not staff_with_two_factors(user):
         documents = documents.filter(Q(recipient_user=user) | Q(practice__owner=user))
     return documents.filter(pk=pk).first()
 

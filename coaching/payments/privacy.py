@@ -26,6 +26,28 @@ register(
         erase=Erase.KEEP,  # amounts and the session's name only
         order=300,
     ),
+    PersonalData(
+        "payments.Payment",
+        subject="purchase__buyer",
+        fields=[
+            "purchase__reference",
+            "order_id",
+            "capture_id",
+            "status",
+            "amount",
+            "currency",
+            "captured_at",
+        ],
+        erase=Erase.KEEP,  # no personal fields: ids and amounts only
+        order=300,
+    ),
+    PersonalData(
+        "payments.Refund",
+        subject="payment__purchase__buyer",
+        fields=["payment__purchase__reference", "amount", "currency", "status", "created_at"],
+        erase=Erase.KEEP,
+        order=300,
+    ),
 )
 not_personal(
     "payments.MerchantAccount",
@@ -33,4 +55,12 @@ not_personal(
     "payments.Dispute",
     "payments.ReconciliationDifference",
     reason="amounts, provider ids and a coach's business account state: no person is named",
+)
+not_personal(
+    "payments.WebhookEvent",
+    reason="PayPal events are stored without payer and payee (webhooks._without_personal_data)",
+)
+not_personal(
+    "payments.FeeOverride",
+    reason="a practice's fee rate, set by staff: business terms, no person is named",
 )

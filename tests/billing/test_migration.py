@@ -9,7 +9,10 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("billing", "0002_documents_immutable"), ("bookings", "0002_no_overlapping_bookings")]
+BEFORE = [
+    ("billing", "0002_documents_immutable"),
+    ("bookings", "0003_pay_money_moves_to_payments"),
+]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

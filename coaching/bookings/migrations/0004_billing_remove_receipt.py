@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0002_no_overlapping_bookings'),
+        ('bookings', '0003_pay_money_moves_to_payments'),
         # Its receipts became billing documents first.
         ('billing', '0003_receipts_from_bookings'),
     ]
