@@ -59,11 +59,12 @@ def capture_record(
     """The four rows of a capture (gross = PayPal fee + SofaDoc fee + net, fees negative)."""
     reference = _reference("CAP")
     at = at or timezone.now()
-    net = purchase.total - paypal_fee - purchase.platform_fee
+    total, fee = Decimal(str(purchase.total)), Decimal(str(purchase.platform_fee))
+    net = total - paypal_fee - fee
     rows = [
-        (LedgerKind.CAPTURE_GROSS, purchase.total),
+        (LedgerKind.CAPTURE_GROSS, total),
         (LedgerKind.PAYPAL_FEE, -paypal_fee),
-        (LedgerKind.PLATFORM_FEE, -purchase.platform_fee),
+        (LedgerKind.PLATFORM_FEE, -fee),
         (LedgerKind.NET, net),
     ]
     return _write(purchase, reference, rows, at)
