@@ -66,9 +66,24 @@ def document_html(document: Document, *, for_pdf: bool = False, back_url: str = 
     return render_to_string("billing/document.html", context)
 
 
+def _weasyprint():
+    """WeasyPrint's classes, imported on first use (Pango is heavy).
+
+    Importing WeasyPrint switches Pillow to accepting truncated images for the whole process
+    (weasyprint/images.py sets ImageFile.LOAD_TRUNCATED_IMAGES); the photo upload relies on
+    Pillow refusing them, and our documents carry no images, so the setting is put back."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import CSS, HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return CSS, HTML
+
+
 def document_pdf(document: Document) -> bytes:
     """The PDF; a fee invoice is PDF/A-3 with its EN 16931 XML embedded (Factur-X)."""
-    from weasyprint import CSS, HTML  # heavy import (Pango): only where a PDF is made
+    CSS, HTML = _weasyprint()
 
     html = HTML(string=document_html(document, for_pdf=True), base_url=str(settings.BASE_DIR))
     stylesheets = [CSS(filename=finders.find(STYLESHEET))]

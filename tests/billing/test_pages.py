@@ -166,3 +166,15 @@ def test_the_document_page_costs_the_same_few_queries_whatever_its_lines(
     # session, user, the document with practice and correction target, its lines
     with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_making_a_pdf_leaves_pillow_refusing_truncated_images(december, buyer):
+    """WeasyPrint's import would make Pillow accept truncated images process-wide (the photo
+    upload's check relies on the opposite)."""
+    from PIL import ImageFile
+
+    from coaching.billing.rendering import document_pdf
+
+    _purchase, receipt = _receipt(PracticeFactory(), buyer)
+    document_pdf(receipt)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
