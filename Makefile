@@ -68,6 +68,7 @@ bench: messages $(PEER_VENV)/.installed
 	$(BIN)/python -m bench.free_slots --peer
 	$(BIN)/python -m bench.booking_flow
 	$(BIN)/python -m bench.earnings
+	$(BIN)/python -m bench.fee_invoices
 
 # django-appointment, the peer bench.free_slots compares with: its own virtualenv, bench only
 # (not a project dependency), pinned so the comparison stays the same.

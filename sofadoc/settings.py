@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "coaching.payments",
     "coaching.bookings",
     "coaching.video",
+    "coaching.billing",
     "privacy",
     "coaching.notifications",
 ]
@@ -227,6 +228,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.resume_stalled_jobs",
         "schedule": 10 * 60,
     },
+    # Receipts whose announcement was lost (a listener failed, the process died after commit).
+    "issue-missing-documents": {"task": "billing.issue_missing_documents", "schedule": 10 * 60},
+    # Last month's fee invoices on the 1st, hourly until noon so a beat that was down catches up
+    # (one invoice per coach and month all the same: a unique constraint).
+    "issue-fee-invoices": {
+        "task": "billing.issue_fee_invoices",
+        "schedule": crontab(day_of_month="1", hour="1-12", minute=15),
+    },
+    # Documents whose legal retention period (8 years after the year of issue) has ended.
+    "purge-expired-documents": {
+        "task": "billing.purge_expired_documents",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -377,6 +391,15 @@ PAYMENTS_FEE_PERCENT = Decimal(env("PAYMENTS_FEE_PERCENT", default="5.00"))
 PAYMENTS_FEE_FIXED = Decimal(env("PAYMENTS_FEE_FIXED", default="0.00"))
 # SofaDoc's own merchant id as PayPal partner: merchant-integration status is read under it.
 PAYPAL_PARTNER_MERCHANT_ID = env("PAYPAL_PARTNER_MERCHANT_ID", default="")
+
+# --- Billing (documents; SofaDoc as the issuer of its monthly fee invoices) -------------------
+BILLING_ISSUER_NAME = env("BILLING_ISSUER_NAME", default="SofaDoc GmbH")
+BILLING_ISSUER_ADDRESS = env(
+    "BILLING_ISSUER_ADDRESS", default="Musterstraße 12\n10115 Berlin\nDeutschland"
+).replace("\\n", "\n")
+BILLING_ISSUER_VAT_ID = env("BILLING_ISSUER_VAT_ID", default="DE000000000")
+BILLING_ISSUER_TAX_NUMBER = env("BILLING_ISSUER_TAX_NUMBER", default="30/000/00000")
+BILLING_ISSUER_EMAIL = env("BILLING_ISSUER_EMAIL", default="rechnung@sofadoc.com")
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

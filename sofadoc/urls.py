@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("coaching.video.urls")),
     path("", include("coaching.notifications.urls")),
     path("", include("coaching.payments.urls_coach")),
+    path("", include("coaching.billing.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingEvent, CalendarFeed, Receipt
+from coaching.bookings.models import Actor, Booking, BookingEvent, CalendarFeed
 from coaching.bookings.services import BookingError, booking_cancel, booking_refund
 from sofadoc.admin_site import ReadOnlyAdmin
 
@@ -78,14 +78,6 @@ class BookingEventAdmin(ReadOnlyAdmin):
     list_filter = ["actor_role", "to_state", "created_at"]
     search_fields = ["booking__reference", "reason"]
     list_select_related = ["booking"]
-
-
-@admin.register(Receipt)
-class ReceiptAdmin(ReadOnlyAdmin):
-    list_display = ["number", "practice", "booking", "issued_at"]
-    list_filter = ["issued_at"]
-    search_fields = ["number", "booking__reference", "practice__name"]
-    list_select_related = ["practice", "booking"]
 
 
 @admin.register(CalendarFeed)

@@ -1,15 +1,15 @@
-"""Bookings, their audit trail and receipts. The money that moves for them is in payments
+"""Bookings and their audit trail. Receipts are billing documents (coaching/billing); the money
+that moves for them is in payments
 (a booking points to its Purchase; payments and refunds belong to that).
 
 Times are UTC. Nothing here is ever deleted: a booking ends in a final state, and when a client
-erases their account the booking stays, without them, because receipts must be kept.
+erases their account the booking stays, without them, because its money records must be kept.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -191,43 +191,6 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking.reference}: {self.from_state or '–'} → {self.to_state}"
-
-
-class Receipt(models.Model):
-    """A Zahlungsbeleg, issued in the coach's name, numbered per coach without reuse."""
-
-    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="receipt")
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="receipts")
-    number = models.CharField(_("number"), max_length=32)
-    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
-    # The issuer as they were when the receipt was issued: a later move does not rewrite it.
-    issuer_name = models.CharField(_("issuer"), max_length=160)
-    issuer_address = models.TextField(_("issuer address"), max_length=400)
-    issuer_tax_number = models.CharField(_("tax number or VAT ID"), max_length=32)
-    small_business = models.BooleanField(_("small business (§ 19 UStG)"))
-
-    class Meta:
-        verbose_name = _("receipt")
-        verbose_name_plural = _("receipts")
-        ordering = ["-issued_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["practice", "number"], name="receipt_number_per_practice"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    VAT_RATE = Decimal("0.19")
-
-    def amounts(self) -> dict[str, Decimal]:
-        """Gross, and for VAT-charging coaches the net and VAT it contains (prices are gross)."""
-        gross = self.booking.price
-        if self.small_business:
-            return {"gross": gross}
-        net = (gross / (1 + self.VAT_RATE)).quantize(Decimal("0.01"))
-        return {"gross": gross, "net": net, "vat": gross - net, "rate": self.VAT_RATE * 100}
 
 
 class CalendarFeed(models.Model):

@@ -37,21 +37,6 @@ register(
         order=300,
     ),
     PersonalData(
-        "bookings.Receipt",
-        subject=("booking__client", "practice__owner"),
-        fields=[
-            "number",
-            "issued_at",
-            "issuer_name",
-            "issuer_address",
-            "issuer_tax_number",
-            "booking__reference",
-        ],
-        # A receipt is a Beleg the coach must keep (§ 147 AO); the client's name is not on the row.
-        erase=Erase.KEEP,
-        order=300,
-    ),
-    PersonalData(
         "bookings.CalendarFeed", subject="practice__owner", fields=["created_at"], order=300
     ),
 )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingState, Receipt
+from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.signals import (
     booking_cancelled,
     booking_confirmed,
@@ -213,7 +213,7 @@ def booking_confirm_paid(*, booking_id: int, payment: Payment, actor=None) -> bo
         booking.refresh_from_db()
         _refund(booking, payment, payment.amount, reason="slot taken after the hold expired")
         return False
-    receipt_issue(booking=booking)
+    # The receipt is billing's: issued when payments announces the capture (coaching/billing).
     send_on_commit(booking_confirmed, booking=booking)
     return True
 
@@ -223,31 +223,6 @@ def booking_payment_failed(*, booking_id: int, reason: str) -> None:
     booking = Booking.objects.select_for_update().get(pk=booking_id)
     if booking.state == BookingState.HELD:
         transition(booking, BookingState.ABANDONED, reason=reason)
-
-
-def receipt_issue(*, booking: Booking) -> Receipt:
-    """Number receipts per coach and year (2026-0001, ...); the practice row lock orders them."""
-    practice = Practice.objects.select_for_update().get(pk=booking.practice_id)
-    year = timezone.localdate().year
-    last = (
-        Receipt.objects.filter(practice_id=booking.practice_id, number__startswith=f"{year}-")
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last.split("-")[1]) + 1 if last else 1
-    receipt, _created = Receipt.objects.get_or_create(
-        booking=booking,
-        defaults={
-            "practice": practice,
-            "number": f"{year}-{sequence:04d}",
-            "issuer_name": practice.billing_name or practice.owner.display_name,
-            "issuer_address": practice.billing_address,
-            "issuer_tax_number": practice.tax_number,
-            "small_business": practice.small_business,
-        },
-    )
-    return receipt
 
 
 def booking_abandon(*, booking: Booking, order_id: str, actor) -> Booking:

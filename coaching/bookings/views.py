@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
 from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
@@ -340,23 +341,10 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_GET
 def booking_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The booking's accounting documents (receipt, cancellation, corrections): billing's."""
     booking = _participant_booking(request, reference)
-    receipt = getattr(booking, "receipt", None)
-    if receipt is None:
-        raise Http404
-    payment = booking.payments.filter(capture_id__isnull=False).first()
-    refunds = list(payment.refunds.all()) if payment else []
-    return render(
-        request,
-        "bookings/receipt.html",
-        {
-            "booking": booking,
-            "receipt": receipt,
-            "payment": payment,
-            "refunds": refunds,
-            "coach_zone": ZoneInfo(booking.practice.time_zone),
-        },
-    )
+    documents = documents_for_item(kind="booking", object_id=booking.pk)
+    return render(request, "bookings/receipt.html", {"booking": booking, "documents": documents})
 
 
 @login_required

@@ -112,7 +112,15 @@ class PracticeAdmin(admin.ModelAdmin):
         (_("Topics"), {"fields": ["specialties", "languages"]}),
         (
             _("Receipts"),
-            {"fields": ["billing_name", "billing_address", "tax_number", "small_business"]},
+            {
+                "fields": [
+                    "billing_name",
+                    "billing_address",
+                    "tax_number",
+                    "tax_treatment",
+                    "vat_id",
+                ]
+            },
         ),
         (
             _("Booking rules"),

@@ -104,7 +104,7 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
             "billing",
             _("Add your receipt details"),
             _("Name, address and tax number for the receipts your clients get."),
-            bool(practice.billing_name and practice.billing_address and practice.tax_number),
+            practice.has_issuer_details,
             True,
             "practices:billing",
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from coaching.practices.models import (
     PracticeSlugRedirect,
     SessionType,
     Specialty,
+    TaxTreatment,
     TimeOff,
     WeeklyHours,
 )
@@ -104,16 +106,31 @@ class PhotoForm(forms.Form):
 
 
 class BillingForm(forms.ModelForm):
+    """The coach's issuer details and VAT treatment, printed on every receipt SofaDoc issues in
+    their name (coaching/billing). Owned by billing; it edits practice fields, so it lives here."""
+
     class Meta:
         model = Practice
-        fields = ["billing_name", "billing_address", "tax_number", "small_business"]
-        widgets = {"billing_address": forms.Textarea(attrs={"rows": 3})}
+        fields = ["billing_name", "billing_address", "tax_number", "tax_treatment", "vat_id"]
+        widgets = {
+            "billing_address": forms.Textarea(attrs={"rows": 3}),
+            "tax_treatment": forms.RadioSelect,
+        }
+
+    def clean_vat_id(self):
+        vat_id = re.sub(r"\s", "", self.cleaned_data.get("vat_id") or "").upper()
+        if vat_id and not re.fullmatch(r"DE\d{9}", vat_id):
+            raise ValidationError(_("A German VAT ID is DE followed by nine digits."))
+        return vat_id
 
     def clean(self):
         cleaned = super().clean()
         for name in ("billing_name", "billing_address", "tax_number"):
             if not (cleaned.get(name) or "").strip():
                 self.add_error(name, _("Receipts need this."))
+        charges_vat = cleaned.get("tax_treatment") == TaxTreatment.VAT
+        if charges_vat and not cleaned.get("vat_id") and "vat_id" not in self.errors:
+            self.add_error("vat_id", _("Receipts with VAT show your VAT ID."))
         return cleaned
 
 

@@ -62,6 +62,15 @@ class Language(models.Model):
             return self.code
 
 
+class TaxTreatment(models.TextChoices):
+    SMALL_BUSINESS = "small_business", _("Small business (§ 19 UStG): no VAT charged")
+    VAT = "vat", _("19 % VAT")
+    EXEMPT_HEALING = (
+        "exempt_healing",
+        _("Exempt healing profession (§ 4 Nr. 14 UStG): psychotherapist or Heilpraktiker"),
+    )
+
+
 class Practice(models.Model):
     # SET_NULL: when a coach erases their account the practice row stays (anonymised by
     # practice_erase), because bookings and receipts of their clients point at it.
@@ -122,12 +131,22 @@ class Practice(models.Model):
         blank=True,
         help_text=_("Steuernummer or USt-IdNr., printed on every receipt."),
     )
-    small_business = models.BooleanField(
-        _("small business (§ 19 UStG)"),
-        default=True,
-        help_text=_(
-            "If ticked, receipts say that no VAT is charged. Otherwise they show 19 % VAT."
-        ),
+    # The three ways a German coach charges (or does not charge) VAT. It lives on the practice,
+    # next to the other issuer details, rather than in a billing model: it is one value per
+    # coach with no history of its own (every document snapshots the treatment it was issued
+    # under), the coach edits it on the same page as name and address, and the setup checklist
+    # in this app must read it without importing billing (practices imports no other app).
+    tax_treatment = models.CharField(
+        _("VAT treatment"),
+        max_length=16,
+        choices=TaxTreatment.choices,
+        default=TaxTreatment.SMALL_BUSINESS,
+    )
+    vat_id = models.CharField(
+        _("VAT ID"),
+        max_length=16,
+        blank=True,
+        help_text=_("USt-IdNr., e.g. DE123456789. Needed if you charge VAT."),
     )
 
     # Booking rules
@@ -182,6 +201,12 @@ class Practice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("practices:detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_issuer_details(self) -> bool:
+        """Everything a receipt in the coach's name must show (VAT ID only if VAT is charged)."""
+        basics = bool(self.billing_name and self.billing_address and self.tax_number)
+        return basics and (self.tax_treatment != TaxTreatment.VAT or bool(self.vat_id))
 
     def slot_rules(self, session_type: "SessionType") -> SlotRules:
         return SlotRules(

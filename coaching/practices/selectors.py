@@ -287,7 +287,8 @@ def practice_personal_data(*, user) -> dict | None:
             "name": practice.billing_name,
             "address": practice.billing_address,
             "tax_number": practice.tax_number,
-            "small_business": practice.small_business,
+            "tax_treatment": practice.tax_treatment,
+            "vat_id": practice.vat_id,
         },
         "booking_rules": {
             "min_notice_hours": practice.min_notice_hours,

@@ -227,6 +227,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
         practice.headline = practice.bio = ""
         # Receipts keep their own snapshot of the issuer, so these may go.
         practice.billing_name = practice.billing_address = practice.tax_number = ""
+        practice.vat_id = ""
         practice.photo = practice.photo_thumbnail = ""
         practice.is_published = False
         practice.search_document = None
@@ -239,6 +240,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
                 "billing_name",
                 "billing_address",
                 "tax_number",
+                "vat_id",
                 "photo",
                 "photo_thumbnail",
                 "is_published",

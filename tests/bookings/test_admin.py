@@ -12,7 +12,6 @@ pytestmark = pytest.mark.django_db
     [
         "bookings_booking",
         "bookings_bookingevent",
-        "bookings_receipt",
         "bookings_calendarfeed",
         "payments_payment",
         "payments_refund",

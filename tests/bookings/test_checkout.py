@@ -133,7 +133,6 @@ def test_the_whole_checkout(
         "platform_fee": Decimal("-4.00"),
         "net": Decimal("73.66"),
     }
-    assert booking.receipt.number == "2026-0001"
     assert [kwargs["booking"].pk for kwargs in confirmed] == [booking.pk]
     [capture] = paypal.requests_to("/capture")
     assert capture.headers["PayPal-Request-Id"] == f"sofadoc-capture-{order_id}"

@@ -139,7 +139,7 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page, settings,
     page.get_by_label("Name auf Zahlungsbelegen").fill("Mira Berger")
     page.get_by_label("Geschäftsanschrift").fill("Lindenstraße 5\n10969 Berlin")
     page.get_by_label("Steuernummer oder USt-IdNr.").fill("12/345/67890")
-    page.get_by_label("Kleinunternehmer (§ 19 UStG)").check()
+    page.get_by_label("Kleinunternehmer (§ 19 UStG): keine Umsatzsteuer").check()
     save_and_expect(page, "Speichern", "Ihre Angaben für Zahlungsbelege sind gespeichert.")
 
     # A paid session needs the coach's own PayPal: connected through the twin's sign-up page.

@@ -19,9 +19,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching.billing.listeners import on_money_event
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
-from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences
+from coaching.payments.listeners import MoneyEvent
 from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.practices.models import (
     Practice,
@@ -45,6 +46,7 @@ from privacy.services import (
 from privacy.signals import account_erasure_requested
 from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
+from tests.billing.factories import capture_record
 from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
 from tests.practices.conftest import image_upload
 
@@ -149,7 +151,9 @@ def touch_everything():
         currency="EUR",
     )
     Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
-    receipt_issue(booking=booking)
+    # Its receipt (billing), issued from the capture's ledger rows.
+    entries = capture_record(purchase)
+    on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
     Notification.objects.create(
         recipient=user,
         booking=booking,

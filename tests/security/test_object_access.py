@@ -71,6 +71,23 @@ def _unpublished(world, frozen):
 
 
 reference = lambda w: {"reference": w.booking.reference}  # noqa: E731
+
+
+def _receipt(world: World) -> dict:
+    """The booking's receipt, issued the way payments' announcement issues it (once)."""
+    from coaching.billing.listeners import on_money_event
+    from coaching.billing.models import Document
+    from coaching.payments.listeners import MoneyEvent
+    from tests.billing.factories import paid
+
+    document = Document.objects.filter(practice=world.practice).first()
+    if document is None:
+        purchase, entries = paid(world.practice, buyer=world.client, object_id=world.booking.pk)
+        on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+        document = Document.objects.get(purchase=purchase)
+    return {"pk": document.pk}
+
+
 held_reference = lambda w: {"reference": w.held.reference}  # noqa: E731
 
 MATRIX = {
@@ -94,6 +111,9 @@ MATRIX = {
     ),
     "bookings:receipt": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:ics": Case("client", reference, get=200, also_allowed=("coach",)),
+    # The client's receipt; the coach issued it and sees it too.
+    "billing:document": Case("client", _receipt, get=200, also_allowed=("coach",)),
+    "billing:document_pdf": Case("client", _receipt, get=200, also_allowed=("coach",)),
     "bookings:paypal_return": Case(
         "client",
         held_reference,

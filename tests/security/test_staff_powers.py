@@ -25,6 +25,8 @@ STAFF_POWERS = {
     "bookings:detail",
     "bookings:cancel",  # a staff cancellation refunds in full
     "bookings:receipt",
+    "billing:document",  # the booking's receipt, as the receipt page links it
+    "billing:document_pdf",
     "bookings:ics",
     "practices:detail",  # the preview of an unpublished practice
     "practices:slots",

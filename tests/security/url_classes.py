@@ -87,6 +87,8 @@ SIGNED_IN = {
     "bookings:ics",
     "bookings:coach",
     "bookings:feed_regenerate",
+    "billing:document",
+    "billing:document_pdf",
     "video:join",
     "video:token",
     "video:preflight",
