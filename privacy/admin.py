@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from privacy.models import (
     ConsentRecord,
@@ -7,6 +10,8 @@ from privacy.models import (
     ErasureRequest,
     LegalDocument,
     Processor,
+    ProcessorErasure,
+    RestrictedRecord,
     SupportRequest,
 )
 from sofadoc.admin_site import ReadOnlyAdmin
@@ -70,3 +75,58 @@ class ProcessorAdmin(admin.ModelAdmin):
     search_fields = ["name", "purpose", "data"]
     list_editable = ["position", "is_active"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(RestrictedRecord)
+class RestrictedRecordAdmin(ReadOnlyAdmin):
+    """Rows kept after an erasure because the law requires it (Art. 18 GDPR): staff see which
+    columns, why and until when; nothing else may be done with them."""
+
+    list_display = [
+        "model_label",
+        "object_id",
+        "basis",
+        "keep_until",
+        "restricted_at",
+        "released_at",
+    ]
+    list_filter = ["model_label", "basis", ("released_at", admin.EmptyFieldListFilter)]
+    search_fields = ["object_id", "pseudonym"]
+    date_hierarchy = "keep_until"
+
+
+@admin.register(ProcessorErasure)
+class ProcessorErasureAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "processor",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "completed_at",
+    ]
+    list_filter = ["processor", "state"]
+    search_fields = ["erasure__pseudonym", "last_error"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["calls_list"]
+    actions = ["retry_now"]
+
+    @admin.display(description=_("calls"))
+    def calls_list(self, obj):
+        from django.utils.html import format_html_join
+
+        return format_html_join("", "<div>{}</div>", ((c,) for c in obj.calls))
+
+    @admin.action(description=_("Try again now"))
+    def retry_now(self, request, queryset):
+        from privacy.processors_erasure import processor_erasure_run
+
+        pending = queryset.filter(state=ProcessorErasure.State.PENDING)
+        pending.update(next_attempt_at=timezone.now())
+        done = sum(processor_erasure_run(job_pk=pk) for pk in pending.values_list("pk", flat=True))
+        messages.info(
+            request,
+            ngettext("%(count)d deletion confirmed.", "%(count)d deletions confirmed.", done)
+            % {"count": done},
+        )

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from privacy import processors_erasure  # noqa: F401 - registers the Zendesk eraser
 from privacy.registry import Erase, PersonalData, not_personal, register
 
 
@@ -42,6 +43,11 @@ not_personal(
     "privacy.LegalDocument",
     "privacy.Processor",
     reason="reference data without people in it",
+)
+not_personal(
+    "privacy.RestrictedRecord",
+    reason="names a kept record and its legal basis under a pseudonym; the record itself is "
+    "declared by its app",
 )
 
 register(
@@ -94,6 +100,15 @@ register(
         subject="user",
         fields=["created_at", "state", "ready_at", "expires_at"],
         before_erase=_delete_export_files,
+    ),
+    # The proof that processors were asked to delete; the e-mail address or number they know the
+    # person by is cleared as soon as they confirm (privacy/processors_erasure.py).
+    PersonalData(
+        "privacy.ProcessorErasure",
+        subject="erasure__user",
+        fields=["processor", "state", "attempts", "created_at", "completed_at"],
+        erase=Erase.KEEP,
+        order=998,
     ),
     PersonalData(
         "privacy.ErasureRequest",

@@ -107,6 +107,17 @@ def consent_pending_documents(*, user) -> list[LegalDocument]:
     return pending
 
 
+def consents_in_force(*, user) -> list[ConsentRecord]:
+    """The newest record per (pseudonym, purpose) of the person, where it is a grant: the
+    consents that hold now. A later refusal or withdrawal under the same pseudonym ends one."""
+    latest: dict[tuple[str, str], ConsentRecord] = {}
+    # A person has a handful of rows; reduced here so SQLite (the demo) answers the same.
+    records = ConsentRecord.objects.filter(subject=user).order_by("created_at", "pk")
+    for record in records.select_related("document"):
+        latest[(record.pseudonym, record.purpose)] = record
+    return [record for record in latest.values() if record.granted]
+
+
 def consent_records_for(*, user) -> list[ConsentRecord]:
     return list(ConsentRecord.objects.filter(subject=user).select_related("document"))
 

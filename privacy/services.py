@@ -55,6 +55,34 @@ def consent_record(
         return ConsentRecord.objects.bulk_create(rows)
 
 
+def consent_withdraw(
+    *, user, source: str, purposes=None, pseudonym: str = "", ip: str = ""
+) -> list[ConsentRecord]:
+    """End consents in force: a refusal row per consent, under the pseudonym and document version
+    of the grant it ends (Art. 7 (3) GDPR). `purposes` limits it (default: all but the age
+    confirmation, which is a statement of fact); `pseudonym` limits it to one browser's cookie
+    choices. Returns the rows written (none when nothing was in force)."""
+    from privacy.selectors import consents_in_force
+
+    rows = [
+        ConsentRecord(
+            subject=user,
+            pseudonym=grant.pseudonym,
+            purpose=grant.purpose,
+            document=grant.document,
+            granted=False,
+            source=source,
+            ip_truncated=ip,
+        )
+        for grant in consents_in_force(user=user)
+        if grant.purpose != Purpose.AGE_18
+        and (purposes is None or grant.purpose in purposes)
+        and (not pseudonym or grant.pseudonym == pseudonym)
+    ]
+    with transaction.atomic():
+        return ConsentRecord.objects.bulk_create(rows)
+
+
 def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):
     """Log a cookie banner decision under a pseudonym of the browser's consent token."""
     from privacy.pseudonyms import keyed_hash
@@ -156,6 +184,32 @@ def data_exports_expire(*, now=None) -> int:
     return count
 
 
+def data_exports_forget_person(*, user) -> int:
+    """Other people's export files that mention `user` (a coach's export lists the clients'
+    bookings) are withdrawn early: erasure must not leave a copy in storage. Their owners can
+    ask again; the new file is built without the erased person."""
+    import os
+
+    from privacy.scan import _file_text
+
+    needles = [n.lower().encode() for n in (user.email, user.display_name, user.phone) if n]
+    storage = _private_storage()
+    count = 0
+    ready = DataExport.objects.filter(state=DataExport.State.READY).exclude(user=user)
+    for export in ready.select_for_update(skip_locked=True):
+        path = storage.path(export.file_name) if export.file_name else ""
+        if not path or not os.path.exists(path):
+            continue
+        text = _file_text(path).lower()
+        if any(needle in text for needle in needles):
+            data_export_delete_file(export=export)
+            export.state = DataExport.State.EXPIRED
+            export.file_name = ""
+            export.save(update_fields=["state", "file_name"])
+            count += 1
+    return count
+
+
 # --- Erasure (Art. 17 GDPR) -----------------------------------------------------------------
 def account_erasure_request(*, user, actor) -> ErasureRequest:
     """Close the account at once (no more sign-in) and queue the erasure job."""
@@ -173,7 +227,7 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     return erasure
 
 
-def account_erase(*, user, actor) -> None:
+def account_erase(*, user, actor, erasure=None) -> None:
     """Erase a person everywhere, one step per transaction, safe to run again.
 
     Step one lets the apps act while the person still exists (signal): bookings cancel and
@@ -187,6 +241,13 @@ def account_erase(*, user, actor) -> None:
 
     with transaction.atomic():
         account_erasure_requested.send(sender=account_erase, user=user, actor=actor)
+        # Erasure ends every consent: the log says so under the same pseudonym and version.
+        consent_withdraw(user=user, source=ConsentRecord.Source.ERASURE)
+        data_exports_forget_person(user=user)
+        if erasure is not None:
+            from privacy.processors_erasure import processor_erasures_create
+
+            processor_erasures_create(erasure=erasure, user=user)
     for declaration in personal_data():
         with transaction.atomic():
             _erase_step(declaration, user)
@@ -198,6 +259,10 @@ def _erase_step(declaration, user) -> None:
     rows = declaration.rows(user)
     if declaration.before_erase:
         declaration.before_erase(rows)
+    if declaration.legal_hold is not None:
+        _restrict(declaration, user)
+    if declaration.redact:
+        _redact(declaration, rows, user)
     for obj in rows if declaration.files else []:
         for name in declaration.files:
             file = getattr(obj, name)
@@ -222,6 +287,48 @@ def _erase_step(declaration, user) -> None:
             model._default_manager.filter(pk__in=pks).update(**constant)
 
 
+def _redact(declaration, rows, user) -> None:
+    """Cut the person's identifiers out of the kept free-text columns of their rows."""
+    from privacy.redaction import identifiers_pattern, redact
+
+    pattern = identifiers_pattern(user)
+    if pattern is None:
+        return
+    for obj in rows.only("pk", *declaration.redact):
+        changed = []
+        for name in declaration.redact:
+            value = getattr(obj, name)
+            cleaned = redact(value, pattern)
+            if cleaned != value:
+                setattr(obj, name, cleaned)
+                changed.append(name)
+        if changed:
+            obj.save(update_fields=changed)
+
+
+def _restrict(declaration, user) -> None:
+    """Mark the kept rows that name the person (Art. 18 GDPR): which columns stay, why, until
+    when. The period runs to the end of the row's calendar year plus the legal years."""
+    import datetime
+
+    from privacy.models import RestrictedRecord
+    from privacy.pseudonyms import user_pseudonym
+
+    hold = declaration.legal_hold
+    rows = declaration.model._default_manager.filter(**{hold.person: user})
+    for pk, date in rows.values_list("pk", hold.date_field):
+        RestrictedRecord.objects.get_or_create(
+            model_label=declaration.model_label,
+            object_id=str(pk),
+            defaults={
+                "fields": list(hold.fields),
+                "basis": hold.basis,
+                "pseudonym": user_pseudonym(user.pk),
+                "keep_until": datetime.date(date.year + hold.years, 12, 31),
+            },
+        )
+
+
 def account_erasure_complete(*, erasure) -> str | None:
     """Run the erasure of a request (idempotent). Returns the address for the final mail."""
     from django.utils import timezone
@@ -234,7 +341,7 @@ def account_erasure_complete(*, erasure) -> str | None:
         # The request keeps pointing at the person until their row goes (SET_NULL), so a
         # crashed run can be resumed with the same request.
         address, language = user.email, user.language
-        account_erase(user=user, actor=None)
+        account_erase(user=user, actor=None, erasure=erasure)
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()
     erasure.save(update_fields=["state", "completed_at"])

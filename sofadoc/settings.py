@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.resume_stalled_jobs",
         "schedule": 10 * 60,
     },
+    # Deletions at Zendesk and Twilio that failed (or whose task was lost) are tried again.
+    "retry-processor-erasures": {
+        "task": "privacy.retry_processor_erasures",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

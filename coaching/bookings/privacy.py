@@ -2,7 +2,17 @@
 accounting trail (§ 147 AO: ten years for Belege, eight for invoices since 2025); what identifies
 the client is removed from them when the client erases their account."""
 
-from privacy.registry import Erase, PersonalData, not_personal, register
+from privacy.registry import Erase, LegalHold, PersonalData, not_personal, register
+
+# System reasons ("hold expired", "paid") stay in the audit trail; what a person typed when
+# cancelling may hold anything (a phone number, a diagnosis) and goes.
+_TYPED_BY = ("client", "coach", "staff")
+
+
+def _event_reason(event) -> str:
+    typed = event.actor_role in _TYPED_BY and event.to_state == "cancelled"
+    return "" if typed else event.reason
+
 
 register(
     PersonalData(
@@ -25,14 +35,26 @@ register(
         ],
         erase=Erase.KEEP,
         anonymise={"client": None, "cancel_reason": ""},
-        order=300,
+        # The copied session name is the coach's wording and may name either side.
+        redact=["session_name"],
+        # After the rows found through it (events, payments, receipts): clearing `client`
+        # here would hide them from their own steps.
+        order=320,
     ),
     PersonalData(
         "bookings.BookingEvent",
-        subject=("actor", "booking__client"),
-        fields=["booking__reference", "actor_role", "from_state", "to_state", "created_at"],
+        subject=("actor", "booking__client", "booking__practice__owner"),
+        fields=[
+            "booking__reference",
+            "actor_role",
+            "from_state",
+            "to_state",
+            "reason",
+            "created_at",
+        ],
         erase=Erase.KEEP,
-        anonymise={"actor": None},
+        anonymise={"actor": None, "reason": _event_reason},
+        redact=["reason"],
         order=300,
     ),
     PersonalData(
@@ -52,9 +74,10 @@ register(
     ),
     PersonalData(
         "bookings.Refund",
-        subject="payment__booking__client",
+        subject=("payment__booking__client", "payment__booking__practice__owner"),
         fields=["payment__booking__reference", "amount", "currency", "status", "created_at"],
         erase=Erase.KEEP,
+        redact=["reason"],  # staff may have named the person when refunding
         order=300,
     ),
     PersonalData(
@@ -69,7 +92,15 @@ register(
             "booking__reference",
         ],
         # A receipt is a Beleg the coach must keep (§ 147 AO); the client's name is not on the row.
+        # The issuer must stay on it when the coach leaves: restricted, cleared after the period.
         erase=Erase.KEEP,
+        legal_hold=LegalHold(
+            fields=("issuer_name", "issuer_address", "issuer_tax_number"),
+            basis="§ 147 AO, § 14b UStG (Belege: 8 Jahre)",
+            years=8,
+            date_field="issued_at",
+            person="practice__owner",
+        ),
         order=300,
     ),
     PersonalData(

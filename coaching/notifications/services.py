@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +32,7 @@ from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from privacy.redaction import REDACTED
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_C
 # Sent by e-mail only (no inbox copy).
 EMAIL_ONLY = frozenset({Kind.NEWS_CONFIRM})
 OPEN_SALT = "notifications.opened"
-# Stands in for a person who erased their account, in any language.
-REDACTED = "[…]"
 
 
 # --- Preferences ------------------------------------------------------------------------------
@@ -653,20 +651,12 @@ def notifications_forget_person(*, user) -> int:
     practice name become REDACTED. The messages stay; they belong to the other person. The
     person's own messages go with the registry's erasure step. Runs with the erasure's first
     step, while the person still exists; returns how many messages changed."""
-    from coaching.practices.models import Practice
+    from privacy.redaction import identifiers_pattern
 
-    names = {
-        user.display_name,
-        user.email,
-        *Practice.objects.filter(owner=user).values_list("name", flat=True),
-    }
-    names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-    if not names:
+    # Names, e-mail address, phone number (any spelling) and practice name, whole words only.
+    pattern = identifiers_pattern(user)
+    if pattern is None:
         return 0
-    # Whole names only: "Jo" must not eat the "Jo" in "Johannes".
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.IGNORECASE
-    )
     rows = (
         Notification.objects.select_for_update()
         .filter(booking__in=Booking.objects.filter(Q(client=user) | Q(practice__owner=user)))

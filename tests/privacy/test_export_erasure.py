@@ -9,19 +9,18 @@ import time_machine
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
 from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences
+from coaching.payments.models import Purchase, PurchaseLine
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,
@@ -32,8 +31,15 @@ from coaching.practices.models import (
 from coaching.practices.services import practice_set_photo
 from coaching.video.models import ParticipantEvent, VideoRoom
 from privacy.links import export_download_path
-from privacy.models import ConsentRecord, DataExport, ErasureRequest, SupportRequest
+from privacy.models import (
+    ConsentRecord,
+    DataExport,
+    ErasureRequest,
+    ProcessorErasure,
+    SupportRequest,
+)
 from privacy.registry import personal_data
+from privacy.scan import database_scan
 from privacy.services import (
     account_erase,
     consent_record,
@@ -103,7 +109,8 @@ def touch_everything():
     )
     SupportRequest.objects.create(name=NAME, email=EMAIL, subject="Before signup", message="hi")
     DataExport.objects.create(user=user, language="de")
-    ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
+    erasure = ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
+    ProcessorErasure.objects.create(erasure=erasure, processor="zendesk", state="done")
     CalendarFeed.objects.create(practice=practice)
     # A session the coach gave (kept for the client's records) ...
     PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
@@ -130,6 +137,12 @@ def touch_everything():
         currency="EUR",
     )
     Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
+    purchase = Purchase.objects.create(
+        practice=other.practice, buyer=user, total=80, platform_fee=8, billing_name=NAME
+    )
+    PurchaseLine.objects.create(
+        purchase=purchase, kind="booking", object_id=booking.pk, description="Coaching", amount=80
+    )
     receipt_issue(booking=booking)
     Notification.objects.create(
         recipient=user,
@@ -176,28 +189,8 @@ def test_touch_everything_covers_every_registered_model():
 
 
 def scan_database(needles):
-    """Every text-like column of every table, searched for the needles."""
-    found = []
-    for model in apps.get_models():
-        text_fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(
-                f,
-                models.CharField
-                | models.TextField
-                | models.EmailField
-                | models.GenericIPAddressField
-                | models.JSONField,
-            )
-        ]
-        for row in model._default_manager.values("pk", *text_fields):
-            for field, value in row.items():
-                text = json.dumps(value) if not isinstance(value, str) else value
-                for needle in needles:
-                    if needle.lower() in (text or "").lower():
-                        found.append((model._meta.label, field, needle))
-    return found
+    """Every text-like column of every table (from PostgreSQL's catalogue), searched."""
+    return [(f.where, f.key, f.needle) for f in database_scan(needles=needles)]
 
 
 def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commit_callbacks):
@@ -226,8 +219,14 @@ def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commi
     assert not User.objects.filter(pk=user.pk).exists()
     assert not Session.objects.filter(session_key__in=[]).exists()
     assert Session.objects.count() == 0
-    # The consent proof stays, pseudonymous.
-    assert ConsentRecord.objects.count() == consents_before
+    # The consent proof stays, pseudonymous, and says that each consent in force ended.
+    ended = ConsentRecord.objects.filter(source="erasure", granted=False)
+    assert set(ended.values_list("purpose", flat=True)) == {
+        "terms",
+        "privacy",
+        "cookies_statistics",
+    }
+    assert ConsentRecord.objects.count() == consents_before + 3
     assert not ConsentRecord.objects.filter(subject__isnull=False).exists()
     assert not ConsentRecord.objects.exclude(ip_truncated="").exists()
     assert LogEntry.objects.filter(object_repr="[erased]").count() == 1
