@@ -163,3 +163,29 @@ def storage_roots() -> list[str]:
     if location:
         roots.append(str(location))
     return [r for r in roots if os.path.isdir(r)]
+
+
+def cache_forget(*, needles: list[str]) -> int:
+    """Delete every cache entry that mentions one of `needles` (erasure): a page in the visitor
+    cache or a rendered profile is retired by a version bump, but its old copy would stay in
+    Redis until it expires. Only the cache's own keys (its prefix) are looked at; a cache that is
+    not Redis (the demo's memory cache) lives in one process and is left to expire."""
+    import html
+
+    from django.core.cache import cache
+
+    backend = getattr(cache, "_cache", None)
+    if backend is None or not hasattr(backend, "get_client"):
+        return 0
+    variants = {v for n in needles if n for v in (n, html.escape(n))}
+    lowered = [v.lower().encode() for v in variants]
+    if not lowered:
+        return 0
+    client = backend.get_client(write=True)
+    prefix = (cache.key_prefix or "") + ":*"
+    deleted = 0
+    for key in client.scan_iter(match=prefix, count=500):
+        value = client.get(key) if client.type(key) == b"string" else None
+        if value and any(needle in value.lower() for needle in lowered):
+            deleted += client.delete(key)
+    return deleted

@@ -248,9 +248,26 @@ def account_erase(*, user, actor, erasure=None) -> None:
             from privacy.processors_erasure import processor_erasures_create
 
             processor_erasures_create(erasure=erasure, user=user)
+    from privacy.redaction import person_identifiers
+
+    # Read before the rows go; a common first name may drop unrelated cached pages: a cache miss.
+    identifiers = [*person_identifiers(user), user.phone]
     for declaration in personal_data():
         with transaction.atomic():
             _erase_step(declaration, user)
+    _cache_forget(identifiers)
+
+
+def _cache_forget(identifiers: list[str]) -> None:
+    """After the rows are gone (nothing can cache them again), old cached copies go too."""
+    import logging
+
+    from privacy.scan import cache_forget
+
+    try:
+        cache_forget(needles=identifiers)
+    except Exception:  # Redis down: the copies expire with their timeout (minutes)
+        logging.getLogger(__name__).warning("erasure could not clear cached copies")
 
 
 def _erase_step(declaration, user) -> None:
