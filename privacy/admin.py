@@ -34,13 +34,48 @@ class LegalDocumentAdmin(admin.ModelAdmin):
         return False
 
 
+class InForceFilter(admin.SimpleListFilter):
+    title = _("in force")
+    parameter_name = "in_force"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        in_force = models.Q(granted=True, superseded=False)
+        if self.value() == "yes":
+            return queryset.filter(in_force)
+        if self.value() == "no":
+            return queryset.exclude(in_force)
+        return queryset
+
+
 @admin.register(ConsentRecord)
 class ConsentRecordAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "purpose", "granted", "source", "subject", "document"]
-    list_filter = ["purpose", "granted", "source"]
+    """Every decision; "in force" is a grant no later record (same pseudonym and purpose) ended."""
+
+    list_display = [
+        "created_at",
+        "purpose",
+        "granted",
+        "in_force",
+        "source",
+        "subject",
+        "document",
+    ]
+    list_filter = [InForceFilter, "purpose", "granted", "source"]
     search_fields = ["pseudonym", "subject__email"]
     date_hierarchy = "created_at"
     list_select_related = ["subject", "document"]
+
+    def get_queryset(self, request):
+        from privacy.selectors import consent_superseded
+
+        return super().get_queryset(request).annotate(superseded=consent_superseded())
+
+    @admin.display(description=_("in force"), boolean=True)
+    def in_force(self, obj):
+        return obj.granted and not obj.superseded
 
 
 @admin.register(DataExport)

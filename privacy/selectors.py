@@ -119,7 +119,32 @@ def consents_in_force(*, user) -> list[ConsentRecord]:
 
 
 def consent_records_for(*, user) -> list[ConsentRecord]:
-    return list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+    """The person's records, newest first, each marked: `withdrawal` (a "no" that ended a grant
+    under the same pseudonym) and `in_force` (a grant nothing has ended)."""
+    records = list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+    latest: dict[tuple[str, str], ConsentRecord] = {}
+    for record in reversed(records):  # oldest first
+        before = latest.get((record.pseudonym, record.purpose))
+        record.withdrawal = not record.granted and before is not None and before.granted
+        record.in_force = False
+        latest[(record.pseudonym, record.purpose)] = record
+    for record in latest.values():
+        record.in_force = record.granted
+    return records
+
+
+def consent_superseded():
+    """Exists() of a later record for the same pseudonym and purpose (annotate in querysets)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    return Exists(
+        ConsentRecord.objects.filter(
+            pseudonym=OuterRef("pseudonym"), purpose=OuterRef("purpose")
+        ).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
+    )
 
 
 def data_exports_for(*, user):

@@ -762,9 +762,12 @@ def _consent_log(*, user, purpose: str, granted: bool, source: str, ip: str) -> 
     """The two optional e-mail consents (news, open tracking) are kept here, where sending
     reads them; each change is also written to the consent log, which the person sees on
     /privacy/consents/ and which proves what they decided and when."""
-    from privacy.services import consent_record
+    from privacy.services import consent_record, consent_withdraw
 
-    consent_record(user=user, decisions={purpose: granted}, source=source, ip=ip)
+    # Ending a consent copies the pseudonym and version of the grant it ends; a "no" with
+    # nothing in force (tracking switched off twice) is still logged, as a refusal.
+    if granted or not consent_withdraw(user=user, source=source, purposes=[purpose], ip=ip):
+        consent_record(user=user, decisions={purpose: granted}, source=source, ip=ip)
 
 
 def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
