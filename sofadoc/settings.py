@@ -289,6 +289,8 @@ USE_TZ = True
 TIME_ZONE = "Europe/Berlin"
 DEFAULT_VIEWER_TIME_ZONE = "Europe/Berlin"
 TIME_ZONE_COOKIE_NAME = "sofadoc_tz"
+# Django's default lets the language cookie die with the browser; the cookie list says a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"
