@@ -7,11 +7,13 @@ from django.utils.translation import ngettext
 from privacy.models import (
     ConsentRecord,
     DataExport,
+    DataRequest,
     ErasureRequest,
     LegalDocument,
     Processor,
     ProcessorErasure,
     RestrictedRecord,
+    RetentionRun,
     SupportRequest,
 )
 from sofadoc.admin_site import ReadOnlyAdmin
@@ -165,3 +167,85 @@ class ProcessorErasureAdmin(ReadOnlyAdmin):
             ngettext("%(count)d deletion confirmed.", "%(count)d deletions confirmed.", done)
             % {"count": done},
         )
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("overdue", _("Overdue")), ("answered", _("Answered"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(answered_on__isnull=True)
+        if self.value() == "answered":
+            return queryset.filter(answered_on__isnull=False)
+        if self.value() == "overdue":
+            from privacy.data_requests import data_requests_overdue
+
+            return queryset.filter(pk__in=[r.pk for r in data_requests_overdue()])
+        return queryset
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    """The request register: staff enter requests that came by e-mail or letter; the site enters
+    its self-service exports and erasures. A request entered twice is refused by the form."""
+
+    list_display = [
+        "received_on",
+        "kind",
+        "channel",
+        "requester_name",
+        "deadline_shown",
+        "overdue",
+        "answered_on",
+    ]
+    list_filter = [OverdueFilter, "kind", "channel"]
+    search_fields = ["requester_name", "contact", "requester__email", "pseudonym"]
+    date_hierarchy = "received_on"
+    autocomplete_fields = ["requester"]
+    readonly_fields = ["deadline_shown", "pseudonym", "created_by", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["kind", "channel", "received_on", "deadline_shown"]}),
+        (_("Who asked"), {"fields": ["requester", "requester_name", "contact", "pseudonym"]}),
+        (_("Extension"), {"fields": ["extended_until", "extension_reason"]}),
+        (_("Answer"), {"fields": ["answer", "answered_on"]}),
+        (None, {"fields": ["created_by", "created_at"]}),
+    ]
+
+    @admin.display(description=_("deadline"))
+    def deadline_shown(self, obj):
+        return obj.deadline if obj and obj.received_on else "–"
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            if obj.requester_id and not obj.pseudonym:
+                from privacy.pseudonyms import user_pseudonym
+
+                obj.pseudonym = user_pseudonym(obj.requester_id)
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register is the proof; the retention schedule clears old entries
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(ReadOnlyAdmin):
+    """Each daily run of the retention schedule and what it deleted; the schedule itself is
+    shown above the list."""
+
+    list_display = ["ran_at", "total", "report"]
+    date_hierarchy = "ran_at"
+    change_list_template = "admin/privacy/retentionrun/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        from privacy.retention import SCHEDULE
+
+        return super().changelist_view(request, {**(extra_context or {}), "schedule": SCHEDULE})

@@ -45,6 +45,10 @@ not_personal(
     reason="reference data without people in it",
 )
 not_personal(
+    "privacy.RetentionRun",
+    reason="counts of deleted rows per retention rule",
+)
+not_personal(
     "privacy.RestrictedRecord",
     reason="names a kept record and its legal basis under a pseudonym; the record itself is "
     "declared by its app",
@@ -100,6 +104,17 @@ register(
         subject="user",
         fields=["created_at", "state", "ready_at", "expires_at"],
         before_erase=_delete_export_files,
+    ),
+    # The register keeps the request (accountability, Art. 5 (2) GDPR) under the pseudonym;
+    # who asked and how to reach them go, and the answer loses their name.
+    PersonalData(
+        "privacy.DataRequest",
+        subject="requester",
+        fields=["kind", "channel", "received_on", "extended_until", "answered_on", "answer"],
+        erase=Erase.KEEP,
+        anonymise={"requester": None, "requester_name": "", "contact": ""},
+        redact=["answer", "extension_reason"],
+        order=990,
     ),
     # The proof that processors were asked to delete; the e-mail address or number they know the
     # person by is cleared as soon as they confirm (privacy/processors_erasure.py).

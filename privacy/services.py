@@ -104,9 +104,11 @@ def _private_storage():
 
 
 def data_export_request(*, user, actor) -> DataExport:
+    from privacy.data_requests import data_request_self_service
     from privacy.tasks import build_data_export
 
     export = DataExport.objects.create(user=user, language=user.language or "de")
+    data_request_self_service(user=user, kind="access")
     transaction.on_commit(lambda: build_data_export.delay(export.pk))
     return export
 
@@ -159,6 +161,12 @@ def data_export_build(*, export) -> None:
     export.ready_at = timezone.now()
     export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     export.save()
+    from privacy.data_requests import data_request_answered
+    from privacy.pseudonyms import user_pseudonym
+
+    data_request_answered(
+        pseudonym=user_pseudonym(user.pk), kind="access", answer="data export ready (ZIP)"
+    )
 
 
 def data_export_delete_file(*, export) -> None:
@@ -223,6 +231,9 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     )
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
+    from privacy.data_requests import data_request_self_service
+
+    data_request_self_service(user=user, kind="erasure")
     transaction.on_commit(lambda: erase_account.delay(erasure.pk))
     return erasure
 
@@ -362,6 +373,11 @@ def account_erasure_complete(*, erasure) -> str | None:
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()
     erasure.save(update_fields=["state", "completed_at"])
+    from privacy.data_requests import data_request_answered
+
+    data_request_answered(
+        pseudonym=erasure.pseudonym, kind="erasure", answer="account erased; mail sent"
+    )
     return (address, language) if address else None
 
 

@@ -96,3 +96,17 @@ def retry_processor_erasures() -> int:
 
     # One failing processor must not stall the others: each job runs and records on its own.
     return sum(processor_erasure_run(job_pk=pk) for pk in processor_erasures_due())
+
+
+@shared_task(name="privacy.data_requests_alert")
+def data_requests_alert() -> dict:
+    from privacy.data_requests import data_requests_alert as alert
+
+    return alert()
+
+
+@shared_task(name="privacy.retention_enforce")
+def retention_enforce() -> dict:
+    from privacy.retention import retention_enforce as enforce
+
+    return enforce().report

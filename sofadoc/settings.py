@@ -208,6 +208,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.retry_processor_erasures",
         "schedule": 5 * 60,
     },
+    # Hourly so a beat that was down catches up; each alert goes once (marked on the row).
+    "data-request-deadlines": {
+        "task": "privacy.data_requests_alert",
+        "schedule": 60 * 60,
+    },
+    "retention-schedule": {
+        "task": "privacy.retention_enforce",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -272,6 +281,8 @@ ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
 ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
 ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
+# Staff alerts about data-subject requests nearing their deadline (request register).
+PRIVACY_REQUESTS_EMAIL = env("PRIVACY_REQUESTS_EMAIL", default=SUPPORT_EMAIL)
 # Google tags, rendered only for visitors who opted in; empty means no tag at all.
 PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
 PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")

@@ -9,14 +9,17 @@ from privacy.models.core import (
     SupportRequest,
 )
 from privacy.models.erasure import ProcessorErasure, RestrictedRecord
+from privacy.models.requests import DataRequest, RetentionRun
 
 __all__ = [
     "ConsentRecord",
     "DataExport",
+    "DataRequest",
     "ErasureRequest",
     "LegalDocument",
     "Processor",
     "ProcessorErasure",
     "RestrictedRecord",
+    "RetentionRun",
     "SupportRequest",
 ]

@@ -34,6 +34,7 @@ from privacy.links import export_download_path
 from privacy.models import (
     ConsentRecord,
     DataExport,
+    DataRequest,
     ErasureRequest,
     ProcessorErasure,
     SupportRequest,
@@ -109,6 +110,9 @@ def touch_everything():
     )
     SupportRequest.objects.create(name=NAME, email=EMAIL, subject="Before signup", message="hi")
     DataExport.objects.create(user=user, language="de")
+    DataRequest.objects.create(
+        kind="access", channel="email", requester=user, contact=EMAIL, answer=f"Dear {NAME}"
+    )
     erasure = ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
     ProcessorErasure.objects.create(erasure=erasure, processor="zendesk", state="done")
     CalendarFeed.objects.create(practice=practice)
