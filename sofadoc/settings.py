@@ -281,6 +281,12 @@ ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
 ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
 ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
+# Web push (policy § 7): a VAPID key pair (`manage.py webpush_keys` makes one); unset = no push.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_CONTACT = env("WEBPUSH_CONTACT", default=SUPPORT_EMAIL)
+# Push services beyond the browser vendors' (host suffix -> name); tests and development only.
+WEBPUSH_EXTRA_SERVICES: dict[str, str] = {}
 # Staff alerts about data-subject requests nearing their deadline (request register).
 PRIVACY_REQUESTS_EMAIL = env("PRIVACY_REQUESTS_EMAIL", default=SUPPORT_EMAIL)
 # Google tags, rendered only for visitors who opted in; empty means no tag at all.

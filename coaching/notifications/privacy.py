@@ -49,6 +49,14 @@ register(
         ],
         order=200,
     ),
+    # Deleted with the account (and by the browser's push service, which holds only the
+    # endpoint: it forgets it when the browser unsubscribes or the row is gone and pushes stop).
+    PersonalData(
+        "notifications.PushSubscription",
+        subject="user",
+        fields=["service", "reminders", "messages", "created_at", "last_sent_at"],
+        order=200,
+    ),
     PersonalData(
         "notifications.Preferences",
         subject="user",

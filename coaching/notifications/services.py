@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 
 from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
-from coaching.notifications import sms
+from coaching.notifications import push, sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from privacy.redaction import REDACTED
 
@@ -564,6 +564,8 @@ def _send(row: Notification, prefs: Preferences) -> None:
     row.subject = rendered.subject
     if row.channel == Channel.INBOX:
         row.body = rendered.text
+        # The devices that asked for it get a short push (coaching/notifications/push.py).
+        push.push_for_inbox(row)
     elif row.channel == Channel.EMAIL:
         _send_email(row, rendered)
     elif row.channel == Channel.SMS:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
 from coaching.bookings.services import receipt_issue
-from coaching.notifications.models import Notification, Preferences
+from coaching.notifications.models import Notification, Preferences, PushSubscription
 from coaching.payments.models import Purchase, PurchaseLine
 from coaching.practices.models import (
     Practice,
@@ -157,6 +157,13 @@ def touch_everything():
         body=f"Guten Tag {NAME}",
     )
     Preferences.objects.update_or_create(user=user, defaults={"sms_confirmed_phone": PHONE})
+    PushSubscription.objects.create(
+        user=user,
+        endpoint="https://fcm.googleapis.com/fcm/send/qz1",
+        p256dh="k" * 87,
+        auth="a" * 22,
+        service="Google (Chrome, Edge, Android)",
+    )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
         room=room,
