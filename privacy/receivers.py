@@ -1,6 +1,7 @@
 """Data minimisation for third-party models we don't own."""
 
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 
@@ -11,3 +12,28 @@ from privacy.pseudonyms import truncate_ip
 def truncate_user_session_ip(sender, instance, **kwargs):
     # The session list only needs a rough origin; the full address would be a needless record.
     instance.ip = truncate_ip(instance.ip) or "0.0.0.0"  # noqa: S104 - a value, not a bind
+
+
+@receiver(user_logged_in, dispatch_uid="privacy.ask_to_take_note_of_new_versions")
+def ask_to_take_note_of_new_versions(sender, request, user, **kwargs):
+    """A new privacy policy or terms version: the person is asked at their next visit (sign-in)
+    to take note; booking and practice pages wait until they have (ConsentGateMiddleware)."""
+    from django.contrib import messages
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from privacy.selectors import consent_is_pending
+
+    if request is None or not consent_is_pending(user=user):
+        return
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("We have published a new version of our privacy policy or terms."),
+            reverse("privacy:accept"),
+            _("Please take note of it."),
+        ),
+        fail_silently=True,  # a sign-in without the message machinery (tests, force_login)
+    )
