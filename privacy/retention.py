@@ -97,7 +97,12 @@ SCHEDULE: list[Rule] = [
         model="bookings.Booking",
         date_field="created_at",
         age=30 * DAY,
-        where={"state__in": ["expired", "abandoned"], "payments__isnull": True},
+        # Only holds nothing else points at (a payment attempt or a message keeps the row).
+        where={
+            "state__in": ["expired", "abandoned"],
+            "payments__isnull": True,
+            "notifications__isnull": True,
+        },
     ),
     Rule(
         "webhooks",

@@ -142,16 +142,24 @@ def files_scan(*, needles: list[str], roots: list[str]) -> list[Finding]:
 
 
 def _file_text(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return content_text(handle.read())
+
+
+def content_text(data: bytes) -> bytes:
     """The bytes of a file; for a ZIP (a data export) those of every member, uncompressed."""
+    import io
     import zipfile
 
-    if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            return b"\n".join(
-                name.encode() + b"\n" + archive.read(name) for name in archive.namelist()
-            )
-    with open(path, "rb") as handle:
-        return handle.read()
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return b"\n".join(
+                    name.encode() + b"\n" + archive.read(name) for name in archive.namelist()
+                )
+        except zipfile.BadZipFile:
+            return data
+    return data
 
 
 def storage_roots() -> list[str]:

@@ -196,19 +196,18 @@ def data_exports_forget_person(*, user) -> int:
     """Other people's export files that mention `user` (a coach's export lists the clients'
     bookings) are withdrawn early: erasure must not leave a copy in storage. Their owners can
     ask again; the new file is built without the erased person."""
-    import os
-
-    from privacy.scan import _file_text
+    from privacy.scan import content_text
 
     needles = [n.lower().encode() for n in (user.email, user.display_name, user.phone) if n]
     storage = _private_storage()
     count = 0
     ready = DataExport.objects.filter(state=DataExport.State.READY).exclude(user=user)
     for export in ready.select_for_update(skip_locked=True):
-        path = storage.path(export.file_name) if export.file_name else ""
-        if not path or not os.path.exists(path):
+        # Read through the storage: in production it is a private S3 bucket, not a folder.
+        if not export.file_name or not storage.exists(export.file_name):
             continue
-        text = _file_text(path).lower()
+        with storage.open(export.file_name, "rb") as handle:
+            text = content_text(handle.read()).lower()
         if any(needle in text for needle in needles):
             data_export_delete_file(export=export)
             export.state = DataExport.State.EXPIRED

@@ -128,3 +128,23 @@ def test_the_daily_task_enforces_the_schedule_and_reports_what_it_deleted(staff_
     assert RetentionRun.objects.get().report == report
     page = staff_client.get(reverse("admin:privacy_retentionrun_changelist")).content.decode()
     assert 'id="retention-schedule"' in page and "§ 147 AO" in page
+
+
+def test_holds_never_paid_go_after_30_days_and_paid_bookings_stay():
+    from coaching.bookings.models import Booking
+    from tests.factories import SessionTypeFactory
+    from tests.privacy.test_export_erasure import _past_booking
+
+    session_type = SessionTypeFactory()
+    now = timezone.now()
+    with time_machine.travel(now - datetime.timedelta(days=31)):
+        stale = _past_booking(
+            practice=session_type.practice, client=UserFactory(), session_type=session_type
+        )
+    fresh = _past_booking(
+        practice=session_type.practice, client=UserFactory(), session_type=session_type
+    )
+    Booking.objects.filter(pk__in=[stale.pk, fresh.pk]).update(state="expired")
+    report = retention_enforce.apply().get()
+    assert report["holds"] == 1
+    assert list(Booking.objects.values_list("pk", flat=True)) == [fresh.pk]
