@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load vendor
+.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load bench-faults vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ bench: messages
 bench-load: messages
 	@scripts/ensure-system-packages.sh bench
 	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
+
+# Fault benchmark: gunicorn on a PostgreSQL and a Redis of its own, booking and sign-in load
+# while Redis (60 s) and PostgreSQL (20 s) go away, twice; writes var/bench-faults.md.
+bench-faults: messages
+	$(BIN)/python -m bench.faults $(BENCH_FAULTS_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

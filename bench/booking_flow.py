@@ -20,36 +20,38 @@ RACERS, SLOTS = 64, 16
 
 
 def practice_for_bench():
-    from coaching.bookings.models import Booking, BookingEvent, Payment, Receipt, Refund
+    from coaching.payments.models import MerchantAccount, MerchantStatus
     from coaching.practices.models import Practice, SessionType, WeeklyHours
     from sofadoc.accounts.models import User
 
-    practice = Practice.objects.filter(slug="bench-booking-flow").first()
-    if practice is None:
-        coach = User.objects.create(email="flow-coach@bench.example", display_name="Flow Coach")
-        practice = Practice.objects.create(
-            owner=coach,
-            name="Flow",
-            slug="bench-booking-flow",
-            is_published=True,
-            min_notice_hours=0,
-            buffer_after_minutes=0,
-            slot_step_minutes=60,
-            horizon_days=365,
-        )
-        SessionType.objects.create(
-            practice=practice, name="Sitzung", duration_minutes=60, price=Decimal("80")
-        )
-        WeeklyHours.objects.bulk_create(
-            WeeklyHours(practice=practice, weekday=d, start_time=clock(0), end_time=clock(23))
-            for d in range(7)
-        )
-    bookings = Booking.objects.filter(practice=practice)
-    Refund.objects.filter(payment__booking__in=bookings).delete()
-    Receipt.objects.filter(booking__in=bookings).delete()
-    Payment.objects.filter(booking__in=bookings).delete()
-    BookingEvent.objects.filter(booking__in=bookings).delete()
-    bookings.delete()
+    # A new practice each run: the money of earlier runs is in the append-only ledger and is
+    # never deleted, so the bench does not clear bookings away but starts on an empty calendar.
+    run = f"{time.time_ns():x}"
+    coach = User.objects.create(email=f"flow-coach-{run}@bench.example", display_name="Flow")
+    practice = Practice.objects.create(
+        owner=coach,
+        name="Flow",
+        slug=f"bench-booking-flow-{run}",
+        is_published=True,
+        min_notice_hours=0,
+        buffer_after_minutes=0,
+        slot_step_minutes=60,
+        horizon_days=365,
+    )
+    SessionType.objects.create(
+        practice=practice, name="Sitzung", duration_minutes=60, price=Decimal("80")
+    )
+    WeeklyHours.objects.bulk_create(
+        WeeklyHours(practice=practice, weekday=d, start_time=clock(0), end_time=clock(23))
+        for d in range(7)
+    )
+    MerchantAccount.objects.create(
+        practice=practice,
+        provider="paypal",
+        merchant_id=f"BENCH{run}"[:32],
+        status=MerchantStatus.ACTIVE,
+        payments_receivable=True,
+    )
     return practice
 
 
@@ -87,8 +89,8 @@ def timed_path(practice, users):
     import responses
     from django.test import Client
 
-    from coaching.bookings.models import Payment
-    from tests.bookings.fake_paypal import FakePayPal
+    from coaching.payments.models import Payment
+    from tests.payments.fake_paypal import FakePayPal
 
     session_type = practice.session_types.get()
     starts = free_starts(session_type, days_ahead=2, count=len(users))
@@ -104,11 +106,12 @@ def timed_path(practice, users):
             held = client.post(url, {"start": f"{start:%Y-%m-%dT%H:%M:%SZ}", "price": "80.00"})
             hold_ms = (time.perf_counter() - began) * 1000
             assert held.status_code == 302, held.content.decode()[-1500:]
-            payment = Payment.objects.filter(booking__client=user).latest("created_at")
+            payment = Payment.objects.filter(purchase__buyer=user).latest("created_at")
             paypal.approve(payment.order_id)  # the client at PayPal: not our server's time
             began = time.perf_counter()
             back = client.get(
-                f"/bookings/{payment.booking.reference}/paypal/return/", {"token": payment.order_id}
+                f"/bookings/{payment.purchase.reference}/paypal/return/",
+                {"token": payment.order_id},
             )
             capture_ms = (time.perf_counter() - began) * 1000
             assert back.status_code == 302, back.status_code

@@ -276,34 +276,13 @@ def _signal(process: subprocess.Popen, signum: int) -> None:
 
 @contextmanager
 def gunicorn(port: int, log_path: Path):
-    command = [
-        *[sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-        # Its own control socket: the default ($HOME/.gunicorn/gunicorn.ctl) is shared with any
-        # other gunicorn on the machine. It plays no part in serving.
-        *["--control-socket", str(ROOT / "var" / "bench-load-gunicorn.ctl")],
-        "sofadoc.wsgi",
-    ]
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command,
-            cwd=ROOT,
-            env=server_environment(port),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own group: stopped as a whole, not hit by Ctrl-C first
-        )
-        with stopped_on_exit(process):
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise SystemExit(f"gunicorn exited with {process.returncode}; see {log_path}")
-                with suppress(OSError):
-                    if fetch(port, Target("floor", "/bench/floor/"))[0] == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
-                time.sleep(0.3)
+    from tests.faults.site import gunicorn as site_gunicorn
+
+    try:
+        with site_gunicorn(server_environment(port), port=port, log_path=log_path) as process:
             yield process
+    except RuntimeError as error:  # did not start: say why and stop, as before
+        raise SystemExit(str(error)) from error
 
 
 def headers(target: Target) -> dict[str, str]:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from privacy.models import ProcessorErasure
 from privacy.registry import ProcessorEraser, processor_erasers, register_processor_eraser
 from privacy.support import TIMEOUT, zendesk_configured
+from sofadoc.queue import task_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def processor_erasures_create(*, erasure, user) -> list[ProcessorErasure]:
         )
         jobs.append(job)
     for job in jobs:
-        transaction.on_commit(lambda pk=job.pk: erase_at_processor.delay(pk))
+        task_enqueue_on_commit(erase_at_processor, job.pk)
     return jobs
 
 

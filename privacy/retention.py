@@ -97,10 +97,10 @@ SCHEDULE: list[Rule] = [
         model="bookings.Booking",
         date_field="created_at",
         age=30 * DAY,
-        # Only holds nothing else points at (a payment attempt or a message keeps the row).
+        # Only holds nothing else points at (a purchase or a message keeps the row).
         where={
             "state__in": ["expired", "abandoned"],
-            "payments__isnull": True,
+            "purchase__isnull": True,
             "notifications__isnull": True,
         },
     ),
@@ -109,7 +109,7 @@ SCHEDULE: list[Rule] = [
         _("PayPal webhook payloads (stored without payer and payee)"),
         _("90 days"),
         _("Art. 6 (1) f GDPR: checking payments against PayPal's reports"),
-        model="bookings.WebhookEvent",
+        model="payments.WebhookEvent",
         date_field="received_at",
         age=90 * DAY,
     ),

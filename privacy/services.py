@@ -1,8 +1,13 @@
+import logging
+
 from django.db import transaction
 
 from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
 from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
 from privacy.selectors import legal_document_current
+from sofadoc.queue import task_enqueue, task_enqueue_on_commit
+
+logger = logging.getLogger(__name__)
 
 Purpose = ConsentRecord.Purpose
 SIGNUP_PURPOSES = (Purpose.AGE_18, Purpose.TERMS, Purpose.PRIVACY)
@@ -109,7 +114,7 @@ def data_export_request(*, user, actor) -> DataExport:
 
     export = DataExport.objects.create(user=user, language=user.language or "de")
     data_request_self_service(user=user, kind="access")
-    transaction.on_commit(lambda: build_data_export.delay(export.pk))
+    task_enqueue_on_commit(build_data_export, export.pk)
     return export
 
 
@@ -233,7 +238,7 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     from privacy.data_requests import data_request_self_service
 
     data_request_self_service(user=user, kind="erasure")
-    transaction.on_commit(lambda: erase_account.delay(erasure.pk))
+    task_enqueue_on_commit(erase_account, erasure.pk)
     return erasure
 
 
@@ -387,7 +392,8 @@ JOB_STALLED_AFTER_MINUTES = 30
 
 
 def privacy_jobs_resume_stalled(*, now=None) -> int:
-    """Queue again the exports and erasures still pending long after they were asked for.
+    """Queue again the exports and erasures still pending long after they were asked for
+    (support requests are delivered by support_requests_deliver_stalled, one by one).
 
     A duplicate is harmless: the export task locks its row and builds only a pending export;
     the erasure resumes step by step and stops at once for a request that is done. The delay
@@ -408,9 +414,9 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in exports:
-        build_data_export.delay(pk)
+        task_enqueue(build_data_export, pk)
     for pk in erasures:
-        erase_account.delay(pk)
+        task_enqueue(erase_account, pk)
     return len(exports) + len(erasures)
 
 
@@ -418,7 +424,6 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
 def support_request_submit(*, user, name: str, email: str, subject: str, message: str, actor):
     """Store the request (policy § 6: kept to answer it) and deliver it after commit."""
     from privacy.models import SupportRequest
-    from privacy.tasks import deliver_support_request
 
     item = SupportRequest.objects.create(
         user=user if user is not None and user.is_authenticated else None,
@@ -427,7 +432,9 @@ def support_request_submit(*, user, name: str, email: str, subject: str, message
         subject=subject,
         message=message,
     )
-    transaction.on_commit(lambda: deliver_support_request.delay(item.pk))
+    from privacy.tasks import deliver_support_request
+
+    task_enqueue_on_commit(deliver_support_request, item.pk)
     return item
 
 
@@ -446,3 +453,47 @@ def support_request_deliver(*, item) -> None:
     item.delivered_by = delivery.channel
     item.zendesk_ticket_id = delivery.ticket_id
     item.save(update_fields=["delivered_by", "zendesk_ticket_id"])
+
+
+# A support request whose task was lost (the broker was down) or gave up (Zendesk or the mail
+# server was down longer than its retries) is delivered by the scan. Older ones are left to
+# staff, who see them undelivered in the admin.
+SUPPORT_SCAN_DAYS = 3
+# After this many unreachable answers the scan stops (each can wait support.TIMEOUT); the next
+# scan goes on.
+SUPPORT_SCAN_FAILURES = 3
+
+
+def support_requests_deliver_stalled(*, now=None) -> int:
+    """Deliver undelivered support requests older than JOB_STALLED_AFTER_MINUTES, oldest first,
+    each in its own transaction: one that fails is logged and left for the next scan, the
+    others are delivered. Returns how many were delivered."""
+    from django.utils import timezone
+
+    from privacy import support
+    from privacy.models import SupportRequest
+
+    now = now or timezone.now()
+    stalled = SupportRequest.objects.filter(
+        delivered_by="",
+        created_at__lte=now - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES),
+        created_at__gte=now - timezone.timedelta(days=SUPPORT_SCAN_DAYS),
+    ).order_by("created_at", "pk")
+    delivered = unreachable = 0
+    for pk in list(stalled.values_list("pk", flat=True)[:100]):
+        if unreachable >= SUPPORT_SCAN_FAILURES:
+            break
+        try:
+            with transaction.atomic(durable=True):
+                # A task delivering it right now holds the row: skip it rather than wait.
+                item = SupportRequest.objects.select_for_update(skip_locked=True)
+                item = item.filter(pk=pk, delivered_by="").first()
+                if item is not None:
+                    support_request_deliver(item=item)
+                    delivered += 1
+        except support.SupportUnavailable as error:
+            unreachable += 1
+            logger.warning("support request %s not delivered, next scan: %s", pk, error)
+        except support.SupportDeliveryError as error:
+            logger.error("support request %s refused by Zendesk: %s", pk, error)
+    return delivered

@@ -14,7 +14,12 @@ TIMEOUT = 10
 
 
 class SupportDeliveryError(Exception):
-    pass
+    """Zendesk refused the ticket (or answered nonsense)."""
+
+
+class SupportUnavailable(SupportDeliveryError):
+    """Zendesk or the mail server is unreachable, slow (TIMEOUT) or failing on its side (5xx,
+    429): the request itself is fine and is delivered later."""
 
 
 @dataclass(frozen=True)
@@ -55,18 +60,26 @@ def _zendesk_ticket(*, name, email, subject, message, reference) -> Delivery:
             auth=(f"{settings.ZENDESK_EMAIL}/token", settings.ZENDESK_API_TOKEN),
             timeout=TIMEOUT,
         )
+    except requests.RequestException as error:
+        raise SupportUnavailable(f"Zendesk unreachable: {type(error).__name__}") from error
+    if response.status_code >= 500 or response.status_code == 429:
+        raise SupportUnavailable(f"Zendesk answered HTTP {response.status_code}")
+    try:
         response.raise_for_status()
         ticket_id = str(response.json()["ticket"]["id"])
-    except (requests.RequestException, KeyError, ValueError) as error:
+    except (requests.RequestException, KeyError, TypeError, ValueError) as error:
         raise SupportDeliveryError(str(error)) from error
     return Delivery("zendesk", ticket_id)
 
 
 def _email(*, name, email, subject, message, reference) -> Delivery:
-    EmailMessage(
-        subject=f"[SofaDoc support {reference}] {subject}",
-        body=f"{name} <{email}>\n\n{message}",
-        to=[settings.SUPPORT_EMAIL],
-        reply_to=[email],
-    ).send()
+    try:
+        EmailMessage(
+            subject=f"[SofaDoc support {reference}] {subject}",
+            body=f"{name} <{email}>\n\n{message}",
+            to=[settings.SUPPORT_EMAIL],
+            reply_to=[email],
+        ).send()
+    except OSError as error:  # smtplib's errors and refused or timed-out connections
+        raise SupportUnavailable(f"mail server: {type(error).__name__}") from error
     return Delivery("email")

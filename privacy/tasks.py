@@ -60,9 +60,11 @@ def expire_data_exports() -> int:
 
 @shared_task(name="privacy.resume_stalled_jobs")
 def resume_stalled_jobs() -> int:
-    from privacy.services import privacy_jobs_resume_stalled
+    """Exports and erasures whose task was lost are queued again; support requests whose task
+    was lost or gave up are delivered (every ten minutes)."""
+    from privacy.services import privacy_jobs_resume_stalled, support_requests_deliver_stalled
 
-    return privacy_jobs_resume_stalled()
+    return privacy_jobs_resume_stalled() + support_requests_deliver_stalled()
 
 
 @shared_task(

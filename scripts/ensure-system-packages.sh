@@ -5,6 +5,9 @@
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+# The fault suite (tests/faults) runs a PostgreSQL and a Redis of its own beside the shared ones.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [[ "${1:-}" == "browser" ]]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)

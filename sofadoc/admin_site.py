@@ -1,10 +1,11 @@
 """The Django admin, reached through the site's own login and only with two factors."""
 
 from allauth.account.decorators import secure_admin_login
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+
+from sofadoc.accounts.staff import staff_with_two_factors
 
 
 class SofaDocAdminSite(admin.AdminSite):
@@ -13,11 +14,16 @@ class SofaDocAdminSite(admin.AdminSite):
     index_title = _("Overview")
 
     def has_permission(self, request) -> bool:
-        return super().has_permission(request) and is_mfa_enabled(request.user)
+        return staff_with_two_factors(request.user)
 
     def login(self, request, extra_context=None):
         user = request.user
-        if user.is_authenticated and user.is_active and user.is_staff and not is_mfa_enabled(user):
+        if (
+            user.is_authenticated
+            and user.is_active
+            and user.is_staff
+            and not staff_with_two_factors(user)
+        ):
             messages.warning(
                 request,
                 _("Set up two-factor authentication before you open the administration."),

@@ -1,4 +1,5 @@
-"""Django's Redis cache, reusing one redis client per connection pool.
+"""Django's Redis cache, reusing one redis client per connection pool, and living through an
+outage of Redis.
 
 Django's RedisCacheClient builds a new `redis.Redis` around the pool for every cache call, and
 building one (its table of response callbacks) costs more than a GET on loopback. Pages make one
@@ -6,10 +7,33 @@ to three cache calls each (the cookie policy version, the directory's listing), 
 keeps the client. A client is only a front for the pool: it holds no connection of its own and
 is safe to share; the pool still hands out connections per call and re-creates them after a
 fork.
+
+When Redis fails, the cache counts it as down for REDIS_RETRY_SECONDS (sofadoc/outage.py) and,
+in that time, fails at once instead of waiting out a socket timeout on every call. What then?
+- allauth's keys (rate limits with their locks, used TOTP codes: "allauth:…", "allauth.…") go
+  to a local-memory cache of this process. allauth calls the cache without catching anything,
+  so without this nobody could log in, sign up or reset a password while Redis is down. A limit
+  per process is weaker than a shared one (each worker counts on its own), but it still limits.
+- Every other key raises `CacheUnavailable` (a redis ConnectionError), as Redis itself would:
+  its callers (page cache, version counters, listings) already treat an error as "render
+  without the cache". A local copy would be wrong for them: another process could not retire it.
 """
 
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+
+from sofadoc.outage import Breaker
+
+# allauth's rate-limit keys start "allauth:rl:", its used-TOTP-code keys "allauth.mfa.".
+LOCAL_FALLBACK_PREFIX = "allauth"
+
+
+class CacheUnavailable(RedisConnectionError):
+    """Redis failed a moment ago; this call did not try it again."""
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -25,7 +49,55 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return client
 
 
+def _single_key(name):
+    def method(self, key, *args, **kwargs):
+        return self._guarded(name, key, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+def _many_keys(name):
+    def method(self, *args, **kwargs):
+        return self._guarded(name, None, *args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        self.breaker = Breaker("cache", pause=getattr(settings, "REDIS_RETRY_SECONDS", 2.0))
+        # The name makes it this backend's own store, apart from any other LocMemCache.
+        self._local = LocMemCache(f"sofadoc-redis-fallback-{id(self)}", {})
+
+    def _guarded(self, name, key, *args, **kwargs):
+        local = isinstance(key, str) and key.startswith(LOCAL_FALLBACK_PREFIX)
+        call_args = args if key is None else (key, *args)
+        if self.breaker.is_open():
+            if local:
+                return getattr(self._local, name)(*call_args, **kwargs)
+            raise CacheUnavailable(f"Redis failed less than {self.breaker.pause} s ago")
+        try:
+            result = getattr(super(), name)(*call_args, **kwargs)
+        except RedisError as error:
+            self.breaker.failed(error)
+            if local:
+                return getattr(self._local, name)(*call_args, **kwargs)
+            raise
+        self.breaker.succeeded()
+        return result
+
+    add = _single_key("add")
+    get = _single_key("get")
+    set = _single_key("set")
+    touch = _single_key("touch")
+    delete = _single_key("delete")
+    has_key = _single_key("has_key")
+    incr = _single_key("incr")
+    get_many = _many_keys("get_many")
+    set_many = _many_keys("set_many")
+    delete_many = _many_keys("delete_many")
+    clear = _many_keys("clear")

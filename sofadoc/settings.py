@@ -5,6 +5,7 @@ sets DJANGO_DEBUG=0 (the default) and must provide DJANGO_SECRET_KEY; every vari
 documented in `.env.example` and the README.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -115,8 +116,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DATABASE_POOL_MIN", default=1),
         "max_size": env.int("DATABASE_POOL_MAX", default=10),
-        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # How long a request waits for a connection. While PostgreSQL is down the pool cannot
+        # make one, so this is how soon such a request fails (with the 500 page).
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=3.0),
     }
+    import psycopg_pool.base
+
+    # The pool retries a lost server with exponential backoff (1, 2, 4, 8, 16 s...): after a
+    # 20 s outage its next attempt could come 16 s after PostgreSQL is back, and requests would
+    # fail until then. A steady second between attempts reconnects within a second.
+    psycopg_pool.base.AttemptWithBackoff.DELAY_BACKOFF = 1.0
+    # With the pool, Django 5.2 turns this into the pool's `check=ConnectionPool.check_connection`:
+    # one round trip before a pooled connection is handed out. After PostgreSQL restarts every
+    # idle connection is dead, and without the check each would fail one request.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The demo's worker and web server share the file: wait for locks, take them up front.
@@ -129,6 +142,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 # Short socket timeouts: a Redis that hangs must not hang page views or /healthz.
 REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=0.5)
+# After Redis fails, each process treats it as down for this many seconds (cache and broker
+# calls give up at once) before trying it again: an outage costs a request no time.
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=2.0)
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -159,6 +175,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem://")
     else {"socket_connect_timeout": REDIS_TIMEOUT * 4, "socket_timeout": 5}
 )
+# Connect and publish timeout of an enqueue from a request (sofadoc/queue.py): one attempt, no
+# retry; the scans send what did not get through.
+BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_SERIALIZER = "json"
@@ -182,7 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
-    "reconcile-paypal-orders": {"task": "bookings.reconcile_orders", "schedule": 5 * 60},
+    "reconcile-paypal-orders": {"task": "payments.reconcile_open_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
     # Monday mornings; every hour until the evening, so a beat that was down at 07:00 catches
     # up. Each coach gets the nudge once per ISO week all the same (its key is the week).
@@ -369,6 +388,12 @@ PAYPAL_WEBHOOK_ID = env("PAYPAL_WEBHOOK_ID", default="")
 PAYPAL_MODE = env("PAYPAL_MODE", default="sandbox" if PAYPAL_CLIENT_ID else "twin")
 # The twin takes no money; outside DEBUG it runs only when explicitly allowed (staging demos).
 PAYPAL_TWIN_ALLOWED = env.bool("PAYPAL_TWIN_ALLOWED", default=False)
+# Our PayPal partner attribution id (BN code), sent with every order and capture.
+PAYPAL_PARTNER_ATTRIBUTION_ID = env("PAYPAL_PARTNER_ATTRIBUTION_ID", default="")
+# SofaDoc's fee per payment: percent of the price plus a fixed amount (staff override per
+# practice in the admin, "Fee overrides"). Decided when the client goes to pay.
+PAYMENTS_FEE_PERCENT = Decimal(env("PAYMENTS_FEE_PERCENT", default="5.00"))
+PAYMENTS_FEE_FIXED = Decimal(env("PAYMENTS_FEE_FIXED", default="0.00"))
 
 # --- Twilio (one account for video and SMS) ---------------------------------------------------
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("sofadoc.accounts.urls")),
     path("", include("coaching.practices.urls")),
     path("", include("coaching.bookings.urls")),
+    path("", include("coaching.payments.urls")),
     path("", include("coaching.video.urls")),
     path("", include("coaching.notifications.urls")),
     path("admin/", admin.site.urls),

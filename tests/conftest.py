@@ -73,11 +73,7 @@ def _private_storage(settings, tmp_path):
 @pytest.fixture
 def staff_client(client):
     """Signed in as staff with two-factor authentication, as the admin requires."""
-    from allauth.mfa.models import Authenticator
-
     from tests.factories import StaffFactory
 
-    staff = StaffFactory()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
+    client.force_login(StaffFactory(two_factors=True))
     return client

@@ -41,6 +41,17 @@ class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
 
+    @factory.post_generation
+    def two_factors(obj, create, extracted, **kwargs):
+        """Staff powers need a second factor, as the admin does (sofadoc/accounts/staff.py):
+        built with two_factors=True, the account has TOTP set up."""
+        if create and extracted:
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.create(
+                user=obj, type=Authenticator.Type.TOTP, data={"secret": "x"}
+            )
+
 
 class PracticeFactory(factory.django.DjangoModelFactory):
     """A published-ready practice: profile, one topic and language, Mon-Fri 09:00-17:00 hours."""
@@ -59,6 +70,26 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     tax_number = "27/123/45678"
     min_notice_hours = 0
     buffer_after_minutes = 0
+
+    @factory.post_generation
+    def merchant_account(obj, create, extracted, **kwargs):
+        """The coach's connected PayPal account, ACTIVE at the provider PAYPAL_MODE uses, so the
+        practice can take payments; pass merchant_account=False for a coach not connected."""
+        if not create or extracted is False:
+            return
+        from django.conf import settings
+
+        from coaching.payments.models import MerchantAccount, MerchantStatus
+
+        MerchantAccount.objects.create(
+            practice=obj,
+            provider="twin" if settings.PAYPAL_MODE == "twin" else "paypal",
+            merchant_id=f"MERCH{obj.pk:08d}",
+            status=MerchantStatus.ACTIVE,
+            payments_receivable=True,
+            primary_email_confirmed=True,
+            permissions_granted=True,
+        )
 
     @factory.post_generation
     def hours(obj, create, extracted, **kwargs):

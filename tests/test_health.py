@@ -1,3 +1,4 @@
+import socket
 import time
 
 import pytest
@@ -14,21 +15,28 @@ def test_healthz_reports_every_service_ok(client):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
 
 
-def test_healthz_names_redis_as_down_within_two_seconds(client, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CLOSED,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    settings.CELERY_BROKER_URL = CLOSED
-    started = time.monotonic()
-    response = client.get(reverse("healthz"))
-    elapsed = time.monotonic() - started
-    assert response.status_code == 503
-    body = response.json()
-    assert body["database"] == "ok"
-    assert body["cache"] != "ok"
-    assert body["broker"] != "ok"
-    assert elapsed < 2.0
+@pytest.fixture
+def hung_redis():
+    """A port that accepts connections (the kernel's backlog) and never answers: a Redis that
+    hangs, the slow way to be down."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+
+
+@pytest.mark.parametrize("down", ["refusing", "hanging"])
+def test_healthz_names_redis_as_down_within_a_second(client, settings, hung_redis, down):
+    url = CLOSED if down == "refusing" else hung_redis
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    settings.CELERY_BROKER_URL = url
+    for _ in range(3):  # again and again, as a load balancer probes: never slower
+        started = time.monotonic()
+        response = client.get(reverse("healthz"))
+        elapsed = time.monotonic() - started
+        assert response.status_code == 503
+        body = response.json()
+        assert body["database"] == "ok"
+        assert body["cache"] != "ok"
+        assert body["broker"] != "ok"
+        assert elapsed < 1.0

@@ -2,16 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import (
-    Actor,
-    Booking,
-    BookingEvent,
-    CalendarFeed,
-    Payment,
-    Receipt,
-    Refund,
-    WebhookEvent,
-)
+from coaching.bookings.models import Actor, Booking, BookingEvent, CalendarFeed, Receipt
 from coaching.bookings.services import BookingError, booking_cancel, booking_refund
 from sofadoc.admin_site import ReadOnlyAdmin
 
@@ -27,18 +18,6 @@ class BookingEventInline(admin.TabularInline):
         return False
 
 
-class PaymentInline(admin.TabularInline):
-    model = Payment
-    extra = 0
-    can_delete = False
-    fields = ["provider", "order_id", "capture_id", "status", "amount", "currency", "captured_at"]
-    readonly_fields = fields
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
     list_display = ["reference", "start", "session_name", "practice", "client", "state", "price"]
@@ -47,7 +26,8 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["practice", "client"]
     date_hierarchy = "start"
     readonly_fields = [f.name for f in Booking._meta.fields]
-    inlines = [PaymentInline, BookingEventInline]
+    # The money (purchase, payments, refunds, ledger) is under Payments, linked by `purchase`.
+    inlines = [BookingEventInline]
     actions = ["cancel_with_refund", "refund_in_full"]
 
     def has_add_permission(self, request, obj=None):
@@ -100,50 +80,12 @@ class BookingEventAdmin(ReadOnlyAdmin):
     list_select_related = ["booking"]
 
 
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
-    list_display = [
-        "order_id",
-        "booking",
-        "provider",
-        "status",
-        "amount",
-        "currency",
-        "captured_at",
-    ]
-    list_filter = ["status", "provider", "created_at"]
-    search_fields = ["order_id", "capture_id", "booking__reference"]
-    list_select_related = ["booking"]
-
-
-@admin.register(Refund)
-class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "payment", "amount", "currency", "status", "reason"]
-    list_filter = ["status", "created_at"]
-    search_fields = ["refund_id", "payment__order_id", "payment__booking__reference"]
-    list_select_related = ["payment"]
-
-
 @admin.register(Receipt)
 class ReceiptAdmin(ReadOnlyAdmin):
     list_display = ["number", "practice", "booking", "issued_at"]
     list_filter = ["issued_at"]
     search_fields = ["number", "booking__reference", "practice__name"]
     list_select_related = ["practice", "booking"]
-
-
-@admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyAdmin):
-    list_display = [
-        "received_at",
-        "event_type",
-        "event_id",
-        "resource_id",
-        "processed_at",
-        "outcome",
-    ]
-    list_filter = ["event_type", "received_at"]
-    search_fields = ["event_id", "resource_id", "outcome"]
 
 
 @admin.register(CalendarFeed)

@@ -12,6 +12,9 @@ class BookingsConfig(AppConfig):
         from coaching.practices.busy import register_busy_source
 
         register_busy_source(booking_busy_intervals)
+        from coaching.bookings.payment_kind import register
+
+        register()  # bookings are sold through payments as lines of kind "booking"
         from coaching.bookings import (
             receivers,  # noqa: F401 - connects the signal receivers
             research,  # noqa: F401 - registers the research datasets

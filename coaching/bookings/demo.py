@@ -1,4 +1,5 @@
-"""Demo bookings: the demo client has upcoming and past sessions with the demo coach."""
+"""Demo bookings: the demo client has upcoming and past sessions with the demo coach, paid through
+the PayPal twin the way a real client pays (purchase, order, approval, capture, ledger rows)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,20 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
-from coaching.bookings.services import booking_hold, receipt_issue
+from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.bookings.states import transition
+from coaching.payments.demo import ensure_merchant_account
+from coaching.payments.providers import provider_for
 from coaching.practices.selectors import session_type_free_slots
 
 
 def seed(*, client, practice) -> list[Booking]:
-    """Two upcoming sessions (the next free slots) and one completed last week; idempotent."""
+    """Two upcoming sessions (the next free slots) and one completed last week; idempotent.
+    Always paid through the twin, whatever PAYPAL_MODE says: no demo payment reaches PayPal."""
     if Booking.objects.filter(client=client, practice=practice).exists():
         return list(Booking.objects.filter(client=client, practice=practice))
+    ensure_merchant_account(practice=practice)
     session_type = practice.session_types.filter(is_active=True).order_by("-duration_minutes")[1]
     now = timezone.now()
     upcoming = session_type_free_slots(
@@ -39,21 +44,16 @@ def _paid(client, practice, session_type, start, *, now) -> Booking:
     booking = booking_hold(
         client=client, practice=practice, session_type_id=session_type.pk, start=start, now=now
     )
-    Payment.objects.create(
+    if booking.hold_expires_at <= timezone.now():  # last week's session: paid "now" instead
+        booking.hold_expires_at = timezone.now() + timedelta(minutes=5)
+        booking.save(update_fields=["hold_expires_at"])
+    booking_start_payment(
         booking=booking,
+        return_url="https://demo.invalid/return",
+        cancel_url="https://demo.invalid/cancel",
+        locale="de-DE",
         provider="twin",
-        order_id=f"DEMO-{booking.reference}",
-        capture_id=f"DEMOCAP-{booking.reference}",
-        status=PaymentStatus.CAPTURED,
-        amount=booking.price,
-        currency=booking.currency,
-        captured_at=now,
     )
-    transition(
-        booking,
-        BookingState.CONFIRMED,
-        reason="demo: paid",
-        fields={"confirmed_at": now, "hold_expires_at": None},
-    )
-    receipt_issue(booking=booking)
-    return booking
+    payment = booking.payments.get()
+    provider_for(payment.provider).approve(payment.order_id)  # the twin's approval page
+    return booking_capture(booking=booking, order_id=payment.order_id, actor=client)

@@ -1,4 +1,5 @@
-"""Bookings, their audit trail, and the money that moves for them (payments, refunds, receipts).
+"""Bookings, their audit trail and receipts. The money that moves for them is in payments
+(a booking points to its Purchase; payments and refunds belong to that).
 
 Times are UTC. Nothing here is ever deleted: a booking ends in a final state, and when a client
 erases their account the booking stays, without them, because receipts must be kept.
@@ -15,8 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from coaching.payments.models import Payment, Purchase, Refund
 from coaching.practices.models import Practice, SessionType
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
@@ -88,6 +89,15 @@ class Booking(models.Model):
     price = models.DecimalField(_("price"), max_digits=8, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     cancellation_window_hours = models.PositiveSmallIntegerField(_("free cancellation until (h)"))
+    # What the client pays through (payments): created when they first go to pay.
+    purchase = models.ForeignKey(
+        Purchase,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("purchase"),
+    )
 
     cancelled_by = models.CharField(
         _("cancelled by"), max_length=8, choices=Actor.choices, blank=True
@@ -129,6 +139,17 @@ class Booking(models.Model):
     @property
     def coach_id(self) -> int:
         return self.practice.owner_id
+
+    # Looked up through the booking's row, not `purchase_id`: an instance loaded before the
+    # client went to pay (when the purchase was created) still finds its payments.
+    @property
+    def payments(self) -> models.QuerySet[Payment]:
+        """The payments of this booking's purchase (none before the client went to pay)."""
+        return Payment.objects.filter(purchase__bookings=self)
+
+    @property
+    def refunds(self) -> models.QuerySet[Refund]:
+        return Refund.objects.filter(payment__purchase__bookings=self)
 
     def free_cancellation_until(self) -> datetime:
         return self.start - timedelta(hours=self.cancellation_window_hours)
@@ -172,88 +193,6 @@ class BookingEvent(models.Model):
         return f"{self.booking.reference}: {self.from_state or '–'} → {self.to_state}"
 
 
-class PaymentStatus(models.TextChoices):
-    CREATED = "created", _("waiting for approval")
-    CAPTURED = "captured", _("paid")
-    PENDING = "pending", _("pending at PayPal")
-    FAILED = "failed", _("failed")
-    CANCELLED = "cancelled", _("cancelled")
-    REFUNDED = "refunded", _("refunded")
-    PARTIALLY_REFUNDED = "partially_refunded", _("partly refunded")
-    REVERSED = "reversed", _("reversed")
-
-
-class Payment(models.Model):
-    """One PayPal order for a booking (a retry after a declined card creates a new one)."""
-
-    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
-    provider = models.CharField(_("provider"), max_length=16)
-    order_id = models.CharField(_("PayPal order"), max_length=64, unique=True)
-    capture_id = models.CharField(
-        _("PayPal capture"), max_length=64, unique=True, null=True, blank=True
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
-    )
-    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3)
-    # From the capture's seller_receivable_breakdown, when PayPal sends it.
-    paypal_fee = models.DecimalField(
-        _("PayPal fee"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    platform_fee = models.DecimalField(
-        _("platform fee"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    net_amount = models.DecimalField(
-        _("net to coach"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    captured_at = models.DateTimeField(_("paid"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("payment")
-        verbose_name_plural = _("payments")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.order_id} ({self.get_status_display()})"
-
-    def refunded_amount(self) -> Decimal:
-        return sum(
-            (r.amount for r in self.refunds.all() if r.status != RefundStatus.FAILED), Decimal("0")
-        )
-
-
-class RefundStatus(models.TextChoices):
-    # A context of their own: "completed" is also a session's state ("stattgefunden").
-    PENDING = "pending", pgettext_lazy("refund status", "pending")
-    COMPLETED = "completed", pgettext_lazy("refund status", "completed")
-    FAILED = "failed", pgettext_lazy("refund status", "failed")
-
-
-class Refund(models.Model):
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    refund_id = models.CharField(
-        _("PayPal refund"), max_length=64, unique=True, null=True, blank=True
-    )
-    amount = models.DecimalField(_("amount"), max_digits=8, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3)
-    status = models.CharField(
-        _("status"), max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
-    )
-    reason = models.CharField(_("reason"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-
-    class Meta:
-        verbose_name = _("refund")
-        verbose_name_plural = _("refunds")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.amount} {self.currency} ({self.get_status_display()})"
-
-
 class Receipt(models.Model):
     """A Zahlungsbeleg, issued in the coach's name, numbered per coach without reuse."""
 
@@ -289,26 +228,6 @@ class Receipt(models.Model):
             return {"gross": gross}
         net = (gross / (1 + self.VAT_RATE)).quantize(Decimal("0.01"))
         return {"gross": gross, "net": net, "vat": gross - net, "rate": self.VAT_RATE * 100}
-
-
-class WebhookEvent(models.Model):
-    """Every PayPal webhook we accepted, once (PayPal retries deliveries for three days)."""
-
-    event_id = models.CharField(_("event id"), max_length=64, unique=True)
-    event_type = models.CharField(_("type"), max_length=64)
-    resource_id = models.CharField(_("resource"), max_length=64, blank=True)
-    payload = models.JSONField(_("payload"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("webhook event")
-        verbose_name_plural = _("webhook events")
-        ordering = ["-received_at"]
-
-    def __str__(self) -> str:
-        return f"{self.event_type} {self.event_id}"
 
 
 class CalendarFeed(models.Model):

@@ -1,8 +1,9 @@
-"""Personal data in bookings. Bookings and the money records around them are kept for the
-accounting trail (§ 147 AO: ten years for Belege, eight for invoices since 2025); what identifies
-the client is removed from them when the client erases their account."""
+"""Personal data in bookings. Bookings and their receipts are kept for the accounting trail
+(§ 147 AO: ten years for Belege, eight for invoices since 2025); what identifies the client is
+removed from them when the client erases their account. The money records (purchases, payments,
+refunds) are declared in coaching/payments/privacy.py."""
 
-from privacy.registry import Erase, LegalHold, PersonalData, not_personal, register
+from privacy.registry import Erase, LegalHold, PersonalData, register
 
 # System reasons ("hold expired", "paid") stay in the audit trail; what a person typed when
 # cancelling may hold anything (a phone number, a diagnosis) and goes.
@@ -58,29 +59,6 @@ register(
         order=300,
     ),
     PersonalData(
-        "bookings.Payment",
-        subject="booking__client",
-        fields=[
-            "booking__reference",
-            "order_id",
-            "capture_id",
-            "status",
-            "amount",
-            "currency",
-            "captured_at",
-        ],
-        erase=Erase.KEEP,  # no personal fields: ids and amounts only
-        order=300,
-    ),
-    PersonalData(
-        "bookings.Refund",
-        subject=("payment__booking__client", "payment__booking__practice__owner"),
-        fields=["payment__booking__reference", "amount", "currency", "status", "created_at"],
-        erase=Erase.KEEP,
-        redact=["reason"],  # staff may have named the person when refunding
-        order=300,
-    ),
-    PersonalData(
         "bookings.Receipt",
         subject=("booking__client", "practice__owner"),
         fields=[
@@ -106,8 +84,4 @@ register(
     PersonalData(
         "bookings.CalendarFeed", subject="practice__owner", fields=["created_at"], order=300
     ),
-)
-not_personal(
-    "bookings.WebhookEvent",
-    reason="PayPal events are stored without payer and payee (see webhooks._without_personal_data)",
 )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.practices.availability import Interval
+from sofadoc.accounts.staff import staff_with_two_factors
 
 
 def holds_time(now: datetime | None = None) -> Q:
@@ -51,10 +52,11 @@ def bookings_for_coach(user) -> QuerySet[Booking]:
 
 
 def booking_for_participant(user, reference: str) -> Booking | None:
-    """The booking if `user` is its client, its coach or staff; None otherwise (→ 404)."""
+    """The booking if `user` is its client, its coach or staff with two factors (as the admin
+    demands); None otherwise (→ 404)."""
     bookings = Booking.objects.select_related(
         "practice", "practice__owner", "session_type", "client"
     )
-    if not user.is_staff:
+    if not staff_with_two_factors(user):
         bookings = bookings.filter(Q(client=user) | Q(practice__owner=user))
     return bookings.filter(reference=reference).first()

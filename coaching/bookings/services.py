@@ -1,4 +1,5 @@
-"""Changes to bookings and their money. Every state change goes through states.transition."""
+"""Changes to bookings. Every state change goes through states.transition; the money goes through
+the payments services (a booking is sold as a purchase line of kind "booking", payment_kind.py)."""
 
 from __future__ import annotations
 
@@ -11,26 +12,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings import paypal
-from coaching.bookings.models import (
-    Actor,
-    Booking,
-    BookingState,
-    Payment,
-    PaymentStatus,
-    Receipt,
-    Refund,
-    RefundStatus,
-)
+from coaching.bookings.models import Actor, Booking, BookingState, Receipt
 from coaching.bookings.signals import (
     booking_cancelled,
     booking_confirmed,
     booking_moved,
-    booking_refunded,
     payment_problem,
     send_on_commit,
 )
-from coaching.bookings.states import record, transition
+from coaching.bookings.states import InvalidTransition, record, transition
+from coaching.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from coaching.payments.services import (
+    LineSpec,
+    PaymentRefused,
+    payment_cancel,
+    payment_capture,
+    payment_start,
+    purchase_create,
+    purchase_line_reschedule,
+    refund_issue,
+)
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_slot_is_free
@@ -112,93 +113,85 @@ def booking_hold(
 
 
 def booking_start_payment(
-    *, booking: Booking, return_url: str, cancel_url: str, locale: str
+    *, booking: Booking, return_url: str, cancel_url: str, locale: str, provider: str | None = None
 ) -> str:
-    """Create (or, on a repeated click, find again) the PayPal order; returns where to send the
-    client to approve it."""
+    """Create (or, on a repeated click, find again) the PayPal order for the booking's purchase;
+    returns where to send the client to approve it. The first call creates the purchase: one
+    line of kind "booking", invoice id = the booking's reference."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.state != BookingState.HELD or booking.hold_expires_at <= timezone.now():
             raise BookingError(_("This reservation has expired. Please pick the slot again."))
-        attempt = booking.payments.exclude(status=PaymentStatus.CREATED).count() + 1
-        order = paypal.gateway().create_order(
-            booking=booking,
-            request_id=f"sofadoc-order-{booking.reference}-{attempt}",
-            return_url=return_url,
-            cancel_url=cancel_url,
-            locale=locale,
-        )
-        Payment.objects.get_or_create(
-            order_id=order.order_id,
-            defaults={
-                "booking": booking,
-                "provider": paypal.gateway().provider,
-                "amount": booking.price,
-                "currency": booking.currency,
-            },
-        )
-    return order.approve_url
+        try:
+            if booking.purchase_id is None:
+                booking.purchase = purchase_create(
+                    practice=booking.practice,
+                    buyer=booking.client,
+                    reference=booking.reference,
+                    lines=[
+                        LineSpec(
+                            kind="booking",
+                            object_id=booking.pk,
+                            description=booking.session_name,
+                            amount=booking.price,
+                            currency=booking.currency,
+                            service_date=booking.start,
+                        )
+                    ],
+                )
+                booking.save(update_fields=["purchase", "updated_at"])
+            payment = payment_start(
+                purchase=booking.purchase,
+                return_url=return_url,
+                cancel_url=cancel_url,
+                locale=locale,
+                provider=provider,
+            )
+        except PaymentRefused as error:
+            raise BookingError(error.message) from error
+    return payment.approve_url
 
 
-def booking_capture(*, booking: Booking, order_id: str, actor=None, role=Actor.CLIENT) -> Booking:
-    """Take the money for an approved order and confirm the booking. Safe to call again.
+def booking_capture(*, booking: Booking, order_id: str, actor=None) -> Booking:
+    """Take the money for an approved order; the booking is confirmed by the "booking" kind's
+    on_paid hook (payment_kind.py) in the same transaction. Safe to call again.
 
-    Locks payment and booking; an order we captured before is recognised, not captured again.
-    A capture that arrives after the hold ran out still confirms if the slot is free, and is
-    refunded in full if it is not: then the booking comes back unconfirmed, and nothing is
-    raised, so the caller's transaction keeps the record of the money that moved.
+    Only an order of this booking's purchase is captured. A capture that arrives after the hold
+    ran out still confirms if the slot is free, and is refunded in full if it is not: then the
+    booking comes back unconfirmed, and nothing is raised, so the caller's transaction keeps the
+    record of the money that moved.
     """
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(order_id=order_id, booking=booking)
-        booking = Booking.objects.select_for_update().select_related("practice").get(pk=booking.pk)
-        if payment.status == PaymentStatus.CAPTURED:
-            return booking
-        if payment.status not in (PaymentStatus.CREATED, PaymentStatus.PENDING):
-            raise BookingError(_("This payment is no longer open."))
-        capture = paypal.gateway().capture_order(
-            order_id=order_id, request_id=f"sofadoc-capture-{order_id}"
-        )
-        if capture.status == "PENDING":
-            payment.status = PaymentStatus.PENDING
-            payment.capture_id = capture.capture_id or None
-            payment.save(update_fields=["status", "capture_id", "updated_at"])
-            return booking
-        if capture.status != "COMPLETED":
-            payment.status = PaymentStatus.FAILED
-            payment.save(update_fields=["status", "updated_at"])
-            raise BookingError(_("PayPal declined the payment. Please try again."))
-        _record_capture(payment, capture)
-        if capture.amount != payment.amount or capture.currency != payment.currency:
-            # Never keep money that does not match what was agreed: give it back.
-            logger.error("capture amount mismatch for %s", booking.reference)
-            _refund(payment, capture.amount, reason="amount did not match the booking")
-            return booking
-        _confirm_paid_booking(booking, payment, actor=actor, role=role)
+        if not booking.payments.filter(order_id=order_id).exists():
+            raise BookingError(_("This payment does not belong to this booking."))
+        try:
+            payment_capture(order_id=order_id, actor=actor)
+        except PaymentRefused as error:
+            raise BookingError(error.message) from error
+    booking.refresh_from_db()
     return booking
 
 
-def _record_capture(payment: Payment, capture: paypal.Capture) -> None:
-    payment.status = PaymentStatus.CAPTURED
-    payment.capture_id = capture.capture_id
-    payment.captured_at = timezone.now()
-    payment.paypal_fee = capture.paypal_fee
-    payment.platform_fee = capture.platform_fee
-    payment.net_amount = capture.net_amount
-    payment.save()
-
-
-def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) -> bool:
-    """Money is in: confirm, or give it all back if the slot cannot be had any more."""
+def booking_confirm_paid(*, booking_id: int, payment: Payment, actor=None) -> bool:
+    """Money is in (called by payments through the kind hook, inside its transaction): confirm
+    the booking under its row lock, or give the money back in full if the slot cannot be had
+    any more or the booking is no longer waiting for it. True if confirmed."""
+    booking = Booking.objects.select_for_update().select_related("practice").get(pk=booking_id)
+    role = Actor.SYSTEM if actor is None else Actor.CLIENT
+    if booking.state == BookingState.CONFIRMED:
+        return True
     if booking.state == BookingState.EXPIRED:
         own = Interval(booking.blocked_start, booking.blocked_end)
         still_free = session_type_slot_is_free(
             session_type=booking.session_type, start=booking.start, ignore=[own]
         )
         if not still_free:
-            _refund(payment, payment.amount, reason="slot taken after the hold expired")
+            _refund(booking, payment, payment.amount, reason="slot taken after the hold expired")
             return False
     if booking.state not in (BookingState.HELD, BookingState.EXPIRED):
-        _refund(payment, payment.amount, reason=f"paid for a booking in state {booking.state}")
+        _refund(
+            booking, payment, payment.amount, reason=f"paid for a booking in state {booking.state}"
+        )
         return False
     try:
         with transaction.atomic():
@@ -212,11 +205,18 @@ def _confirm_paid_booking(booking: Booking, payment: Payment, *, actor, role) ->
             )
     except IntegrityError:  # an expired hold's slot was taken after all
         booking.refresh_from_db()
-        _refund(payment, payment.amount, reason="slot taken after the hold expired")
+        _refund(booking, payment, payment.amount, reason="slot taken after the hold expired")
         return False
     receipt_issue(booking=booking)
     send_on_commit(booking_confirmed, booking=booking)
     return True
+
+
+def booking_payment_failed(*, booking_id: int, reason: str) -> None:
+    """PayPal denied the payment (kind hook): a held booking frees its slot."""
+    booking = Booking.objects.select_for_update().get(pk=booking_id)
+    if booking.state == BookingState.HELD:
+        transition(booking, BookingState.ABANDONED, reason=reason)
 
 
 def receipt_issue(*, booking: Booking) -> Receipt:
@@ -248,9 +248,8 @@ def booking_abandon(*, booking: Booking, order_id: str, actor) -> Booking:
     """The client cancelled at PayPal: free the slot now instead of when the hold runs out."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        Payment.objects.filter(
-            booking=booking, order_id=order_id, status=PaymentStatus.CREATED
-        ).update(status=PaymentStatus.CANCELLED, updated_at=timezone.now())
+        if booking.purchase_id is not None:
+            payment_cancel(purchase_id=booking.purchase_id, order_id=order_id)
         if booking.state == BookingState.HELD:
             transition(
                 booking,
@@ -271,7 +270,7 @@ def booking_expire_holds(*, now: datetime | None = None) -> int:
 def _expire_holds(bookings, *, now: datetime) -> int:
     stale = (
         bookings.filter(state=BookingState.HELD, hold_expires_at__lte=now)
-        .exclude(payments__status=PaymentStatus.PENDING)
+        .exclude(purchase__payments__status=PaymentStatus.PENDING)
         .select_for_update(skip_locked=True)
     )
     count = 0
@@ -279,6 +278,39 @@ def _expire_holds(bookings, *, now: datetime) -> int:
         transition(booking, BookingState.EXPIRED, reason="hold expired")
         count += 1
     return count
+
+
+def booking_complete(
+    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+) -> Booking:
+    """The session took place: a confirmed booking after its end, or a no-show corrected by
+    the coach, becomes completed. Locks and re-reads the row; one already completed is left as
+    it is. Raises BookingError for any other state (e.g. cancelled meanwhile)."""
+    return _attendance_settle(
+        booking, BookingState.COMPLETED, actor=actor, role=role, reason=reason
+    )
+
+
+def booking_mark_no_show(
+    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+) -> Booking:
+    """The client did not come: a confirmed booking after its end, or a completed one corrected
+    by the coach, becomes no_show. Same locking and guarantees as booking_complete."""
+    return _attendance_settle(booking, BookingState.NO_SHOW, actor=actor, role=role, reason=reason)
+
+
+def _attendance_settle(booking: Booking, target: str, *, actor, role: str, reason: str) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.state == target:
+            return booking
+        if booking.state == BookingState.CONFIRMED and booking.end > timezone.now():
+            raise BookingError(_("The session has not ended yet."))
+        try:
+            transition(booking, target, actor=actor, role=role, reason=reason)
+        except InvalidTransition as error:
+            raise BookingError(error.message) from error
+    return booking
 
 
 def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> Refund | None:
@@ -306,7 +338,7 @@ def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> R
         payment = booking.payments.filter(status=PaymentStatus.CAPTURED).first()
         refund = None
         if refund_due and payment is not None:
-            refund = _refund(payment, payment.amount, reason=f"cancelled by {role}")
+            refund = _refund(booking, payment, payment.amount, reason=f"cancelled by {role}")
         send_on_commit(booking_cancelled, booking=booking, refund=refund, cancelled_by=role)
     return refund
 
@@ -317,11 +349,8 @@ def booking_refund(
     """Staff: give money back (all that is left, or `amount`) without changing the booking."""
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
-            .filter(
-                booking=booking,
-                status__in=[PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED],
-            )
+            booking.payments.select_for_update()
+            .filter(status__in=[PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED])
             .first()
         )
         if payment is None:
@@ -331,37 +360,20 @@ def booking_refund(
         if amount <= 0 or amount > left:
             raise BookingError(_("The refund must be more than zero and at most what was paid."))
         record(booking, actor=actor, role=Actor.STAFF, reason=f"refund {amount}: {reason}")
-        return _refund(payment, amount, reason=reason)
+        return _refund(booking, payment, amount, reason=reason)
 
 
-def _refund(payment: Payment, amount: Decimal, *, reason: str) -> Refund:
-    """Refund at PayPal now. A failure is kept as a failed refund for staff, not raised, so the
-    cancellation itself stands; payment_problem tells staff."""
-    number = payment.refunds.count() + 1
-    refund = Refund.objects.create(
-        payment=payment, amount=amount, currency=payment.currency, reason=reason[:255]
-    )
+def _refund(booking: Booking, payment: Payment, amount: Decimal, *, reason: str) -> Refund:
+    """Refund through payments now (booking_refunded is sent by the kind hook). A failure is kept
+    as a failed refund for staff, not raised, so the cancellation itself stands; payment_problem
+    tells staff."""
     try:
-        result = paypal.gateway().refund_capture(
-            capture_id=payment.capture_id,
-            amount=amount,
-            currency=payment.currency,
-            request_id=f"sofadoc-refund-{payment.order_id}-{number}",
-        )
-    except paypal.PaymentError as error:
-        refund.status = RefundStatus.FAILED
-        refund.reason = f"{reason} — PayPal: {error.message}"[:255]
-        refund.save(update_fields=["status", "reason"])
-        logger.error("refund failed for %s", payment.booking.reference)
-        send_on_commit(payment_problem, booking=payment.booking, problem="refund failed")
-        return refund
-    refund.refund_id = result.refund_id
-    refund.status = RefundStatus.COMPLETED if result.status == "COMPLETED" else RefundStatus.PENDING
-    refund.save(update_fields=["refund_id", "status"])
-    fully = payment.refunded_amount() >= payment.amount
-    payment.status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
-    payment.save(update_fields=["status", "updated_at"])
-    send_on_commit(booking_refunded, booking=payment.booking, refund=refund)
+        refund = refund_issue(payment=payment, amount=amount, reason=reason)
+    except PaymentRefused as error:
+        raise BookingError(error.message) from error
+    if refund.status == RefundStatus.FAILED:
+        logger.error("refund failed for %s", booking.reference)
+        send_on_commit(payment_problem, booking=booking, problem="refund failed")
     return refund
 
 
@@ -412,31 +424,9 @@ def booking_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
         except IntegrityError as error:
             raise SlotTaken from error
         record(booking, actor=actor, role=Actor.CLIENT, reason=f"moved from {previous.isoformat()}")
+        if booking.purchase_id is not None:
+            line = booking.purchase.lines.filter(kind="booking", object_id=booking.pk).first()
+            if line is not None:  # the receipt's date of service changes with it
+                purchase_line_reschedule(line=line, service_date=booking.start)
         send_on_commit(booking_moved, booking=booking, previous_start=previous)
     return booking
-
-
-def booking_reconcile_orders(*, now: datetime | None = None) -> int:
-    """Capture orders the client approved at PayPal but whose return to us never arrived (closed
-    tab, lost connection). Asks PayPal for each open order's state; returns how many it finished.
-    """
-    now = now or timezone.now()
-    open_payments = Payment.objects.filter(
-        status__in=[PaymentStatus.CREATED, PaymentStatus.PENDING],
-        created_at__lte=now - timedelta(minutes=2),  # leave the client time to come back
-        created_at__gte=now - timedelta(hours=3),  # PayPal lets unapproved orders lapse
-        booking__state__in=[BookingState.HELD, BookingState.EXPIRED],
-    ).select_related("booking")
-    finished = 0
-    for payment in open_payments:
-        try:
-            order = paypal.gateway().get_order(payment.order_id)
-            if order.status in ("APPROVED", "COMPLETED"):
-                with transaction.atomic(durable=True):
-                    booking_capture(
-                        booking=payment.booking, order_id=payment.order_id, role=Actor.SYSTEM
-                    )
-                finished += 1
-        except (paypal.PaymentError, BookingError) as error:
-            logger.warning("reconciling %s: %s", payment.order_id, error)
-    return finished

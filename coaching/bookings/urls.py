@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.bookings import views, webhooks
+from coaching.bookings import views
 
 app_name = "bookings"
 
@@ -17,7 +17,4 @@ urlpatterns = [
     path("practice/bookings/", views.coach_bookings, name="coach"),
     path("practice/calendar/new/", views.coach_feed_regenerate, name="feed_regenerate"),
     path("calendar/<str:token>.ics", views.coach_feed, name="feed"),
-    path("paypal-sandbox/<str:order_id>/", views.twin_approve, name="twin_approve"),
-    # Exact path, no trailing-slash redirect: PayPal POSTs here.
-    path("webhooks/paypal/", webhooks.paypal_webhook, name="paypal_webhook"),
 ]

@@ -1,7 +1,7 @@
 """Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
-the booking's client, its coach and staff gets a 404.
+the booking's client, its coach and staff with two factors (as in the admin) gets a 404.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -20,9 +19,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coaching.bookings import calendar, paypal
+from coaching.bookings import calendar
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
-from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed, Refund
+from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
 from coaching.bookings.selectors import (
     booking_for_participant,
     bookings_for_client,
@@ -37,6 +36,7 @@ from coaching.bookings.services import (
     booking_move,
     booking_start_payment,
 )
+from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
 from coaching.practices.selectors import session_type_free_slots
@@ -101,13 +101,14 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
                 )
         except BookingError as error:
             return _problem(request, error.message, status=409, back=back)
-        except paypal.PaymentError as error:
+        except PaymentError as error:
             message = (
                 _("PayPal could not be reached. Your slot stays reserved for a few minutes.")
                 if error.retry
                 else error.message
             )
-            return _problem(request, message, status=502 if error.retry else 409, back=back)
+            # 503: PayPal is unavailable, not our bug; the client can try again shortly.
+            return _problem(request, message, status=503 if error.retry else 409, back=back)
         return redirect(approve_url)
 
     free = session_type_free_slots(
@@ -136,7 +137,7 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
         request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
     )
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
-    response._csp_update = {"form-action": paypal.approval_origins()}
+    response._csp_update = {"form-action": approval_origins()}
     return response
 
 
@@ -154,11 +155,11 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
         return _problem(
             request, error.message, status=409, back=booking.practice.get_absolute_url()
         )
-    except paypal.PaymentError as error:
+    except PaymentError as error:
         return _problem(
             request,
             error.message,
-            status=402 if not error.retry else 502,
+            status=402 if not error.retry else 503,
             back=booking.practice.get_absolute_url(),
         )
     if booking.state in (BookingState.EXPIRED, BookingState.ABANDONED, BookingState.CANCELLED):
@@ -236,7 +237,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "attended_minutes": {role: round(seconds / 60) for role, seconds in attended.items()},
         "role": _role(request, booking),
         "coach_zone": ZoneInfo(booking.practice.time_zone),
-        "refunds": Refund.objects.filter(payment__booking=booking),  # one query for all payments
+        "refunds": booking.refunds,  # one query for all payments
         "can_cancel": booking.state == BookingState.CONFIRMED and booking.start > timezone.now(),
         "can_move": booking.state == BookingState.CONFIRMED
         and booking.is_free_to_cancel()
@@ -452,22 +453,3 @@ def coach_feed(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(
         calendar.practice_feed(feed.practice), content_type="text/calendar; charset=utf-8"
     )
-
-
-@require_http_methods(["GET", "POST"])
-def twin_approve(request: HttpRequest, order_id: str) -> HttpResponse:
-    """The PayPal twin's approval page (demo without credentials); it says it is a sandbox."""
-    if settings.PAYPAL_MODE != "twin":
-        raise Http404
-    gateway = paypal.gateway()
-    try:
-        state = gateway.get_order(order_id)
-        return_url, cancel_url = gateway.redirect_urls(order_id)
-    except paypal.PaymentError as error:
-        return _problem(request, error.message, status=404)
-    if request.method == "POST":
-        if request.POST.get("action") == "approve":
-            gateway.approve(order_id)
-            return redirect(f"{return_url}?token={order_id}")
-        return redirect(f"{cancel_url}?token={order_id}")
-    return render(request, "bookings/twin_approve.html", {"order": state})

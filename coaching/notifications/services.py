@@ -33,6 +33,7 @@ from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import push, sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from privacy.redaction import REDACTED
+from sofadoc.queue import task_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -118,11 +119,8 @@ def _enqueue(pks: list[int]) -> None:
     from coaching.notifications.tasks import deliver
 
     for pk in pks:
-        try:
-            deliver.apply_async(args=[pk], retry=False)
-        except Exception:
-            logger.warning("notification %s not enqueued; the scan will deliver it", pk)
-            return
+        if not task_enqueue(deliver, pk):
+            return  # the broker is down: the rest would fail too; the scan has them all
 
 
 def booking_participants(booking: Booking) -> list:
@@ -842,6 +840,11 @@ def sms_code_send(*, user, actor) -> None:
             body = _("Your SofaDoc confirmation code: %(code)s") % {"code": code}
         try:
             sms.sms_backend().send(to=user.phone, body=body)
+        except sms.SmsUnavailable as error:
+            # Rolled back with the code: the person may ask again at once.
+            raise SmsCodeError(
+                _("SMS cannot be sent right now. Please try again in a few minutes.")
+            ) from error
         except sms.SmsError as error:
             raise SmsCodeError(_("We could not send an SMS to this number.")) from error
 

@@ -24,6 +24,11 @@ class SmsOptedOut(SmsError):
     """The number replied STOP (or is otherwise blocked): we must not send to it again."""
 
 
+class SmsUnavailable(SmsError):
+    """Twilio is unreachable, slow (TWILIO_HTTP_TIMEOUT) or failing on its side (5xx, 429):
+    the message itself is fine, so it is sent again later."""
+
+
 class TwilioSms:
     def __init__(self):
         from twilio.http.http_client import TwilioHttpClient
@@ -36,7 +41,8 @@ class TwilioSms:
         )
 
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
-        from twilio.base.exceptions import TwilioRestException
+        import requests
+        from twilio.base.exceptions import TwilioException, TwilioRestException
 
         kwargs = {"to": to, "body": body}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
@@ -50,7 +56,13 @@ class TwilioSms:
         except TwilioRestException as error:
             if error.code == OPTED_OUT:
                 raise SmsOptedOut("recipient opted out (21610)") from error
+            if error.status >= 500 or error.status == 429:
+                raise SmsUnavailable(f"Twilio error {error.code} (HTTP {error.status})") from error
             raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+        except (requests.RequestException, TwilioException, ValueError) as error:
+            # The twilio client lets requests' errors through (refused or timed-out calls);
+            # ValueError: an answer that is not Twilio's JSON (a proxy's error page).
+            raise SmsUnavailable(f"Twilio not reachable: {type(error).__name__}") from error
         return message.sid
 
     def delete_messages_to(self, *, to: str, call) -> int:

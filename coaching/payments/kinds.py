@@ -6,7 +6,10 @@ to practices (`coaching/practices/busy.py`):
     register_kind(PurchaseKind(name="booking", on_paid=..., on_payment_failed=..., on_refunded=...))
 
 Each hook takes keyword-only `line` (a PurchaseLine) and runs inside the payments transaction that
-caused it (so the selling app's state changes commit or roll back with the money).
+caused it (so the selling app's state changes commit or roll back with the money). Further
+keywords (accept **kwargs): on_paid gets `payment` and `actor` (None for webhook and reconciler);
+on_payment_failed `payment`, `reason`; on_refunded `payment`, `refund`, `amount`, `external`
+(True for a refund made at PayPal directly); on_reversed `payment`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ def new_tracking_id() -> str:
     return "sd-" + secrets.token_hex(12)
 
 
+def new_purchase_reference() -> str:
+    return "SP-" + secrets.token_hex(6).upper()
+
+
 class MerchantStatus(models.TextChoices):
     NOT_CONNECTED = "not_connected", _("not connected")
     PENDING = "pending", _("waiting for PayPal")
@@ -100,6 +104,11 @@ class Purchase(models.Model):
         blank=True,
         related_name="purchases",
         verbose_name=_("buyer"),
+    )
+    # What the order's invoice_id and custom_id say at PayPal (the booking's reference for a
+    # booking), and the stem of the PayPal-Request-Ids for this purchase's orders.
+    reference = models.CharField(
+        _("reference"), max_length=32, unique=True, default=new_purchase_reference
     )
     total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
@@ -273,3 +282,33 @@ class ReconciliationDifference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider_reference}: {self.description}"
+
+
+# Payment, Refund, WebhookEvent and FeeOverride live in a module of their own (one noun per file);
+# imported here so Django registers them with this app.
+from coaching.payments.models_payment import (  # noqa: E402
+    FeeOverride,
+    Payment,
+    Refund,
+    RefundStatus,
+    WebhookEvent,
+)
+
+__all__ = [
+    "CENT",
+    "Dispute",
+    "DisputeStatus",
+    "FeeOverride",
+    "LedgerEntry",
+    "LedgerKind",
+    "MerchantAccount",
+    "MerchantStatus",
+    "Payment",
+    "PaymentStatus",
+    "Purchase",
+    "PurchaseLine",
+    "ReconciliationDifference",
+    "Refund",
+    "RefundStatus",
+    "WebhookEvent",
+]

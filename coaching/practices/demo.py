@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw, ImageFont
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
+from coaching.practices.photos import process_photo
 from coaching.practices.services import (
     Opening,
     practice_publish,
@@ -302,7 +303,9 @@ def seed(ensure_user) -> list[Practice]:
             ],
         )
         if headline:
-            practice_set_photo(practice=practice, actor=owner, upload=_avatar(display_name, index))
+            practice_set_photo(
+                practice=practice, actor=owner, photo=process_photo(_avatar(display_name, index))
+            )
         if published:
             practice_publish(practice=practice, actor=owner)
     return practices

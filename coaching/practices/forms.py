@@ -21,7 +21,7 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
-from coaching.practices.photos import validate_photo_upload
+from coaching.practices.photos import ProcessedPhoto, process_photo, validate_photo_upload
 from coaching.practices.services import Opening
 from sofadoc.accounts.timezones import time_zone_choices
 
@@ -95,10 +95,12 @@ class PhotoForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
 
-    def clean_photo(self):
+    def clean_photo(self) -> ProcessedPhoto:
+        """The upload decoded and cut to size: checked for size, format and pixels before
+        decoding, so a decompression bomb is refused unread and a broken file is a form error."""
         upload = self.cleaned_data["photo"]
         validate_photo_upload(upload)
-        return upload
+        return process_photo(upload)
 
 
 class BillingForm(forms.ModelForm):

@@ -1,6 +1,11 @@
 """Coach photos: checked to be a real image, stripped of metadata, cut to fixed square sizes.
 
 Re-encoding from pixels drops EXIF (camera, GPS location) and anything hidden in the upload.
+Decoding is bounded: the pixel count is read from the header and checked before any pixel is
+decoded (a PNG of one colour is 116 KB for 40 megapixels, 120 MB once decoded), JPEGs are
+decoded at a reduced scale (Pillow's draft mode), and other images are reduced right after
+decoding. All of it runs in the form, so a file that turns out broken (a truncated JPEG) is a
+form error.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # far above any camera photo, far below a decompression bomb
+# 25 megapixels: above phone and most camera photos (12-24 MP); decoded as RGBA at most
+# 100 MB, which bounds what one upload can make a web worker hold.
+MAX_PIXELS = 25_000_000
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
 SIZES = {"photo": 480, "thumbnail": 160}
+REDUCIBLE_MODES = {"RGB", "RGBA", "L", "LA", "RGBX", "CMYK"}
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,14 @@ def validate_photo_upload(upload) -> None:
             raise ValidationError(_("Please upload a JPEG, PNG or WebP image."), code="format")
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise ValidationError(_("The image has too many pixels."), code="too_many_pixels")
+            raise ValidationError(
+                _(
+                    "The image has too many pixels (%(width)s × %(height)s). Please upload at "
+                    "most 25 megapixels, for example 5000 × 5000."
+                ),
+                code="too_many_pixels",
+                params={"width": width, "height": height},
+            )
         if min(width, height) < 200:
             raise ValidationError(
                 _("The photo is too small. Please use at least 200 × 200 pixels."),
@@ -50,10 +65,20 @@ def validate_photo_upload(upload) -> None:
 
 
 def process_photo(upload) -> ProcessedPhoto:
-    """Square JPEGs in the fixed sizes, upright, without metadata. Call after validation."""
-    with _opened(upload) as image:
-        image.load()
+    """Square JPEGs in the fixed sizes, upright, without metadata. Call after
+    validate_photo_upload (which bounds the pixels); raises ValidationError for a file that
+    cannot be decoded."""
+    largest = max(SIZES.values())
+    with _opened(upload) as decoded:
+        # JPEG: decode at 1/2, 1/4 or 1/8 scale, still at least twice the largest size.
+        decoded.draft("RGB", (2 * largest, 2 * largest))
+        decoded.load()
+        factor = min(decoded.size) // (2 * largest)
+        image = decoded
+        if factor >= 2 and decoded.mode in REDUCIBLE_MODES:
+            image = decoded.reduce(factor)  # keeps the EXIF orientation (info is copied)
         upright = ImageOps.exif_transpose(image).convert("RGB")
+    # Leaving the block closed the full-size decode: from here only small images are held.
     stem = secrets.token_hex(8)  # the file name says nothing about the coach
     files = {}
     for name, edge in SIZES.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -170,15 +172,29 @@ def practice_ids_booked_out() -> frozenset[int]:
     A practice that was just booked out may show up for up to a minute; its page and the
     booking itself always use live data.
     """
-    cached = cache.get(BOOKED_OUT_CACHE_KEY)
+    try:
+        cached = cache.get(BOOKED_OUT_CACHE_KEY)
+    except Exception:
+        # Redis is down: this process's own copy, so the directory does not spend a second on
+        # every request working it out again.
+        stored_at, cached = _booked_out_here
+        if time.monotonic() - stored_at > BOOKED_OUT_CACHE_SECONDS:
+            cached = None
     return cached if cached is not None else practice_ids_booked_out_refresh()
 
 
+# (time.monotonic() when computed, the set): the copy that serves while Redis is down.
+_booked_out_here: tuple[float, frozenset[int] | None] = (0.0, None)
+
+
 def practice_ids_booked_out_refresh() -> frozenset[int]:
+    global _booked_out_here
     published = set(Practice.objects.filter(is_published=True).values_list("pk", flat=True))
     free = practice_ids_free_within(practice_ids=published, within=FREE_SOON)
     booked_out = frozenset(published - free)
-    cache.set(BOOKED_OUT_CACHE_KEY, booked_out, timeout=BOOKED_OUT_CACHE_SECONDS)
+    _booked_out_here = (time.monotonic(), booked_out)
+    with contextlib.suppress(Exception):  # Redis down: this process keeps its copy (above)
+        cache.set(BOOKED_OUT_CACHE_KEY, booked_out, timeout=BOOKED_OUT_CACHE_SECONDS)
     return booked_out
 
 

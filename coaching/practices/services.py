@@ -26,8 +26,9 @@ from coaching.practices.models import (
     WeeklyHours,
 )
 from coaching.practices.pages import availability_changed
-from coaching.practices.photos import process_photo
+from coaching.practices.photos import ProcessedPhoto
 from sofadoc.accounts.models import User
+from sofadoc.accounts.staff import staff_with_two_factors
 
 
 class PublishBlocked(Exception):
@@ -46,7 +47,7 @@ class Opening:
 
 
 def _check_actor(practice: Practice, actor: User) -> None:
-    if actor.pk != practice.owner_id and not actor.is_staff:
+    if actor.pk != practice.owner_id and not staff_with_two_factors(actor):
         raise PermissionDenied
 
 
@@ -84,13 +85,13 @@ def practice_update(
     return practice
 
 
-def practice_set_photo(*, practice: Practice, actor: User, upload) -> Practice:
-    """Store the re-encoded photo and thumbnail; the previous files are deleted after commit."""
+def practice_set_photo(*, practice: Practice, actor: User, photo: ProcessedPhoto) -> Practice:
+    """Store the re-encoded photo and thumbnail (decoded by PhotoForm, or process_photo for
+    an image of our own); the previous files are deleted after commit."""
     _check_actor(practice, actor)
-    processed = process_photo(upload)
     old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
-    practice.photo.save(processed.photo.name, processed.photo, save=False)
-    practice.photo_thumbnail.save(processed.thumbnail.name, processed.thumbnail, save=False)
+    practice.photo.save(photo.photo.name, photo.photo, save=False)
+    practice.photo_thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
     practice.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
     _delete_files_on_commit(practice, old_files)
     return practice
@@ -244,7 +245,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
 
 def specialty_save(*, specialty: Specialty, actor: User) -> Specialty:
     """Staff edit a topic; practices listing it are searched by its names, so re-index them."""
-    if not actor.is_staff:
+    if not staff_with_two_factors(actor):
         raise PermissionDenied
     with transaction.atomic():
         specialty.full_clean()

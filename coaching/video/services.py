@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Actor, Booking, BookingState
-from coaching.bookings.states import transition
+from coaching.bookings.services import BookingError, booking_complete, booking_mark_no_show
 from coaching.video import twilio
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.selectors import attended_seconds
+
+logger = logging.getLogger(__name__)
 
 
 class JoinRefused(Exception):
@@ -80,33 +83,28 @@ def video_join(*, booking: Booking, role: str, now: datetime | None = None) -> J
     )
 
 
-def video_record_event(*, params) -> str:
-    """Store one status callback (once); returns what happened, for the webhook's answer."""
-    kind = params.get("StatusCallbackEvent", "")
+def video_record_event(*, event: dict) -> str:
+    """Store one status callback (once); returns what happened, for the webhook's answer.
+
+    `event` is the cleaned data of a valid RoomCallbackForm (coaching/video/forms.py)."""
+    kind = event["StatusCallbackEvent"]
     if kind not in ParticipantEvent.Kind.values:
         return "ignored"
-    room = VideoRoom.objects.filter(unique_name=params.get("RoomName", "")).first()
+    room = VideoRoom.objects.filter(unique_name=event["RoomName"]).first()
     if room is None:
         return "unknown room"
-    identity = params.get("ParticipantIdentity", "")
+    identity = event["ParticipantIdentity"]
     role = identity.split("-", 1)[0] if identity[:7] in ("client-", "coach-") else ""
-    try:
-        occurred = datetime.fromisoformat(params.get("Timestamp", "").replace("Z", "+00:00"))
-        sequence = int(params.get("SequenceNumber", ""))
-    except ValueError:
-        return "malformed"
-    if occurred.tzinfo is None or not 0 <= sequence < 2**31:  # the column's range
-        return "malformed"
-    duration = params.get("ParticipantDuration")
+    occurred = event["Timestamp"]
     try:
         with transaction.atomic():
             ParticipantEvent.objects.create(
                 room=room,
                 kind=kind,
                 role=role,
-                participant_sid=params.get("ParticipantSid", "")[:64],
-                duration_seconds=int(duration) if duration and duration.isdigit() else None,
-                sequence=sequence,
+                participant_sid=event["ParticipantSid"],
+                duration_seconds=event["ParticipantDuration"],
+                sequence=event["SequenceNumber"],
                 occurred_at=occurred,
             )
     except IntegrityError:
@@ -118,36 +116,63 @@ def video_record_event(*, params) -> str:
     return "stored"
 
 
+# Settling takes at most this many bookings per scan; the next scan (five minutes on) goes on.
+SETTLE_BATCH = 200
+# After this many rooms Twilio could not close, the scan stops asking it (each try can wait
+# TWILIO_HTTP_TIMEOUT) and settles only the bookings without an open room.
+SETTLE_TWILIO_FAILURES = 3
+
+
 def video_settle(*, now: datetime | None = None) -> int:
     """After a session's end: completed if the client was there, no_show if never; the room is
-    closed at Twilio. Beat runs this every few minutes; returns how many it settled."""
+    closed at Twilio first. Beat runs this every few minutes; returns how many it settled.
+
+    Each booking is settled in its own transaction, so one that fails (Twilio unreachable while
+    closing its room) is logged, stays confirmed and is tried again by the next scan, while the
+    others are settled."""
     now = now or timezone.now()
-    settled = 0
-    due = Booking.objects.filter(state=BookingState.CONFIRMED, end__lte=now).select_for_update(
-        skip_locked=True, of=("self",)
-    )
-    with transaction.atomic():
-        for booking in due.select_related("video_room")[:200]:
-            seconds = attended_seconds(booking, now=now)
-            to_state = BookingState.COMPLETED if seconds.get(Actor.CLIENT) else BookingState.NO_SHOW
-            transition(booking, to_state, reason="attendance from the video room")
-            room = getattr(booking, "video_room", None)
-            if room is not None and room.completed_at is None:
-                twilio.complete_room(room_sid=room.room_sid)
-                room.completed_at = now
-                room.save(update_fields=["completed_at"])
-            settled += 1
+    due = Booking.objects.filter(state=BookingState.CONFIRMED, end__lte=now).order_by("end", "pk")
+    settled = failures = 0
+    for pk in due.values_list("pk", flat=True)[:SETTLE_BATCH]:
+        try:
+            with transaction.atomic(durable=True):
+                settled += _settle_one(pk, now=now, twilio_usable=failures < SETTLE_TWILIO_FAILURES)
+        except twilio.VideoError as error:
+            failures += 1
+            logger.warning("booking %s not settled, next scan tries again: %s", pk, error)
+        except BookingError as error:  # changed meanwhile (e.g. cancelled): nothing to settle
+            logger.info("booking %s not settled: %s", pk, error)
     return settled
+
+
+def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
+    booking = (
+        Booking.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("video_room")
+        .filter(pk=pk, state=BookingState.CONFIRMED)
+        .first()
+    )
+    if booking is None:  # settled meanwhile, or another scan holds it
+        return 0
+    room = getattr(booking, "video_room", None)
+    if room is not None and room.completed_at is None:
+        if not twilio_usable:
+            return 0
+        twilio.complete_room(room_sid=room.room_sid)
+        room.completed_at = now
+        room.save(update_fields=["completed_at"])
+    reason = "attendance from the video room"
+    if attended_seconds(booking, now=now).get(Actor.CLIENT):
+        booking_complete(booking=booking, reason=reason)
+    else:
+        booking_mark_no_show(booking=booking, reason=reason)
+    return 1
 
 
 def attendance_correct(*, booking: Booking, actor, attended: bool) -> Booking:
     """The coach corrects the automatic verdict (e.g. the client joined by phone)."""
-    with transaction.atomic():
-        booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        target = BookingState.COMPLETED if attended else BookingState.NO_SHOW
-        if booking.state != target:
-            transition(booking, target, actor=actor, role=Actor.COACH, reason="corrected by coach")
-    return booking
+    settle = booking_complete if attended else booking_mark_no_show
+    return settle(booking=booking, actor=actor, role=Actor.COACH, reason="corrected by coach")
 
 
 def video_preflight_token(*, booking: Booking, role: str) -> str:

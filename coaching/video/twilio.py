@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+import requests
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from twilio.base.exceptions import TwilioRestException
@@ -26,7 +27,12 @@ ROOM_EXISTS = 53113  # "Room exists": a room with this unique name is in progres
 
 
 class VideoError(Exception):
-    pass
+    """Twilio could not do it now (unreachable, slow, or failing on its side): try again later."""
+
+
+# Network failures and timeouts (TWILIO_HTTP_TIMEOUT) from `requests`, and a body that is not
+# Twilio's JSON (an error page of a proxy on the way).
+UNREACHABLE = (requests.RequestException, ValueError)
 
 
 @dataclass(frozen=True)
@@ -48,32 +54,47 @@ def ensure_room(*, unique_name: str, status_callback: str) -> Room:
         return Room(sid=f"RM-twin-{unique_name[-8:]}", unique_name=unique_name)
     client = _client()
     try:
-        room = client.video.v1.rooms.create(
-            unique_name=unique_name,
-            type="group",
-            max_participants=2,
-            media_region=settings.TWILIO_MEDIA_REGION,
-            status_callback=status_callback,
-            status_callback_method="POST",
-            empty_room_timeout=settings.TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES,
-            unused_room_timeout=settings.TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES,
-            record_participants_on_connect=False,
-        )
+        try:
+            room = client.video.v1.rooms.create(
+                unique_name=unique_name,
+                type="group",
+                max_participants=2,
+                media_region=settings.TWILIO_MEDIA_REGION,
+                status_callback=status_callback,
+                status_callback_method="POST",
+                empty_room_timeout=settings.TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES,
+                unused_room_timeout=settings.TWILIO_EMPTY_ROOM_TIMEOUT_MINUTES,
+                record_participants_on_connect=False,
+            )
+        except TwilioRestException as error:
+            if error.code != ROOM_EXISTS:
+                raise
+            room = client.video.v1.rooms(unique_name).fetch()
     except TwilioRestException as error:
-        if error.code != ROOM_EXISTS:
-            logger.warning("twilio room create failed: %s", error.code)
-            raise VideoError(str(error.code)) from error
-        room = client.video.v1.rooms(unique_name).fetch()
+        logger.warning("twilio room create failed: HTTP %s, code %s", error.status, error.code)
+        raise VideoError(f"HTTP {error.status}, code {error.code}") from error
+    except UNREACHABLE as error:
+        logger.warning("twilio unreachable creating a room: %s", type(error).__name__)
+        raise VideoError(type(error).__name__) from error
     return Room(sid=room.sid, unique_name=room.unique_name)
 
 
 def complete_room(*, room_sid: str) -> None:
+    """End the room at Twilio. A room Twilio refuses to end (4xx: not found, already over)
+    counts as ended; raises VideoError when Twilio is unreachable, slow or failing (5xx, 429),
+    so the caller tries again later."""
     if mode() == "twin" or not room_sid:
         return
     try:
         _client().video.v1.rooms(room_sid).update(status="completed")
     except TwilioRestException as error:
+        if error.status >= 500 or error.status == 429:
+            logger.warning("twilio room %s not completed: HTTP %s", room_sid, error.status)
+            raise VideoError(f"HTTP {error.status}, code {error.code}") from error
         logger.info("twilio room %s not completed: %s", room_sid, error.code)
+    except UNREACHABLE as error:
+        logger.warning("twilio unreachable completing room %s: %s", room_sid, type(error).__name__)
+        raise VideoError(type(error).__name__) from error
 
 
 def access_token(*, identity: str, room_name: str | None, ttl: timedelta) -> str:

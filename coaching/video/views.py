@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.video import twilio
+from coaching.video.forms import RoomCallbackForm
 from coaching.video.services import (
     JoinRefused,
     attendance_correct,
@@ -113,7 +114,18 @@ def join_token(request: HttpRequest, reference: str) -> JsonResponse:
     except JoinRefused as error:
         return JsonResponse({"error": str(error.message)}, status=403)
     except twilio.VideoError:
-        return JsonResponse({"error": "video service unavailable"}, status=503)
+        # Twilio is unreachable or failing: nothing was stored, the page's script shows this and
+        # the person tries again (the room is created on the next try).
+        response = JsonResponse(
+            {
+                "error": _(
+                    "The video service cannot be reached right now. Please try again in a minute."
+                )
+            },
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
     response = JsonResponse(
         {
             "room": info.room_name,
@@ -165,6 +177,10 @@ def twilio_webhook(request: HttpRequest) -> HttpResponse:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not twilio.signature_is_valid(url=url, params=request.POST.dict(), signature=signature):
         return HttpResponse(status=403)
+    form = RoomCallbackForm(request.POST)
+    if not form.is_valid():
+        # Twilio's, but with values that do not fit (a retry would not change them).
+        return JsonResponse({"status": "malformed", "fields": sorted(form.errors)}, status=400)
     with transaction.atomic(durable=True):
-        outcome = video_record_event(params=request.POST)
-    return JsonResponse({"status": outcome}, status=400 if outcome == "malformed" else 200)
+        outcome = video_record_event(event=form.cleaned_data)
+    return JsonResponse({"status": outcome})

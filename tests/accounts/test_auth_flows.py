@@ -168,3 +168,24 @@ def test_staff_with_two_factor_reaches_the_admin(client):
 def test_non_staff_are_refused_by_the_admin(client):
     client.force_login(UserFactory())
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_sign_ins_that_fail_on_a_database_error_do_not_lock_the_account(client):
+    """allauth counts an attempt before checking the password; a database outage (here: every
+    read of the user table fails, as while PostgreSQL restarts) must not count it."""
+    from django.db import OperationalError, connection
+
+    user = UserFactory()
+
+    def outage(execute, sql, params, many, context):
+        if 'FROM "accounts_user"' in sql:
+            raise OperationalError("terminating connection due to administrator command")
+        return execute(sql, params, many, context)
+
+    client.raise_request_exception = False
+    with connection.execute_wrapper(outage):
+        for _ in range(6):
+            assert login(client, user.email).status_code == 500
+    response = login(client, user.email)
+    assert response.status_code == 302, response.context["form"].non_field_errors()
+    assert "_auth_user_id" in client.session

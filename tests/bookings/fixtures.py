@@ -5,9 +5,10 @@ import responses
 import time_machine
 
 from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
+from coaching.payments.providers.paypal_signature import forget_certificates
 from coaching.practices.services import practice_publish
-from tests.bookings.fake_paypal import FakePayPal
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.payments.fake_paypal import FakePayPal
 
 # Monday 1 June 2026, 10:00 in Berlin; slots on Tuesday 2 June are a day away.
 NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)
@@ -16,6 +17,7 @@ TUESDAY_10 = datetime(2026, 6, 2, 8, tzinfo=UTC)
 
 @pytest.fixture
 def paypal():
+    forget_certificates()  # each test fetches PayPal's certificate from its own fake
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         yield FakePayPal(mock)
 

@@ -9,12 +9,13 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from coaching.bookings.models import Actor, Booking, BookingState, PaymentStatus
+from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.services import (
     BookingError,
     booking_cancel,
     booking_hold,
 )
+from coaching.payments.models import PaymentStatus
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.factories import StaffFactory, UserFactory
 
@@ -215,9 +216,12 @@ def test_only_client_coach_and_staff_see_a_booking(client, booking, practice, cl
     assert client.get(url).status_code == 200
 
 
-def test_staff_can_open_a_booking(client, booking):
-    client.force_login(StaffFactory())
-    assert client.get(reverse("bookings:detail", args=[booking.reference])).status_code == 200
+def test_staff_open_a_booking_only_with_two_factors(client, booking):
+    url = reverse("bookings:detail", args=[booking.reference])
+    client.force_login(StaffFactory(two_factors=False))
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory(two_factors=True))
+    assert client.get(url).status_code == 200
 
 
 def test_booking_lists_cost_a_fixed_number_of_queries(

@@ -12,9 +12,11 @@ import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from coaching.bookings import paypal as gateway_module
-from coaching.bookings.models import Booking, BookingState, Payment, PaymentStatus
-from coaching.bookings.tasks import expire_holds, reconcile_orders
+from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.tasks import expire_holds
+from coaching.payments import providers
+from coaching.payments.models import Payment, PaymentStatus
+from coaching.payments.tasks import reconcile_open_orders as reconcile_orders
 from coaching.practices.models import WeeklyHours
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import UserFactory
@@ -70,10 +72,12 @@ def test_confirm_page_costs_a_fixed_number_of_queries(signed_in, session_type, f
 
 
 def test_the_whole_checkout(
-    signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks, received
+    signed_in, session_type, paypal, frozen, django_capture_on_commit_callbacks, received, settings
 ):
     from coaching.bookings.signals import booking_confirmed
+    from coaching.payments.models import LedgerEntry
 
+    settings.PAYPAL_PARTNER_ATTRIBUTION_ID = "SofaDoc_SP_PPCP"
     confirmed = received(booking_confirmed)
 
     response = hold_and_go_to_paypal(signed_in, session_type)
@@ -89,9 +93,22 @@ def test_the_whole_checkout(
     assert unit["amount"] == {"currency_code": "EUR", "value": "80.00"}
     assert unit["invoice_id"] == unit["custom_id"] == booking.reference
     assert create.headers["PayPal-Request-Id"] == f"sofadoc-order-{booking.reference}-1"
+    assert create.headers["PayPal-Partner-Attribution-Id"] == "SofaDoc_SP_PPCP"
+    # The coach is paid, SofaDoc's fee (5 % of 80 €) rides along as the platform fee.
+    merchant_id = session_type.practice.merchant_account.merchant_id
+    assert unit["payee"] == {"merchant_id": merchant_id}
+    assert unit["payment_instruction"]["platform_fees"] == [
+        {"amount": {"currency_code": "EUR", "value": "4.00"}}
+    ]
+    assert booking.purchase.platform_fee == Decimal("4.00")
+    assert [(line.kind, line.object_id) for line in booking.purchase.lines.all()] == [
+        ("booking", booking.pk)
+    ]
     context = sent["payment_source"]["paypal"]["experience_context"]
     assert context["return_url"].endswith(f"/bookings/{booking.reference}/paypal/return/")
     assert context["shipping_preference"] == "NO_SHIPPING"
+    assert context["landing_page"] == "GUEST_CHECKOUT"
+    assert context["locale"] == "en-DE"  # the client reads English
 
     order_id = Payment.objects.get().order_id
     paypal.approve(order_id)
@@ -105,7 +122,17 @@ def test_the_whole_checkout(
     payment = booking.payments.get()
     assert booking.state == BookingState.CONFIRMED
     assert payment.status == PaymentStatus.CAPTURED and payment.capture_id.startswith("CAPTURE")
-    assert payment.paypal_fee == Decimal("2.34") and payment.net_amount == Decimal("77.66")
+    assert payment.paypal_fee == Decimal("2.34") and payment.net_amount == Decimal("73.66")
+    assert payment.platform_fee == Decimal("4.00")
+    ledger = {
+        e.kind: e.amount for e in LedgerEntry.objects.filter(provider_reference=payment.capture_id)
+    }
+    assert ledger == {
+        "capture_gross": Decimal("80.00"),
+        "paypal_fee": Decimal("-2.34"),
+        "platform_fee": Decimal("-4.00"),
+        "net": Decimal("73.66"),
+    }
     assert booking.receipt.number == "2026-0001"
     assert [kwargs["booking"].pk for kwargs in confirmed] == [booking.pk]
     [capture] = paypal.requests_to("/capture")
@@ -288,13 +315,21 @@ def practice_zone(practice):
 def test_the_paypal_twin_cannot_run_in_production_by_accident(settings):
     settings.PAYPAL_MODE, settings.DEBUG, settings.PAYPAL_TWIN_ALLOWED = "twin", False, False
     with pytest.raises(ImproperlyConfigured):
-        gateway_module.gateway()
+        providers.default_provider()
+    # A payment made through the twin (the demo's) is still refunded through it, never at PayPal.
+    assert providers.provider_for("twin").name == "twin"
     settings.PAYPAL_TWIN_ALLOWED = True
-    assert gateway_module.gateway().provider == "twin"
+    assert providers.default_provider().name == "twin"
 
 
 def test_the_demo_checkout_through_the_paypal_twin(signed_in, session_type, frozen, settings):
+    from coaching.payments.models import LedgerEntry
+
     settings.PAYPAL_MODE, settings.PAYPAL_TWIN_ALLOWED = "twin", True
+    # The demo coach connected PayPal through the twin.
+    session_type.practice.merchant_account.__class__.objects.filter(
+        practice=session_type.practice
+    ).update(provider="twin")
 
     response = hold_and_go_to_paypal(signed_in, session_type)
     assert response.status_code == 302 and "/paypal-sandbox/" in response.url
@@ -306,6 +341,14 @@ def test_the_demo_checkout_through_the_paypal_twin(signed_in, session_type, froz
 
     assert confirmed.status_code == 302
     assert Booking.objects.get().state == BookingState.CONFIRMED
+    # The twin keeps PayPal's arithmetic: 2.49 % + 0.35 € and SofaDoc's 5 %.
+    amounts = dict(LedgerEntry.objects.values_list("kind", "amount"))
+    assert amounts == {
+        "capture_gross": Decimal("80.00"),
+        "paypal_fee": Decimal("-2.34"),
+        "platform_fee": Decimal("-4.00"),
+        "net": Decimal("73.66"),
+    }
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from coaching.bookings.models import Booking, BookingState, PaymentStatus
+from coaching.bookings.models import Booking, BookingState
+from coaching.payments.models import PaymentStatus
 from coaching.practices.selectors import session_type_free_slots
 from coaching.practices.services import practice_publish
 from privacy.models import DataExport

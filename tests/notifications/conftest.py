@@ -36,14 +36,19 @@ def make_booking(offer, client, *, start, state=BookingState.CONFIRMED, **fields
     )
 
 
-@pytest.fixture
-def twilio(settings):
-    """Twilio's REST API faked at the HTTP level: the real `twilio` client code runs."""
+def use_twilio(settings) -> None:
+    """SMS through Twilio (the real client) with a test account."""
     settings.SMS_MODE = "twilio"
     settings.TWILIO_ACCOUNT_SID = TWILIO_SID
     settings.TWILIO_AUTH_TOKEN = "test-auth-token"
     settings.TWILIO_SMS_FROM = "+4915700000000"
     settings.TWILIO_MESSAGING_SERVICE_SID = ""
+
+
+@pytest.fixture
+def twilio(settings):
+    """Twilio's REST API faked at the HTTP level: the real `twilio` client code runs."""
+    use_twilio(settings)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.add(
             responses.POST,

@@ -1,10 +1,12 @@
 """SMS through the real twilio client, faked at the HTTP level; the status/reply webhook."""
 
+import json
 import logging
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 import responses
 import time_machine
 from django.conf import settings
@@ -15,8 +17,8 @@ from coaching.bookings.models import BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from coaching.notifications.services import booking_notify, preferences_update
 from coaching.notifications.tasks import send_due_reminders
-from tests.factories import UserFactory
-from tests.notifications.conftest import TWILIO_URL, make_booking
+from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +212,79 @@ def test_booking_messages_stay_off_sms_unless_chosen(client, person, twilio, ses
 
     assert not Notification.objects.filter(channel=Channel.SMS).exists()
     assert len(sms_requests(twilio)) == 1  # only the confirmation code
+
+
+# --- Twilio unreachable: a message for the person, a retry for the queued item -----------------
+
+
+def test_asking_for_a_code_while_twilio_is_unreachable_says_so_and_may_be_repeated_at_once(
+    client, person, twilio
+):
+    twilio.replace(responses.POST, TWILIO_URL, body=requests.ConnectionError("refused"))
+
+    response = client.post(reverse("notifications:sms_code_send"), follow=True)
+
+    assert response.status_code == 200
+    assert "SMS cannot be sent right now. Please try again in a few minutes." in (
+        response.content.decode()
+    )
+    assert not Preferences.objects.get(user=person).sms_code_hash  # no code that never arrived
+    twilio.replace(
+        responses.POST,
+        TWILIO_URL,
+        json={"sid": "SM" + "2" * 32, "status": "queued", "account_sid": TWILIO_SID},
+        status=201,
+    )
+    response = client.post(reverse("notifications:sms_code_send"), follow=True)
+    assert "We sent a code to your mobile number." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        requests.ConnectionError("Connection refused"),
+        requests.ReadTimeout("Read timed out. (read timeout=10)"),
+        (503, {"code": 20503, "message": "Service unavailable", "status": 503}),
+    ],
+    ids=["refused", "slow", "failing"],
+)
+def test_a_reminder_twilio_cannot_take_fails_alone_and_goes_out_on_the_next_pass(
+    client, twilio, session_type, failure
+):
+    """Twilio fails for the first person's number only: the second person's reminder goes out
+    in the same pass; the first is sent by the next pass once Twilio takes it."""
+    down = {"+4915100000001"}
+    people = []
+    for phone in ("+4915100000001", "+4915100000002"):
+        person = UserFactory(language="en", phone=phone)
+        client.force_login(person)
+        confirm_phone(client, twilio)
+        preferences_update(user=person, actor=person, sms_reminders=True)
+        people.append(person)
+
+    def twilio_messages(request):
+        if parse_qs(request.body)["To"][0] in down:
+            if isinstance(failure, Exception):
+                raise failure
+            status, body = failure
+            return status, {}, json.dumps(body)
+        body = {"sid": "SM" + "3" * 32, "status": "queued", "account_sid": TWILIO_SID}
+        return 201, {}, json.dumps(body)
+
+    twilio.remove(responses.POST, TWILIO_URL)
+    twilio.add_callback(responses.POST, TWILIO_URL, callback=twilio_messages)
+    with time_machine.travel(START - timedelta(days=5), tick=False):
+        make_booking(session_type, people[0], start=START)
+        make_booking(SessionTypeFactory(practice=PracticeFactory()), people[1], start=START)
+
+    with time_machine.travel(START - timedelta(minutes=40), tick=False):
+        send_due_reminders.apply()
+    rows = [Notification.objects.get(channel=Channel.SMS, recipient=p) for p in people]
+    assert [row.status for row in rows] == [Status.FAILED, Status.SENT]
+    assert "SmsUnavailable" in rows[0].reason
+
+    down.clear()  # Twilio is back by the next minute's scan
+    with time_machine.travel(START - timedelta(minutes=39), tick=False):
+        send_due_reminders.apply()
+    rows[0].refresh_from_db()
+    assert rows[0].status == Status.SENT and rows[0].attempts == 2

@@ -17,3 +17,15 @@ def image_upload(
 @pytest.fixture
 def make_image():
     return image_upload
+
+
+@pytest.fixture
+def coach_client(client):
+    """Signed in as the owner of a practice (client.practice). English pages, so assertions can
+    quote our messages; German is tested in test_i18n."""
+    from tests.factories import PracticeFactory
+
+    practice = PracticeFactory(owner__language="en")
+    client.force_login(practice.owner)
+    client.practice = practice
+    return client

@@ -8,6 +8,7 @@ from django.utils import translation
 from PIL import Image
 
 from coaching.practices.models import Practice, PracticeSlugRedirect
+from coaching.practices.photos import process_photo
 from coaching.practices.services import (
     Opening,
     PublishBlocked,
@@ -18,7 +19,7 @@ from coaching.practices.services import (
     time_off_add,
     weekly_hours_replace,
 )
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,12 +65,13 @@ def test_a_complete_practice_is_published_with_a_timestamp():
     assert practice.is_published and practice.published_at is not None
 
 
-def test_only_the_owner_or_staff_change_a_practice():
+def test_only_the_owner_or_staff_with_two_factors_change_a_practice():
     practice = PracticeFactory()
 
-    with pytest.raises(PermissionDenied):
-        practice_update(practice=practice, actor=UserFactory(), fields={"name": "Gekapert"})
-    practice_update(practice=practice, actor=UserFactory(is_staff=True), fields={"name": "Neu"})
+    for outsider in (UserFactory(), StaffFactory(two_factors=False)):
+        with pytest.raises(PermissionDenied):
+            practice_update(practice=practice, actor=outsider, fields={"name": "Gekapert"})
+    practice_update(practice=practice, actor=StaffFactory(two_factors=True), fields={"name": "Neu"})
     assert Practice.objects.get(pk=practice.pk).name == "Neu"
 
 
@@ -128,7 +130,7 @@ def test_photos_are_squared_resized_and_stripped_of_metadata(make_image, setting
     exif[0x8825] = {2: (52.0, 31.0, 12.0)}  # GPS latitude
     upload = make_image(size=(1600, 1000), exif=exif.tobytes())
 
-    practice_set_photo(practice=practice, actor=practice.owner, upload=upload)
+    practice_set_photo(practice=practice, actor=practice.owner, photo=process_photo(upload))
 
     practice.refresh_from_db()
     with (
@@ -144,11 +146,15 @@ def test_photos_are_squared_resized_and_stripped_of_metadata(make_image, setting
 def test_replacing_a_photo_deletes_the_old_files(make_image, django_capture_on_commit_callbacks):
     practice = PracticeFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        practice_set_photo(practice=practice, actor=practice.owner, upload=make_image())
+        practice_set_photo(
+            practice=practice, actor=practice.owner, photo=process_photo(make_image())
+        )
     first = practice.photo.path
 
     with django_capture_on_commit_callbacks(execute=True):
-        practice_set_photo(practice=practice, actor=practice.owner, upload=make_image())
+        practice_set_photo(
+            practice=practice, actor=practice.owner, photo=process_photo(make_image())
+        )
 
     assert not os.path.exists(first)
     assert os.path.exists(practice.photo.path)
@@ -180,7 +186,9 @@ def test_erasing_a_practice_keeps_the_row_but_no_personal_profile(
     )
     session_type = SessionTypeFactory(practice=practice, description="Mit Erika im Gespräch")
     with django_capture_on_commit_callbacks(execute=True):
-        practice_set_photo(practice=practice, actor=practice.owner, upload=make_image())
+        practice_set_photo(
+            practice=practice, actor=practice.owner, photo=process_photo(make_image())
+        )
     photo_path = practice.photo.path
     practice_update(practice=practice, actor=practice.owner, fields={"slug": "neu"})
     time_off_add(

@@ -10,15 +10,6 @@ from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def coach_client(client):
-    # English pages, so assertions can quote our messages; German is tested in test_i18n.
-    practice = PracticeFactory(owner__language="en")
-    client.force_login(practice.owner)
-    client.practice = practice
-    return client
-
-
 def test_setup_pages_need_a_login(client):
     response = client.get(reverse("practices:setup"))
     assert response.status_code == 302

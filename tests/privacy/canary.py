@@ -66,7 +66,7 @@ COACH = Canary(
 
 # Columns the generic filler leaves alone: they steer the code, they are not what people write.
 TECHNICAL = re.compile(
-    r"(^|_)(key|token|hash|sid|id|slug|time_zone|language|currency|kind|data|phone|email|pseudonym|ip_truncated|file_name)$"
+    r"(^|_)(key|token|hash|sid|id|slug|time_zone|language|currency|kind|data|phone|email|pseudonym|ip_truncated|file_name|url)$"
 )
 
 

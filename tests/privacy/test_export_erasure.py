@@ -17,10 +17,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Payment, Refund
+from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
 from coaching.bookings.services import receipt_issue
 from coaching.notifications.models import Notification, Preferences, PushSubscription
-from coaching.payments.models import Purchase, PurchaseLine
+from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,
@@ -28,6 +28,7 @@ from coaching.practices.models import (
     TimeOff,
     WeeklyHours,
 )
+from coaching.practices.photos import process_photo
 from coaching.practices.services import practice_set_photo
 from coaching.video.models import ParticipantEvent, VideoRoom
 from privacy.links import export_download_path
@@ -92,7 +93,7 @@ def touch_everything():
     consent_record(user=user, decisions={"terms": True, "privacy": True}, source="signup", ip=IP)
     cookie_choice_record(statistics=True, marketing=False, token="abc123", user=user, ip=IP)
     practice = Practice.objects.create(owner=user, name=f"Praxis {NAME}", slug="praxis-qz")
-    practice_set_photo(practice=practice, actor=user, upload=image_upload())
+    practice_set_photo(practice=practice, actor=user, photo=process_photo(image_upload()))
     SessionType.objects.create(
         practice=practice, name=f"Erstgespräch mit {NAME}", duration_minutes=50, price=80
     )
@@ -131,8 +132,25 @@ def touch_everything():
     BookingEvent.objects.create(
         booking=booking, actor=user, actor_role="client", to_state="confirmed"
     )
+    purchase = Purchase.objects.create(
+        practice=other.practice,
+        buyer=user,
+        total=booking.price,
+        platform_fee="4.00",
+        billing_name=NAME,
+        billing_address=f"{NAME}\nMusterweg 1",
+    )
+    PurchaseLine.objects.create(
+        purchase=purchase,
+        kind="booking",
+        object_id=booking.pk,
+        description=booking.session_name,
+        amount=booking.price,
+    )
+    booking.purchase = purchase
+    booking.save(update_fields=["purchase"])
     payment = Payment.objects.create(
-        booking=booking,
+        purchase=purchase,
         provider="paypal",
         order_id="O-1",
         capture_id="C-1",
@@ -141,12 +159,6 @@ def touch_everything():
         currency="EUR",
     )
     Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
-    purchase = Purchase.objects.create(
-        practice=other.practice, buyer=user, total=80, platform_fee=8, billing_name=NAME
-    )
-    PurchaseLine.objects.create(
-        purchase=purchase, kind="booking", object_id=booking.pk, description="Coaching", amount=80
-    )
     receipt_issue(booking=booking)
     Notification.objects.create(
         recipient=user,
@@ -365,7 +377,8 @@ def test_tampered_download_token_is_404(client):
 
 def test_export_request_enqueues_on_commit(django_capture_on_commit_callbacks, monkeypatch):
     queued = []
-    monkeypatch.setattr(build_data_export, "delay", queued.append)
+    # Recorded where the task leaves for the broker (sofadoc.queue publishes with apply_async).
+    monkeypatch.setattr(build_data_export, "apply_async", lambda args, **kw: queued.extend(args))
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         export = data_export_request(user=user, actor=user)
@@ -440,8 +453,12 @@ def test_exports_and_erasures_whose_task_was_lost_are_queued_again_and_finish(
     from privacy.tasks import resume_stalled_jobs
 
     queued = []
-    monkeypatch.setattr(build_data_export, "delay", lambda pk: queued.append(("export", pk)))
-    monkeypatch.setattr(erase_account, "delay", lambda pk: queued.append(("erase", pk)))
+    from privacy.models import SupportRequest
+
+    for kind, task in [("export", build_data_export), ("erase", erase_account)]:
+        monkeypatch.setattr(
+            task, "apply_async", lambda args, kind=kind, **kw: queued.append((kind, *args))
+        )
     asked = timezone.now()
     with time_machine.travel(asked, tick=False):
         exporter, leaver = UserFactory(), UserFactory(email=EMAIL)
@@ -449,13 +466,22 @@ def test_exports_and_erasures_whose_task_was_lost_are_queued_again_and_finish(
         export = data_export_request(user=exporter, actor=exporter)
         erasure = services.account_erasure_request(user=leaver, actor=leaver)
         DataExport.objects.create(user=exporter, language="de", state=DataExport.State.READY)
+        # A support request whose task was lost to a broker outage, and one delivered.
+        question = SupportRequest.objects.create(name="A", email=EMAIL, subject="?", message="?")
+        SupportRequest.objects.create(
+            name="B", email=EMAIL, subject="?", message="?", delivered_by="email"
+        )
+    queued.clear()  # what the requests themselves queued after commit
 
     with time_machine.travel(asked + datetime.timedelta(minutes=29), tick=False):
         assert resume_stalled_jobs.apply().get() == 0  # still young: the task may yet run
     with time_machine.travel(asked + datetime.timedelta(minutes=31), tick=False):
-        assert resume_stalled_jobs.apply().get() == 2
+        assert resume_stalled_jobs.apply().get() == 3
 
+    # Exports and erasures are queued again; the support request is delivered by the scan.
     assert sorted(queued) == [("erase", erasure.pk), ("export", export.pk)]
+    question.refresh_from_db()
+    assert question.delivered_by == "email"
     build_data_export.apply(args=[export.pk])
     erase_account.apply(args=[erasure.pk])
     export.refresh_from_db()

@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.bookings.models import WebhookEvent
+from coaching.payments.models import WebhookEvent
 from privacy.models import ConsentRecord, DataRequest, RetentionRun, SupportRequest
 from privacy.models.requests import add_months
 from privacy.retention import SCHEDULE

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from coaching.bookings.models import Booking, Refund
+from coaching.bookings.models import Booking
 from coaching.notifications.models import Notification, PushSubscription
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.services import practice_unpublish
@@ -49,7 +49,7 @@ class Case:
 
 def _booking_state(world: World):
     booking = Booking.objects.get(pk=world.booking.pk)
-    return booking.state, booking.start, Refund.objects.filter(payment__booking=booking).count()
+    return booking.state, booking.start, booking.refunds.count()
 
 
 def _held_state(world: World):
@@ -206,7 +206,7 @@ NOT_OWNED = {
     "account_reset_password_from_key": "allauth's signed password-reset key",
     "bookings:start": "any signed-in person books a published offer (see the test below)",
     "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
-    "bookings:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
+    "payments:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
     "notifications:opened": "open pixel, same answer for every token (test_url_access)",
     "notifications:news_confirm": "signed, expiring token (tests/notifications)",
     "notifications:news_unsubscribe": "signed token (tests/notifications)",

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
-from coaching.bookings.models import Booking, BookingState, WebhookEvent
+from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from coaching.payments.models import WebhookEvent
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.services import video_identity
-from tests.bookings.fake_paypal import BASE
 from tests.bookings.fixtures import TUESDAY_10, approved_at_paypal
+from tests.payments.fake_paypal import CERT_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +33,13 @@ def approved(session_type, client_user, paypal, frozen):
     return approved_at_paypal(paypal, client=client_user, session_type=session_type)
 
 
-def deliver(client, body: bytes, *, sent=None):
+def deliver(client, body: bytes, *, paypal, sent=None):
+    """Signed by PayPal (the fake's key) over exactly `body`."""
     return client.post(
-        reverse("bookings:paypal_webhook"),
+        reverse("payments:paypal_webhook"),
         data=body,
         content_type="application/json",
-        HTTP_PAYPAL_TRANSMISSION_ID="t-1",
-        HTTP_PAYPAL_TRANSMISSION_TIME=(sent or timezone.now()).isoformat().replace("+00:00", "Z"),
-        HTTP_PAYPAL_TRANSMISSION_SIG="sig",
-        HTTP_PAYPAL_CERT_URL="https://api.paypal.com/cert.pem",
-        HTTP_PAYPAL_AUTH_ALGO="SHA256withRSA",
+        **paypal.webhook_headers(body, sent=sent),
     )
 
 
@@ -80,7 +78,9 @@ def nothing_happened(paypal):
 def test_a_verified_event_of_the_wrong_shape_is_a_400(client, approved, paypal, changes):
     """PayPal vouches for the signature, not for our parser: a broken shape must not 500."""
     _booking, order_id = approved
-    response = deliver(client, json.dumps(capture_event(order_id, **changes)).encode())
+    response = deliver(
+        client, json.dumps(capture_event(order_id, **changes)).encode(), paypal=paypal
+    )
     assert response.status_code == 400, response.content
     nothing_happened(paypal)
 
@@ -88,35 +88,48 @@ def test_a_verified_event_of_the_wrong_shape_is_a_400(client, approved, paypal, 
 def test_a_huge_body_is_refused_before_it_is_read(client, approved, paypal):
     _booking, order_id = approved
     event = capture_event(order_id, padding="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
-    response = deliver(client, json.dumps(event).encode())
+    response = deliver(client, json.dumps(event).encode(), paypal=paypal)
     assert response.status_code == 400
     nothing_happened(paypal)
-    assert not paypal.requests_to("verify-webhook-signature")
+    assert not paypal.requests_to("/certs/")
 
 
 def test_a_delivery_dated_in_the_future_is_stale_too(client, approved, paypal):
     _booking, order_id = approved
     body = json.dumps(capture_event(order_id)).encode()
-    response = deliver(client, body, sent=timezone.now() + timedelta(hours=1))
+    response = deliver(client, body, paypal=paypal, sent=timezone.now() + timedelta(hours=1))
     assert response.status_code == 400
     nothing_happened(paypal)
-    assert not paypal.requests_to("verify-webhook-signature")  # refused before asking PayPal
+    assert not paypal.requests_to("/certs/")  # refused before fetching PayPal's certificate
 
 
-def test_when_paypal_cannot_verify_the_event_counts_as_forged(client, approved, paypal):
+def test_when_paypal_cannot_serve_its_certificate_the_event_is_retried_later(
+    client, approved, paypal
+):
+    """Issue 24 #10: an unreachable verifier is a 503 (PayPal delivers again), never a 400."""
     _booking, order_id = approved
-    paypal.mock.replace(
-        responses.POST, f"{BASE}/v1/notifications/verify-webhook-signature", status=500
-    )
-    response = deliver(client, json.dumps(capture_event(order_id)).encode())
+    paypal.mock.replace(responses.GET, CERT_URL, status=500)
+    response = deliver(client, json.dumps(capture_event(order_id)).encode(), paypal=paypal)
+    assert response.status_code == 503
+    nothing_happened(paypal)
+
+
+def test_a_certificate_that_is_no_certificate_counts_as_forged(client, approved, paypal):
+    _booking, order_id = approved
+    paypal.mock.replace(responses.GET, CERT_URL, body=b"<html>not a certificate</html>")
+    response = deliver(client, json.dumps(capture_event(order_id)).encode(), paypal=paypal)
     assert response.status_code == 400
     nothing_happened(paypal)
 
 
 def test_the_same_capture_under_a_new_event_id_confirms_once(client, approved, paypal):
     booking, order_id = approved
-    first = deliver(client, json.dumps(capture_event(order_id, event_id="WH-1")).encode())
-    again = deliver(client, json.dumps(capture_event(order_id, event_id="WH-2")).encode())
+    first = deliver(
+        client, json.dumps(capture_event(order_id, event_id="WH-1")).encode(), paypal=paypal
+    )
+    again = deliver(
+        client, json.dumps(capture_event(order_id, event_id="WH-2")).encode(), paypal=paypal
+    )
     assert first.status_code == again.status_code == 200
     assert again.json()["outcome"] == "already captured"
     booking.refresh_from_db()
@@ -176,33 +189,65 @@ def test_a_forged_room_ended_does_not_close_the_room(client, room, frozen):
     assert room.completed_at is None and not ParticipantEvent.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "changes",
-    [
-        {"SequenceNumber": "abc"},
-        {"SequenceNumber": str(2**40)},
-        {"SequenceNumber": "-1"},
-        {"Timestamp": "yesterday"},
-        {"Timestamp": "2026-06-02T08:00:00"},  # no zone
-        {"Timestamp": ""},
-        {"RoomName": "room\x00name"},
-        {"ParticipantSid": "PA\x00"},
-    ],
-    ids=[
-        "seq-text",
-        "seq-huge",
-        "seq-negative",
-        "ts-text",
-        "ts-naive",
-        "ts-empty",
-        "nul-room",
-        "nul-sid",
-    ],
-)
-def test_a_signed_but_malformed_callback_is_a_400(client, room, frozen, changes):
-    response = video_callback(client, room_event(room, **changes))
+# Signed by Twilio, but with values that do not fit: each is a 400 and stores nothing.
+MALFORMED_CALLBACKS = {
+    "seq-text": {"SequenceNumber": "abc"},
+    "seq-huge": {"SequenceNumber": str(2**40)},
+    "seq-beyond-64-bit": {"SequenceNumber": str(2**70)},
+    "seq-negative": {"SequenceNumber": "-1"},
+    "seq-superscript": {"SequenceNumber": "²"},  # isdigit() says yes, int() says no
+    "seq-arabic-digit": {"SequenceNumber": "٣"},  # int() reads it as 3
+    "seq-underscore": {"SequenceNumber": "1_000"},  # int() reads it as 1000
+    "seq-spaces": {"SequenceNumber": " 7 "},
+    "seq-missing": {"SequenceNumber": None},
+    "duration-beyond-64-bit": {"ParticipantDuration": str(2**64 + 1)},
+    "duration-beyond-column": {"ParticipantDuration": str(2**31)},
+    "duration-superscript": {"ParticipantDuration": "²"},
+    "duration-fullwidth": {"ParticipantDuration": "１２"},
+    "duration-negative": {"ParticipantDuration": "-30"},
+    "duration-decimal": {"ParticipantDuration": "12.5"},
+    "ts-text": {"Timestamp": "yesterday"},
+    "ts-naive": {"Timestamp": "2026-06-02T08:00:00"},  # no zone
+    "ts-empty": {"Timestamp": ""},
+    "ts-missing": {"Timestamp": None},
+    "ts-year-one": {"Timestamp": "0001-01-01T00:00:00+01:00"},  # overflows when made UTC
+    "ts-year-9999": {"Timestamp": "9999-12-31T23:59:59-01:00"},
+    "ts-far-future": {"Timestamp": "2999-01-01T00:00:00Z"},
+    "ts-bad-offset": {"Timestamp": "2026-06-02T08:00:00+25:00"},
+    "ts-huge": {"Timestamp": "2026-06-02T08:00:00Z" + "0" * 5000},
+    "event-missing": {"StatusCallbackEvent": None},
+    "room-missing": {"RoomName": None},
+    "nul-room": {"RoomName": "room\x00name"},
+    "nul-sid": {"ParticipantSid": "PA\x00"},
+    "nul-identity": {"ParticipantIdentity": "client-\x00"},
+    "long-sid": {"ParticipantSid": "PA" + "1" * 100},
+    "long-room": {"RoomName": "r" * 500},
+}
+
+
+@pytest.mark.parametrize("changes", MALFORMED_CALLBACKS.values(), ids=MALFORMED_CALLBACKS.keys())
+@pytest.mark.parametrize("kind", ["participant-connected", "participant-disconnected"])
+def test_a_signed_but_malformed_callback_is_a_400(client, room, frozen, changes, kind):
+    params = room_event(room, **{"StatusCallbackEvent": kind, **changes})
+    params = {k: v for k, v in params.items() if v is not None}
+    response = video_callback(client, params)
     assert response.status_code == 400, response.content
     assert not ParticipantEvent.objects.exists()
+
+
+def test_a_signed_callback_with_a_plain_duration_is_stored(client, room, frozen):
+    params = room_event(
+        room, StatusCallbackEvent="participant-disconnected", ParticipantDuration="3000"
+    )
+    assert video_callback(client, params).json() == {"status": "stored"}
+    event = ParticipantEvent.objects.get()
+    assert (event.duration_seconds, event.sequence, event.role) == (3000, 1, "client")
+    assert event.occurred_at == TUESDAY_10
+
+
+def test_an_event_we_do_not_record_needs_only_its_name(client, room, frozen):
+    response = video_callback(client, {"StatusCallbackEvent": "track-added"})
+    assert (response.status_code, response.json()) == (200, {"status": "ignored"})
 
 
 def test_signed_callbacks_for_other_rooms_or_events_change_nothing(client, room, frozen):

@@ -110,9 +110,9 @@ SECRET_TOKEN = {
 # only a validly signed token marks a message as opened (tested in notifications).
 OPEN_PIXEL = {"notifications:opened"}
 # Called by PayPal / Twilio; each checks its signature first (tests per app).
-WEBHOOKS = {"bookings:paypal_webhook", "video:twilio_webhook", "notifications:twilio_sms"}
+WEBHOOKS = {"payments:paypal_webhook", "video:twilio_webhook", "notifications:twilio_sms"}
 # The PayPal stand-in's approval page: only with PAYPAL_MODE=twin, else 404 (tested in bookings).
-DEMO_ONLY = {"bookings:twin_approve"}
+DEMO_ONLY = {"payments:twin_approve"}
 
 
 # The Django admin: staff with two factors only (sofadoc/admin_site.py). Its pages are made

@@ -35,6 +35,7 @@ from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
 from coaching.practices.pages import availability_version_key, free_times_hold_until
 from coaching.practices.selectors import practice_free_slots
+from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.pagecache import cache_for_visitors, depends_on, visitor_page_cache
 
@@ -283,7 +284,7 @@ def _visible_practice(request: HttpRequest, slug: str) -> Practice:
 
 def _may_preview(request: HttpRequest, practice: Practice) -> bool:
     user = request.user
-    return user.is_authenticated and (user.pk == practice.owner_id or user.is_staff)
+    return user.is_authenticated and (user.pk == practice.owner_id or staff_with_two_factors(user))
 
 
 def _redirect_to_current(request: HttpRequest, url_name: str, practice: Practice) -> HttpResponse:

@@ -116,7 +116,7 @@ def practice_photo(request: HttpRequest, practice: Practice) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(durable=True):
             practice_set_photo(
-                practice=practice, actor=request.user, upload=form.cleaned_data["photo"]
+                practice=practice, actor=request.user, photo=form.cleaned_data["photo"]
             )
         messages.success(request, _("Your photo is saved."))
         return redirect("practices:setup")

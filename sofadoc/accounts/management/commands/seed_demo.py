@@ -6,6 +6,7 @@ from django.db import transaction
 
 from coaching.bookings import demo as bookings_demo
 from coaching.notifications import demo as notifications_demo
+from coaching.payments import demo as payments_demo
 from coaching.practices import demo as practices_demo
 from privacy import demo as privacy_demo
 from sofadoc.accounts.models import User
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 for spec in DEMO_USERS
             }
             practices = practices_demo.seed(ensure_demo_user)
+            payments_demo.seed(practices=practices)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
             privacy_demo.seed(users.values())
             notifications_demo.seed(users=list(users.values()))

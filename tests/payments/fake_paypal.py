@@ -1,17 +1,52 @@
 """PayPal's REST API faked at the HTTP level, so the real SDK code runs in tests.
 
 The fake keeps orders in memory and answers the calls the SDK makes; `calls` holds every request
-so tests can assert what was sent (body, PayPal-Request-Id).
+so tests can assert what was sent (body, PayPal-Request-Id, payee, platform fees, assertion).
+It also signs webhooks as PayPal does (SHA256withRSA over id|time|webhook id|crc32(body)) with a
+key made for the test, and serves the certificate from a PayPal host.
 """
 
+import base64
 import itertools
 import json
 import re
+import zlib
+from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 
 import responses
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 
 BASE = "https://api-m.sandbox.paypal.com"
+CERT_URL = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-360caa42-fake"
+WEBHOOK_ID = "WH-TEST-0001"
+
+
+@cache
+def signing_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def certificate_pem(key: rsa.RSAPrivateKey) -> bytes:
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, "messageverificationcerts.sandbox.paypal.com")]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        # Wide: tests travel in time (time-machine) after the fake is made.
+        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2040, 1, 1, tzinfo=UTC))
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
 
 
 class FakePayPal:
@@ -21,8 +56,8 @@ class FakePayPal:
         self.by_request_id: dict[str, str] = {}
         self.ids = itertools.count(1)
         self.capture_status = "COMPLETED"
-        self.verification = "SUCCESS"
         self.fail_refunds = False
+        mock.add(responses.GET, CERT_URL, body=certificate_pem(signing_key()), status=200)
         mock.add(
             responses.POST,
             f"{BASE}/v1/oauth2/token",
@@ -46,11 +81,6 @@ class FakePayPal:
             re.compile(rf"{BASE}/v2/payments/captures/[^/]+/refund"),
             callback=self._refund,
         )
-        mock.add_callback(
-            responses.POST,
-            f"{BASE}/v1/notifications/verify-webhook-signature",
-            callback=self._verify,
-        )
 
     # What tests look at
     def requests_to(self, path_fragment: str):
@@ -61,6 +91,19 @@ class FakePayPal:
 
     def approve(self, order_id: str) -> None:
         self.orders[order_id]["status"] = "APPROVED"
+
+    def webhook_headers(self, body: bytes, *, sent=None, transmission_id="t-1", key=None):
+        """The headers PayPal sends with `body`, signed over exactly these bytes."""
+        sent_at = (sent or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
+        message = f"{transmission_id}|{sent_at}|{WEBHOOK_ID}|{zlib.crc32(body)}".encode()
+        signature = (key or signing_key()).sign(message, padding.PKCS1v15(), hashes.SHA256())
+        return {
+            "HTTP_PAYPAL_TRANSMISSION_ID": transmission_id,
+            "HTTP_PAYPAL_TRANSMISSION_TIME": sent_at,
+            "HTTP_PAYPAL_TRANSMISSION_SIG": base64.b64encode(signature).decode(),
+            "HTTP_PAYPAL_CERT_URL": CERT_URL,
+            "HTTP_PAYPAL_AUTH_ALGO": "SHA256withRSA",
+        }
 
     # PayPal's side
     def _create(self, request):
@@ -88,6 +131,10 @@ class FakePayPal:
         fee = (Decimal(amount["value"]) * Decimal("0.0249") + Decimal("0.35")).quantize(
             Decimal("0.01")
         )
+        # The platform fee the order asked for goes to the partner; the payee gets the rest.
+        platform_fees = order["unit"].get("payment_instruction", {}).get("platform_fees", [])
+        platform = sum((Decimal(f["amount"]["value"]) for f in platform_fees), Decimal("0"))
+        currency = amount["currency_code"]
         order["status"] = "COMPLETED"
         order["capture"] = {
             "id": f"CAPTURE{next(self.ids):05d}",
@@ -95,10 +142,14 @@ class FakePayPal:
             "amount": amount,
             "seller_receivable_breakdown": {
                 "gross_amount": amount,
-                "paypal_fee": {"currency_code": amount["currency_code"], "value": str(fee)},
+                "paypal_fee": {"currency_code": currency, "value": str(fee)},
+                "platform_fees": [
+                    {"amount": f["amount"], "payee": {"merchant_id": "SOFADOC-PARTNER"}}
+                    for f in platform_fees
+                ],
                 "net_amount": {
-                    "currency_code": amount["currency_code"],
-                    "value": str(Decimal(amount["value"]) - fee),
+                    "currency_code": currency,
+                    "value": str(Decimal(amount["value"]) - fee - platform),
                 },
             },
         }
@@ -117,10 +168,32 @@ class FakePayPal:
         for order in self.orders.values():
             if order["capture"] and order["capture"]["id"] == capture_id:
                 order["capture"]["status"] = "REFUNDED"
-        return 201, {}, json.dumps({"id": f"REFUND{next(self.ids):05d}", "status": "COMPLETED"})
-
-    def _verify(self, request):
-        return 200, {}, json.dumps({"verification_status": self.verification})
+        body = json.loads(request.body or "{}")
+        amount = body["amount"]
+        fees = body.get("payment_instruction", {}).get("platform_fees", [])
+        returned = sum((Decimal(f["amount"]["value"]) for f in fees), Decimal("0"))
+        currency = amount["currency_code"]
+        return (
+            201,
+            {},
+            json.dumps(
+                {
+                    "id": f"REFUND{next(self.ids):05d}",
+                    "status": "COMPLETED",
+                    "amount": amount,
+                    "seller_payable_breakdown": {
+                        "gross_amount": amount,
+                        # PayPal keeps its fee on refunds (Germany); the partner's share returns.
+                        "paypal_fee": {"currency_code": currency, "value": "0.00"},
+                        "platform_fees": [{"amount": f["amount"]} for f in fees],
+                        "net_amount": {
+                            "currency_code": currency,
+                            "value": str(Decimal(amount["value"]) - returned),
+                        },
+                    },
+                }
+            ),
+        )
 
     def _order(self, order_id: str) -> dict:
         order = self.orders[order_id]

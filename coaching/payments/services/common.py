@@ -1,0 +1,40 @@
+"""What the payments services share: the refusal they raise, calling the selling apps' hooks,
+and announcing what moved after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from coaching.payments.kinds import kind_for
+from coaching.payments.listeners import MoneyEvent, announce
+from coaching.payments.models import Purchase
+
+
+class PaymentRefused(Exception):
+    """A request about money we refuse, and nothing changed; `message` can be shown."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def call_hooks(purchase: Purchase, hook: str, **kwargs) -> None:
+    """Tell the app that sold each line (kinds.py). Runs inside the caller's transaction, so the
+    selling app's change commits or rolls back with the money."""
+    for line in purchase.lines.all():
+        getattr(kind_for(line.kind), hook)(line=line, **kwargs)
+
+
+def announce_on_commit(
+    kind: str, *, purchase: Purchase, ledger_entry_ids: Sequence[int] = (), line_id=None
+) -> None:
+    event = MoneyEvent(
+        kind=kind,
+        purchase_id=purchase.pk,
+        ledger_entry_ids=tuple(ledger_entry_ids),
+        line_id=line_id,
+        practice_id=purchase.practice_id,
+    )
+    transaction.on_commit(lambda: announce(event))

@@ -1,0 +1,92 @@
+"""Creating a purchase (what is sold, for how much, SofaDoc's fee) and moving a line's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from coaching.payments.fees import FeeError, platform_fee_for
+from coaching.payments.models import Purchase, PurchaseLine
+from coaching.payments.services.common import PaymentRefused, announce_on_commit
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    kind: str  # a registered PurchaseKind ("booking")
+    object_id: int
+    description: str
+    amount: Decimal
+    currency: str = "EUR"
+    service_date: datetime | None = None
+    quantity: int = 1
+
+
+def purchase_create(
+    *,
+    practice,
+    buyer,
+    lines: list[LineSpec],
+    billing_name: str = "",
+    billing_address: str = "",
+    reference: str = "",
+) -> Purchase:
+    """A purchase from `practice` with SofaDoc's fee decided now (fees.platform_fee_for).
+
+    Refuses (PaymentRefused, nothing written) lines in more than one currency, a negative
+    amount, nothing to buy, or a fee the price cannot carry. `reference` (unique) becomes the
+    order's invoice id at PayPal; a random one when not given.
+    """
+    if not lines:
+        raise PaymentRefused(_("There is nothing to pay."))
+    currencies = {line.currency for line in lines}
+    if len(currencies) != 1:
+        raise PaymentRefused(_("All items of one payment must be in the same currency."))
+    if any(Decimal(line.amount) < 0 or line.quantity < 1 for line in lines):
+        raise PaymentRefused(_("An amount is not valid."))
+    total = sum((Decimal(line.amount) * line.quantity for line in lines), Decimal("0"))
+    try:
+        fee = platform_fee_for(practice, total)
+    except FeeError as error:
+        raise PaymentRefused(error.message) from error
+    with transaction.atomic():
+        purchase = Purchase.objects.create(
+            practice=practice,
+            buyer=buyer,
+            total=total,
+            currency=currencies.pop(),
+            platform_fee=fee,
+            billing_name=billing_name,
+            billing_address=billing_address,
+            **({"reference": reference} if reference else {}),
+        )
+        PurchaseLine.objects.bulk_create(
+            PurchaseLine(
+                purchase=purchase,
+                kind=line.kind,
+                object_id=line.object_id,
+                description=line.description[:200],
+                service_date=line.service_date,
+                quantity=line.quantity,
+                amount=line.amount,
+                currency=line.currency,
+            )
+            for line in lines
+        )
+    return purchase
+
+
+def purchase_line_reschedule(*, line: PurchaseLine, service_date: datetime) -> PurchaseLine:
+    """The session moved: the line names the new date of service, and billing (listening for
+    "line_rescheduled") issues its correction document after commit."""
+    with transaction.atomic():
+        line = PurchaseLine.objects.select_for_update().select_related("purchase").get(pk=line.pk)
+        if line.service_date == service_date:
+            return line
+        line.service_date = service_date
+        line.save(update_fields=["service_date"])
+        announce_on_commit("line_rescheduled", purchase=line.purchase, line_id=line.pk)
+    return line
