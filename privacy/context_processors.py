@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from privacy.cookies import MARKETING, STATISTICS, tag_ids
+from privacy.cookies import ADS_COOKIE_MAX_AGE, GA_COOKIE_MAX_AGE, MARKETING, STATISTICS, tag_ids
 
 # The page after a completed signup counts as a conversion for Google Ads (marketing consent only).
 CONVERSION_PAGES = {"account_email_verification_sent"}
@@ -22,7 +22,13 @@ def cookie_consent(request):
     return {
         "cookie_choice": choice,
         "cookie_banner": not choice.decided,
-        "google_tags": {"ga_id": ga_id, "ads_id": ads_id, "conversion": conversion}
+        "google_tags": {
+            "ga_id": ga_id,
+            "ads_id": ads_id,
+            "conversion": conversion,
+            "ads_cookie_max_age": ADS_COOKIE_MAX_AGE,
+            "ga_cookie_max_age": GA_COOKIE_MAX_AGE,
+        }
         if (ga_id or ads_id)
         else None,
     }

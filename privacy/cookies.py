@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 NECESSARY = "necessary"
@@ -18,6 +19,26 @@ CATEGORIES = {
 CONSENT_COOKIE_NAME = "sofadoc_consent"
 
 
+DAY = 24 * 60 * 60
+# The policy (§ 6.4) promises that the Ads conversion cookie expires after 30 days.
+ADS_COOKIE_MAX_AGE = 30 * DAY
+GA_COOKIE_MAX_AGE = 2 * 365 * DAY  # gtag's default for _ga and _ga_*
+
+
+def _lifetime_text(seconds: int | None) -> str:
+    if seconds is None:
+        return gettext("Until you close the browser")
+    days = seconds // DAY
+    if days >= 365 and days % 365 < 7:
+        return ngettext("%(count)d year", "%(count)d years", days // 365) % {"count": days // 365}
+    if days >= 14 and days % 7 == 0:
+        return ngettext("%(count)d week", "%(count)d weeks", days // 7) % {"count": days // 7}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+lifetime_text = lazy(_lifetime_text, str)
+
+
 @dataclass(frozen=True)
 class Cookie:
     name: str
@@ -25,6 +46,8 @@ class Cookie:
     purpose: Promise
     lifetime: Promise
     provider: str
+    # What the site really sets (seconds; None = until the browser closes); tests compare.
+    max_age: int | None = None
 
     @property
     def category_label(self):
@@ -38,27 +61,31 @@ COOKIES = [
         _("Keeps you signed in."),
         _("2 weeks or until you sign out"),
         "SofaDoc",
+        settings.SESSION_COOKIE_AGE,
     ),
     Cookie(
         settings.CSRF_COOKIE_NAME,
         NECESSARY,
         _("Protects forms against cross-site request forgery."),
-        _("1 year"),
+        lifetime_text(settings.CSRF_COOKIE_AGE),
         "SofaDoc",
+        settings.CSRF_COOKIE_AGE,
     ),
     Cookie(
         settings.TIME_ZONE_COOKIE_NAME,
         NECESSARY,
         _("Shows times in your time zone."),
-        _("1 year"),
+        lifetime_text(365 * DAY),
         "SofaDoc",
+        365 * DAY,  # set by static/js/tz.js
     ),
     Cookie(
         settings.LANGUAGE_COOKIE_NAME,
         NECESSARY,
         _("Remembers the language you chose."),
-        _("1 year"),
+        lifetime_text(settings.LANGUAGE_COOKIE_AGE),
         "SofaDoc",
+        settings.LANGUAGE_COOKIE_AGE,
     ),
     Cookie(
         "messages",
@@ -71,35 +98,39 @@ COOKIES = [
         CONSENT_COOKIE_NAME,
         NECESSARY,
         _("Stores your cookie choice and the cookie policy version."),
-        _("1 year"),
+        lifetime_text(365 * DAY),
         "SofaDoc",
+        365 * DAY,
     ),
     Cookie(
         "_ga",
         STATISTICS,
         _("Google Analytics: distinguishes visitors (IP address shortened)."),
-        _("2 years"),
+        lifetime_text(GA_COOKIE_MAX_AGE),
         "Google Ireland Ltd.",
+        GA_COOKIE_MAX_AGE,
     ),
     Cookie(
         "_ga_*",
         STATISTICS,
         _("Google Analytics: keeps the state of a visit."),
-        _("2 years"),
+        lifetime_text(GA_COOKIE_MAX_AGE),
         "Google Ireland Ltd.",
+        GA_COOKIE_MAX_AGE,
     ),
     Cookie(
         "_gcl_au",
         MARKETING,
         _("Google Ads: measures whether an ad led to a signup."),
-        _("90 days"),
+        lifetime_text(ADS_COOKIE_MAX_AGE),
         "Google Ireland Ltd.",
+        ADS_COOKIE_MAX_AGE,  # gtag's cookie_expires, see static/js/google-tags.js
     ),
 ]
 
 
 # --- The visitor's choice, kept in the first-party consent cookie ---------------------------
-CONSENT_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+CONSENT_COOKIE_MAX_AGE = 365 * DAY
 # Cookies Google may set on our host (gtag runs with cookie_domain "none"); removed on withdrawal.
 OPTIONAL_COOKIE_PREFIXES = {STATISTICS: ("_ga",), MARKETING: ("_gcl_",)}
 

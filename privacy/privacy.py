@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from privacy import processors_erasure  # noqa: F401 - registers the Zendesk eraser
 from privacy.registry import Erase, PersonalData, not_personal, register
 
 
@@ -42,6 +43,15 @@ not_personal(
     "privacy.LegalDocument",
     "privacy.Processor",
     reason="reference data without people in it",
+)
+not_personal(
+    "privacy.RetentionRun",
+    reason="counts of deleted rows per retention rule",
+)
+not_personal(
+    "privacy.RestrictedRecord",
+    reason="names a kept record and its legal basis under a pseudonym; the record itself is "
+    "declared by its app",
 )
 
 register(
@@ -94,6 +104,26 @@ register(
         subject="user",
         fields=["created_at", "state", "ready_at", "expires_at"],
         before_erase=_delete_export_files,
+    ),
+    # The register keeps the request (accountability, Art. 5 (2) GDPR) under the pseudonym;
+    # who asked and how to reach them go, and the answer loses their name.
+    PersonalData(
+        "privacy.DataRequest",
+        subject="requester",
+        fields=["kind", "channel", "received_on", "extended_until", "answered_on", "answer"],
+        erase=Erase.KEEP,
+        anonymise={"requester": None, "requester_name": "", "contact": ""},
+        redact=["answer", "extension_reason"],
+        order=990,
+    ),
+    # The proof that processors were asked to delete; the e-mail address or number they know the
+    # person by is cleared as soon as they confirm (privacy/processors_erasure.py).
+    PersonalData(
+        "privacy.ProcessorErasure",
+        subject="erasure__user",
+        fields=["processor", "state", "attempts", "created_at", "completed_at"],
+        erase=Erase.KEEP,
+        order=998,
     ),
     PersonalData(
         "privacy.ErasureRequest",

@@ -2,6 +2,7 @@
 answers when documents or decisions change."""
 
 from allauth.usersessions.models import UserSession
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -27,3 +28,28 @@ def legal_document_changed(sender, instance, **kwargs):
 def consent_recorded(sender, instance, **kwargs):
     if instance.subject_id:
         consent_changed(user_id=instance.subject_id)
+
+
+@receiver(user_logged_in, dispatch_uid="privacy.ask_to_take_note_of_new_versions")
+def ask_to_take_note_of_new_versions(sender, request, user, **kwargs):
+    """A new privacy policy or terms version: the person is asked at their next visit (sign-in)
+    to take note; booking and practice pages wait until they have (ConsentGateMiddleware)."""
+    from django.contrib import messages
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    from privacy.selectors import consent_is_pending
+
+    if request is None or not consent_is_pending(user=user):
+        return
+    messages.info(
+        request,
+        format_html(
+            '{} <a href="{}">{}</a>',
+            _("We have published a new version of our privacy policy or terms."),
+            reverse("privacy:accept"),
+            _("Please take note of it."),
+        ),
+        fail_silently=True,  # a sign-in without the message machinery (tests, force_login)
+    )

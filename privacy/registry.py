@@ -38,6 +38,21 @@ class Erase(enum.Enum):
     CASCADE = "cascade"  # removed by the database when the user row goes (nothing to do first)
 
 
+@dataclass(frozen=True)
+class LegalHold:
+    """Columns of a kept row that the law requires (e.g. the issuer on a receipt, § 14 UStG), why,
+    and for how long. When a person is erased, each such row that names them is marked
+    restricted (Art. 18 GDPR): `privacy.RestrictedRecord` says which columns stay, on what basis
+    and until when; the retention task clears the row when that date has passed."""
+
+    fields: tuple[str, ...]
+    basis: str
+    years: int
+    date_field: str  # the row's date the period counts from (end of that calendar year)
+    # Lookup from the row to the person the kept columns describe ("practice__owner").
+    person: str
+
+
 @dataclass
 class PersonalData:
     model_label: str
@@ -54,6 +69,10 @@ class PersonalData:
     description: str = ""
     # Called with the person's rows before they are erased (e.g. delete files elsewhere).
     before_erase: Callable[[QuerySet], None] | None = None
+    # Free-text columns that stay (kept rows) with the person's name, e-mail and phone cut out:
+    # a booking's copied session name "Erstgespräch mit Anna Muster" keeps "Erstgespräch mit …".
+    redact: list[str] = field(default_factory=list)
+    legal_hold: LegalHold | None = None
 
     def export_fields(self) -> list[str]:
         if self.fields is not None:
@@ -105,3 +124,30 @@ def undeclared_models(models: Iterable[type[Model]] | None = None) -> list[str]:
     models = models if models is not None else apps.get_models()
     known = set(_personal) | set(_not_personal)
     return sorted(m._meta.label for m in models if m._meta.label not in known)
+
+
+# --- Processors that hold copies (Art. 17 (2) GDPR: tell them to erase too) ------------------
+@dataclass(frozen=True)
+class ProcessorEraser:
+    """How to ask one processor to delete a person's data.
+
+    `collect(user)` runs while the person still exists and returns what the processor knows
+    them by (e-mail address, phone number) and any ids already known, or None when the
+    processor is not in use or has nothing of theirs. `erase(lookup=..., known_ids=..., call=...)`
+    runs later, in a retried job; it reports each request through `call(method, url, status)` and
+    raises when the processor did not confirm (the job tries again later)."""
+
+    name: str
+    collect: Callable[[Any], tuple[str, list] | None]
+    erase: Callable[..., None]
+
+
+_processor_erasers: dict[str, ProcessorEraser] = {}
+
+
+def register_processor_eraser(eraser: ProcessorEraser) -> None:
+    _processor_erasers[eraser.name] = eraser
+
+
+def processor_erasers() -> dict[str, ProcessorEraser]:
+    return dict(_processor_erasers)

@@ -156,8 +156,44 @@ def consent_pending_documents(*, user) -> list[LegalDocument]:
     return pending
 
 
+def consents_in_force(*, user) -> list[ConsentRecord]:
+    """The newest record per (pseudonym, purpose) of the person, where it is a grant: the
+    consents that hold now. A later refusal or withdrawal under the same pseudonym ends one."""
+    latest: dict[tuple[str, str], ConsentRecord] = {}
+    # A person has a handful of rows; reduced here so SQLite (the demo) answers the same.
+    records = ConsentRecord.objects.filter(subject=user).order_by("created_at", "pk")
+    for record in records.select_related("document"):
+        latest[(record.pseudonym, record.purpose)] = record
+    return [record for record in latest.values() if record.granted]
+
+
 def consent_records_for(*, user) -> list[ConsentRecord]:
-    return list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+    """The person's records, newest first, each marked: `withdrawal` (a "no" that ended a grant
+    under the same pseudonym) and `in_force` (a grant nothing has ended)."""
+    records = list(ConsentRecord.objects.filter(subject=user).select_related("document"))
+    latest: dict[tuple[str, str], ConsentRecord] = {}
+    for record in reversed(records):  # oldest first
+        before = latest.get((record.pseudonym, record.purpose))
+        record.withdrawal = not record.granted and before is not None and before.granted
+        record.in_force = False
+        latest[(record.pseudonym, record.purpose)] = record
+    for record in latest.values():
+        record.in_force = record.granted
+    return records
+
+
+def consent_superseded():
+    """Exists() of a later record for the same pseudonym and purpose (annotate in querysets)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    return Exists(
+        ConsentRecord.objects.filter(
+            pseudonym=OuterRef("pseudonym"), purpose=OuterRef("purpose")
+        ).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
+    )
 
 
 def data_exports_for(*, user):

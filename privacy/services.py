@@ -63,6 +63,34 @@ def consent_record(
         return created
 
 
+def consent_withdraw(
+    *, user, source: str, purposes=None, pseudonym: str = "", ip: str = ""
+) -> list[ConsentRecord]:
+    """End consents in force: a refusal row per consent, under the pseudonym and document version
+    of the grant it ends (Art. 7 (3) GDPR). `purposes` limits it (default: all but the age
+    confirmation, which is a statement of fact); `pseudonym` limits it to one browser's cookie
+    choices. Returns the rows written (none when nothing was in force)."""
+    from privacy.selectors import consents_in_force
+
+    rows = [
+        ConsentRecord(
+            subject=user,
+            pseudonym=grant.pseudonym,
+            purpose=grant.purpose,
+            document=grant.document,
+            granted=False,
+            source=source,
+            ip_truncated=ip,
+        )
+        for grant in consents_in_force(user=user)
+        if grant.purpose != Purpose.AGE_18
+        and (purposes is None or grant.purpose in purposes)
+        and (not pseudonym or grant.pseudonym == pseudonym)
+    ]
+    with transaction.atomic():
+        return ConsentRecord.objects.bulk_create(rows)
+
+
 def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):
     """Log a cookie banner decision under a pseudonym of the browser's consent token."""
     from privacy.pseudonyms import keyed_hash
@@ -84,9 +112,11 @@ def _private_storage():
 
 
 def data_export_request(*, user, actor) -> DataExport:
+    from privacy.data_requests import data_request_self_service
     from privacy.tasks import build_data_export
 
     export = DataExport.objects.create(user=user, language=user.language or "de")
+    data_request_self_service(user=user, kind="access")
     task_enqueue_on_commit(build_data_export, export.pk)
     return export
 
@@ -139,6 +169,12 @@ def data_export_build(*, export) -> None:
     export.ready_at = timezone.now()
     export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     export.save()
+    from privacy.data_requests import data_request_answered
+    from privacy.pseudonyms import user_pseudonym
+
+    data_request_answered(
+        pseudonym=user_pseudonym(user.pk), kind="access", answer="data export ready (ZIP)"
+    )
 
 
 def data_export_delete_file(*, export) -> None:
@@ -164,6 +200,31 @@ def data_exports_expire(*, now=None) -> int:
     return count
 
 
+def data_exports_forget_person(*, user) -> int:
+    """Other people's export files that mention `user` (a coach's export lists the clients'
+    bookings) are withdrawn early: erasure must not leave a copy in storage. Their owners can
+    ask again; the new file is built without the erased person."""
+    from privacy.scan import content_text
+
+    needles = [n.lower().encode() for n in (user.email, user.display_name, user.phone) if n]
+    storage = _private_storage()
+    count = 0
+    ready = DataExport.objects.filter(state=DataExport.State.READY).exclude(user=user)
+    for export in ready.select_for_update(skip_locked=True):
+        # Read through the storage: in production it is a private S3 bucket, not a folder.
+        if not export.file_name or not storage.exists(export.file_name):
+            continue
+        with storage.open(export.file_name, "rb") as handle:
+            text = content_text(handle.read()).lower()
+        if any(needle in text for needle in needles):
+            data_export_delete_file(export=export)
+            export.state = DataExport.State.EXPIRED
+            export.file_name = ""
+            export.save(update_fields=["state", "file_name"])
+            count += 1
+    return count
+
+
 # --- Erasure (Art. 17 GDPR) -----------------------------------------------------------------
 def account_erasure_request(*, user, actor) -> ErasureRequest:
     """Close the account at once (no more sign-in) and queue the erasure job."""
@@ -177,11 +238,14 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     )
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
+    from privacy.data_requests import data_request_self_service
+
+    data_request_self_service(user=user, kind="erasure")
     task_enqueue_on_commit(erase_account, erasure.pk)
     return erasure
 
 
-def account_erase(*, user, actor) -> None:
+def account_erase(*, user, actor, erasure=None) -> None:
     """Erase a person everywhere, one step per transaction, safe to run again.
 
     Step one lets the apps act while the person still exists (signal): bookings cancel and
@@ -195,9 +259,33 @@ def account_erase(*, user, actor) -> None:
 
     with transaction.atomic():
         account_erasure_requested.send(sender=account_erase, user=user, actor=actor)
+        # Erasure ends every consent: the log says so under the same pseudonym and version.
+        consent_withdraw(user=user, source=ConsentRecord.Source.ERASURE)
+        data_exports_forget_person(user=user)
+        if erasure is not None:
+            from privacy.processors_erasure import processor_erasures_create
+
+            processor_erasures_create(erasure=erasure, user=user)
+    from privacy.redaction import person_identifiers
+
+    # Read before the rows go; a common first name may drop unrelated cached pages: a cache miss.
+    identifiers = [*person_identifiers(user), user.phone]
     for declaration in personal_data():
         with transaction.atomic():
             _erase_step(declaration, user)
+    _cache_forget(identifiers)
+
+
+def _cache_forget(identifiers: list[str]) -> None:
+    """After the rows are gone (nothing can cache them again), old cached copies go too."""
+    import logging
+
+    from privacy.scan import cache_forget
+
+    try:
+        cache_forget(needles=identifiers)
+    except Exception:  # Redis down: the copies expire with their timeout (minutes)
+        logging.getLogger(__name__).warning("erasure could not clear cached copies")
 
 
 def _erase_step(declaration, user) -> None:
@@ -206,6 +294,10 @@ def _erase_step(declaration, user) -> None:
     rows = declaration.rows(user)
     if declaration.before_erase:
         declaration.before_erase(rows)
+    if declaration.legal_hold is not None:
+        _restrict(declaration, user)
+    if declaration.redact:
+        _redact(declaration, rows, user)
     for obj in rows if declaration.files else []:
         for name in declaration.files:
             file = getattr(obj, name)
@@ -230,6 +322,48 @@ def _erase_step(declaration, user) -> None:
             model._default_manager.filter(pk__in=pks).update(**constant)
 
 
+def _redact(declaration, rows, user) -> None:
+    """Cut the person's identifiers out of the kept free-text columns of their rows."""
+    from privacy.redaction import identifiers_pattern, redact
+
+    pattern = identifiers_pattern(user)
+    if pattern is None:
+        return
+    for obj in rows.only("pk", *declaration.redact):
+        changed = []
+        for name in declaration.redact:
+            value = getattr(obj, name)
+            cleaned = redact(value, pattern)
+            if cleaned != value:
+                setattr(obj, name, cleaned)
+                changed.append(name)
+        if changed:
+            obj.save(update_fields=changed)
+
+
+def _restrict(declaration, user) -> None:
+    """Mark the kept rows that name the person (Art. 18 GDPR): which columns stay, why, until
+    when. The period runs to the end of the row's calendar year plus the legal years."""
+    import datetime
+
+    from privacy.models import RestrictedRecord
+    from privacy.pseudonyms import user_pseudonym
+
+    hold = declaration.legal_hold
+    rows = declaration.model._default_manager.filter(**{hold.person: user})
+    for pk, date in rows.values_list("pk", hold.date_field):
+        RestrictedRecord.objects.get_or_create(
+            model_label=declaration.model_label,
+            object_id=str(pk),
+            defaults={
+                "fields": list(hold.fields),
+                "basis": hold.basis,
+                "pseudonym": user_pseudonym(user.pk),
+                "keep_until": datetime.date(date.year + hold.years, 12, 31),
+            },
+        )
+
+
 def account_erasure_complete(*, erasure) -> str | None:
     """Run the erasure of a request (idempotent). Returns the address for the final mail."""
     from django.utils import timezone
@@ -242,10 +376,15 @@ def account_erasure_complete(*, erasure) -> str | None:
         # The request keeps pointing at the person until their row goes (SET_NULL), so a
         # crashed run can be resumed with the same request.
         address, language = user.email, user.language
-        account_erase(user=user, actor=None)
+        account_erase(user=user, actor=None, erasure=erasure)
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()
     erasure.save(update_fields=["state", "completed_at"])
+    from privacy.data_requests import data_request_answered
+
+    data_request_answered(
+        pseudonym=erasure.pseudonym, kind="erasure", answer="account erased; mail sent"
+    )
     return (address, language) if address else None
 
 

@@ -81,3 +81,34 @@ def deliver_support_request(request_pk: int) -> None:
         item = SupportRequest.objects.select_for_update().filter(pk=request_pk).first()
         if item is not None:
             support_request_deliver(item=item)
+
+
+@shared_task(name="privacy.erase_at_processor")
+def erase_at_processor(job_pk: int) -> bool:
+    """One attempt to have a processor delete its copy; a failure waits for the retry scan."""
+    from privacy.processors_erasure import processor_erasure_run
+
+    return processor_erasure_run(job_pk=job_pk)
+
+
+@shared_task(name="privacy.retry_processor_erasures")
+def retry_processor_erasures() -> int:
+    """The safety net: every due attempt (failed before, or its task lost) runs again."""
+    from privacy.processors_erasure import processor_erasure_run, processor_erasures_due
+
+    # One failing processor must not stall the others: each job runs and records on its own.
+    return sum(processor_erasure_run(job_pk=pk) for pk in processor_erasures_due())
+
+
+@shared_task(name="privacy.data_requests_alert")
+def data_requests_alert() -> dict:
+    from privacy.data_requests import data_requests_alert as alert
+
+    return alert()
+
+
+@shared_task(name="privacy.retention_enforce")
+def retention_enforce() -> dict:
+    from privacy.retention import retention_enforce as enforce
+
+    return enforce().report

@@ -123,10 +123,15 @@ def accept(request):
 def consents(request):
     """Every consent record about the person. The optional e-mail consents are changed where
     the other e-mail choices are (the notification settings), which log each change here."""
+    records = consent_records_for(user=request.user)
     return render(
         request,
         "privacy/consents.html",
-        {"records": consent_records_for(user=request.user), "title": _("Your consents")},
+        {
+            "records": records,
+            "in_force": [r for r in records if r.in_force],
+            "title": _("Your consents"),
+        },
     )
 
 

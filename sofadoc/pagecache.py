@@ -31,8 +31,6 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from privacy.cookies import CONSENT_COOKIE_NAME
-
 T = TypeVar("T")
 
 KEY_PREFIX = "pagecache:"
@@ -170,12 +168,19 @@ def _may_use_cache(request: HttpRequest) -> bool:
 
 def _page_key(request: HttpRequest) -> str:
     # Everything an anonymous page differs by: address, language, time zone, cookie choice
-    # (banner shown or not, tags allowed) and the Global Privacy Control signal.
+    # (banner shown or not, tags allowed) and the Global Privacy Control signal. The choice is
+    # the one read against the current cookie policy version (a choice for an older version
+    # counts as none: banner, no tags), and the version is part of the key, so a new version
+    # is never answered with a page stored under the old one.
+    from privacy.selectors import cookie_policy_version
+
+    choice = getattr(request, "cookie_choice", None)
     parts = (
         request.get_full_path(),
         get_language(),
         timezone.get_current_timezone_name(),
-        request.COOKIES.get(CONSENT_COOKIE_NAME, ""),
+        cookie_policy_version(),
+        (choice.decided, choice.statistics, choice.marketing) if choice is not None else None,
         request.headers.get("Sec-GPC", ""),
     )
     return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()

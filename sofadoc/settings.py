@@ -241,6 +241,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.purge_expired_documents",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Deletions at Zendesk and Twilio that failed (or whose task was lost) are tried again.
+    "retry-processor-erasures": {
+        "task": "privacy.retry_processor_erasures",
+        "schedule": 5 * 60,
+    },
+    # Hourly so a beat that was down catches up; each alert goes once (marked on the row).
+    "data-request-deadlines": {
+        "task": "privacy.data_requests_alert",
+        "schedule": 60 * 60,
+    },
+    "retention-schedule": {
+        "task": "privacy.retention_enforce",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -305,6 +319,14 @@ ZENDESK_SUBDOMAIN = env("ZENDESK_SUBDOMAIN", default="")
 ZENDESK_EMAIL = env("ZENDESK_EMAIL", default="")
 ZENDESK_API_TOKEN = env("ZENDESK_API_TOKEN", default="")
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="service@sofadoc.com")
+# Web push (policy § 7): a VAPID key pair (`manage.py webpush_keys` makes one); unset = no push.
+WEBPUSH_VAPID_PUBLIC_KEY = env("WEBPUSH_VAPID_PUBLIC_KEY", default="")
+WEBPUSH_VAPID_PRIVATE_KEY = env("WEBPUSH_VAPID_PRIVATE_KEY", default="")
+WEBPUSH_CONTACT = env("WEBPUSH_CONTACT", default=SUPPORT_EMAIL)
+# Push services beyond the browser vendors' (host suffix -> name); tests and development only.
+WEBPUSH_EXTRA_SERVICES: dict[str, str] = {}
+# Staff alerts about data-subject requests nearing their deadline (request register).
+PRIVACY_REQUESTS_EMAIL = env("PRIVACY_REQUESTS_EMAIL", default=SUPPORT_EMAIL)
 # Google tags, rendered only for visitors who opted in; empty means no tag at all.
 PRIVACY_GA_MEASUREMENT_ID = env("PRIVACY_GA_MEASUREMENT_ID", default="")
 PRIVACY_GOOGLE_ADS_ID = env("PRIVACY_GOOGLE_ADS_ID", default="")
@@ -322,6 +344,8 @@ USE_TZ = True
 TIME_ZONE = "Europe/Berlin"
 DEFAULT_VIEWER_TIME_ZONE = "Europe/Berlin"
 TIME_ZONE_COOKIE_NAME = "sofadoc_tz"
+# Django's default lets the language cookie die with the browser; the cookie list says a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

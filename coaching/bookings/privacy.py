@@ -5,6 +5,16 @@ refunds) are declared in coaching/payments/privacy.py."""
 
 from privacy.registry import Erase, PersonalData, register
 
+# System reasons ("hold expired", "paid") stay in the audit trail; what a person typed when
+# cancelling may hold anything (a phone number, a diagnosis) and goes.
+_TYPED_BY = ("client", "coach", "staff")
+
+
+def _event_reason(event) -> str:
+    typed = event.actor_role in _TYPED_BY and event.to_state == "cancelled"
+    return "" if typed else event.reason
+
+
 register(
     PersonalData(
         "bookings.Booking",
@@ -26,14 +36,26 @@ register(
         ],
         erase=Erase.KEEP,
         anonymise={"client": None, "cancel_reason": ""},
-        order=300,
+        # The copied session name is the coach's wording and may name either side.
+        redact=["session_name"],
+        # After the rows found through it (events, payments, receipts): clearing `client`
+        # here would hide them from their own steps.
+        order=320,
     ),
     PersonalData(
         "bookings.BookingEvent",
-        subject=("actor", "booking__client"),
-        fields=["booking__reference", "actor_role", "from_state", "to_state", "created_at"],
+        subject=("actor", "booking__client", "booking__practice__owner"),
+        fields=[
+            "booking__reference",
+            "actor_role",
+            "from_state",
+            "to_state",
+            "reason",
+            "created_at",
+        ],
         erase=Erase.KEEP,
-        anonymise={"actor": None},
+        anonymise={"actor": None, "reason": _event_reason},
+        redact=["reason"],
         order=300,
     ),
     PersonalData(

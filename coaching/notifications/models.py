@@ -167,3 +167,32 @@ class Preferences(models.Model):
         if self.reminder_timing == ReminderTiming.BOTH:
             return True
         return (kind == Kind.REMINDER_24H) == (self.reminder_timing == ReminderTiming.DAY)
+
+
+class PushSubscription(models.Model):
+    """One browser (device) that accepted web push for a person (policy § 7). The endpoint and
+    keys come from the browser's PushManager; the push service only ever sees encrypted text."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name=_("user"),
+    )
+    endpoint = models.URLField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=128)
+    auth = models.CharField(max_length=64)
+    # A name the person recognises ("Firefox push service"), from the endpoint's host.
+    service = models.CharField(_("push service"), max_length=100)
+    reminders = models.BooleanField(_("session reminders"), default=True)
+    messages = models.BooleanField(_("new messages"), default=True)
+    created_at = models.DateTimeField(_("switched on"), auto_now_add=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.created_at:%Y-%m-%d})"

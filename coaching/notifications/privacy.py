@@ -1,7 +1,36 @@
 """Messages sent to a person and their channel choices: exported with the account and deleted
 with it (a delivery log keeps no value once the person is gone)."""
 
-from privacy.registry import PersonalData, register
+from privacy.registry import PersonalData, ProcessorEraser, register, register_processor_eraser
+
+
+def _twilio_numbers(user) -> tuple[str, list] | None:
+    """Twilio keeps the SMS we sent (number and text): ask it to delete them on erasure."""
+    from django.conf import settings
+
+    from coaching.notifications.models import Preferences
+
+    if settings.SMS_MODE != "twilio":
+        return None
+    numbers = {user.phone or ""}
+    numbers |= set(
+        Preferences.objects.filter(user=user).values_list("sms_confirmed_phone", flat=True)
+    )
+    numbers = sorted(n for n in numbers if n)
+    return (",".join(numbers), []) if numbers else None
+
+
+def _twilio_delete(*, lookup: str, known_ids: list, call) -> None:
+    from coaching.notifications.sms import sms_backend
+
+    backend = sms_backend()
+    for number in lookup.split(","):
+        backend.delete_messages_to(to=number, call=call)
+
+
+register_processor_eraser(
+    ProcessorEraser("twilio_sms", collect=_twilio_numbers, erase=_twilio_delete)
+)
 
 register(
     PersonalData(
@@ -18,6 +47,14 @@ register(
             "read_at",
             "opened",
         ],
+        order=200,
+    ),
+    # Deleted with the account (and by the browser's push service, which holds only the
+    # endpoint: it forgets it when the browser unsubscribes or the row is gone and pushes stop).
+    PersonalData(
+        "notifications.PushSubscription",
+        subject="user",
+        fields=["service", "reminders", "messages", "created_at", "last_sent_at"],
         order=200,
     ),
     PersonalData(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,9 +30,10 @@ from django.utils.formats import date_format
 
 from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
-from coaching.notifications import sms
+from coaching.notifications import push, sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
 from coaching.notifications.selectors import inbox_changed, inboxes_changed
+from privacy.redaction import REDACTED
 from sofadoc.queue import task_enqueue
 
 logger = logging.getLogger(__name__)
@@ -55,8 +55,6 @@ WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_C
 # Sent by e-mail only (no inbox copy).
 EMAIL_ONLY = frozenset({Kind.NEWS_CONFIRM})
 OPEN_SALT = "notifications.opened"
-# Stands in for a person who erased their account, in any language.
-REDACTED = "[…]"
 
 
 # --- Preferences ------------------------------------------------------------------------------
@@ -571,6 +569,8 @@ def _send(row: Notification, prefs: Preferences) -> None:
     row.subject = rendered.subject
     if row.channel == Channel.INBOX:
         row.body = rendered.text
+        # The devices that asked for it get a short push (coaching/notifications/push.py).
+        push.push_for_inbox(row)
     elif row.channel == Channel.EMAIL:
         _send_email(row, rendered)
     elif row.channel == Channel.SMS:
@@ -661,20 +661,12 @@ def notifications_forget_person(*, user) -> int:
     practice name become REDACTED. The messages stay; they belong to the other person. The
     person's own messages go with the registry's erasure step. Runs with the erasure's first
     step, while the person still exists; returns how many messages changed."""
-    from coaching.practices.models import Practice
+    from privacy.redaction import identifiers_pattern
 
-    names = {
-        user.display_name,
-        user.email,
-        *Practice.objects.filter(owner=user).values_list("name", flat=True),
-    }
-    names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
-    if not names:
+    # Names, e-mail address, phone number (any spelling) and practice name, whole words only.
+    pattern = identifiers_pattern(user)
+    if pattern is None:
         return 0
-    # Whole names only: "Jo" must not eat the "Jo" in "Johannes".
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.IGNORECASE
-    )
     rows = (
         Notification.objects.select_for_update()
         .filter(booking__in=Booking.objects.filter(Q(client=user) | Q(practice__owner=user)))
@@ -780,9 +772,12 @@ def _consent_log(*, user, purpose: str, granted: bool, source: str, ip: str) -> 
     """The two optional e-mail consents (news, open tracking) are kept here, where sending
     reads them; each change is also written to the consent log, which the person sees on
     /privacy/consents/ and which proves what they decided and when."""
-    from privacy.services import consent_record
+    from privacy.services import consent_record, consent_withdraw
 
-    consent_record(user=user, decisions={purpose: granted}, source=source, ip=ip)
+    # Ending a consent copies the pseudonym and version of the grant it ends; a "no" with
+    # nothing in force (tracking switched off twice) is still logged, as a refusal.
+    if granted or not consent_withdraw(user=user, source=source, purposes=[purpose], ip=ip):
+        consent_record(user=user, decisions={purpose: granted}, source=source, ip=ip)
 
 
 def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:

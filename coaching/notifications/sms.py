@@ -65,12 +65,39 @@ class TwilioSms:
             raise SmsUnavailable(f"Twilio not reachable: {type(error).__name__}") from error
         return message.sid
 
+    def delete_messages_to(self, *, to: str, call) -> int:
+        """Erasure (policy § 6.1): Twilio keeps each SMS with number and text; delete every one
+        sent to `to`. Raises on any failure, so the caller's job retries; a message already
+        gone (404) counts as deleted."""
+        from twilio.base.exceptions import TwilioRestException
+
+        path = f"/2010-04-01/Accounts/{settings.TWILIO_ACCOUNT_SID}/Messages"
+        try:
+            messages = self.client.messages.list(to=to)
+        except TwilioRestException as error:
+            call("GET", f"{path}.json?To=…", error.status)
+            raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+        call("GET", f"{path}.json?To=…", 200)
+        for message in messages:
+            try:
+                message.delete()
+            except TwilioRestException as error:
+                call("DELETE", f"{path}/{message.sid}.json", error.status)
+                if error.status != 404:
+                    raise SmsError(f"Twilio error {error.code} (HTTP {error.status})") from error
+            else:
+                call("DELETE", f"{path}/{message.sid}.json", 204)
+        return len(messages)
+
 
 class SandboxSms:
     def send(self, *, to: str, body: str, status_callback: str = "") -> str:
         sid = "SANDBOX" + secrets.token_hex(8)
         logger.info("sms sandbox: %s characters, not sent (sid %s)", len(body), sid)
         return sid
+
+    def delete_messages_to(self, *, to: str, call) -> int:
+        return 0  # the twin stores nothing
 
 
 def sms_backend() -> TwilioSms | SandboxSms:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -64,6 +65,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "prefs": prefs,
         "code_form": SmsCodeForm(),
         "news_token": services.news_token(request.user),
+        "push_devices": list(request.user.push_subscriptions.all()),
+        "push_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
     }
     return render(request, "notifications/preferences.html", context)
 

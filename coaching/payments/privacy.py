@@ -17,13 +17,16 @@ register(
         ],
         erase=Erase.KEEP,
         anonymise={"buyer": None, "billing_name": "", "billing_address": ""},
-        order=300,
+        # After the lines, payments and refunds found through `buyer` (cleared here).
+        order=310,
     ),
     PersonalData(
         "payments.PurchaseLine",
-        subject="purchase__buyer",
+        subject=("purchase__buyer", "purchase__practice__owner"),
         fields=["kind", "description", "service_date", "quantity", "amount", "currency"],
         erase=Erase.KEEP,  # amounts and the session's name only
+        # The session's name is the coach's wording and may name either side.
+        redact=["description"],
         order=300,
     ),
     PersonalData(
@@ -43,9 +46,10 @@ register(
     ),
     PersonalData(
         "payments.Refund",
-        subject="payment__purchase__buyer",
+        subject=("payment__purchase__buyer", "payment__purchase__practice__owner"),
         fields=["payment__purchase__reference", "amount", "currency", "status", "created_at"],
         erase=Erase.KEEP,
+        redact=["reason"],  # staff may have named the person when refunding
         order=300,
     ),
 )

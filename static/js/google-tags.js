@@ -6,6 +6,10 @@
   var gaId = el.getAttribute("data-ga-id") || "";
   var adsId = el.getAttribute("data-ads-id") || "";
   var conversion = el.getAttribute("data-conversion") || "";
+  // Lifetimes the cookie list and the policy state (the Ads conversion cookie: 30 days).
+  var maxAge = {};
+  maxAge[gaId] = parseInt(el.getAttribute("data-ga-cookie-max-age"), 10);
+  maxAge[adsId] = parseInt(el.getAttribute("data-ads-cookie-max-age"), 10);
   window.dataLayer = window.dataLayer || [];
   function gtag() { window.dataLayer.push(arguments); }
   gtag("consent", "default", {
@@ -34,6 +38,7 @@
     gtag("config", id, {
       anonymize_ip: true,
       cookie_domain: "none",
+      cookie_expires: maxAge[id],
       allow_google_signals: false,
       allow_ad_personalization_signals: false
     });

@@ -86,6 +86,10 @@ def _legal_texts(transactional_db):
 
     migration = importlib.import_module("privacy.migrations.0002_append_only_and_first_documents")
     migration.load_documents(apps, None)
+    seed = importlib.import_module("privacy.migrations.0004_seed_processors")
+    seed.seed(apps, None)
+    second = importlib.import_module("privacy.migrations.0011_privacy_policy_version_2")
+    second.publish(apps, None)
 
 
 # --- Shared by journeys 3-5 (e2e2) -----------------------------------------------------------

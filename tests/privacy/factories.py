@@ -11,7 +11,7 @@ class LegalDocumentFactory(factory.django.DjangoModelFactory):
 
     kind = LegalDocument.Kind.TERMS
     language = "de"
-    version = factory.Sequence(lambda n: n + 2)
+    version = factory.Sequence(lambda n: n + 3)  # 1 and 2 are published (migrations)
     title = factory.LazyAttribute(lambda o: f"{o.kind} v{o.version}")
     body = "§ 1 Neu\n\nNeuer Text."
     published_at = factory.LazyFunction(lambda: datetime.datetime(2026, 6, 1, tzinfo=datetime.UTC))

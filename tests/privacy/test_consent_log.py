@@ -32,7 +32,7 @@ def test_signup_logs_all_three_consents_with_versions(client):
     assert set(records) == {"age_18", "terms", "privacy"}
     assert all(r.granted for r in records.values())
     assert records["terms"].document.kind == "terms"
-    assert records["privacy"].document.version == 1
+    assert records["privacy"].document.version == 2  # the current version (since December 2026)
     assert records["age_18"].document is None
     assert records["terms"].ip_truncated == "203.0.113.0"
 

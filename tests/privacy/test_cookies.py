@@ -154,3 +154,40 @@ def test_a_completed_signup_counts_as_an_ads_conversion_only_with_marketing_cons
     choose(client, "accept_all")
     assert f'data-conversion="{ADS_ID}/SignUpLabel"' in client.get(page).content.decode()
     assert 'data-conversion=""' in client.get("/").content.decode()  # only after signing up
+
+
+@pytest.mark.parametrize("path", ["/", "/coaches/", "/coaches/anna/"])
+def test_a_new_cookie_policy_version_reaches_pages_from_the_visitor_cache(client, path, practice):
+    """The cached page of an old version (no banner, tag loader) is never served for a new one:
+    the version is part of the page key."""
+    choose(client, "accept_all")
+    for _ in range(2):  # the second view comes from the page cache
+        body = client.get(path).content.decode()
+        assert "hidden data-cookie-banner" in body and "google-tags.js" in body
+    LegalDocumentFactory(kind="cookies", language="de", version=2)
+    body = client.get(path).content.decode()
+    assert "hidden data-cookie-banner" not in body
+    assert "google-tags.js" not in body
+
+
+def test_the_cookie_list_states_what_the_site_really_sets(client, settings):
+    from privacy.cookies import ADS_COOKIE_MAX_AGE, COOKIES, GA_COOKIE_MAX_AGE
+
+    declared = {c.name: c.max_age for c in COOKIES}
+    client.get("/")
+    response = choose(client, "accept_all")
+    assert int(response.cookies[CONSENT_COOKIE_NAME]["max-age"]) == declared[CONSENT_COOKIE_NAME]
+    response = client.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    language = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert int(language["max-age"]) == declared[settings.LANGUAGE_COOKIE_NAME]
+    page = client.get("/").content.decode()
+    csrf = client.cookies[settings.CSRF_COOKIE_NAME]
+    assert int(csrf["max-age"]) == declared[settings.CSRF_COOKIE_NAME]
+    # The policy: the Ads conversion cookie expires after 30 days; gtag is told so.
+    assert declared["_gcl_au"] == ADS_COOKIE_MAX_AGE == 30 * 24 * 60 * 60
+    assert f'data-ads-cookie-max-age="{ADS_COOKIE_MAX_AGE}"' in page
+    assert f'data-ga-cookie-max-age="{GA_COOKIE_MAX_AGE}"' in page
+    script = (settings.BASE_DIR / "static" / "js" / "google-tags.js").read_text()
+    assert "cookie_expires: maxAge[id]" in script
+    listing = client.get(reverse("privacy:cookies")).content.decode()
+    assert "30 days" in listing and "90" not in listing.split("_gcl_au")[1][:300]

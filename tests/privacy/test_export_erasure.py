@@ -9,19 +9,17 @@ import time_machine
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching.billing.listeners import on_money_event
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
-from coaching.notifications.models import Notification, Preferences
+from coaching.notifications.models import Notification, Preferences, PushSubscription
 from coaching.payments.listeners import MoneyEvent
 from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.practices.models import (
@@ -35,8 +33,16 @@ from coaching.practices.photos import process_photo
 from coaching.practices.services import practice_set_photo
 from coaching.video.models import ParticipantEvent, VideoRoom
 from privacy.links import export_download_path
-from privacy.models import ConsentRecord, DataExport, ErasureRequest, SupportRequest
+from privacy.models import (
+    ConsentRecord,
+    DataExport,
+    DataRequest,
+    ErasureRequest,
+    ProcessorErasure,
+    SupportRequest,
+)
 from privacy.registry import personal_data
+from privacy.scan import database_scan
 from privacy.services import (
     account_erase,
     consent_record,
@@ -107,7 +113,11 @@ def touch_everything():
     )
     SupportRequest.objects.create(name=NAME, email=EMAIL, subject="Before signup", message="hi")
     DataExport.objects.create(user=user, language="de")
-    ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
+    DataRequest.objects.create(
+        kind="access", channel="email", requester=user, contact=EMAIL, answer=f"Dear {NAME}"
+    )
+    erasure = ErasureRequest.objects.create(user=user, pseudonym="p" * 64)
+    ProcessorErasure.objects.create(erasure=erasure, processor="zendesk", state="done")
     CalendarFeed.objects.create(practice=practice)
     # A session the coach gave (kept for the client's records) ...
     PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
@@ -163,6 +173,13 @@ def touch_everything():
         body=f"Guten Tag {NAME}",
     )
     Preferences.objects.update_or_create(user=user, defaults={"sms_confirmed_phone": PHONE})
+    PushSubscription.objects.create(
+        user=user,
+        endpoint="https://fcm.googleapis.com/fcm/send/qz1",
+        p256dh="k" * 87,
+        auth="a" * 22,
+        service="Google (Chrome, Edge, Android)",
+    )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
         room=room,
@@ -199,28 +216,8 @@ def test_touch_everything_covers_every_registered_model():
 
 
 def scan_database(needles):
-    """Every text-like column of every table, searched for the needles."""
-    found = []
-    for model in apps.get_models():
-        text_fields = [
-            f.name
-            for f in model._meta.concrete_fields
-            if isinstance(
-                f,
-                models.CharField
-                | models.TextField
-                | models.EmailField
-                | models.GenericIPAddressField
-                | models.JSONField,
-            )
-        ]
-        for row in model._default_manager.values("pk", *text_fields):
-            for field, value in row.items():
-                text = json.dumps(value) if not isinstance(value, str) else value
-                for needle in needles:
-                    if needle.lower() in (text or "").lower():
-                        found.append((model._meta.label, field, needle))
-    return found
+    """Every text-like column of every table (from PostgreSQL's catalogue), searched."""
+    return [(f.where, f.key, f.needle) for f in database_scan(needles=needles)]
 
 
 def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commit_callbacks):
@@ -249,8 +246,14 @@ def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commi
     assert not User.objects.filter(pk=user.pk).exists()
     assert not Session.objects.filter(session_key__in=[]).exists()
     assert Session.objects.count() == 0
-    # The consent proof stays, pseudonymous.
-    assert ConsentRecord.objects.count() == consents_before
+    # The consent proof stays, pseudonymous, and says that each consent in force ended.
+    ended = ConsentRecord.objects.filter(source="erasure", granted=False)
+    assert set(ended.values_list("purpose", flat=True)) == {
+        "terms",
+        "privacy",
+        "cookies_statistics",
+    }
+    assert ConsentRecord.objects.count() == consents_before + 3
     assert not ConsentRecord.objects.filter(subject__isnull=False).exists()
     assert not ConsentRecord.objects.exclude(ip_truncated="").exists()
     assert LogEntry.objects.filter(object_repr="[erased]").count() == 1

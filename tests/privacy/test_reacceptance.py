@@ -47,7 +47,7 @@ def test_new_terms_version_redirects_to_accept_page_then_back(client, member):
 
 
 def test_gate_leaves_reading_data_and_privacy_pages_open(client, member):
-    LegalDocumentFactory(kind="privacy", language="de", version=2)
+    LegalDocumentFactory(kind="privacy", language="de", version=3)
     assert client.get(reverse("privacy:consents")).status_code == 200
     assert client.get(reverse("privacy:policy")).status_code == 200
 
@@ -73,7 +73,7 @@ def test_the_gates_check_agrees_with_the_pending_documents(member):
         return consent_is_pending(user=member), bool(consent_pending_documents(user=member))
 
     assert both() == (False, False)
-    LegalDocumentFactory(kind="privacy", language="en", version=2)  # a newer version, English only
+    LegalDocumentFactory(kind="privacy", language="en", version=3)  # a newer version, English only
     assert both() == (True, True)
     consent_record(user=member, decisions={"privacy": True}, source="reaccept")
     assert both() == (False, False)

@@ -50,3 +50,56 @@ def test_user_is_erased_last_and_declarations_resolve():
 def test_lookup_subject_builds_or_query(django_user_model):
     declaration = PersonalData("practices.Practice", subject=("owner", "owner"))
     assert "owner_id" in str(declaration.rows(django_user_model(pk=1)).query)
+
+
+# Fields that hold a person's data wherever they appear; a model with one is not "not personal".
+PERSONAL_NAMES = {
+    "email",
+    "phone",
+    "ip",
+    "ip_address",
+    "user_agent",
+    "display_name",
+    "first_name",
+    "last_name",
+    "billing_name",
+    "billing_address",
+    "address",
+    "lookup",
+    "endpoint",
+}
+
+
+def test_models_declared_not_personal_have_no_personal_looking_fields():
+    """A declaration "not personal" must be true: no e-mail, IP or phone field, no name or
+    address column, no link to a user."""
+    from django.conf import settings
+    from django.db import models
+
+    wrong = []
+    for label in not_personal_models():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        for field in model._meta.concrete_fields:
+            if (
+                isinstance(field, models.EmailField | models.GenericIPAddressField)
+                or field.name in PERSONAL_NAMES
+                or (
+                    field.is_relation
+                    and field.related_model._meta.label == settings.AUTH_USER_MODEL
+                )
+            ):
+                wrong.append(f"{label}.{field.name}")
+    assert wrong == []
+
+
+def test_the_personal_field_check_catches_a_mislabelled_model(monkeypatch):
+    from privacy import registry
+
+    monkeypatch.setitem(registry._not_personal, "privacy.SupportRequest", "wrongly")
+    import pytest
+
+    with pytest.raises(AssertionError):
+        test_models_declared_not_personal_have_no_personal_looking_fields()

@@ -7,7 +7,7 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from coaching.bookings.models import Booking
-from coaching.notifications.models import Channel, Kind, Notification, Status
+from coaching.notifications.models import Channel, Kind, Notification, PushSubscription, Status
 from coaching.practices.models import Practice, SessionType, TimeOff
 from privacy.models import DataExport
 from sofadoc.accounts.models import User
@@ -32,6 +32,7 @@ class World:
     held: Booking  # approved at PayPal, not yet captured, Wednesday 10:00 Berlin
     held_order: str
     message: Notification
+    push_device: PushSubscription
     export: DataExport
     time_off: TimeOff
 
@@ -67,6 +68,13 @@ def world(booking, client_user, practice, session_type, paypal, frozen):
         sent_at=timezone.now(),
         booking=booking,
     )
+    push_device = PushSubscription.objects.create(
+        user=client_user,
+        endpoint="https://fcm.googleapis.com/fcm/send/jonas-phone",
+        p256dh="k" * 87,
+        auth="a" * 22,
+        service="Google (Chrome, Edge, Android)",
+    )
     export = DataExport.objects.create(
         user=client_user,
         language="de",
@@ -94,6 +102,7 @@ def world(booking, client_user, practice, session_type, paypal, frozen):
         held=held,
         held_order=held_order,
         message=message,
+        push_device=push_device,
         export=export,
         time_off=time_off,
     )

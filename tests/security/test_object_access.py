@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from coaching.bookings.models import Booking
-from coaching.notifications.models import Notification
+from coaching.notifications.models import Notification, PushSubscription
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.services import practice_unpublish
 from coaching.video.models import VideoRoom
@@ -166,6 +166,17 @@ MATRIX = {
         lambda w: {"pk": w.message.pk},
         post=lambda w: {},
         state=lambda w: Notification.objects.get(pk=w.message.pk).read_at,
+        owner_changes_state=True,
+    ),
+    "notifications:push_device": Case(
+        "client",
+        lambda w: {"pk": w.push_device.pk},
+        post=lambda w: {"reminders": "on"},
+        state=lambda w: (
+            PushSubscription.objects.filter(pk=w.push_device.pk)
+            .values_list("reminders", "messages")
+            .first()
+        ),
         owner_changes_state=True,
     ),
     "privacy:export_download": Case(

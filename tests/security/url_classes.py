@@ -8,6 +8,8 @@ import re
 from django.urls import URLResolver, get_resolver, reverse
 
 PUBLIC = {
+    # The service worker script: the same file for everyone, served from the root for its scope.
+    "notifications:service_worker",
     "home",
     "healthz",
     "impressum",
@@ -101,6 +103,9 @@ SIGNED_IN = {
     "notifications:sms_code_send",
     "notifications:sms_code_confirm",
     "notifications:news_subscribe",
+    "notifications:push_subscribe",
+    "notifications:push_unsubscribe",
+    "notifications:push_device",
     # Signed link and the signed-in owner (a link forwarded to someone else is a 404 for them).
     "privacy:export_download",
 }

@@ -1,0 +1,103 @@
+"""The request register: every access, correction, erasure or withdrawal request, however it came
+in, with its deadline (Art. 12 (3) GDPR) and the alerts that keep staff on it."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.models import DataRequest
+
+logger = logging.getLogger(__name__)
+
+WARN_DAYS_BEFORE = 7
+
+
+def data_request_self_service(*, user, kind: str) -> DataRequest:
+    """A request made on the site (export, account deletion): registered once per day and kind."""
+    from privacy.pseudonyms import user_pseudonym
+
+    item, _created = DataRequest.objects.get_or_create(
+        kind=kind,
+        channel=DataRequest.Channel.SELF_SERVICE,
+        requester=user,
+        contact="",
+        received_on=timezone.localdate(),
+        defaults={"pseudonym": user_pseudonym(user.pk)},
+    )
+    return item
+
+
+def data_request_answered(*, pseudonym: str, kind: str, answer: str) -> int:
+    """Self-service requests are answered by the job that fulfils them (export ready, erasure
+    done); found by pseudonym, since an erased person's link is gone by then."""
+    return DataRequest.objects.filter(
+        pseudonym=pseudonym,
+        kind=kind,
+        channel=DataRequest.Channel.SELF_SERVICE,
+        answered_on__isnull=True,
+    ).update(answered_on=timezone.localdate(), answer=answer)
+
+
+def data_requests_open():
+    return DataRequest.objects.filter(answered_on__isnull=True)
+
+
+def data_requests_overdue(*, today: datetime.date | None = None) -> list[DataRequest]:
+    today = today or timezone.localdate()
+    return [r for r in data_requests_open().order_by("received_on") if r.is_overdue(today)]
+
+
+def data_requests_alert(*, now=None) -> dict[str, int]:
+    """Mail staff once 7 days before each open request's deadline and once on the day itself
+    (or later, should the task have been down). Returns how many of each went out."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = {"warning": 0, "due": 0}
+    alerts = []
+    with transaction.atomic(durable=True):
+        for item in data_requests_open().select_for_update(skip_locked=True):
+            deadline = item.deadline
+            if deadline <= today and item.due_alert_at is None:
+                alerts.append((item, True))
+                item.due_alert_at = now
+                item.warned_at = item.warned_at or now
+                item.save(update_fields=["due_alert_at", "warned_at"])
+                sent["due"] += 1
+            elif (
+                deadline - datetime.timedelta(days=WARN_DAYS_BEFORE) <= today
+                and item.warned_at is None
+            ):
+                alerts.append((item, False))
+                item.warned_at = now
+                item.save(update_fields=["warned_at"])
+                sent["warning"] += 1
+    # After the commit: the marks are stored, so a crash while mailing never sends twice.
+    for item, due in alerts:
+        _alert(item, due=due)
+    return sent
+
+
+def _alert(item: DataRequest, *, due: bool) -> None:
+    from django.urls import reverse
+
+    url = settings.SITE_URL + reverse("admin:privacy_datarequest_change", args=[item.pk])
+    if due:
+        subject = _("Data request due today or overdue: %(request)s") % {"request": item}
+    else:
+        subject = _("Data request due in %(days)d days: %(request)s") % {
+            "request": item,
+            "days": (item.deadline - timezone.localdate()).days,
+        }
+    body = _("Deadline: %(deadline)s\nOpen it in the administration: %(url)s") % {
+        "deadline": item.deadline.isoformat(),
+        "url": url,
+    }
+    # Names nobody: staff open the register (behind two factors) to see who asked.
+    send_mail(subject, body, None, [settings.PRIVACY_REQUESTS_EMAIL])
