@@ -113,7 +113,7 @@ def test_a_scheduled_version_gates_from_the_moment_it_is_published(client, membe
     from django.utils import timezone
 
     soon = timezone.now() + timedelta(hours=1)
-    LegalDocumentFactory(kind="privacy", language="de", version=2, published_at=soon)
+    LegalDocumentFactory(kind="privacy", language="de", version=3, published_at=soon)
     assert client.get("/dummy/book/").content == b"booked"  # cached: not yet pending
 
     with time_machine.travel(soon + timedelta(seconds=1)):
