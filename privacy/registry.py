@@ -54,6 +54,9 @@ class LegalHold:
     # Only rows matching this filter are held (the recipient on a receipt only where § 14 UStG
     # requires it): on the others the columns are cleared and the scan accepts nothing.
     only_if: dict[str, Any] = field(default_factory=dict)
+    # The owning app deletes the whole row when the period ends (billing's purge; its rows refuse
+    # any other change): the retention task then only releases the mark, once the row is gone.
+    ends_by_deletion: bool = False
 
 
 @dataclass
@@ -119,6 +122,10 @@ def register(*declarations: PersonalData) -> None:
 def not_personal(*labels: str, reason: str) -> None:
     for label in labels:
         _not_personal[label] = reason
+
+
+def declaration_for(model_label: str) -> PersonalData | None:
+    return _personal.get(model_label)
 
 
 def personal_data() -> list[PersonalData]:

@@ -54,6 +54,7 @@ register(
                 years=RETENTION_YEARS,
                 date_field="issued_at",
                 person="practice__owner",
+                ends_by_deletion=True,  # billing.purge_expired_documents; never cleared in place
             ),
             # Above 250 € and to businesses (§ 14 (4) UStG, § 33 UStDV); elsewhere blanked above.
             LegalHold(
@@ -63,6 +64,7 @@ register(
                 date_field="issued_at",
                 person="recipient_user",
                 only_if={"recipient_required": True},
+                ends_by_deletion=True,
             ),
         ),
         order=310,
@@ -81,6 +83,7 @@ register(
             years=RETENTION_YEARS,
             date_field="document__issued_at",
             person="document__practice__owner",
+            ends_by_deletion=True,  # with its document
         ),
         order=300,
     ),
