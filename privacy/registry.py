@@ -51,6 +51,12 @@ class LegalHold:
     date_field: str  # the row's date the period counts from (end of that calendar year)
     # Lookup from the row to the person the kept columns describe ("practice__owner").
     person: str
+    # Only rows matching this filter are held (the recipient on a receipt only where § 14 UStG
+    # requires it): on the others the columns are cleared and the scan accepts nothing.
+    only_if: dict[str, Any] = field(default_factory=dict)
+    # The owning app deletes the whole row when the period ends (billing's purge; its rows refuse
+    # any other change): the retention task then only releases the mark, once the row is gone.
+    ends_by_deletion: bool = False
 
 
 @dataclass
@@ -72,7 +78,14 @@ class PersonalData:
     # Free-text columns that stay (kept rows) with the person's name, e-mail and phone cut out:
     # a booking's copied session name "Erstgespräch mit Anna Muster" keeps "Erstgespräch mit …".
     redact: list[str] = field(default_factory=list)
-    legal_hold: LegalHold | None = None
+    # One hold, or several for columns describing different people (issuer and recipient).
+    legal_hold: LegalHold | tuple[LegalHold, ...] | None = None
+
+    @property
+    def holds(self) -> tuple[LegalHold, ...]:
+        if self.legal_hold is None:
+            return ()
+        return self.legal_hold if isinstance(self.legal_hold, tuple) else (self.legal_hold,)
 
     def export_fields(self) -> list[str]:
         if self.fields is not None:
@@ -109,6 +122,10 @@ def register(*declarations: PersonalData) -> None:
 def not_personal(*labels: str, reason: str) -> None:
     for label in labels:
         _not_personal[label] = reason
+
+
+def declaration_for(model_label: str) -> PersonalData | None:
+    return _personal.get(model_label)
 
 
 def personal_data() -> list[PersonalData]:

@@ -75,13 +75,19 @@ def _sessions(now) -> int:
 def _restricted_records(now) -> int:
     """After the legal period the kept columns are cleared and the mark released."""
     from privacy.models import RestrictedRecord
+    from privacy.registry import declaration_for
 
     count = 0
     due = RestrictedRecord.objects.filter(released_at__isnull=True, keep_until__lt=now.date())
     for record in due.select_for_update(skip_locked=True):
         model = apps.get_model(record.model_label)
-        cleared = dict.fromkeys(record.fields, "")
-        model._default_manager.filter(pk=record.object_id).update(**cleared)
+        rows = model._default_manager.filter(pk=record.object_id)
+        declaration = declaration_for(record.model_label)
+        if declaration and any(hold.ends_by_deletion for hold in declaration.holds):
+            if rows.exists():
+                continue  # its app deletes it (the same day): the mark goes after the row
+        else:
+            rows.update(**dict.fromkeys(record.fields, ""))
         record.released_at = now
         record.save(update_fields=["released_at"])
         count += 1

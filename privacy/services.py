@@ -203,10 +203,20 @@ def data_exports_expire(*, now=None) -> int:
 def data_exports_forget_person(*, user) -> int:
     """Other people's export files that mention `user` (a coach's export lists the clients'
     bookings) are withdrawn early: erasure must not leave a copy in storage. Their owners can
-    ask again; the new file is built without the erased person."""
+    ask again; the new file is built without the erased person.
+
+    A client's own export naming their coach (the session name, the practice on a receipt) is
+    withdrawn too: the privacy policy promises that erasure dissolves the account "mit allen
+    Daten" (datenschutz, Rechte des Nutzers), and a file we keep in storage is our copy, not the
+    client's. Matched like redaction (names and their parts, the practice name, any spelling of
+    the phone number), not only the account's current display name, which may differ from the
+    name the file was built with."""
+    from privacy.redaction import identifiers_pattern
     from privacy.scan import content_text
 
-    needles = [n.lower().encode() for n in (user.email, user.display_name, user.phone) if n]
+    pattern = identifiers_pattern(user)
+    if pattern is None:
+        return 0
     storage = _private_storage()
     count = 0
     ready = DataExport.objects.filter(state=DataExport.State.READY).exclude(user=user)
@@ -215,8 +225,8 @@ def data_exports_forget_person(*, user) -> int:
         if not export.file_name or not storage.exists(export.file_name):
             continue
         with storage.open(export.file_name, "rb") as handle:
-            text = content_text(handle.read()).lower()
-        if any(needle in text for needle in needles):
+            text = content_text(handle.read()).decode(errors="replace")
+        if pattern.search(text):
             data_export_delete_file(export=export)
             export.state = DataExport.State.EXPIRED
             export.file_name = ""
@@ -294,8 +304,8 @@ def _erase_step(declaration, user) -> None:
     rows = declaration.rows(user)
     if declaration.before_erase:
         declaration.before_erase(rows)
-    if declaration.legal_hold is not None:
-        _restrict(declaration, user)
+    for hold in declaration.holds:
+        _restrict(declaration, hold, user)
     if declaration.redact:
         _redact(declaration, rows, user)
     for obj in rows if declaration.files else []:
@@ -341,18 +351,19 @@ def _redact(declaration, rows, user) -> None:
             obj.save(update_fields=changed)
 
 
-def _restrict(declaration, user) -> None:
+def _restrict(declaration, hold, user) -> None:
     """Mark the kept rows that name the person (Art. 18 GDPR): which columns stay, why, until
-    when. The period runs to the end of the row's calendar year plus the legal years."""
+    when. The period runs to the end of the row's calendar year plus the legal years. A row
+    already marked for the other party (the coach left, now the client does) gains this hold's
+    columns: one mark per row, the union of what the law keeps on it."""
     import datetime
 
     from privacy.models import RestrictedRecord
     from privacy.pseudonyms import user_pseudonym
 
-    hold = declaration.legal_hold
-    rows = declaration.model._default_manager.filter(**{hold.person: user})
+    rows = declaration.model._default_manager.filter(**{hold.person: user}, **hold.only_if)
     for pk, date in rows.values_list("pk", hold.date_field):
-        RestrictedRecord.objects.get_or_create(
+        record, created = RestrictedRecord.objects.get_or_create(
             model_label=declaration.model_label,
             object_id=str(pk),
             defaults={
@@ -362,6 +373,10 @@ def _restrict(declaration, user) -> None:
                 "keep_until": datetime.date(date.year + hold.years, 12, 31),
             },
         )
+        missing = [f for f in hold.fields if f not in record.fields]
+        if not created and missing:
+            record.fields = [*record.fields, *missing]
+            record.save(update_fields=["fields"])
 
 
 def account_erasure_complete(*, erasure) -> str | None:

@@ -2,9 +2,19 @@
 year of issue (§ 147 AO, § 14b UStG) even after an erasure: the link to the account goes, the
 recipient's name and address go unless the law requires them on that document (above 250 € and on
 invoices to businesses), and the document is marked restricted (processed for tax and audits only).
-`billing.purge_expired_documents` deletes each document when its period ends."""
+`billing.purge_expired_documents` deletes each document when its period ends.
 
-from privacy.registry import Erase, PersonalData, not_personal, register
+What stays on a kept document is declared as a legal hold, so an erasure marks those rows
+restricted (privacy.RestrictedRecord) and the erasure scan accepts exactly these columns there:
+the issuer (the coach) and the service described on each line for every document, the recipient
+only where the law requires them (`recipient_required`). The database refuses any other change
+(migration 0002), so nothing on a document is redacted: what is not held is never written to it
+(the recipient's name and address are blanked, which the trigger allows)."""
+
+from coaching.billing.models import RETENTION_YEARS
+from privacy.registry import Erase, LegalHold, PersonalData, not_personal, register
+
+_BASIS = "§ 147 AO, § 14b UStG (Rechnungen und Belege: 8 Jahre)"
 
 
 def _name_if_required(document):
@@ -37,6 +47,26 @@ register(
             "restricted": True,
             "recipient_user": None,
         },
+        legal_hold=(
+            LegalHold(
+                fields=("issuer_name", "issuer_address", "issuer_tax_number", "issuer_vat_id"),
+                basis=_BASIS,
+                years=RETENTION_YEARS,
+                date_field="issued_at",
+                person="practice__owner",
+                ends_by_deletion=True,  # billing.purge_expired_documents; never cleared in place
+            ),
+            # Above 250 € and to businesses (§ 14 (4) UStG, § 33 UStDV); elsewhere blanked above.
+            LegalHold(
+                fields=("recipient_name", "recipient_address", "recipient_vat_id"),
+                basis=_BASIS,
+                years=RETENTION_YEARS,
+                date_field="issued_at",
+                person="recipient_user",
+                only_if={"recipient_required": True},
+                ends_by_deletion=True,
+            ),
+        ),
         order=310,
         description="Receipts and invoices: kept for the legal period, restricted after erasure.",
     ),
@@ -44,7 +74,17 @@ register(
         "billing.DocumentLine",
         subject="document__recipient_user",
         fields=["document__number", "description", "service_date", "gross"],
-        erase=Erase.KEEP,  # the service and its amounts: nothing about the person to clear
+        # The service as invoiced (§ 14 (4) Nr. 5 UStG): the session name, which names the
+        # coach. Lines cannot change (the trigger), so the description is held, not redacted.
+        erase=Erase.KEEP,
+        legal_hold=LegalHold(
+            fields=("description",),
+            basis=_BASIS,
+            years=RETENTION_YEARS,
+            date_field="document__issued_at",
+            person="document__practice__owner",
+            ends_by_deletion=True,  # with its document
+        ),
         order=300,
     ),
 )

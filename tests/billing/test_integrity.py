@@ -16,6 +16,9 @@ from coaching.billing.services.documents import LineDraft, document_write
 from coaching.billing.services.numbering import number_take
 from coaching.billing.tasks import purge_expired_documents
 from coaching.payments.listeners import MoneyEvent
+from privacy.models import RestrictedRecord
+from privacy.retention import retention_enforce
+from privacy.scan import database_scan
 from privacy.services import account_erase
 from tests.billing.factories import paid, refund_record
 
@@ -86,6 +89,30 @@ def test_erasure_restricts_and_blanks_only_what_the_law_does_not_require(coach_p
     assert large.recipient_address == "Hauptstraße 5\n20095 Hamburg"
     assert large.gross_total == Decimal("300.00") and large.number == "2026-0002"
     assert large.corrections.get().restricted
+    # Held, and marked so (the erasure scan accepts these cells only): the receipt and its
+    # correction, which name the buyer; not the small one, which no longer does.
+    held = {
+        (r.object_id, tuple(r.fields))
+        for r in RestrictedRecord.objects.filter(model_label="billing.Document")
+    }
+    recipient = ("recipient_name", "recipient_address", "recipient_vat_id")
+    assert held == {(str(large.pk), recipient), (str(large.corrections.get().pk), recipient)}
+    cells = {(f"billing_document.{c}", pk) for pk, fields in held for c in fields}
+    found = database_scan(needles=["Mustermann", "Hauptstraße 5"])
+    assert found and {(f.where, f.key) for f in found} <= cells
+    # When the period ends privacy's retention leaves the held columns to billing's purge (the
+    # trigger would refuse clearing them) and releases each mark once its document is gone.
+    gone = RestrictedRecord.objects.create(
+        model_label="billing.Document", object_id="999999", fields=list(recipient),
+        basis="test", pseudonym="p", keep_until=datetime(2034, 12, 31).date(),
+    )  # fmt: skip
+    report = retention_enforce(now=datetime(2035, 1, 2, tzinfo=UTC)).report
+    assert report["accounting"] == 1
+    assert set(RestrictedRecord.objects.filter(released_at__isnull=True)) == set(
+        RestrictedRecord.objects.exclude(pk=gone.pk)
+    )
+    large.refresh_from_db()
+    assert large.recipient_name == "Max Mustermann"
     # Restricted is for good.
     with pytest.raises(DatabaseError, match="cannot change"), transaction.atomic():
         Document.objects.filter(pk=small.pk).update(restricted=False)

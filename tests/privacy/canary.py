@@ -84,6 +84,11 @@ def _fillable(field) -> bool:
     )
 
 
+# The database refuses any change to an issued receipt or invoice (billing migration 0002), so
+# their text is what canary_world issued: the coach's billing name and address, the session name.
+ISSUED_DOCUMENTS = {"billing.Document", "billing.DocumentLine"}
+
+
 def fill_canaries(user, canary: Canary) -> list[str]:
     """Every free-text column of every row the registry finds for the person gets the canary."""
     filled = []
@@ -100,14 +105,18 @@ def fill_canaries(user, canary: Canary) -> list[str]:
         ]
         if not columns:
             continue
-        hold = declaration.legal_hold
+        if declaration.model_label in ISSUED_DOCUMENTS:
+            continue
         for pk in declaration.rows(user).values_list("pk", flat=True):
             values = {}
-            theirs = hold is None or (
-                model._default_manager.filter(pk=pk, **{hold.person: user}).exists()
-            )
+            others = {
+                name
+                for hold in declaration.holds
+                if not model._default_manager.filter(pk=pk, **{hold.person: user}).exists()
+                for name in hold.fields
+            }
             for field in columns:
-                if hold is not None and field.name in hold.fields and not theirs:
+                if field.name in others:
                     continue  # e.g. a receipt's issuer: the coach's words, never the client's
                 if isinstance(field, models.JSONField):
                     values[field.attname] = {"note": canary.text(field.name)}

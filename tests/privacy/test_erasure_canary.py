@@ -106,13 +106,22 @@ def test_a_coachs_receipts_are_kept_restricted_with_the_issuer_only(
     _erase(coach, django_capture_on_commit_callbacks)
 
     marks = list(RestrictedRecord.objects.all())
-    assert marks and {m.model_label for m in marks} == {"bookings.Receipt"}
+    assert {m.model_label for m in marks} == {"billing.Document", "billing.DocumentLine"}
     for mark in marks:
-        assert mark.fields == ["issuer_name", "issuer_address", "issuer_tax_number"]
+        expected = (
+            ["issuer_name", "issuer_address", "issuer_tax_number", "issuer_vat_id"]
+            if mark.model_label == "billing.Document"
+            else ["description"]
+        )
+        assert mark.fields == expected
         assert "§ 147 AO" in mark.basis
         assert mark.keep_until == timezone.now().date().replace(year=2034, month=12, day=31)
     kept = {f.where for f in database_scan(needles=COACH.needles)}
-    assert kept == {"bookings_receipt.issuer_name", "bookings_receipt.issuer_address"}
+    assert kept == {
+        "billing_document.issuer_name",
+        "billing_document.issuer_address",
+        "billing_documentline.description",
+    }
 
 
 def test_cancel_reasons_typed_by_people_leave_the_audit_trail(
