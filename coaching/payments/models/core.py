@@ -282,33 +282,3 @@ class ReconciliationDifference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider_reference}: {self.description}"
-
-
-# Payment, Refund, WebhookEvent and FeeOverride live in a module of their own (one noun per file);
-# imported here so Django registers them with this app.
-from coaching.payments.models_payment import (  # noqa: E402
-    FeeOverride,
-    Payment,
-    Refund,
-    RefundStatus,
-    WebhookEvent,
-)
-
-__all__ = [
-    "CENT",
-    "Dispute",
-    "DisputeStatus",
-    "FeeOverride",
-    "LedgerEntry",
-    "LedgerKind",
-    "MerchantAccount",
-    "MerchantStatus",
-    "Payment",
-    "PaymentStatus",
-    "Purchase",
-    "PurchaseLine",
-    "ReconciliationDifference",
-    "Refund",
-    "RefundStatus",
-    "WebhookEvent",
-]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from coaching.payments.models import PaymentStatus, Purchase
+from coaching.payments.models.core import PaymentStatus, Purchase
 from coaching.practices.models import Practice
 
 
