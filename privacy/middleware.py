@@ -57,6 +57,9 @@ class CookieConsentMiddleware:
 
     def __call__(self, request):
         request.cookie_choice = SimpleLazyObject(lambda: current_cookie_choice(request))
+        # For the visitor page cache, whose key holds the version (sofadoc.pagecache must not
+        # import privacy: it is infrastructure the apps build on).
+        request.cookie_policy_version = cookie_policy_version
         response = self.get_response(request)
         update = csp_update_for(request.cookie_choice)
         if update:

@@ -171,15 +171,15 @@ def _page_key(request: HttpRequest) -> str:
     # (banner shown or not, tags allowed) and the Global Privacy Control signal. The choice is
     # the one read against the current cookie policy version (a choice for an older version
     # counts as none: banner, no tags), and the version is part of the key, so a new version
-    # is never answered with a page stored under the old one.
-    from privacy.selectors import cookie_policy_version
-
+    # is never answered with a page stored under the old one (the privacy middleware hands
+    # the version over on the request).
+    policy_version = getattr(request, "cookie_policy_version", None)
     choice = getattr(request, "cookie_choice", None)
     parts = (
         request.get_full_path(),
         get_language(),
         timezone.get_current_timezone_name(),
-        cookie_policy_version(),
+        policy_version() if policy_version is not None else None,
         (choice.decided, choice.statistics, choice.marketing) if choice is not None else None,
         request.headers.get("Sec-GPC", ""),
     )
