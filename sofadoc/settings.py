@@ -5,6 +5,8 @@ sets DJANGO_DEBUG=0 (the default) and must provide DJANGO_SECRET_KEY; every vari
 documented in `.env.example` and the README.
 """
 
+import base64
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,6 +35,18 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Public base URL (scheme + host) used for links in e-mails and for webhook signatures
 # behind a proxy, where the request's own host is the internal one.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Fernet keys for values encrypted at rest (sofadoc/crypto.py), newest first; rotating is
+# described there. Unset, one key is derived from the secret key (so the demo needs nothing),
+# and `check --deploy` warns: production sets its own, so changing the secret key loses nothing.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+FIELD_ENCRYPTION_KEYS_DERIVED = not FIELD_ENCRYPTION_KEYS
+if FIELD_ENCRYPTION_KEYS_DERIVED:
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(
+            hashlib.sha256(b"sofadoc.crypto:" + SECRET_KEY.encode()).digest()
+        ).decode()
+    ]
 
 INSTALLED_APPS = [
     "sofadoc.apps.SofaDocAdminConfig",

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/sofadoc",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example:587",
+    "FIELD_ENCRYPTION_KEYS": "tVbZ1n3yF6y0oYtq1Qf9V6Qm1K1J8Yb2Hq8n0Zc4s3E=",
 }
 
 
@@ -49,6 +50,13 @@ def test_debug_mode_runs_without_secret_key():
 def test_deploy_check_is_clean_with_production_variables():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_warns_when_encryption_keys_are_derived_from_the_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEYS"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "sofadoc.W001" in result.stdout + result.stderr
 
 
 def test_deploy_check_fails_when_mail_would_only_go_to_the_console():

@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from sofadoc import sessions
+        from sofadoc import crypto, sessions  # noqa: F401 (crypto registers its deploy check)
 
         sessions.connect()  # a session row deleted in bulk takes its copy in Redis with it
