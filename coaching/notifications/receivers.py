@@ -33,43 +33,43 @@ def _safely_event(handler):
 
 
 def on_confirmed(*, booking, **kwargs):
-    from coaching.notifications.services import booking_notify
+    from coaching.notifications.queueing import booking_notify
 
     booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)
 
 
 def on_cancelled(*, booking, **kwargs):
-    from coaching.notifications.services import booking_notify
+    from coaching.notifications.queueing import booking_notify
 
     booking_notify(booking=booking, kind=Kind.BOOKING_CANCELLED)
 
 
 def on_moved(*, booking, **kwargs):
-    from coaching.notifications.services import booking_notify
+    from coaching.notifications.queueing import booking_notify
 
     booking_notify(booking=booking, kind=Kind.BOOKING_MOVED)
 
 
 def on_refunded(*, booking, **kwargs):
-    from coaching.notifications.services import booking_notify
+    from coaching.notifications.queueing import booking_notify
 
     booking_notify(booking=booking, kind=Kind.BOOKING_REFUNDED, to_client_only=True)
 
 
 def on_payment_problem(*, booking, problem="", **kwargs):
-    from coaching.notifications.services import staff_notify_payment_problem
+    from coaching.notifications.queueing import staff_notify_payment_problem
 
     staff_notify_payment_problem(booking=booking, problem=problem)
 
 
 def on_email_confirmed(*, email_address, **kwargs):
-    from coaching.notifications.services import notification_queue
+    from coaching.notifications.queueing import notification_queue
 
     notification_queue(recipient=email_address.user, kind=Kind.WELCOME)
 
 
 def on_account_erasure(*, user, **kwargs):
-    from coaching.notifications.services import notifications_forget_person
+    from coaching.notifications.erasure import notifications_forget_person
 
     notifications_forget_person(user=user)
 
@@ -77,7 +77,7 @@ def on_account_erasure(*, user, **kwargs):
 def on_money_event(event):
     """Payments announces after commit; the coach hears of a withdrawn PayPal permission and of
     a dispute (e-mail and inbox). Staff hear of disputes from payments itself, by e-mail."""
-    from coaching.notifications.services import notification_queue
+    from coaching.notifications.queueing import notification_queue
     from coaching.payments.models import MerchantAccount, Purchase
 
     if event.kind == "merchant_revoked":
