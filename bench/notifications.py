@@ -83,22 +83,22 @@ def make_bookings(count: int) -> None:
 
 def record_sends(path: str) -> None:
     """Note each message delivered on any channel (wraps the one function that delivers)."""
-    from coaching.notifications import services
+    from coaching.notifications import delivery
 
-    original = services._send
+    original = delivery._send
     log = open(path, "a", buffering=1)  # noqa: SIM115 - open for the worker's whole life
 
     def send_and_note(row, prefs):
         original(row, prefs)
         log.write(f"{row.channel} {row.pk}\n")
 
-    services._send = send_and_note
+    delivery._send = send_and_note
 
 
 def worker(path: str) -> None:
     setup_django(database=False)
     record_sends(path)
-    from coaching.notifications.services import notifications_deliver_pending
+    from coaching.notifications.delivery import notifications_deliver_pending
 
     while notifications_deliver_pending(limit=500):
         pass
@@ -116,8 +116,9 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
+    from coaching.notifications.delivery import notifications_deliver_pending
     from coaching.notifications.models import Channel, Notification, Status
-    from coaching.notifications.services import notifications_deliver_pending, reminders_queue_due
+    from coaching.notifications.scans import reminders_queue_due
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     make_bookings(bookings)

@@ -1,7 +1,15 @@
+"""What privacy tells the apps that hold personal data with obligations towards others.
+
+account_erasure_requested → coaching.bookings.receivers.cancel_future_sessions
+                          → coaching.notifications.receivers.account_erasure_forget_person
+
+Sent inside account_erase()'s transaction before any data is erased, with `user` and `actor`:
+bookings cancels future sessions, queues full refunds (on commit) and tells the other side;
+notifications takes the person's name out of messages others got. Receivers must not swallow
+errors: an exception aborts the erasure and leaves everything as it was. Every receiver is
+listed above (tests/test_signals.py keeps the list true).
+"""
+
 from django.dispatch import Signal
 
-# Sent inside account_erase()'s transaction before any data is erased, with `user` and `actor`.
-# Apps with obligations towards others connect here: bookings cancels future sessions, queues
-# full refunds (on commit) and tells the other side. Receivers must not swallow errors: an
-# exception aborts the erasure and leaves everything as it was.
 account_erasure_requested = Signal()

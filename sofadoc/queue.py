@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from sofadoc.celery import app as celery_app
 from sofadoc.outage import Breaker
 
 logger = logging.getLogger(__name__)
@@ -36,8 +37,12 @@ _breakers: dict[str, Breaker] = {}
 _connections = threading.local()
 
 
-def task_enqueue(task: Task, *args: Any) -> bool:
-    """Send `task(*args)` to the workers now; False (logged) when the broker is unreachable."""
+def task_enqueue(task: Task | str, *args: Any) -> bool:
+    """Send `task(*args)` to the workers now; False (logged) when the broker is unreachable.
+
+    `task` may be the task's registered name ("notifications.deliver"): a service enqueues by
+    name so that it need not import its app's tasks module, which imports the services."""
+    task = _task(task)
     app = task.app
     if app.conf.task_always_eager:
         # Run here and now (browser tests): no broker involved, and the task's own errors must
@@ -67,7 +72,16 @@ def task_enqueue(task: Task, *args: Any) -> bool:
     return True
 
 
-def task_enqueue_on_commit(task: Task, *args: Any) -> None:
+def _task(task: Task | str) -> Task:
+    if not isinstance(task, str):
+        return task
+    if task not in celery_app.tasks:
+        # The web process imports the apps' tasks modules only when first asked.
+        celery_app.loader.import_default_modules()
+    return celery_app.tasks[task]
+
+
+def task_enqueue_on_commit(task: Task | str, *args: Any) -> None:
     """`task_enqueue` once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: task_enqueue(task, *args))
 

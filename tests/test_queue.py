@@ -126,7 +126,7 @@ def eager():
 @pytest.mark.django_db
 def test_in_eager_mode_the_task_runs_here_and_its_errors_surface(eager):
     from coaching.notifications.models import Channel, Kind, Status
-    from coaching.notifications.services import notification_queue
+    from coaching.notifications.queueing import notification_queue
     from tests.factories import UserFactory
 
     rows = notification_queue(recipient=UserFactory(language="en"), kind=Kind.WELCOME)

@@ -8,10 +8,7 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
-        from coaching.billing.listeners import on_money_event
-        from coaching.payments.listeners import subscribe
-
-        subscribe(on_money_event)
+        from coaching.billing import receivers  # noqa: F401 - connects the signal receivers
 
         # The coach's earnings page and tax-advisor CSV name billing's documents.
         from coaching.billing.selectors import document_numbers_for, fee_invoice_url

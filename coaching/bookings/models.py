@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.payments.models import Payment, Purchase, Refund
 from coaching.practices.models import Practice, SessionType
+from coaching.practices.pages import availability_changed
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out on the phone
 
@@ -135,6 +136,12 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.session_name} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Every change of a booking (a hold, a payment, a cancellation, a move, an expired
+        # hold) is saved here: the practice's cached page with its free times goes.
+        availability_changed(self.practice_id)
 
     @property
     def coach_id(self) -> int:

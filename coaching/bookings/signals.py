@@ -1,19 +1,35 @@
-"""What bookings tell the rest of the site. Sent after commit, never for a rolled-back change.
+"""What bookings tell the apps above them. Sent after commit, never for a rolled-back change;
+a failing receiver is logged and does not stop the others (the booking has committed).
 
-Notifications (mail, SMS, inbox) connect here; until they exist nothing listens, and the
-booking flow does not depend on anyone listening. Receivers get `booking` (and `refund` where
-money went back).
+One signal per domain event; every receiver is listed here (tests/test_signals.py keeps the
+list true). Receivers get `booking` and the extra arguments named below.
+
+booking_confirmed   → coaching.notifications.receivers.booking_confirmed_notify
+booking_cancelled   → coaching.notifications.receivers.booking_cancelled_notify
+booking_moved       → coaching.notifications.receivers.booking_moved_notify
+booking_refunded    → coaching.notifications.receivers.booking_refunded_notify
+payment_problem     → coaching.notifications.receivers.payment_problem_notify_staff
 """
+
+import logging
 
 from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 booking_confirmed = Signal()
 booking_cancelled = Signal()  # also: refund (or None) and cancelled_by
 booking_moved = Signal()  # also: previous_start
 booking_refunded = Signal()  # also: refund
-payment_problem = Signal()  # a reversal, denial or failed refund that staff must look at
+payment_problem = Signal()  # also: problem; a reversal, denial or failed refund for staff
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender="bookings", **kwargs))
+    transaction.on_commit(lambda: _send(signal, **kwargs))
+
+
+def _send(signal: Signal, **kwargs) -> None:
+    for receiver, result in signal.send_robust(sender="bookings", **kwargs):
+        if isinstance(result, Exception):
+            logger.error("%s failed", receiver.__qualname__, exc_info=result)

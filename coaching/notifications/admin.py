@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coaching.notifications.models import Notification, Preferences
+from coaching.notifications.queueing import notification_resend
 from coaching.notifications.registry import kind_choices
-from coaching.notifications.services import notification_resend
 from sofadoc.admin_site import ReadOnlyAdmin
 
 

@@ -8,7 +8,5 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        # checks and kinds register themselves on import.
+        # Checks, kinds and receivers register (connect) themselves on import.
         from coaching.notifications import checks, kinds, receivers  # noqa: F401
-
-        receivers.connect()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Kind
-from coaching.notifications.services import booking_notify, notification_queue
+from coaching.notifications.queueing import booking_notify, notification_queue
 
 
 def seed(*, users) -> int:

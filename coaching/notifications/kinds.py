@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import BookingState
+from coaching.notifications.links import news_confirm_token
 from coaching.notifications.models import Kind, Notification
 from coaching.notifications.registry import (
     EMAIL,
@@ -26,7 +27,6 @@ from coaching.notifications.registry import (
     Preference,
     register,
 )
-from coaching.notifications.services import news_confirm_token
 
 WRITTEN = frozenset({EMAIL, INBOX, PUSH})
 WITH_SMS = WRITTEN | {SMS}

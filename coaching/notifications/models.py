@@ -37,6 +37,10 @@ class Kind(StrEnum):
     DISPUTE_OPENED = "dispute_opened"
 
 
+# A message whose sending failed (or killed its worker) this often is given up for staff to see.
+MAX_ATTEMPTS = 5
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", _("e-mail")
     SMS = "sms", _("SMS")

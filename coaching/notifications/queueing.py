@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coaching.bookings.models import Booking
-from coaching.notifications.models import Notification
+from coaching.notifications.models import Kind, Notification
 from coaching.notifications.preferences import channels_for, preferences_for, wants
 from coaching.notifications.registry import kind_for
+from sofadoc.accounts.models import User
 from sofadoc.queue import task_enqueue
 
 
@@ -74,10 +76,9 @@ def notification_queue(
 def enqueue_delivery(pks: list[int]) -> None:
     """Hand rows to the workers. If the broker is down the scan delivers them a minute later,
     so a Redis outage never breaks the booking (or whatever else queued the message)."""
-    from coaching.notifications.tasks import deliver
-
     for pk in pks:
-        if not task_enqueue(deliver, pk):
+        # By name: the tasks module imports the services, not the other way round.
+        if not task_enqueue("notifications.deliver", pk):
             return  # the broker is down: the rest would fail too; the scan has them all
 
 
@@ -90,3 +91,30 @@ def booking_notify(*, booking: Booking, kind: str, to_client_only: bool = False)
     booking = Booking.objects.select_related("client", "practice__owner").get(pk=booking.pk)
     recipients = [booking.client] if to_client_only else booking_participants(booking)
     return notify(recipients=recipients, kind=kind, booking=booking)
+
+
+def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
+    """A reversal, denial or failed refund: every active staff member hears of it. The message
+    names the booking only; what happened is in its payments and audit trail in the admin."""
+    # Each problem is its own message (the key lifts the once-per-booking rule).
+    key = f"problem-{timezone.now():%Y%m%d%H%M%S%f}"
+    staff = User.objects.filter(is_staff=True, is_active=True)
+    return notify(recipients=staff, kind=Kind.PAYMENT_PROBLEM, booking=booking, key=key)
+
+
+def notification_resend(*, notification: Notification, actor) -> Notification:
+    """Staff: send a message again as a new row (the log keeps the first attempt)."""
+    with transaction.atomic(durable=True):
+        copy = Notification.objects.create(
+            recipient=notification.recipient,
+            kind=notification.kind,
+            channel=notification.channel,
+            # A resend is outside the once-only rule: its own key lifts the constraint.
+            booking=notification.booking,
+            booking_sequence=notification.booking_sequence,
+            key=f"resend-{notification.pk}-{timezone.now():%Y%m%d%H%M%S%f}"[:32],
+            reason=f"resend of #{notification.pk} by {actor.pk}",
+        )
+        pk = copy.pk
+        transaction.on_commit(lambda: enqueue_delivery([pk]))
+    return copy

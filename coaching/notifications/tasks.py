@@ -1,12 +1,8 @@
 from celery import shared_task
 
-from coaching.notifications.services import (
-    calendar_nudges_queue,
-    news_send,
-    notification_deliver,
-    notifications_deliver_pending,
-    notifications_send_due,
-)
+from coaching.notifications.delivery import notification_deliver, notifications_deliver_pending
+from coaching.notifications.news import news_send
+from coaching.notifications.scans import calendar_nudges_queue, notifications_send_due
 
 
 @shared_task(name="notifications.deliver")

@@ -9,7 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coaching.notifications import services
+from coaching.notifications import inbox, links, news, sms_codes
+from coaching.notifications import preferences as choices
 from coaching.notifications.forms import PreferencesForm, SmsCodeForm
 from coaching.notifications.selectors import inbox_for
 from privacy.pseudonyms import request_ip
@@ -30,7 +31,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Others' messages are a 404, as if they did not exist.
     message = get_object_or_404(inbox_for(user=request.user), pk=pk)
-    services.notification_mark_read(notification=message, actor=request.user)
+    inbox.notification_mark_read(notification=message, actor=request.user)
     return render(request, "notifications/message_detail.html", {"message": message})
 
 
@@ -38,24 +39,24 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_read(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(inbox_for(user=request.user), pk=pk)
-    services.notification_mark_read(notification=message, actor=request.user)
+    inbox.notification_mark_read(notification=message, actor=request.user)
     return redirect("notifications:list")
 
 
 @login_required
 @require_POST
 def messages_read_all(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(actor=request.user)
+    inbox.notifications_mark_all_read(actor=request.user)
     return redirect("notifications:list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    prefs = services.preferences_for(request.user)
+    prefs = choices.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        services.preferences_update(
+        choices.preferences_update(
             user=request.user, actor=request.user, ip=request_ip(request), **form.cleaned_data
         )
         messages.success(request, _("Your notification settings have been saved."))
@@ -64,7 +65,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "form": form,
         "prefs": prefs,
         "code_form": SmsCodeForm(),
-        "news_token": services.news_token(request.user),
+        "news_token": links.news_token(request.user),
         "push_devices": list(request.user.push_subscriptions.all()),
         "push_public_key": settings.WEBPUSH_VAPID_PUBLIC_KEY,
     }
@@ -75,8 +76,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sms_code_send(request: HttpRequest) -> HttpResponse:
     try:
-        services.sms_code_send(user=request.user, actor=request.user)
-    except services.SmsCodeError as error:
+        sms_codes.sms_code_send(user=request.user, actor=request.user)
+    except sms_codes.SmsCodeError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("We sent a code to your mobile number."))
@@ -91,10 +92,10 @@ def sms_code_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, form.errors["code"][0])
         return redirect("notifications:preferences")
     try:
-        services.sms_code_confirm(
+        sms_codes.sms_code_confirm(
             user=request.user, code=form.cleaned_data["code"], actor=request.user
         )
-    except services.SmsCodeError as error:
+    except sms_codes.SmsCodeError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Your mobile number is confirmed. You can now choose SMS."))
@@ -104,7 +105,7 @@ def sms_code_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def news_subscribe(request: HttpRequest) -> HttpResponse:
-    if services.news_request(user=request.user, actor=request.user):
+    if news.news_request(user=request.user, actor=request.user):
         messages.success(request, _("Please confirm with the link we just sent you by e-mail."))
     return redirect("notifications:preferences")
 
@@ -113,11 +114,11 @@ def news_subscribe(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def news_confirm(request: HttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: link scanners in mail filters must not subscribe anyone.
-    user = services.news_user_for(token, confirm=True)
+    user = links.news_user_for(token, confirm=True)
     if user is None:
         raise Http404
     if request.method == "POST":
-        if not services.news_confirm(user=user, ip=request_ip(request)):
+        if not news.news_confirm(user=user, ip=request_ip(request)):
             # Unsubscribed since this link was sent: it no longer counts.
             return render(request, "notifications/news_done.html", {"stale": True}, status=410)
         return render(request, "notifications/news_done.html", {"subscribed": True})
@@ -128,16 +129,16 @@ def news_confirm(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def news_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    user = services.news_user_for(token)
+    user = links.news_user_for(token)
     if user is None:
         raise Http404
     if request.method == "POST":
-        services.news_unsubscribe(user=user, ip=request_ip(request))
+        news.news_unsubscribe(user=user, ip=request_ip(request))
         return render(request, "notifications/news_done.html", {"subscribed": False})
     return render(request, "notifications/news_unsubscribe.html", {"token": token})
 
 
 @never_cache
 def opened(request: HttpRequest, token: str) -> HttpResponse:
-    services.notification_mark_opened(token=token)
+    links.notification_mark_opened(token=token)
     return HttpResponse(PIXEL, content_type="image/gif")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from coaching.notifications import services, sms
+from coaching.notifications import sms, sms_status
 
 # Twilio's own keywords (English) plus the German ones people actually type.
 STOP_WORDS = frozenset(
@@ -27,10 +27,10 @@ def twilio_sms(request: HttpRequest) -> HttpResponse:
     if "Body" in data:  # an incoming reply
         word = data.get("Body", "").strip().upper()
         if word in STOP_WORDS or data.get("OptOutType", "").upper() == "STOP":
-            services.sms_opt_out(phone=data.get("From", ""))
+            sms_status.sms_opt_out(phone=data.get("From", ""))
         return HttpResponse(EMPTY_TWIML, content_type="text/xml")
     sid, status = data.get("MessageSid", ""), data.get("MessageStatus", "")
     if not sid or not status:
         return HttpResponse("missing MessageSid or MessageStatus", status=400)
-    services.sms_status_update(sid=sid, status=status, error_code=data.get("ErrorCode", ""))
+    sms_status.sms_status_update(sid=sid, status=status, error_code=data.get("ErrorCode", ""))
     return HttpResponse(status=204)

@@ -8,7 +8,7 @@ and ledger rows; writing the loss here as well would count it twice.
 The disputed capture must be one of ours (a CAPTURE_GROSS ledger row) and belong to the seller
 the event names; otherwise the event is refused in the log and nothing changes. The selling app
 flags its object through the kind registry (`on_disputed`); the coach hears of it through the
-money listeners (notifications), staff by e-mail.
+money_moved receivers (notifications), staff by e-mail.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from coaching.payments.kinds import kind_for
-from coaching.payments.listeners import MoneyEvent, announce
 from coaching.payments.models import (
     Dispute,
     DisputeStatus,
@@ -28,6 +27,7 @@ from coaching.payments.models import (
     LedgerKind,
     Purchase,
 )
+from coaching.payments.signals import MoneyEvent, announce
 from coaching.payments.staff_mail import staff_mail_on_commit
 
 logger = logging.getLogger(__name__)

@@ -22,13 +22,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from coaching.payments.listeners import MoneyEvent, announce
 from coaching.payments.models import MerchantAccount, MerchantStatus
 from coaching.payments.providers import provider_for
 from coaching.payments.providers.paypal_partner import (
     IntegrationStatus,
     PartnerError,
 )
+from coaching.payments.signals import MoneyEvent, announce
 from coaching.practices.models import Practice
 
 logger = logging.getLogger(__name__)

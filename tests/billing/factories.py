@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from coaching.payments.listeners import MoneyEvent, announce
 from coaching.payments.models import LedgerEntry, LedgerKind, Purchase, PurchaseLine
+from coaching.payments.signals import MoneyEvent, announce
 
 _references = itertools.count(1)
 

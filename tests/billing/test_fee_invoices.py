@@ -166,11 +166,11 @@ def test_document_numbers_for_the_earnings_csv(december_first, coach_practice, b
         purchase, amount=Decimal("80.00"), fee_back=Decimal("8.00"),
         at=datetime(2026, 11, 4, 9, tzinfo=UTC),
     )  # fmt: skip
-    from coaching.billing.listeners import on_money_event
-    from coaching.payments.listeners import MoneyEvent
+    from coaching.billing.receivers import money_moved_issue_documents
+    from coaching.payments.signals import MoneyEvent
 
-    on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in capture]))
-    on_money_event(MoneyEvent("refunded", purchase.pk, [e.pk for e in refund]))
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in capture]))
+    money_moved_issue_documents(MoneyEvent("refunded", purchase.pk, [e.pk for e in refund]))
     ids = [e.pk for e in capture + refund]
     before_invoice = document_numbers_for(ids)
     assert before_invoice == {e.pk: "2026-0001" for e in capture} | {

@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from coaching.billing.listeners import on_money_event
 from coaching.billing.models import Document, DocumentLine, NumberSeries
+from coaching.billing.receivers import money_moved_issue_documents
 from coaching.billing.services import documents_purge_expired
 from coaching.billing.services.documents import LineDraft, document_write
 from coaching.billing.services.numbering import number_take
 from coaching.billing.tasks import purge_expired_documents
-from coaching.payments.listeners import MoneyEvent
+from coaching.payments.signals import MoneyEvent
 from privacy.models import RestrictedRecord
 from privacy.retention import retention_enforce
 from privacy.scan import database_scan
@@ -25,7 +25,7 @@ from tests.billing.factories import paid, refund_record
 
 def _receipt(practice, buyer, **fields) -> Document:
     purchase, entries = paid(practice, buyer=buyer, **fields)
-    on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
     return Document.objects.get(purchase=purchase)
 
 
@@ -73,7 +73,7 @@ def test_erasure_restricts_and_blanks_only_what_the_law_does_not_require(coach_p
         billing_address="Hauptstraße 5\n20095 Hamburg",
     )  # fmt: skip
     refund_record(large.purchase, amount=Decimal("300.00"))
-    on_money_event(
+    money_moved_issue_documents(
         MoneyEvent("refunded", large.purchase_id, list(large.purchase.ledger_entries.values_list(
             "pk", flat=True)))
     )  # fmt: skip

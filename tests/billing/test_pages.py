@@ -15,10 +15,10 @@ from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from coaching.billing.listeners import on_money_event
 from coaching.billing.models import Document, DocumentKind
+from coaching.billing.receivers import money_moved_issue_documents
 from coaching.billing.tasks import issue_fee_invoices
-from coaching.payments.listeners import MoneyEvent
+from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import TaxTreatment
 from tests.billing.factories import paid, refund_record
 from tests.factories import PracticeFactory, UserFactory
@@ -38,7 +38,7 @@ def _receipt(practice, buyer, **fields):
     purchase, entries = paid(
         practice, buyer=buyer, service_date=datetime(2026, 12, 8, 9, tzinfo=UTC), **fields
     )
-    on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
     return purchase, Document.objects.get(purchase=purchase, kind=DocumentKind.RECEIPT)
 
 
@@ -93,7 +93,7 @@ def test_small_business_and_cancellation_show_their_notes(client, december, buye
     practice = PracticeFactory(billing_name="Erika Muster")
     purchase, receipt = _receipt(practice, buyer)
     refund = refund_record(purchase, amount=Decimal("80.00"))
-    on_money_event(MoneyEvent("refunded", purchase.pk, [e.pk for e in refund]))
+    money_moved_issue_documents(MoneyEvent("refunded", purchase.pk, [e.pk for e in refund]))
     cancellation = Document.objects.get(kind=DocumentKind.CANCELLATION)
     client.force_login(practice.owner)  # the coach sees their own documents too
     html = client.get(reverse("billing:document", args=[receipt.pk])).content.decode()
@@ -148,7 +148,7 @@ def test_a_moved_session_correction_renders(client, december, buyer):
     line = purchase.lines.get()
     line.service_date += timedelta(days=7)
     line.save(update_fields=["service_date"])
-    on_money_event(MoneyEvent("line_rescheduled", purchase.pk, line_id=line.pk))
+    money_moved_issue_documents(MoneyEvent("line_rescheduled", purchase.pk, line_id=line.pk))
     correction = Document.objects.get(kind=DocumentKind.CORRECTION)
     client.force_login(buyer)
     html = client.get(reverse("billing:document", args=[correction.pk])).content.decode()

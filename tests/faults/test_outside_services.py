@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.services import preferences_for, preferences_update
+from coaching.notifications.preferences import preferences_for, preferences_update
 from coaching.notifications.tasks import send_due_reminders
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import SessionTypeFactory, UserFactory

@@ -152,7 +152,7 @@ def test_delivery_is_enqueued_on_the_real_broker_after_commit(
     import redis
     from django.conf import settings
 
-    from coaching.notifications.services import notification_queue
+    from coaching.notifications.queueing import notification_queue
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     before = broker.llen("celery")

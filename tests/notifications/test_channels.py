@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coaching.notifications.models import Channel, Kind, Preferences, ReminderTiming
-from coaching.notifications.services import channels_for
+from coaching.notifications.preferences import channels_for
 from sofadoc.accounts.models import User
 
 PHONE = "+4915123456789"

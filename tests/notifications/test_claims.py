@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core import mail
 
-from coaching.notifications.models import Channel, Kind, Notification, Status
-from coaching.notifications.services import MAX_ATTEMPTS, _claim, notification_queue
+from coaching.notifications.delivery import _claim
+from coaching.notifications.models import MAX_ATTEMPTS, Channel, Kind, Notification, Status
+from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import deliver, send_due_reminders
 from tests.factories import UserFactory
 

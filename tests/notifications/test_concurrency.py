@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import connection
 
 from coaching.notifications.models import Channel, Kind, Notification, Status
-from coaching.notifications.services import notification_queue
+from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import send_due_reminders
 from sofadoc.celery import app as celery_app
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory

@@ -3,7 +3,7 @@
 import pytest
 
 from coaching.notifications.models import Channel, Kind, Notification
-from coaching.notifications.services import REDACTED
+from privacy.redaction import REDACTED
 from privacy.services import account_erase
 from tests.notifications.test_booking_messages import confirmed, deliver_all  # noqa: F401
 

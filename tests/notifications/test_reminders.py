@@ -11,7 +11,7 @@ from django.core.management import call_command
 from coaching.bookings.models import Actor, BookingState
 from coaching.bookings.states import transition
 from coaching.notifications.models import Channel, Kind, Notification, ReminderTiming, Status
-from coaching.notifications.services import preferences_update
+from coaching.notifications.preferences import preferences_update
 from coaching.notifications.tasks import calendar_nudges, send_due_reminders
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 from tests.notifications.conftest import make_booking
@@ -61,7 +61,7 @@ def test_a_booking_life_gets_each_reminder_once_at_the_right_time(booking, clien
 
 
 def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(booking):
-    from coaching.notifications.services import booking_notify
+    from coaching.notifications.queueing import booking_notify
 
     with time_machine.travel(START - timedelta(days=4), tick=False):
         booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)  # the worker is slow
@@ -84,7 +84,7 @@ def test_a_cancelled_session_gets_no_reminder(booking):
 
 
 def test_a_reminder_queued_before_a_cancellation_is_skipped_not_sent(booking):
-    from coaching.notifications.services import reminders_queue_due
+    from coaching.notifications.scans import reminders_queue_due
 
     with time_machine.travel(START - timedelta(minutes=50), tick=False):
         reminders_queue_due()  # queued; the worker has not picked it up yet
@@ -97,7 +97,7 @@ def test_a_reminder_queued_before_a_cancellation_is_skipped_not_sent(booking):
 
 
 def test_a_moved_session_gets_fresh_reminders_and_no_stale_one(booking):
-    from coaching.notifications.services import reminders_queue_due
+    from coaching.notifications.scans import reminders_queue_due
 
     with time_machine.travel(START - timedelta(minutes=50), tick=False):
         reminders_queue_due()
@@ -192,21 +192,21 @@ def test_a_session_cancelled_while_a_slow_chunk_is_sending_gets_no_stale_reminde
     """The worker read both sessions when it claimed their reminders; the mail server is slow,
     and the second session is cancelled while the first one's reminder goes out."""
     from coaching.bookings.models import Booking
-    from coaching.notifications import services
+    from coaching.notifications import delivery, scans
     from tests.notifications import hooked_mail
 
     with time_machine.travel(START - timedelta(days=5), tick=False):
         first = make_booking(session_type, client_user, start=START)
         second = make_booking(session_type, UserFactory(), start=START + timedelta(hours=2))
     settings.EMAIL_BACKEND = "tests.notifications.hooked_mail.EmailBackend"
-    monkeypatch.setattr(services, "BOOKING_FRESH_SECONDS", 0)  # every send counts as slow
+    monkeypatch.setattr(delivery, "BOOKING_FRESH_SECONDS", 0)  # every send counts as slow
 
     def cancel_the_second(message):
         Booking.objects.filter(pk=second.pk).update(state=BookingState.CANCELLED)
 
     monkeypatch.setattr(hooked_mail.EmailBackend, "on_send", cancel_the_second)
     with time_machine.travel(START - timedelta(minutes=50), tick=True):
-        services.reminders_queue_due(now=START - timedelta(hours=3))  # both in their 24 h window
+        scans.reminders_queue_due(now=START - timedelta(hours=3))  # both in their 24 h window
         send_due_reminders.apply()
 
     rows = Notification.objects.filter(kind=Kind.REMINDER_24H)

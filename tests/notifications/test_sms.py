@@ -15,7 +15,8 @@ from twilio.request_validator import RequestValidator
 
 from coaching.bookings.models import BookingState
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.services import booking_notify, preferences_update
+from coaching.notifications.preferences import preferences_update
+from coaching.notifications.queueing import booking_notify
 from coaching.notifications.tasks import send_due_reminders
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking

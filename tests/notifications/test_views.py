@@ -10,13 +10,11 @@ from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
+from coaching.notifications.links import news_token
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.services import (
-    news_email,
-    news_token,
-    notification_queue,
-    preferences_update,
-)
+from coaching.notifications.news import news_email
+from coaching.notifications.preferences import preferences_update
+from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import deliver, send_due_reminders
 from tests.factories import StaffFactory, UserFactory
 
@@ -243,7 +241,7 @@ def test_admin_shows_preferences_read_only(admin_client):
 
 
 def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
-    from coaching.notifications.services import news_confirm, news_request
+    from coaching.notifications.news import news_confirm, news_request
     from coaching.notifications.tasks import send_news
 
     subscriber, asked_only, nobody = UserFactory(), UserFactory(), UserFactory()

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from coaching.payments import listeners
 from coaching.payments.models import LedgerEntry, WebhookEvent
 from coaching.payments.services import refund_issue
+from coaching.payments.signals import money_moved
 from coaching.payments.webhooks import _handlers, register_event_handler
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +19,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def money_events():
     events = []
-    listeners.subscribe(events.append)
+
+    def note(event, **kwargs):
+        events.append(event)
+
+    money_moved.connect(note)
     yield events
-    listeners._listeners.remove(events.append)
+    money_moved.disconnect(note)
 
 
 def test_capture_and_refund_are_announced_after_commit_with_their_ledger_rows(

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from coaching.notifications.models import Kind, Notification
-from coaching.notifications.services import notification_render
+from coaching.notifications.rendering import notification_render
 from coaching.payments.disputes import EVENT_HANDLERS
 from coaching.payments.kinds import PurchaseKind, _kinds, register_kind
 from coaching.payments.models import Dispute, DisputeStatus, LedgerEntry, LedgerKind

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from coaching.bookings.services import BookingError, booking_hold
 from coaching.notifications.models import Kind, Notification
-from coaching.notifications.services import notification_render
+from coaching.notifications.rendering import notification_render
 from coaching.payments.models import MerchantAccount, MerchantStatus
 from coaching.payments.onboarding import EVENT_HANDLERS
 from coaching.practices.services import PublishBlocked, practice_publish, session_type_save

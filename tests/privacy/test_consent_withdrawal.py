@@ -3,12 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from coaching.notifications.services import (
-    news_confirm,
-    news_request,
-    news_unsubscribe,
-    preferences_update,
-)
+from coaching.notifications.news import news_confirm, news_request, news_unsubscribe
+from coaching.notifications.preferences import preferences_update
 from privacy.models import ConsentRecord
 from privacy.pseudonyms import user_pseudonym
 from privacy.services import consent_withdraw, cookie_choice_record

@@ -17,11 +17,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.billing.listeners import on_money_event
+from coaching.billing.receivers import money_moved_issue_documents
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
 from coaching.notifications.models import Notification, Preferences, PushSubscription
-from coaching.payments.listeners import MoneyEvent
 from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
+from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import (
     Practice,
     PracticeSlugRedirect,
@@ -163,7 +163,7 @@ def touch_everything():
     Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
     # Its receipt (billing), issued from the capture's ledger rows.
     entries = capture_record(purchase)
-    on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
     Notification.objects.create(
         recipient=user,
         booking=booking,

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from coaching.notifications.links import news_confirm_token, news_token
 from coaching.notifications.models import Preferences
-from coaching.notifications.services import news_confirm_token, news_token
 from coaching.practices.models import Practice, SessionType
 from privacy.models import ConsentRecord, Processor, SupportRequest
 from privacy.research import suppress_small_groups

@@ -75,15 +75,15 @@ reference = lambda w: {"reference": w.booking.reference}  # noqa: E731
 
 def _receipt(world: World) -> dict:
     """The booking's receipt, issued the way payments' announcement issues it (once)."""
-    from coaching.billing.listeners import on_money_event
     from coaching.billing.models import Document
-    from coaching.payments.listeners import MoneyEvent
+    from coaching.billing.receivers import money_moved_issue_documents
+    from coaching.payments.signals import MoneyEvent
     from tests.billing.factories import paid
 
     document = Document.objects.filter(practice=world.practice).first()
     if document is None:
         purchase, entries = paid(world.practice, buyer=world.client, object_id=world.booking.pk)
-        on_money_event(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+        money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
         document = Document.objects.get(purchase=purchase)
     return {"pk": document.pk}
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from coaching.payments.kinds import kind_for
-from coaching.payments.listeners import MoneyEvent, announce
 from coaching.payments.models import Purchase
+from coaching.payments.signals import MoneyEvent, announce
 
 
 class PaymentRefused(Exception):
