@@ -17,6 +17,7 @@ from coaching.bookings.services import (
 from coaching.payments.models import PaymentStatus
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import StaffFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +200,7 @@ def test_staff_open_a_booking_only_with_two_factors(client, booking):
 
 
 def test_booking_lists_cost_a_fixed_number_of_queries(
-    client, booking, practice, client_user, session_type, django_assert_max_num_queries
+    client, booking, practice, client_user, session_type
 ):
     for hours in (1, 2, 3, 4, 5):
         held = booking_hold(
@@ -210,10 +211,10 @@ def test_booking_lists_cost_a_fixed_number_of_queries(
         )
         Booking.objects.filter(pk=held.pk).update(state=BookingState.CONFIRMED)
     client.force_login(client_user)
-    with django_assert_max_num_queries(6):
+    with pinned_queries(at_most=6):
         assert client.get(reverse("bookings:mine")).status_code == 200
     client.force_login(practice.owner)
-    with django_assert_max_num_queries(10):
+    with pinned_queries(at_most=10):
         assert client.get(reverse("bookings:coach")).status_code == 200
 
 
