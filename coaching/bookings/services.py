@@ -36,16 +36,13 @@ from coaching.practices.availability import Interval
 from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_slot_is_free
+from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
 
 
-class BookingError(Exception):
+class BookingError(ShownError):
     """A request we refuse; `message` says why, in words for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class SlotTaken(BookingError):

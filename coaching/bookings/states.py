@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Actor, Booking, BookingEvent, BookingState
+from sofadoc.errors import ShownError
 
 S = BookingState
 ALLOWED: dict[str, frozenset[str]] = {
@@ -26,10 +27,12 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
-class InvalidTransition(Exception):
-    def __init__(self, booking: Booking, to_state: str):
-        self.message = _("This booking can no longer be changed that way.")
-        super().__init__(f"{booking.reference}: {booking.state} → {to_state} is not allowed")
+class InvalidTransition(ShownError):
+    def __init__(self, booking: Booking, to_state: str) -> None:
+        super().__init__(
+            _("This booking can no longer be changed that way."),
+            detail=f"{booking.reference}: {booking.state} → {to_state} is not allowed",
+        )
 
 
 def transition(

@@ -14,6 +14,7 @@ Remote calls happen outside any lock; the account row is re-read under lock befo
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -30,16 +31,17 @@ from coaching.payments.providers.paypal_partner import (
     PartnerError,
 )
 from coaching.practices.models import Practice
+from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
 
 
-class OnboardingError(Exception):
+class OnboardingError(ShownError):
     """Refused, with a message for the coach and the HTTP status the view answers with."""
 
-    def __init__(self, message: str, *, status: int = 400):
+    def __init__(self, message: Any, *, status: int = 400) -> None:
         super().__init__(message)
-        self.message, self.status = message, status
+        self.status = status
 
 
 def partner_provider_name() -> str:

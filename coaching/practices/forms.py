@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.practices.directory import SORTS, DirectoryFilters
 from coaching.practices.models import (
+    BOOKING_RULE_FIELDS,
     Language,
     Practice,
     PracticeSlugRedirect,
@@ -148,14 +149,7 @@ class SessionTypeForm(forms.ModelForm):
 class RulesForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = [
-            "min_notice_hours",
-            "horizon_days",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "slot_step_minutes",
-            "cancellation_window_hours",
-        ]
+        fields = list(BOOKING_RULE_FIELDS)
 
 
 class WeeklyHoursForm(forms.Form):

@@ -1,6 +1,5 @@
 """Free slots read from the database: rules, time off and registered busy sources together."""
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,12 +9,10 @@ from coaching.practices.availability import Interval
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.selectors import (
     practice_ids_free_within,
-    practice_personal_data,
     session_type_free_slots,
     session_type_slot_is_free,
 )
-from coaching.practices.services import practice_update
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -112,21 +109,3 @@ def test_practices_free_within_a_week(busy_source):
         free = practice_ids_free_within(practice_ids=ids, within=timedelta(days=7), now=MONDAY)
 
     assert free == {open_monday.practice_id}
-
-
-def test_personal_data_export_holds_the_whole_profile_and_is_json():
-    practice = PracticeFactory(bio="Über mich", billing_name="Erika Muster")
-    practice.time_off.create(first_day=date(2026, 8, 1), last_day=date(2026, 8, 2), note="Urlaub")
-    practice_update(practice=practice, actor=practice.owner, fields={"slug": "neue-adresse"})
-
-    with pinned_queries(7):
-        data = practice_personal_data(user=practice.owner)
-
-    assert json.loads(json.dumps(data)) == data
-    assert data["bio"] == "Über mich"
-    assert data["previous_web_addresses"] and data["web_address"] == "neue-adresse"
-    assert data["receipt_details"]["name"] == "Erika Muster"
-    assert data["time_off"] == [
-        {"first_day": "2026-08-01", "last_day": "2026-08-02", "note": "Urlaub"}
-    ]
-    assert practice_personal_data(user=UserFactory()) is None

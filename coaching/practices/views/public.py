@@ -37,6 +37,7 @@ from coaching.practices.pages import availability_version_key, free_times_hold_u
 from coaching.practices.selectors import practice_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
+from sofadoc.cache import cache_read
 from sofadoc.pagecache import cache_for_visitors, depends_on, visitor_page_cache
 
 PAGE_SIZE = 12
@@ -84,10 +85,7 @@ def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | Non
     listing, fresh_until = entry
     if time.time() < fresh_until:
         return listing
-    try:
-        refresh = cache.add(f"{key}:refresh", 1, 30)
-    except Exception:
-        refresh = True
+    refresh = cache_read(lambda: cache.add(f"{key}:refresh", 1, 30), down=True)
     return None if refresh else listing
 
 
@@ -103,13 +101,6 @@ def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, 
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
-
-
-def _cache_get(key: str | None):
-    try:
-        return cache.get(key) if key else None
-    except Exception:  # a cache outage renders the page instead
-        return None
 
 
 @require_GET
@@ -298,7 +289,7 @@ def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
     ]
     digest = hashlib.sha256(repr((get_language(), str(zone), shown)).encode()).hexdigest()
     key = f"practices:offers:{digest}"
-    html = _cache_get(key)
+    html = cache_read(lambda: cache.get(key), down=None) if key else None
     if html is None:
         html = render_to_string("practices/partials/offers.html", {"offers": offers})
         with suppress(Exception):
