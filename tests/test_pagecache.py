@@ -21,8 +21,7 @@ from coaching.practices.services import (
     time_off_add,
     weekly_hours_replace,
 )
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
-from tests.notifications.conftest import make_booking
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +83,9 @@ def test_each_visitor_gets_their_own_csrf_token_in_a_cached_page(practice, url):
 
 def test_a_hold_on_a_time_takes_it_off_the_cached_page_at_once(client, practice):
     assert NINE in client.get(page_url()).content.decode()
-    booking = make_booking(
-        practice.session_types.get(),
-        UserFactory(),
+    booking = BookingFactory(
+        session_type=practice.session_types.get(),
+        client=UserFactory(),
         start=TUESDAY_9,
         state=BookingState.HELD,
         hold_expires_at=NOW + timedelta(minutes=15),

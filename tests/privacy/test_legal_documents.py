@@ -8,7 +8,7 @@ from django.utils import translation
 
 from privacy.models import LegalDocument
 from privacy.selectors import legal_document_current
-from tests.privacy.factories import LegalDocumentFactory
+from tests.factories import LegalDocumentFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,7 @@ from django.urls import reverse
 
 from privacy.models import ConsentRecord
 from privacy.services import SIGNUP_PURPOSES, consent_record
-from tests.factories import UserFactory
-from tests.privacy.factories import LegalDocumentFactory
+from tests.factories import LegalDocumentFactory, UserFactory
 from tests.queries import pinned_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.privacy.urls_gate")]
