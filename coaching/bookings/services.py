@@ -13,6 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.permissions import (
+    booking_cancel_allowed,
+    booking_move_allowed,
+    booking_refund_due,
+)
 from coaching.bookings.signals import (
     booking_cancelled,
     booking_confirmed,
@@ -300,11 +305,11 @@ def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> R
     now = timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.state != BookingState.CONFIRMED or booking.start <= now:
+        if not booking_cancel_allowed(booking, now=now):
             raise BookingError(_("Only upcoming confirmed sessions can be cancelled."))
         if role == Actor.COACH and not reason.strip():
             raise BookingError(_("Please tell your client why you cancel."))
-        refund_due = role != Actor.CLIENT or booking.is_free_to_cancel(now)
+        refund_due = booking_refund_due(booking, role=role, now=now)
         transition(
             booking,
             BookingState.CANCELLED,
@@ -366,7 +371,7 @@ def booking_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
             .select_related("session_type", "practice")
             .get(pk=booking.pk)
         )
-        if booking.state != BookingState.CONFIRMED or not booking.is_free_to_cancel(now):
+        if not booking_move_allowed(booking, now=now):
             raise BookingError(
                 _(
                     "This session can no longer be moved: that is possible only until "

@@ -23,6 +23,7 @@ from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
 from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
+from coaching.bookings.permissions import booking_permissions
 from coaching.bookings.selectors import (
     booking_for_participant,
     bookings_for_client,
@@ -241,10 +242,7 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "role": _role(request, booking),
         "coach_zone": ZoneInfo(booking.practice.time_zone),
         "refunds": booking.refunds,  # one query for all payments
-        "can_cancel": booking.state == BookingState.CONFIRMED and booking.start > timezone.now(),
-        "can_move": booking.state == BookingState.CONFIRMED
-        and booking.is_free_to_cancel()
-        and _role(request, booking) == Actor.CLIENT,
+        "may": booking_permissions(booking=booking, role=_role(request, booking)),
     }
     return render(request, "bookings/booking_detail.html", context)
 
@@ -293,7 +291,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
         "booking": booking,
         "form": form,
         "role": role,
-        "refund_due": role != Actor.CLIENT or booking.is_free_to_cancel(),
+        "refund_due": booking_permissions(booking=booking, role=role).refund_due,
     }
     return render(
         request, "bookings/booking_cancel.html", context, status=200 if not form.errors else 409
@@ -413,7 +411,7 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
         )
         for i in range(7)
     ]
-    feed, _created = CalendarFeed.objects.get_or_create(practice=practice)
+    feed = CalendarFeed.objects.filter(practice=practice).first()  # made by a POST below
     context = {
         "practice": practice,
         "upcoming": upcoming,
@@ -421,7 +419,9 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
         "monday": monday,
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
-        "feed_url": request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])),
+        "feed_url": (
+            request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])) if feed else ""
+        ),
     }
     return render(request, "bookings/coach_bookings.html", context)
 
@@ -430,10 +430,14 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
     practice = get_object_or_404(Practice, owner=request.user)
-    with transaction.atomic(durable=True):
-        CalendarFeed.objects.filter(practice=practice).delete()
-        CalendarFeed.objects.create(practice=practice)
-    messages.success(request, _("You have a new calendar address. The old one no longer works."))
+    renewed = CalendarFeed.objects.filter(practice=practice).exists()
+    calendar.calendar_feed_renew(practice=practice)
+    if renewed:
+        messages.success(
+            request, _("You have a new calendar address. The old one no longer works.")
+        )
+    else:
+        messages.success(request, _("Your calendar address is ready."))
     return redirect("bookings:coach")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
 from coaching.bookings.services import (
     BookingError,
     booking_cancel,
@@ -161,8 +161,11 @@ def test_ics_has_one_uid_per_booking_and_follows_moves_and_cancellation(
 
 def test_coach_feed_is_secret_and_regenerable(client, booking, practice, frozen):
     client.force_login(practice.owner)
-    client.get(reverse("bookings:coach"))
-    token = practice.calendar_feed.token
+    assert client.get(reverse("bookings:coach")).context["feed_url"] == ""
+    assert not CalendarFeed.objects.exists()  # looking at the page writes nothing
+    client.post(reverse("bookings:feed_regenerate"))  # the coach asks for an address
+    token = CalendarFeed.objects.get(practice=practice).token
+    assert token in client.get(reverse("bookings:coach")).context["feed_url"]
 
     feed = client.get(reverse("bookings:feed", args=[token]))
     assert feed.status_code == 200 and booking.reference.encode() in feed.content
