@@ -63,9 +63,9 @@ def depends_on(request: HttpRequest, version_key: str) -> None:
         return
     value = version_current(version_key)
     if value is None:  # no cache: the page is not stored
-        request._visitor_page_cache = None
+        request._visitor_page_cache = None  # type: ignore[attr-defined]
     else:
-        request._visitor_page_cache[version_key] = value
+        request._visitor_page_cache[version_key] = value  # type: ignore[attr-defined]
 
 
 def bump_version(version_key: str) -> None:
@@ -125,7 +125,7 @@ def cached_under_versions(
 
 def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:
     """Let this response be served to other visitors until `until` (a Unix time)."""
-    response._visitor_cache_until = until
+    response._visitor_cache_until = until  # type: ignore[attr-defined]
     return response
 
 
@@ -138,7 +138,7 @@ def visitor_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         hit = _cached(key)
         if hit is not None:
             return hit.response(request)
-        request._visitor_page_cache = {}
+        request._visitor_page_cache = {}  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
         _store(request, key, response)
         return response

@@ -77,7 +77,7 @@ def _forget_cached_copy(sender, instance, **kwargs) -> None:
     """A session row deleted without the store (erasure, clearsessions, the admin): its copy in
     Redis must not keep the person signed in."""
     with contextlib.suppress(Exception):
-        SessionStore()._cache.delete(SessionStore.cache_key_prefix + instance.session_key)
+        SessionStore()._cache.delete(SessionStore.cache_key_prefix + instance.session_key)  # type: ignore[attr-defined]
 
 
 def connect() -> None:

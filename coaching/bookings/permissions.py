@@ -1,7 +1,7 @@
 """What a participant may do with a booking now: the rules the services enforce, in one place,
 so a booking's page offers exactly what the services will accept.
 
-`role` is the participant's part in the booking (an `Actor`: client, coach, staff), not the
+`role` is the participant's part in the booking (an `Role`: client, coach, staff), not the
 user; the services take the user as `actor` for the audit trail.
 """
 
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
 
 
 def booking_cancel_allowed(booking: Booking, *, now: datetime) -> bool:
@@ -23,7 +23,7 @@ def booking_cancel_allowed(booking: Booking, *, now: datetime) -> bool:
 def booking_refund_due(booking: Booking, *, role: str, now: datetime) -> bool:
     """A cancellation is refunded in full when the coach or staff cancel, or the client does so
     within the practice's free cancellation period; otherwise nothing is refunded."""
-    return role != Actor.CLIENT or booking.is_free_to_cancel(now)
+    return role != Role.CLIENT or booking.is_free_to_cancel(now)
 
 
 def booking_move_allowed(booking: Booking, *, now: datetime) -> bool:
@@ -44,6 +44,6 @@ def booking_permissions(
     now = now or timezone.now()
     return BookingPermissions(
         cancel=booking_cancel_allowed(booking, now=now),
-        move=role == Actor.CLIENT and booking_move_allowed(booking, now=now),
+        move=role == Role.CLIENT and booking_move_allowed(booking, now=now),
         refund_due=booking_refund_due(booking, role=role, now=now),
     )

@@ -14,7 +14,7 @@ Remote calls happen outside any lock; the account row is re-read under lock befo
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -35,6 +35,9 @@ from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 
 class OnboardingError(ShownError):
     """Refused, with a message for the coach and the HTTP status the view answers with."""
@@ -53,7 +56,7 @@ def partner_for(provider: str):
     return provider_for(provider)
 
 
-def _check_owner(practice: Practice, actor) -> None:
+def _check_owner(practice: Practice, actor: User) -> None:
     if actor.pk != practice.owner_id:
         raise PermissionDenied
 
@@ -63,7 +66,7 @@ def merchant_account_for(*, practice: Practice) -> MerchantAccount | None:
 
 
 # --- Connecting -------------------------------------------------------------------------------
-def merchant_connect_start(*, practice: Practice, actor, return_url: str) -> str:
+def merchant_connect_start(*, practice: Practice, actor: User, return_url: str) -> str:
     """Create the referral; returns the URL to send the coach to. Call outside a transaction
     (it waits on PayPal). Raises OnboardingError (503) when PayPal cannot be reached."""
     _check_owner(practice, actor)
@@ -87,7 +90,7 @@ def merchant_connect_start(*, practice: Practice, actor, return_url: str) -> str
     return referral.action_url
 
 
-def merchant_return(*, practice: Practice, actor, tracking_id: str) -> MerchantAccount:
+def merchant_return(*, practice: Practice, actor: User, tracking_id: str) -> MerchantAccount:
     """The coach is back from PayPal. The tracking id in the URL only has to be ours; the state
     comes from PayPal. A forged or foreign id is a 400 and changes nothing; a replayed one
     merely asks PayPal again."""

@@ -108,7 +108,7 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
         )
         for practice in practices:
             if practice.pk in lowest:
-                practice.min_price = lowest[practice.pk]
+                practice.min_price = lowest[practice.pk]  # type: ignore[attr-defined]
     return practices
 
 

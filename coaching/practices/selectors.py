@@ -173,7 +173,9 @@ def practice_ids_booked_out() -> frozenset[int]:
     A practice that was just booked out may show up for up to a minute; its page and the
     booking itself always use live data.
     """
-    cached = cache_read(lambda: cache.get(BOOKED_OUT_CACHE_KEY), down=_BOOKED_OUT_DOWN)
+    cached: frozenset[int] | None = cache_read(
+        lambda: cache.get(BOOKED_OUT_CACHE_KEY), down=_BOOKED_OUT_DOWN
+    )
     if cached is _BOOKED_OUT_DOWN:
         # Redis is down: this process's own copy, so the directory does not spend a second on
         # every request working it out again.
