@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from coaching.bookings.models import Actor, BookingState
+from coaching.bookings.models import BookingState, Role
 from coaching.bookings.states import transition
 from coaching.notifications.models import Channel, Kind, Notification, ReminderTiming, Status
 from coaching.notifications.services import preferences_update
@@ -64,7 +64,7 @@ def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(b
 
     with time_machine.travel(START - timedelta(days=4), tick=False):
         booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)  # the worker is slow
-        transition(booking, BookingState.CANCELLED, role=Actor.CLIENT)
+        transition(booking, BookingState.CANCELLED, role=Role.CLIENT)
         send_due_reminders.apply()
     rows = Notification.objects.filter(kind=Kind.BOOKING_CONFIRMED)
     assert rows.count() == 4
@@ -74,7 +74,7 @@ def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(b
 
 def test_a_cancelled_session_gets_no_reminder(booking):
     with time_machine.travel(START - timedelta(hours=2), tick=False):
-        transition(booking, BookingState.CANCELLED, role=Actor.CLIENT)
+        transition(booking, BookingState.CANCELLED, role=Role.CLIENT)
         assert send_due_reminders.apply().get() == 0
     with time_machine.travel(START - timedelta(minutes=30), tick=False):
         send_due_reminders.apply()
@@ -87,7 +87,7 @@ def test_a_reminder_queued_before_a_cancellation_is_skipped_not_sent(booking):
 
     with time_machine.travel(START - timedelta(minutes=50), tick=False):
         reminders_queue_due()  # queued; the worker has not picked it up yet
-        transition(booking, BookingState.CANCELLED, role=Actor.COACH)
+        transition(booking, BookingState.CANCELLED, role=Role.COACH)
         send_due_reminders.apply()
     rows = Notification.objects.filter(kind=Kind.REMINDER_1H)
     assert rows.count() == 4

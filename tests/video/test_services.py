@@ -7,7 +7,7 @@ import pytest
 import requests
 import responses
 
-from coaching.bookings.models import Actor, BookingEvent, BookingState
+from coaching.bookings.models import BookingEvent, BookingState, Role
 from coaching.bookings.services import booking_cancel
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.services import SETTLE_TWILIO_FAILURES
@@ -87,7 +87,7 @@ def test_twilio_failing_for_one_room_settles_the_others_and_the_next_scan_that_o
     assert _states(ended)[0] == BookingState.COMPLETED  # the client was there
     assert _closed_at_twilio(live_video) == [first.video_room.room_sid]
     event = BookingEvent.objects.get(booking=first, to_state=BookingState.COMPLETED)
-    assert (event.from_state, event.actor_role) == (BookingState.CONFIRMED, Actor.SYSTEM)
+    assert (event.from_state, event.actor_role) == (BookingState.CONFIRMED, Role.SYSTEM)
     assert settle_attendance.apply().get() == 0  # nothing left; no room is closed twice
     assert len(live_video.calls) == 1
 
@@ -120,7 +120,7 @@ def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_
 
 
 def test_a_booking_cancelled_before_its_end_is_not_settled(booking, client_user, frozen):
-    booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT, reason="")
+    booking_cancel(booking=booking, actor=client_user, role=Role.CLIENT, reason="")
     frozen.move_to(TUESDAY_10 + timedelta(hours=2))
     assert settle_attendance.apply().get() == 0
     assert _states([booking]) == [BookingState.CANCELLED]
