@@ -27,7 +27,7 @@ from coaching.bookings.signals import (
     send_on_commit,
 )
 from coaching.bookings.states import InvalidTransition, record, transition
-from coaching.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from coaching.payments.models import Payment, PaymentStatus, Purchase, Refund, RefundStatus
 from coaching.payments.services import (
     LineSpec,
     PaymentRefused,
@@ -124,6 +124,30 @@ def booking_hold(
     return booking
 
 
+def booking_purchase_ensure(*, booking: Booking) -> Purchase:
+    """The booking's purchase, made on the first call: one line of kind "booking", invoice id =
+    the booking's reference. The caller holds the booking's row lock. Raises PaymentRefused
+    when the fee cannot be taken from the price."""
+    if booking.purchase is None:
+        booking.purchase = purchase_create(
+            practice=booking.practice,
+            buyer=booking.client,
+            reference=booking.reference,
+            lines=[
+                LineSpec(
+                    kind="booking",
+                    object_id=booking.pk,
+                    description=booking.session_name,
+                    amount=booking.price,
+                    currency=booking.currency,
+                    service_date=booking.start,
+                )
+            ],
+        )
+        booking.save(update_fields=["purchase", "updated_at"])
+    return booking.purchase
+
+
 def booking_start_payment(
     *, booking: Booking, return_url: str, cancel_url: str, locale: str, provider: str | None = None
 ) -> str:
@@ -135,25 +159,8 @@ def booking_start_payment(
         if booking.state != BookingState.HELD or booking.hold_expires_at <= timezone.now():  # type: ignore[operator]
             raise BookingError(_("This reservation has expired. Please pick the slot again."))
         try:
-            if booking.purchase_id is None:
-                booking.purchase = purchase_create(
-                    practice=booking.practice,
-                    buyer=booking.client,
-                    reference=booking.reference,
-                    lines=[
-                        LineSpec(
-                            kind="booking",
-                            object_id=booking.pk,
-                            description=booking.session_name,
-                            amount=booking.price,
-                            currency=booking.currency,
-                            service_date=booking.start,
-                        )
-                    ],
-                )
-                booking.save(update_fields=["purchase", "updated_at"])
             payment = payment_start(
-                purchase=booking.purchase,  # type: ignore[arg-type]
+                purchase=booking_purchase_ensure(booking=booking),
                 return_url=return_url,
                 cancel_url=cancel_url,
                 locale=locale,

@@ -68,14 +68,20 @@ def received():
         signal.disconnect(receiver)
 
 
-def approved_at_paypal(paypal, *, client, session_type, start=TUESDAY_10):
-    """Hold a slot and have the client approve the PayPal order; returns (booking, order id)."""
+def held_with_order(*, client, session_type, start=TUESDAY_10):
+    """Hold a slot and create its PayPal order, not yet approved; returns the booking."""
     booking = booking_hold(
         client=client, practice=session_type.practice, session_type_id=session_type.pk, start=start
     )
     booking_start_payment(
         booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
     )
+    return booking
+
+
+def approved_at_paypal(paypal, *, client, session_type, start=TUESDAY_10):
+    """Hold a slot and have the client approve the PayPal order; returns (booking, order id)."""
+    booking = held_with_order(client=client, session_type=session_type, start=start)
     order_id = booking.payments.get().order_id
     paypal.approve(order_id)
     return booking, order_id

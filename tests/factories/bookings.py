@@ -3,7 +3,7 @@
 `BookingFactory` writes the row directly (confirmed unless told otherwise), for tests whose
 subject is what comes after a booking (reminders, messages, the page cache). `PaidBookingFactory`
 makes a booking as a paid checkout does, through the services: held (`booking_hold`), its
-purchase (`purchase_create`), a PayPal payment captured and its ledger rows written, then
+purchase (`booking_purchase_ensure`), a PayPal payment captured and its ledger rows written, then
 confirmed by the booking kind's own `on_paid` hook, with the events of the audit trail. Only the
 provider's round trips are left out: the checkout itself is tested in tests/bookings.
 """
@@ -77,10 +77,9 @@ def first_free_start(session_type):
 
 
 def booking_paid_make(*, session_type, client, start, paypal_fee: Decimal = Decimal("2.87")):
-    from coaching.bookings.services import booking_hold
+    from coaching.bookings.services import booking_hold, booking_purchase_ensure
     from coaching.payments.ledger import capture_rows, ledger_write
     from coaching.payments.models import MerchantAccount, Payment, PaymentStatus
-    from coaching.payments.services import LineSpec, purchase_create
     from coaching.payments.services.common import announce_on_commit, call_hooks
 
     booking = booking_hold(
@@ -90,23 +89,7 @@ def booking_paid_make(*, session_type, client, start, paypal_fee: Decimal = Deci
         start=start,
     )
     with transaction.atomic():
-        booking.purchase = purchase_create(
-            practice=booking.practice,
-            buyer=client,
-            reference=booking.reference,
-            lines=[
-                LineSpec(
-                    kind="booking",
-                    object_id=booking.pk,
-                    description=booking.session_name,
-                    amount=booking.price,
-                    currency=booking.currency,
-                    service_date=booking.start,
-                )
-            ],
-        )
-        booking.save(update_fields=["purchase", "updated_at"])
-        purchase = booking.purchase
+        purchase = booking_purchase_ensure(booking=booking)
         capture_id = f"CAPTURE-{booking.reference}"
         rows = capture_rows(
             gross=purchase.total, paypal_fee=paypal_fee, platform_fee=purchase.platform_fee

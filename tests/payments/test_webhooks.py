@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coaching.bookings.models import BookingState
 from coaching.payments.models import LedgerEntry, PaymentStatus, WebhookEvent
-from tests.bookings.fixtures import paid_booking
+from tests.bookings.fixtures import held_with_order, paid_booking
 from tests.payments.fake_paypal import BASE, CERT_URL
 from tests.payments.paypal_events import deliver
 
@@ -95,18 +95,7 @@ def test_a_completed_event_for_an_order_never_approved_is_ignored_not_retried(
     client, session_type, client_user, paypal, frozen
 ):
     """Issue 24 #10: this answered 503 forever, and PayPal retried for three days."""
-    from coaching.bookings.services import booking_hold, booking_start_payment
-    from tests.bookings.fixtures import TUESDAY_10
-
-    booking = booking_hold(
-        client=client_user,
-        practice=session_type.practice,
-        session_type_id=session_type.pk,
-        start=TUESDAY_10,
-    )
-    booking_start_payment(
-        booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
-    )
+    booking = held_with_order(client=client_user, session_type=session_type)
     order_id = booking.payments.get().order_id  # never approved
 
     response = deliver(client, "PAYMENT.CAPTURE.COMPLETED", order_id, paypal=paypal)
