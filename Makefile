@@ -96,6 +96,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	DJANGO_DEBUG=1 $(BIN)/python -m mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -24,7 +24,6 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from datetime import time as clock
 from decimal import Decimal
 
 from bench.common import report, session_cookie, setup_django
@@ -35,14 +34,13 @@ RACERS, SLOTS = 64, 16
 def practice_for_bench():
     """A new practice for this run: nothing of an earlier run is deleted or reused (the money
     of earlier runs is in the append-only ledger, which is never deleted)."""
-    from coaching.payments.models import MerchantAccount, MerchantStatus
-    from coaching.practices.models import Practice, SessionType, WeeklyHours
-    from sofadoc.accounts.models import User
+    from tests.factories import PracticeFactory, SessionTypeFactory
 
     run = f"{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-    coach = User.objects.create(email=f"flow-coach-{run}@bench.example", display_name="Coach")
-    practice = Practice.objects.create(
-        owner=coach,
+    # The factory connects the coach's PayPal (an active merchant account) and opens every day.
+    practice = PracticeFactory(
+        owner__email=f"flow-coach-{run}@bench.example",
+        owner__display_name="Coach",
         name="Flow",
         slug=f"bench-booking-flow-{run}",
         is_published=True,
@@ -50,21 +48,10 @@ def practice_for_bench():
         buffer_after_minutes=0,
         slot_step_minutes=60,
         horizon_days=365,
+        hours=[(day, 0, 23) for day in range(7)],
+        merchant__provider="paypal",
     )
-    SessionType.objects.create(
-        practice=practice, name="Sitzung", duration_minutes=60, price=Decimal("80")
-    )
-    WeeklyHours.objects.bulk_create(
-        WeeklyHours(practice=practice, weekday=d, start_time=clock(0), end_time=clock(23))
-        for d in range(7)
-    )
-    MerchantAccount.objects.create(
-        practice=practice,
-        provider="paypal",
-        merchant_id=f"BENCH{run}"[:32],
-        status=MerchantStatus.ACTIVE,
-        payments_receivable=True,
-    )
+    SessionTypeFactory(practice=practice, name="Sitzung", duration_minutes=60, price=Decimal("80"))
     return practice
 
 

@@ -44,6 +44,7 @@ def build() -> None:
         WeeklyHours,
     )
     from sofadoc.accounts.models import User
+    from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
     if Practice.objects.filter(slug__startswith="bench-").count() >= PRACTICES:
         return
@@ -54,11 +55,13 @@ def build() -> None:
     now = timezone.now()
     with transaction.atomic():
         users = User.objects.bulk_create(
-            User(email=f"bench{i}@bench.example", display_name=f"Coach {i}")
+            UserFactory.build(
+                email=f"bench{i}@bench.example", display_name=f"Coach {i}", password=None
+            )
             for i in range(PRACTICES)
         )
         practices = Practice.objects.bulk_create(
-            Practice(
+            PracticeFactory.build(
                 owner=user,
                 name=f"Praxis {rng.choice(WORDS)} {i}",
                 slug=f"bench-{i}",
@@ -70,7 +73,7 @@ def build() -> None:
             for i, user in enumerate(users)
         )
         SessionType.objects.bulk_create(
-            SessionType(
+            SessionTypeFactory.build(
                 practice=p,
                 name="Sitzung",
                 duration_minutes=60,

@@ -42,13 +42,14 @@ def make_coaches(count: int) -> list[int]:
     from coaching.payments.models import LedgerEntry, LedgerKind, Purchase
     from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
+    from tests.factories import PracticeFactory, UserFactory
 
     users = User.objects.bulk_create(
-        User(email=f"coach{n}@bench.example", display_name=f"Coach {n}", password="!")  # noqa: S106
+        UserFactory.build(email=f"coach{n}@bench.example", display_name=f"Coach {n}", password=None)
         for n in range(count)
     )
     practices = Practice.objects.bulk_create(
-        Practice(
+        PracticeFactory.build(
             owner=user,
             name=f"Praxis {n}",
             slug=f"bench-fee-{n}",

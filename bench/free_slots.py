@@ -38,8 +38,9 @@ def build(count: int, day: date):
     from django.db import transaction
 
     from coaching.bookings.models import Booking, BookingState
-    from coaching.practices.models import Practice, SessionType, WeeklyHours
+    from coaching.practices.models import Practice, WeeklyHours
     from sofadoc.accounts.models import User
+    from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory
 
     slug = f"bench-appointment-{count}"
     marker = f"workload 2 from {day.isoformat()}"
@@ -54,9 +55,12 @@ def build(count: int, day: date):
             owner = practice.owner
             practice.delete()
             owner.delete()
-        coach = User.objects.create(email=f"{slug}@bench.example", display_name="Coach")
-        practice = Practice.objects.create(
-            owner=coach,
+        practice = PracticeFactory(
+            owner__email=f"{slug}@bench.example",
+            owner__display_name="Coach",
+            hours=[],  # the workload's own, below
+            merchant=False,
+            topics=False,
             name=f"Appointment workload {count}",
             slug=slug,
             headline=marker,
@@ -68,13 +72,13 @@ def build(count: int, day: date):
             horizon_days=workload.DAYS + 30,
             slot_step_minutes=workload.SLOT_MINUTES,
         )
-        session = SessionType.objects.create(
+        session = SessionTypeFactory(
             practice=practice,
             name="Sitzung",
             duration_minutes=workload.SLOT_MINUTES,
             price=Decimal("90"),
         )
-        short = SessionType.objects.create(
+        short = SessionTypeFactory(
             practice=practice,
             name="Kurz",
             duration_minutes=workload.BOOKING_MINUTES,
@@ -92,20 +96,13 @@ def build(count: int, day: date):
         rows = []
         for on, at in workload.bookings(day, count):
             start = datetime.combine(on, at, tzinfo=zone)
-            end = start + timedelta(minutes=workload.BOOKING_MINUTES)
             rows.append(
-                Booking(
-                    practice=practice,
+                BookingFactory.build(
                     session_type=short,
                     client=client,
                     state=BookingState.CONFIRMED,
                     start=start,
-                    end=end,
-                    blocked_start=start,
-                    blocked_end=end,
-                    session_name=short.name,
-                    price=short.price,
-                    cancellation_window_hours=24,
+                    confirmed_at=None,
                 )
             )
         Booking.objects.bulk_create(rows, batch_size=1000)

@@ -77,6 +77,7 @@ def build_bookings() -> None:
     from coaching.bookings.models import Booking, BookingState
     from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
+    from tests.factories import BookingFactory, UserFactory
 
     if Booking.objects.filter(client__email__startswith="load-client-").count() >= BOOKINGS:
         return
@@ -93,7 +94,9 @@ def build_bookings() -> None:
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     with transaction.atomic():
         clients = User.objects.bulk_create(
-            User(email=f"load-client-{i}@bench.example", display_name=f"Klient {i}")
+            UserFactory.build(
+                email=f"load-client-{i}@bench.example", display_name=f"Klient {i}", password=None
+            )
             for i in range(CLIENTS)
         )
         bookings = []
@@ -110,19 +113,13 @@ def build_bookings() -> None:
                 if start in taken:
                     continue
                 taken.add(start)
-                end = start + timedelta(minutes=session_type.duration_minutes)
                 bookings.append(
-                    Booking(
-                        practice=practice,
+                    BookingFactory.build(
                         session_type=session_type,
+                        practice=practice,
                         client=rng.choice(clients),
                         state=BookingState.COMPLETED if start < today else BookingState.CONFIRMED,
                         start=start,
-                        end=end,
-                        blocked_start=start,
-                        blocked_end=end,
-                        session_name=session_type.name,
-                        price=session_type.price,
                         cancellation_window_hours=practice.cancellation_window_hours,
                         confirmed_at=start - timedelta(days=3),
                     )

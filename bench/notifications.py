@@ -38,11 +38,11 @@ LEASE_SECONDS = 2
 def make_bookings(count: int) -> None:
     from django.utils import timezone
 
-    from coaching.bookings.models import Booking, BookingState
+    from coaching.bookings.models import Booking
     from coaching.notifications.models import Notification, Preferences
     from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
-    from tests.factories import PracticeFactory, SessionTypeFactory
+    from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 
     Notification.objects.all().delete()
     Preferences.objects.all().delete()
@@ -52,7 +52,8 @@ def make_bookings(count: int) -> None:
     User.objects.filter(email__endswith="@bench-n.example").delete()
     now = timezone.now()
     clients = User.objects.bulk_create(
-        User(email=f"c{i}@bench-n.example", display_name=f"Client {i}") for i in range(count)
+        UserFactory.build(email=f"c{i}@bench-n.example", display_name=f"Client {i}", password=None)
+        for i in range(count)
     )
     bookings = []
     for p in range((count + PER_PRACTICE - 1) // PER_PRACTICE):
@@ -63,18 +64,11 @@ def make_bookings(count: int) -> None:
         for i in range(min(PER_PRACTICE, count - p * PER_PRACTICE)):
             start = now + timedelta(hours=2, minutes=10 * i)
             bookings.append(
-                Booking(
-                    practice=offer.practice,
+                BookingFactory.build(
                     session_type=offer,
                     client=clients[p * PER_PRACTICE + i],
-                    state=BookingState.CONFIRMED,
                     start=start,
-                    end=start + timedelta(minutes=10),
-                    blocked_start=start,
-                    blocked_end=start + timedelta(minutes=10),
                     session_name="Coaching",
-                    price=80,
-                    cancellation_window_hours=24,
                     confirmed_at=now - timedelta(days=3),
                 )
             )

@@ -8,13 +8,15 @@ ready)::
     register(
         PersonalData(
             "bookings.Booking",
-            subject=("client", "practice__owner"),     # lookups that lead to the user
-            fields=["starts_at", "status", "note"],     # what goes into the export
-            erase=Erase.KEEP,                           # financial record: keep, clear personal
-            anonymise={"note": "", "client_email": ""}, # field -> replacement (or callable(obj))
+            subject=("client", "practice__owner"),      # lookups that lead to the user
+            fields=["reference", "start", "state"],      # what goes into the export
+            erase=Erase.KEEP,                            # financial record: keep, clear personal
+            anonymise={"client": None, "cancel_reason": ""},  # field -> value (or callable(obj))
         ),
     )
-    not_personal("bookings.Currency", reason="reference data")
+    not_personal("practices.Specialty", reason="reference data")
+
+(coaching/bookings/privacy.py holds the full declaration.)
 
 A coverage test fails when any installed model is in neither list, so a new model cannot
 forget its privacy story.

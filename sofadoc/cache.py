@@ -19,6 +19,9 @@ in that time, fails at once instead of waiting out a socket timeout on every cal
   without the cache". A local copy would be wrong for them: another process could not retire it.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -30,6 +33,18 @@ from sofadoc.outage import Breaker
 
 # allauth's rate-limit keys start "allauth:rl:", its used-TOTP-code keys "allauth.mfa.".
 LOCAL_FALLBACK_PREFIX = "allauth"
+
+T = TypeVar("T")
+
+
+def cache_read(read: Callable[[], T], *, down: T) -> T:
+    """`read()` (one or more calls to the cache), or `down` when the cache fails: a cache
+    outage never takes a page down, the caller renders or asks the database instead. Any error
+    counts, not only Redis's own: a cache is an optimisation, whatever breaks in it."""
+    try:
+        return read()
+    except Exception:
+        return down
 
 
 class CacheUnavailable(RedisConnectionError):

@@ -99,7 +99,7 @@ def rotate_all() -> int:
     multi = fernet()
     rewritten = 0
     for model, attname in encrypted_fields():
-        column = model._meta.get_field(attname).column
+        column = model._meta.get_field(attname).column  # type: ignore[union-attr]
         table = model._meta.db_table
         pk = model._meta.pk.column
         # Raw values: going through the field would decrypt them.

@@ -31,6 +31,8 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from sofadoc.cache import cache_read
+
 T = TypeVar("T")
 
 KEY_PREFIX = "pagecache:"
@@ -42,14 +44,15 @@ _TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}
 def version_current(version_key: str) -> int | None:
     """The version at `version_key` (started if there is none yet), or None when the cache is
     down: callers then render and store nothing."""
-    try:
+
+    def read() -> int | None:
         value = cache.get(version_key)
         if value is None:
             cache.add(version_key, time.time_ns(), timeout=None)
             value = cache.get(version_key)
-    except Exception:
-        return None
-    return value
+        return value
+
+    return cache_read(read, down=None)
 
 
 def depends_on(request: HttpRequest, version_key: str) -> None:
@@ -60,9 +63,9 @@ def depends_on(request: HttpRequest, version_key: str) -> None:
         return
     value = version_current(version_key)
     if value is None:  # no cache: the page is not stored
-        request._visitor_page_cache = None
+        request._visitor_page_cache = None  # type: ignore[attr-defined]
     else:
-        request._visitor_page_cache[version_key] = value
+        request._visitor_page_cache[version_key] = value  # type: ignore[attr-defined]
 
 
 def bump_version(version_key: str) -> None:
@@ -103,9 +106,8 @@ def cached_under_versions(
     The versions are read before `compute()` reads the data, so a change that lands meanwhile
     bumps them past what is stored, never under them. Redis down: computed every time.
     """
-    try:
-        found = cache.get_many([*version_keys, key])
-    except Exception:
+    found = cache_read(lambda: cache.get_many([*version_keys, key]), down=None)
+    if found is None:
         return compute()
     versions = tuple(found.get(k) for k in version_keys)
     if None in versions:  # a version never started (or evicted): start it, store under it
@@ -123,7 +125,7 @@ def cached_under_versions(
 
 def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:
     """Let this response be served to other visitors until `until` (a Unix time)."""
-    response._visitor_cache_until = until
+    response._visitor_cache_until = until  # type: ignore[attr-defined]
     return response
 
 
@@ -136,7 +138,7 @@ def visitor_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         hit = _cached(key)
         if hit is not None:
             return hit.response(request)
-        request._visitor_page_cache = {}
+        request._visitor_page_cache = {}  # type: ignore[attr-defined]
         response = view(request, *args, **kwargs)
         _store(request, key, response)
         return response
@@ -187,15 +189,15 @@ def _page_key(request: HttpRequest) -> str:
 
 
 def _cached(key: str) -> _Entry | None:
-    try:
+    def read() -> _Entry | None:
         entry = cache.get(key)
         if entry is None or entry.until <= time.time():
             return None
         if entry.depends and cache.get_many(list(entry.depends)) != entry.depends:
             return None
-    except Exception:  # a cache outage renders the page instead
-        return None
-    return entry
+        return entry
+
+    return cache_read(read, down=None)  # a cache outage renders the page instead
 
 
 def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:

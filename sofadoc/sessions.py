@@ -18,6 +18,8 @@ import logging
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
+from sofadoc.cache import cache_read
+
 logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 600
@@ -25,10 +27,7 @@ CACHE_SECONDS = 600
 
 class SessionStore(CachedDBStore):
     def load(self):
-        try:
-            data = self._cache.get(self.cache_key)
-        except Exception:
-            data = None
+        data = cache_read(lambda: self._cache.get(self.cache_key), down=None)
         if data is not None:
             return data
         row = self._get_session_from_db()
@@ -78,7 +77,7 @@ def _forget_cached_copy(sender, instance, **kwargs) -> None:
     """A session row deleted without the store (erasure, clearsessions, the admin): its copy in
     Redis must not keep the person signed in."""
     with contextlib.suppress(Exception):
-        SessionStore()._cache.delete(SessionStore.cache_key_prefix + instance.session_key)
+        SessionStore()._cache.delete(SessionStore.cache_key_prefix + instance.session_key)  # type: ignore[attr-defined]
 
 
 def connect() -> None:

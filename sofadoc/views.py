@@ -8,7 +8,7 @@ from sofadoc.pagecache import cache_for_visitors, visitor_page_cache
 HOME_CACHE_SECONDS = 300
 
 
-@method_decorator(visitor_page_cache, name="dispatch")
+@method_decorator(visitor_page_cache, name="dispatch")  # type: ignore[arg-type]
 class HomeView(TemplateView):
     template_name = "pages/home.html"
 

@@ -7,8 +7,6 @@ consent answer in Redis), as every request but a person's first sees them.
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from coaching.practices.selectors import session_type_free_slots
 from coaching.practices.services import practice_publish
 from privacy.services import SIGNUP_PURPOSES, consent_record
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +37,10 @@ def person(client):
     return user
 
 
-def queries(client, url: str, *, status: int = 200) -> list[str]:
+def pin_warm(client, url: str, queries: int, *, status: int = 200) -> None:
     assert client.get(url).status_code == status  # warm
-    with CaptureQueriesContext(connection) as captured:
+    with pinned_queries(queries):
         assert client.get(url).status_code == status
-    return [q["sql"] for q in captured.captured_queries]
 
 
 def slots_url(practice) -> str:
@@ -55,31 +53,30 @@ def slots_url(practice) -> str:
 
 def test_slots_json_takes_three_queries(client, practice):
     # The type with its practice; hours with time off; busy time.
-    assert len(queries(client, slots_url(practice))) == 3
+    pin_warm(client, slots_url(practice), 3)
 
 
 def test_slots_json_signed_in_adds_only_the_user(client, practice, person):
-    assert len(queries(client, slots_url(practice))) == 4
+    pin_warm(client, slots_url(practice), 4)
 
 
 def test_practice_page_rendered_for_a_visitor(client, practice):
     url = reverse("practices:detail", args=[practice.slug])
     client.get(url)
     availability_changed(practice.pk)  # the visitor's page is retired: rendered afresh
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
     # Practice and types from Redis; hours with time off; busy time.
-    assert len(captured) == 2
+    with pinned_queries(2):
+        assert client.get(url).status_code == 200
 
 
 def test_practice_page_signed_in(client, practice, person):
     # The user; hours with time off; busy time (session, practice, types, unread from Redis).
-    assert len(queries(client, reverse("practices:detail", args=[practice.slug]))) == 3
+    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 3)
 
 
 def test_directory_signed_in(client, practice, person):
     # The user; the listing comes from Redis.
-    assert len(queries(client, reverse("practices:directory"))) == 1
+    pin_warm(client, reverse("practices:directory"), 1)
 
 
 def test_booking_page_signed_in(client, practice, person):
@@ -94,9 +91,9 @@ def test_booking_page_signed_in(client, practice, person):
     )
     # The user; the type with practice and coach; hours with time off; busy time (the consent
     # gate's answer and the unread count from Redis).
-    assert len(queries(client, url)) == 4
+    pin_warm(client, url, 4)
 
 
 def test_empty_inbox_page(client, person):
     # The user; the paginator's count (nothing to page; the header's count from Redis).
-    assert len(queries(client, reverse("notifications:list"))) == 2
+    pin_warm(client, reverse("notifications:list"), 2)

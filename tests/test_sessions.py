@@ -4,13 +4,12 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from tests.factories import UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +23,9 @@ def signed_in(client):
 
 
 def session_queries(client) -> int:
-    with CaptureQueriesContext(connection) as captured:
+    with pinned_queries(touching="django_session") as counted:
         assert client.get(PAGE).status_code == 200
-    return sum("django_session" in q["sql"] for q in captured.captured_queries)
+    return len(counted)
 
 
 def test_a_signed_in_page_reads_the_session_from_redis(client):

@@ -47,7 +47,7 @@ def split_address(text: str) -> dict[str, str]:
             postcode, city = match.groups()
             del lines[index]
             break
-    return {"postcode": postcode, "lines": lines[:3], "city": city, "country": country}
+    return {"postcode": postcode, "lines": lines[:3], "city": city, "country": country}  # type: ignore[dict-item]
 
 
 def _amount(value: Decimal) -> str:
@@ -115,7 +115,7 @@ def _line(line) -> etree._Element:
 
 def fee_invoice_xml(document: Document) -> bytes:
     """The CII XML of a fee invoice (EN 16931 profile), UTF-8 bytes."""
-    start, end = month_bounds(document.period_start)
+    start, end = month_bounds(document.period_start)  # type: ignore[arg-type]
     issued = document.issued_at.astimezone(BOOKS_ZONE).date()
     currency = document.currency
     lines = list(document.lines.order_by("position"))

@@ -32,7 +32,7 @@ def money_moved_issue_documents(event: MoneyEvent, **kwargs) -> None:
         entries = LedgerEntry.objects.filter(pk__in=event.ledger_entry_ids, kind__in=ISSUERS)
         for entry in entries.order_by("occurred_at", "pk"):
             with transaction.atomic(durable=True):
-                ISSUERS[entry.kind](entry)
+                ISSUERS[entry.kind](entry)  # type: ignore[index]
     elif event.kind == "line_rescheduled" and event.line_id:
         line = PurchaseLine.objects.filter(pk=event.line_id).first()
         if line is not None:

@@ -47,8 +47,8 @@ def document_context(document: Document, *, for_pdf: bool, back_url: str = "") -
         return {
             "document": document,
             "lines": lines,
-            "title": str(TITLES[document.kind]),
-            "total_label": str(TOTAL_LABELS[document.kind]),
+            "title": str(TITLES[DocumentKind(document.kind)]),
+            "total_label": str(TOTAL_LABELS[DocumentKind(document.kind)]),
             "tax_note": str(note_for(document.tax_treatment)),
             "label_span": label_span,
             "zone": zone,
@@ -100,5 +100,5 @@ def document_pdf(document: Document) -> bytes:
 
 def document_filename(document: Document) -> str:
     with override("de"):
-        title = str(TITLES[document.kind]).replace(" ", "-")
+        title = str(TITLES[DocumentKind(document.kind)]).replace(" ", "-")
     return f"{title}-{document.number}.pdf"

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingEvent, CalendarFeed
+from coaching.bookings.models import Booking, BookingEvent, CalendarFeed, Role
 from coaching.bookings.services import BookingError, booking_cancel, booking_refund
 from sofadoc.admin_site import ReadOnlyAdmin
 
@@ -12,7 +12,7 @@ class BookingEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["created_at", "actor_role", "actor", "from_state", "to_state", "reason"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -44,7 +44,7 @@ class BookingAdmin(admin.ModelAdmin):
             lambda b: booking_cancel(
                 booking=b,
                 actor=request.user,
-                role=Actor.STAFF,
+                role=Role.STAFF,
                 reason="cancelled by SofaDoc support",
             ),
         )

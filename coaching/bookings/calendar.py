@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, CalendarFeed
+
+
+def calendar_feed_renew(*, practice) -> CalendarFeed:
+    """A new secret address for the coach's feed; the old one (if any) stops working."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(practice=practice).delete()
+        return CalendarFeed.objects.create(practice=practice)
 
 
 def _calendar(method: str | None = None) -> Calendar:

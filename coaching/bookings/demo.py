@@ -12,7 +12,7 @@ from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.bookings.states import transition
 from coaching.payments.demo import ensure_merchant_account
-from coaching.payments.providers import provider_for
+from coaching.payments.providers import twin_provider
 from coaching.practices.selectors import session_type_free_slots
 
 
@@ -44,7 +44,8 @@ def _paid(client, practice, session_type, start, *, now) -> Booking:
     booking = booking_hold(
         client=client, practice=practice, session_type_id=session_type.pk, start=start, now=now
     )
-    if booking.hold_expires_at <= timezone.now():  # last week's session: paid "now" instead
+    # Last week's session: paid "now" instead.
+    if booking.hold_expires_at <= timezone.now():  # type: ignore[operator]
         booking.hold_expires_at = timezone.now() + timedelta(minutes=5)
         booking.save(update_fields=["hold_expires_at"])
     booking_start_payment(
@@ -55,5 +56,5 @@ def _paid(client, practice, session_type, start, *, now) -> Booking:
         provider="twin",
     )
     payment = booking.payments.get()
-    provider_for(payment.provider).approve(payment.order_id)  # the twin's approval page
+    twin_provider().approve(payment.order_id)  # the twin's approval page
     return booking_capture(booking=booking, order_id=payment.order_id, actor=client)

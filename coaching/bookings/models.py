@@ -47,11 +47,17 @@ class BookingState(models.TextChoices):
 HOLDING_STATES = (BookingState.HELD, BookingState.CONFIRMED)
 
 
-class Actor(models.TextChoices):
+class Role(models.TextChoices):
+    """The part someone plays in a booking (`role` in the services, `actor_role` in its
+    history); the person themselves is the `actor` argument, a User."""
+
     CLIENT = "client", _("client")
     COACH = "coach", _("coach")
     STAFF = "staff", _("staff")
     SYSTEM = "system", _("system")
+
+
+Actor = Role  # its old name, for branches written before the rename (issue 23); remove after
 
 
 class Booking(models.Model):
@@ -101,7 +107,7 @@ class Booking(models.Model):
     )
 
     cancelled_by = models.CharField(
-        _("cancelled by"), max_length=8, choices=Actor.choices, blank=True
+        _("cancelled by"), max_length=8, choices=Role.choices, blank=True
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=1000)
     sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
@@ -145,7 +151,7 @@ class Booking(models.Model):
 
     @property
     def coach_id(self) -> int:
-        return self.practice.owner_id
+        return self.practice.owner_id  # type: ignore[return-value]
 
     # Looked up through the booking's row, not `purchase_id`: an instance loaded before the
     # client went to pay (when the purchase was created) still finds its payments.
@@ -183,7 +189,7 @@ class BookingEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
-    actor_role = models.CharField(_("by"), max_length=8, choices=Actor.choices)
+    actor_role = models.CharField(_("by"), max_length=8, choices=Role.choices)
     from_state = models.CharField(
         _("from"), max_length=16, choices=BookingState.choices, blank=True
     )

@@ -5,13 +5,18 @@ lock through the bookings services."""
 
 from __future__ import annotations
 
-from coaching.bookings.models import Actor, Booking, BookingEvent
+from typing import TYPE_CHECKING
+
+from coaching.bookings.models import Booking, BookingEvent, Role
 from coaching.bookings.services import booking_confirm_paid, booking_payment_failed
 from coaching.bookings.signals import booking_refunded, payment_problem, send_on_commit
 from coaching.payments.kinds import PurchaseKind, register_kind
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
-def on_paid(*, line, payment, actor=None, **kwargs) -> None:
+
+def on_paid(*, line, payment, actor: User | None = None, **kwargs) -> None:
     booking_confirm_paid(booking_id=line.object_id, payment=payment, actor=actor)
 
 
@@ -37,7 +42,7 @@ def on_disputed(*, line, disputed: bool, **kwargs) -> None:
     booking = Booking.objects.select_for_update().get(pk=line.object_id)
     BookingEvent.objects.create(
         booking=booking,
-        actor_role=Actor.SYSTEM,
+        actor_role=Role.SYSTEM,
         from_state=booking.state,
         to_state=booking.state,
         reason="payment disputed at PayPal" if disputed else "PayPal dispute settled",

@@ -4,7 +4,7 @@ before the person's data goes, DESIGN.md flow 7)."""
 from django.dispatch import receiver
 from django.utils import timezone
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.services import BookingError, booking_cancel
 from privacy.signals import account_erasure_requested
 
@@ -19,7 +19,7 @@ def cancel_future_sessions(sender, user, actor, **kwargs):
             booking_cancel(
                 booking=booking,
                 actor=None,
-                role=Actor.SYSTEM,
+                role=Role.SYSTEM,
                 reason="Konto gelöscht / account deleted",
             )
         except BookingError:

@@ -6,13 +6,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
+from coaching.bookings.permissions import (
+    booking_cancel_allowed,
+    booking_move_allowed,
+    booking_refund_due,
+)
 from coaching.bookings.signals import (
     booking_cancelled,
     booking_confirmed,
@@ -21,7 +27,7 @@ from coaching.bookings.signals import (
     send_on_commit,
 )
 from coaching.bookings.states import InvalidTransition, record, transition
-from coaching.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+from coaching.payments.models import Payment, PaymentStatus, Purchase, Refund, RefundStatus
 from coaching.payments.services import (
     LineSpec,
     PaymentRefused,
@@ -36,16 +42,16 @@ from coaching.practices.availability import Interval
 from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_slot_is_free
+from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
-class BookingError(Exception):
+
+class BookingError(ShownError):
     """A request we refuse; `message` says why, in words for the person who asked."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 class SlotTaken(BookingError):
@@ -114,8 +120,32 @@ def booking_hold(
                 )
         except IntegrityError as error:  # the exclusion constraint: someone was faster
             raise SlotTaken from error
-        record(booking, actor=client, role=Actor.CLIENT, reason="held")
+        record(booking, actor=client, role=Role.CLIENT, reason="held")
     return booking
+
+
+def booking_purchase_ensure(*, booking: Booking) -> Purchase:
+    """The booking's purchase, made on the first call: one line of kind "booking", invoice id =
+    the booking's reference. The caller holds the booking's row lock. Raises PaymentRefused
+    when the fee cannot be taken from the price."""
+    if booking.purchase is None:
+        booking.purchase = purchase_create(
+            practice=booking.practice,
+            buyer=booking.client,
+            reference=booking.reference,
+            lines=[
+                LineSpec(
+                    kind="booking",
+                    object_id=booking.pk,
+                    description=booking.session_name,
+                    amount=booking.price,
+                    currency=booking.currency,
+                    service_date=booking.start,
+                )
+            ],
+        )
+        booking.save(update_fields=["purchase", "updated_at"])
+    return booking.purchase
 
 
 def booking_start_payment(
@@ -126,28 +156,11 @@ def booking_start_payment(
     line of kind "booking", invoice id = the booking's reference."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.state != BookingState.HELD or booking.hold_expires_at <= timezone.now():
+        if booking.state != BookingState.HELD or booking.hold_expires_at <= timezone.now():  # type: ignore[operator]
             raise BookingError(_("This reservation has expired. Please pick the slot again."))
         try:
-            if booking.purchase_id is None:
-                booking.purchase = purchase_create(
-                    practice=booking.practice,
-                    buyer=booking.client,
-                    reference=booking.reference,
-                    lines=[
-                        LineSpec(
-                            kind="booking",
-                            object_id=booking.pk,
-                            description=booking.session_name,
-                            amount=booking.price,
-                            currency=booking.currency,
-                            service_date=booking.start,
-                        )
-                    ],
-                )
-                booking.save(update_fields=["purchase", "updated_at"])
             payment = payment_start(
-                purchase=booking.purchase,
+                purchase=booking_purchase_ensure(booking=booking),
                 return_url=return_url,
                 cancel_url=cancel_url,
                 locale=locale,
@@ -158,7 +171,7 @@ def booking_start_payment(
     return payment.approve_url
 
 
-def booking_capture(*, booking: Booking, order_id: str, actor=None) -> Booking:
+def booking_capture(*, booking: Booking, order_id: str, actor: User | None = None) -> Booking:
     """Take the money for an approved order; the booking is confirmed by the "booking" kind's
     on_paid hook (payment_kind.py) in the same transaction. Safe to call again.
 
@@ -178,12 +191,12 @@ def booking_capture(*, booking: Booking, order_id: str, actor=None) -> Booking:
     return booking
 
 
-def booking_confirm_paid(*, booking_id: int, payment: Payment, actor=None) -> bool:
+def booking_confirm_paid(*, booking_id: int, payment: Payment, actor: User | None = None) -> bool:
     """Money is in (called by payments through the kind hook, inside its transaction): confirm
     the booking under its row lock, or give the money back in full if the slot cannot be had
     any more or the booking is no longer waiting for it. True if confirmed."""
     booking = Booking.objects.select_for_update().select_related("practice").get(pk=booking_id)
-    role = Actor.SYSTEM if actor is None else Actor.CLIENT
+    role = Role.SYSTEM if actor is None else Role.CLIENT
     if booking.state == BookingState.CONFIRMED:
         return True
     if booking.state == BookingState.EXPIRED:
@@ -225,7 +238,7 @@ def booking_payment_failed(*, booking_id: int, reason: str) -> None:
         transition(booking, BookingState.ABANDONED, reason=reason)
 
 
-def booking_abandon(*, booking: Booking, order_id: str, actor) -> Booking:
+def booking_abandon(*, booking: Booking, order_id: str, actor: User) -> Booking:
     """The client cancelled at PayPal: free the slot now instead of when the hold runs out."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -236,7 +249,7 @@ def booking_abandon(*, booking: Booking, order_id: str, actor) -> Booking:
                 booking,
                 BookingState.ABANDONED,
                 actor=actor,
-                role=Actor.CLIENT,
+                role=Role.CLIENT,
                 reason="cancelled at PayPal",
             )
     return booking
@@ -262,7 +275,7 @@ def _expire_holds(bookings, *, now: datetime) -> int:
 
 
 def booking_complete(
-    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+    *, booking: Booking, actor: User | None = None, role: str = Role.SYSTEM, reason: str
 ) -> Booking:
     """The session took place: a confirmed booking after its end, or a no-show corrected by
     the coach, becomes completed. Locks and re-reads the row; one already completed is left as
@@ -273,14 +286,16 @@ def booking_complete(
 
 
 def booking_mark_no_show(
-    *, booking: Booking, actor=None, role: str = Actor.SYSTEM, reason: str
+    *, booking: Booking, actor: User | None = None, role: str = Role.SYSTEM, reason: str
 ) -> Booking:
     """The client did not come: a confirmed booking after its end, or a completed one corrected
     by the coach, becomes no_show. Same locking and guarantees as booking_complete."""
     return _attendance_settle(booking, BookingState.NO_SHOW, actor=actor, role=role, reason=reason)
 
 
-def _attendance_settle(booking: Booking, target: str, *, actor, role: str, reason: str) -> Booking:
+def _attendance_settle(
+    booking: Booking, target: str, *, actor: User | None, role: str, reason: str
+) -> Booking:
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.state == target:
@@ -294,7 +309,7 @@ def _attendance_settle(booking: Booking, target: str, *, actor, role: str, reaso
     return booking
 
 
-def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> Refund | None:
+def booking_cancel(*, booking: Booking, actor: User, role: str, reason: str = "") -> Refund | None:
     """Cancel a confirmed, future session.
 
     The client gets a full refund up to the practice's cancellation window before the start and
@@ -303,11 +318,11 @@ def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> R
     now = timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
-        if booking.state != BookingState.CONFIRMED or booking.start <= now:
+        if not booking_cancel_allowed(booking, now=now):
             raise BookingError(_("Only upcoming confirmed sessions can be cancelled."))
-        if role == Actor.COACH and not reason.strip():
+        if role == Role.COACH and not reason.strip():
             raise BookingError(_("Please tell your client why you cancel."))
-        refund_due = role != Actor.CLIENT or booking.is_free_to_cancel(now)
+        refund_due = booking_refund_due(booking, role=role, now=now)
         transition(
             booking,
             BookingState.CANCELLED,
@@ -325,7 +340,7 @@ def booking_cancel(*, booking: Booking, actor, role: str, reason: str = "") -> R
 
 
 def booking_refund(
-    *, booking: Booking, actor, amount: Decimal | None = None, reason: str
+    *, booking: Booking, actor: User, amount: Decimal | None = None, reason: str
 ) -> Refund:
     """Staff: give money back (all that is left, or `amount`) without changing the booking."""
     with transaction.atomic():
@@ -340,7 +355,7 @@ def booking_refund(
         amount = left if amount is None else amount
         if amount <= 0 or amount > left:
             raise BookingError(_("The refund must be more than zero and at most what was paid."))
-        record(booking, actor=actor, role=Actor.STAFF, reason=f"refund {amount}: {reason}")
+        record(booking, actor=actor, role=Role.STAFF, reason=f"refund {amount}: {reason}")
         return _refund(booking, payment, amount, reason=reason)
 
 
@@ -358,7 +373,7 @@ def _refund(booking: Booking, payment: Payment, amount: Decimal, *, reason: str)
     return refund
 
 
-def booking_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
+def booking_move(*, booking: Booking, actor: User, new_start: datetime) -> Booking:
     """Move a confirmed session to another free slot, free of charge, while it may still be
     cancelled free of charge. Calendar files get a new revision."""
     now = timezone.now()
@@ -369,7 +384,7 @@ def booking_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
             .select_related("session_type", "practice")
             .get(pk=booking.pk)
         )
-        if booking.state != BookingState.CONFIRMED or not booking.is_free_to_cancel(now):
+        if not booking_move_allowed(booking, now=now):
             raise BookingError(
                 _(
                     "This session can no longer be moved: that is possible only until "
@@ -404,9 +419,9 @@ def booking_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
                 )
         except IntegrityError as error:
             raise SlotTaken from error
-        record(booking, actor=actor, role=Actor.CLIENT, reason=f"moved from {previous.isoformat()}")
+        record(booking, actor=actor, role=Role.CLIENT, reason=f"moved from {previous.isoformat()}")
         if booking.purchase_id is not None:
-            line = booking.purchase.lines.filter(kind="booking", object_id=booking.pk).first()
+            line = booking.purchase.lines.filter(kind="booking", object_id=booking.pk).first()  # type: ignore[union-attr]
             if line is not None:  # the receipt's date of service changes with it
                 purchase_line_reschedule(line=line, service_date=booking.start)
         send_on_commit(booking_moved, booking=booking, previous_start=previous)

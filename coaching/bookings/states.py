@@ -8,10 +8,13 @@ held ──► confirmed ──► completed ◄─► no_show
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingEvent, BookingState
+from coaching.bookings.models import Booking, BookingEvent, BookingState, Role
+from sofadoc.errors import ShownError
 
 S = BookingState
 ALLOWED: dict[str, frozenset[str]] = {
@@ -25,19 +28,24 @@ ALLOWED: dict[str, frozenset[str]] = {
     S.CANCELLED: frozenset(),
 }
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
-class InvalidTransition(Exception):
-    def __init__(self, booking: Booking, to_state: str):
-        self.message = _("This booking can no longer be changed that way.")
-        super().__init__(f"{booking.reference}: {booking.state} → {to_state} is not allowed")
+
+class InvalidTransition(ShownError):
+    def __init__(self, booking: Booking, to_state: str) -> None:
+        super().__init__(
+            _("This booking can no longer be changed that way."),
+            detail=f"{booking.reference}: {booking.state} → {to_state} is not allowed",
+        )
 
 
 def transition(
     booking: Booking,
     to_state: str,
     *,
-    actor=None,
-    role: str = Actor.SYSTEM,
+    actor: User | None = None,
+    role: str = Role.SYSTEM,
     reason: str = "",
     fields: dict | None = None,
 ) -> Booking:
@@ -65,7 +73,7 @@ def transition(
     return booking
 
 
-def record(booking: Booking, *, actor=None, role: str, reason: str) -> None:
+def record(booking: Booking, *, actor: User | None = None, role: str, reason: str) -> None:
     """An audit entry without a state change (e.g. a moved session)."""
     BookingEvent.objects.create(
         booking=booking,

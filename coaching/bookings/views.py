@@ -22,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
-from coaching.bookings.models import Actor, Booking, BookingState, CalendarFeed
+from coaching.bookings.models import Booking, BookingState, CalendarFeed, Role
+from coaching.bookings.permissions import booking_permissions
 from coaching.bookings.selectors import (
     booking_for_participant,
     bookings_for_client,
@@ -42,6 +43,7 @@ from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
 from coaching.practices.selectors import session_type_free_slots
 from coaching.video.selectors import attended_seconds
+from sofadoc.http import AuthenticatedHttpRequest
 
 MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages
 
@@ -140,13 +142,13 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
         request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
     )
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
-    response._csp_update = {"form-action": approval_origins()}
+    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
 
 
 @login_required
 @require_GET
-def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
+def paypal_return(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking_as_client(request, reference)
     order_id = request.GET.get("token", "")
     if not booking.payments.filter(order_id=order_id).exists():
@@ -187,7 +189,7 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def paypal_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking_as_client(request, reference)
     with transaction.atomic(durable=True):
         booking_abandon(booking=booking, order_id=request.GET.get("token", ""), actor=request.user)
@@ -197,7 +199,7 @@ def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(booking.practice.get_absolute_url())
 
 
-def _own_booking_as_client(request: HttpRequest, reference: str) -> Booking:
+def _own_booking_as_client(request: AuthenticatedHttpRequest, reference: str) -> Booking:
     booking = (
         Booking.objects.select_related("practice")
         .filter(reference=reference, client=request.user)
@@ -220,10 +222,10 @@ def _participant_booking(request: HttpRequest, reference: str) -> Booking:
 
 def _role(request: HttpRequest, booking: Booking) -> str:
     if booking.practice.owner_id == request.user.pk:
-        return Actor.COACH
+        return Role.COACH
     if booking.client_id == request.user.pk:
-        return Actor.CLIENT
-    return Actor.STAFF
+        return Role.CLIENT
+    return Role.STAFF
 
 
 @login_required
@@ -241,20 +243,17 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "role": _role(request, booking),
         "coach_zone": ZoneInfo(booking.practice.time_zone),
         "refunds": booking.refunds,  # one query for all payments
-        "can_cancel": booking.state == BookingState.CONFIRMED and booking.start > timezone.now(),
-        "can_move": booking.state == BookingState.CONFIRMED
-        and booking.is_free_to_cancel()
-        and _role(request, booking) == Actor.CLIENT,
+        "may": booking_permissions(booking=booking, role=_role(request, booking)),
     }
     return render(request, "bookings/booking_detail.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_cancel_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
     role = _role(request, booking)
-    form = CancelForm(request.POST or None, reason_required=role == Actor.COACH)
+    form = CancelForm(request.POST or None, reason_required=role == Role.COACH)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic(durable=True):
@@ -293,7 +292,7 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
         "booking": booking,
         "form": form,
         "role": role,
-        "refund_due": role != Actor.CLIENT or booking.is_free_to_cancel(),
+        "refund_due": booking_permissions(booking=booking, role=role).refund_due,
     }
     return render(
         request, "bookings/booking_cancel.html", context, status=200 if not form.errors else 409
@@ -302,9 +301,9 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_move_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
-    if _role(request, booking) != Actor.CLIENT:
+    if _role(request, booking) != Role.CLIENT:
         raise Http404
     form = MoveForm(request.POST or None)
     # Choosing a time (GET ?start=) only asks to confirm: old and new time side by side.
@@ -368,7 +367,7 @@ def booking_ics(request: HttpRequest, reference: str) -> HttpResponse:
     ):
         raise Http404
     response = HttpResponse(
-        calendar.booking_ics(booking, for_coach=_role(request, booking) == Actor.COACH),
+        calendar.booking_ics(booking, for_coach=_role(request, booking) == Role.COACH),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="sofadoc-{booking.reference}.ics"'
@@ -391,7 +390,7 @@ def client_bookings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def coach_bookings(request: HttpRequest) -> HttpResponse:
+def coach_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     practice = Practice.objects.filter(owner=request.user).first()
     if practice is None:
         return redirect("practices:start")
@@ -423,7 +422,7 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
         )
         for i in range(7)
     ]
-    feed, _created = CalendarFeed.objects.get_or_create(practice=practice)
+    feed = CalendarFeed.objects.filter(practice=practice).first()  # made by a POST below
     context = {
         "practice": practice,
         "upcoming": upcoming,
@@ -431,7 +430,9 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
         "monday": monday,
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
-        "feed_url": request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])),
+        "feed_url": (
+            request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])) if feed else ""
+        ),
     }
     return render(request, "bookings/coach_bookings.html", context)
 
@@ -440,10 +441,14 @@ def coach_bookings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
     practice = get_object_or_404(Practice, owner=request.user)
-    with transaction.atomic(durable=True):
-        CalendarFeed.objects.filter(practice=practice).delete()
-        CalendarFeed.objects.create(practice=practice)
-    messages.success(request, _("You have a new calendar address. The old one no longer works."))
+    renewed = CalendarFeed.objects.filter(practice=practice).exists()
+    calendar.calendar_feed_renew(practice=practice)
+    if renewed:
+        messages.success(
+            request, _("You have a new calendar address. The old one no longer works.")
+        )
+    else:
+        messages.success(request, _("Your calendar address is ready."))
     return redirect("bookings:coach")
 
 

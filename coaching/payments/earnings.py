@@ -203,7 +203,7 @@ def earnings_month(*, practice: Practice, month: date, page: int = 1) -> MonthEa
                 description=description,
                 sessions=quantity if row["captured"] else 0,
                 currency=row["currency"],
-                **{name: row[name] for name in COLUMNS},
+                **{name: row[name] for name in COLUMNS},  # type: ignore[literal-required]
             )
         )
     return result

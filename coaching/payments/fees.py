@@ -12,16 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sofadoc.errors import ShownError
+
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
-class FeeError(ValueError):
+class FeeError(ShownError, ValueError):
     """The fee cannot be taken from this amount; `message` can be shown."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def cents(amount: Decimal) -> Decimal:

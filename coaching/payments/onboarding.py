@@ -14,6 +14,7 @@ Remote calls happen outside any lock; the account row is re-read under lock befo
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -30,16 +31,20 @@ from coaching.payments.providers.paypal_partner import (
 )
 from coaching.payments.signals import MoneyEvent, announce
 from coaching.practices.models import Practice
+from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
-class OnboardingError(Exception):
+
+class OnboardingError(ShownError):
     """Refused, with a message for the coach and the HTTP status the view answers with."""
 
-    def __init__(self, message: str, *, status: int = 400):
+    def __init__(self, message: Any, *, status: int = 400) -> None:
         super().__init__(message)
-        self.message, self.status = message, status
+        self.status = status
 
 
 def partner_provider_name() -> str:
@@ -51,7 +56,7 @@ def partner_for(provider: str):
     return provider_for(provider)
 
 
-def _check_owner(practice: Practice, actor) -> None:
+def _check_owner(practice: Practice, actor: User) -> None:
     if actor.pk != practice.owner_id:
         raise PermissionDenied
 
@@ -61,7 +66,7 @@ def merchant_account_for(*, practice: Practice) -> MerchantAccount | None:
 
 
 # --- Connecting -------------------------------------------------------------------------------
-def merchant_connect_start(*, practice: Practice, actor, return_url: str) -> str:
+def merchant_connect_start(*, practice: Practice, actor: User, return_url: str) -> str:
     """Create the referral; returns the URL to send the coach to. Call outside a transaction
     (it waits on PayPal). Raises OnboardingError (503) when PayPal cannot be reached."""
     _check_owner(practice, actor)
@@ -85,7 +90,7 @@ def merchant_connect_start(*, practice: Practice, actor, return_url: str) -> str
     return referral.action_url
 
 
-def merchant_return(*, practice: Practice, actor, tracking_id: str) -> MerchantAccount:
+def merchant_return(*, practice: Practice, actor: User, tracking_id: str) -> MerchantAccount:
     """The coach is back from PayPal. The tracking id in the URL only has to be ours; the state
     comes from PayPal. A forged or foreign id is a 400 and changes nothing; a replayed one
     merely asks PayPal again."""

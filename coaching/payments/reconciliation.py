@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from celery import shared_task
 from django.core.exceptions import PermissionDenied
@@ -42,6 +43,9 @@ GROSS_KINDS = (LedgerKind.CAPTURE_GROSS, LedgerKind.REFUND_GROSS)
 FEE_KINDS = (LedgerKind.PAYPAL_FEE, LedgerKind.REFUND_PAYPAL_FEE)
 # Transaction event codes of payments received (T00xx) and refunds (T1107).
 COMPARED_CODES = ("T00", "T1107")
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 
 @dataclass
@@ -129,9 +133,9 @@ def reconcile_day(*, day: date) -> Outcome:
             )
         except PartnerError as error:
             logger.warning("transaction search for %s failed: %s", account.merchant_id, error)
-            outcome.failed_merchants.append(account.merchant_id)
+            outcome.failed_merchants.append(account.merchant_id)  # type: ignore[arg-type]
             continue
-        ours = ours_by_merchant.get(account.merchant_id, {})
+        ours = ours_by_merchant.get(account.merchant_id, {})  # type: ignore[arg-type]
         theirs = _theirs(found)
         unknown_refs = [ref for ref in theirs if ref not in ours]
         known = set(
@@ -192,7 +196,7 @@ def _mail_staff(day: date, outcome: Outcome) -> None:
 
 
 def reconciliation_difference_resolve(
-    *, difference_id: int, actor, resolution: str
+    *, difference_id: int, actor: User, resolution: str
 ) -> ReconciliationDifference:
     """Staff explain a difference (no ledger change; a correction would be its own row).
     Resolving twice keeps the first explanation."""

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from coaching.payments.providers import PaymentError, provider_for
+from coaching.payments.providers import PaymentError, twin_provider
 
 
 @require_http_methods(["GET", "POST"])
@@ -16,7 +16,7 @@ def twin_approve(request: HttpRequest, order_id: str) -> HttpResponse:
     """Says it is a sandbox; approving or cancelling sends the browser back as PayPal would."""
     if settings.PAYPAL_MODE != "twin":
         raise Http404
-    twin = provider_for("twin")
+    twin = twin_provider()
     try:
         order = twin.get_order(order_id)
         return_url, cancel_url = twin.redirect_urls(order_id)

@@ -30,6 +30,7 @@ from coaching.payments.onboarding import (
 from coaching.payments.providers.twin_partner import twin_seller_decide, twin_seller_revoke
 from coaching.practices.models import Practice
 from coaching.practices.views.setup import own_practice
+from sofadoc.http import AuthenticatedHttpRequest
 
 
 def _page(request, practice: Practice, *, error: OnboardingError | None = None) -> HttpResponse:
@@ -50,7 +51,7 @@ def _page(request, practice: Practice, *, error: OnboardingError | None = None) 
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def onboarding(request: HttpRequest, practice: Practice) -> HttpResponse:
+def onboarding(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     """GET: what is connected and what is missing. POST: go to PayPal to connect."""
     if request.method == "GET":
         return _page(request, practice)
@@ -66,7 +67,7 @@ def onboarding(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_GET
-def onboarding_return(request: HttpRequest, practice: Practice) -> HttpResponse:
+def onboarding_return(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     """PayPal sends the coach back here. Only `merchantId` (our tracking id) is read, and only
     to check the return is theirs; the state comes from PayPal."""
     try:

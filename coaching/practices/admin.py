@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coaching.practices.models import (
+    BOOKING_RULE_FIELDS,
     Language,
     Practice,
     PracticeSlugRedirect,
@@ -124,16 +125,7 @@ class PracticeAdmin(admin.ModelAdmin):
         ),
         (
             _("Booking rules"),
-            {
-                "fields": [
-                    "min_notice_hours",
-                    "horizon_days",
-                    "buffer_before_minutes",
-                    "buffer_after_minutes",
-                    "slot_step_minutes",
-                    "cancellation_window_hours",
-                ]
-            },
+            {"fields": list(BOOKING_RULE_FIELDS)},
         ),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]

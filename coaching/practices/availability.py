@@ -98,7 +98,7 @@ def free_slots(
     day = earliest.astimezone(zone).date() - timedelta(days=1)
     last_day = latest.astimezone(zone).date() + timedelta(days=1)
     while day <= last_day:
-        openings = by_weekday.get(day.weekday(), ())
+        openings = by_weekday.get(day.weekday(), [])
         if openings and not any(off.first_day <= day <= off.last_day for off in days_off):
             for opening in openings:
                 _add_slots_in_opening(

@@ -303,7 +303,9 @@ def seed(ensure_user, before_publish=None) -> list[Practice]:
             practice=practice,
             actor=owner,
             openings=[
-                Opening(day, time(first), time(last)) for days, first, last in hours for day in days
+                Opening(day, time(first), time(last))
+                for days, first, last in hours  # type: ignore[attr-defined]
+                for day in days
             ],
         )
         if headline:

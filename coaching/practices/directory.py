@@ -14,6 +14,7 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Su
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
 from coaching.practices.selectors import practice_ids_booked_out
+from sofadoc.cache import cache_read
 from sofadoc.pagecache import version_changed, version_current
 
 SORTS = ("relevance", "price", "-price", "name", "newest")
@@ -107,7 +108,7 @@ def with_lowest_prices(practices: list[Practice]) -> list[Practice]:
         )
         for practice in practices:
             if practice.pk in lowest:
-                practice.min_price = lowest[practice.pk]
+                practice.min_price = lowest[practice.pk]  # type: ignore[attr-defined]
     return practices
 
 
@@ -131,9 +132,8 @@ def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str:
 def versioned_get(key: str) -> tuple[object | None, int | None]:
     """What is cached at `key` if it was stored under the current listings' version, and that
     version (None when the cache is down): both in one round trip to Redis."""
-    try:
-        found = cache.get_many([LISTING_VERSION_KEY, key])
-    except Exception:  # a cache outage must not take pages down; they render uncached
+    found = cache_read(lambda: cache.get_many([LISTING_VERSION_KEY, key]), down=None)
+    if found is None:  # the cache is down: pages render uncached
         return None, None
     version = found.get(LISTING_VERSION_KEY)
     if version is None:

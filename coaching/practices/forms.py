@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.practices.directory import SORTS, DirectoryFilters
 from coaching.practices.models import (
+    BOOKING_RULE_FIELDS,
     Language,
     Practice,
     PracticeSlugRedirect,
@@ -40,12 +41,12 @@ class _SlugMixin:
 
     def clean_slug(self) -> str:
         # An empty address is derived from the name (cleaned before it, by field order).
-        slug = slugify(self.cleaned_data.get("slug") or self.cleaned_data.get("name", ""))[:80]
+        slug = slugify(self.cleaned_data.get("slug") or self.cleaned_data.get("name", ""))[:80]  # type: ignore[attr-defined]
         if not slug:
             raise ValidationError(_("Please use letters or digits in the web address."))
         if slug in RESERVED_SLUGS:
             raise ValidationError(_("This web address is reserved. Please choose another."))
-        own = self.instance.pk
+        own = self.instance.pk  # type: ignore[attr-defined]
         taken = Practice.objects.filter(slug=slug).exclude(pk=own).exists() or (
             PracticeSlugRedirect.objects.filter(slug=slug).exclude(practice_id=own).exists()
         )
@@ -148,14 +149,7 @@ class SessionTypeForm(forms.ModelForm):
 class RulesForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = [
-            "min_notice_hours",
-            "horizon_days",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "slot_step_minutes",
-            "cancellation_window_hours",
-        ]
+        fields = list(BOOKING_RULE_FIELDS)
 
 
 class WeeklyHoursForm(forms.Form):

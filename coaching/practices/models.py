@@ -71,6 +71,18 @@ class TaxTreatment(models.TextChoices):
     )
 
 
+# The practice's booking rules: those the slot engine needs (read on their own where slots are
+# computed) and, with the cancellation window, all the coach sets on the rules page.
+SLOT_RULE_FIELDS = (
+    "min_notice_hours",
+    "horizon_days",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "slot_step_minutes",
+)
+BOOKING_RULE_FIELDS = (*SLOT_RULE_FIELDS, "cancellation_window_hours")
+
+
 class Practice(models.Model):
     # SET_NULL: when a coach erases their account the practice row stays (anonymised by
     # practice_erase), because bookings and receipts of their clients point at it.
@@ -149,7 +161,7 @@ class Practice(models.Model):
         help_text=_("USt-IdNr., e.g. DE123456789. Needed if you charge VAT."),
     )
 
-    # Booking rules
+    # Booking rules (BOOKING_RULE_FIELDS below: the form, the admin and the export show them)
     min_notice_hours = models.PositiveSmallIntegerField(
         _("minimum notice (hours)"), default=12, validators=[MaxValueValidator(24 * 14)]
     )

@@ -1,6 +1,7 @@
 """Personal data of a coach's practice: exported with the account; on erasure the practice row
 stays (clients' bookings and receipts point at it) but everything describing the coach goes."""
 
+from coaching.practices.models import BOOKING_RULE_FIELDS
 from privacy.registry import Erase, PersonalData, not_personal, register
 
 
@@ -37,12 +38,7 @@ register(
             "tax_number",
             "tax_treatment",
             "vat_id",
-            "min_notice_hours",
-            "horizon_days",
-            "buffer_before_minutes",
-            "buffer_after_minutes",
-            "slot_step_minutes",
-            "cancellation_window_hours",
+            *BOOKING_RULE_FIELDS,
             "is_published",
             "published_at",
             "created_at",

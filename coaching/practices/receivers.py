@@ -27,7 +27,7 @@ def _availability_changed(sender, instance, **kwargs):
     availability_changed(instance.practice_id)
 
 
-for model in (WeeklyHours, TimeOff):
+for model in (WeeklyHours, TimeOff):  # type: ignore[assignment]
     post_save.connect(
         _availability_changed, sender=model, dispatch_uid=f"availability-{model.__name__}"
     )

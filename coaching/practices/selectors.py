@@ -21,7 +21,14 @@ from coaching.practices.availability import (
     free_slots,
 )
 from coaching.practices.busy import practice_busy_intervals
-from coaching.practices.models import Practice, SessionType, TimeOff, WeeklyHours
+from coaching.practices.models import (
+    SLOT_RULE_FIELDS,
+    Practice,
+    SessionType,
+    TimeOff,
+    WeeklyHours,
+)
+from sofadoc.cache import cache_read
 
 
 def practice_free_slots(
@@ -146,18 +153,12 @@ def practice_ids_free_within(
     return free
 
 
-_RULE_FIELDS = (
-    "time_zone",
-    "min_notice_hours",
-    "horizon_days",
-    "buffer_before_minutes",
-    "buffer_after_minutes",
-    "slot_step_minutes",
-)
+_RULE_FIELDS = ("time_zone", *SLOT_RULE_FIELDS)
 
 
 FREE_SOON = timedelta(days=7)
 BOOKED_OUT_CACHE_KEY = "practices:booked-out:v1"
+_BOOKED_OUT_DOWN = frozenset({-1})  # what a failed cache read returns: not a real answer
 # Beat refreshes the set every minute; the timeout only matters when beat is not running.
 BOOKED_OUT_CACHE_SECONDS = 180
 
@@ -172,9 +173,10 @@ def practice_ids_booked_out() -> frozenset[int]:
     A practice that was just booked out may show up for up to a minute; its page and the
     booking itself always use live data.
     """
-    try:
-        cached = cache.get(BOOKED_OUT_CACHE_KEY)
-    except Exception:
+    cached: frozenset[int] | None = cache_read(
+        lambda: cache.get(BOOKED_OUT_CACHE_KEY), down=_BOOKED_OUT_DOWN
+    )
+    if cached is _BOOKED_OUT_DOWN:
         # Redis is down: this process's own copy, so the directory does not spend a second on
         # every request working it out again.
         stored_at, cached = _booked_out_here
@@ -259,69 +261,3 @@ def _busy(
         ignore=ignore,
     )
     return defaultdict(list, busy)
-
-
-def practice_personal_data(*, user) -> dict | None:
-    """What the practices app holds about `user`, for the data export (Art. 15 GDPR); None if
-    they have no practice. Plain JSON-ready values; photo files are named, the exporter copies
-    them from storage."""
-    practice = (
-        Practice.objects.filter(owner=user)
-        .prefetch_related("specialties", "languages", "session_types", "weekly_hours", "time_off")
-        .prefetch_related("slug_redirects")
-        .first()
-    )
-    if practice is None:
-        return None
-    return {
-        "name": practice.name,
-        "web_address": practice.slug,
-        "previous_web_addresses": [r.slug for r in practice.slug_redirects.all()],
-        "headline": practice.headline,
-        "bio": practice.bio,
-        "time_zone": practice.time_zone,
-        "photo_files": [f.name for f in (practice.photo, practice.photo_thumbnail) if f],
-        "specialties": [s.slug for s in practice.specialties.all()],
-        "languages": [lang.code for lang in practice.languages.all()],
-        "receipt_details": {
-            "name": practice.billing_name,
-            "address": practice.billing_address,
-            "tax_number": practice.tax_number,
-            "tax_treatment": practice.tax_treatment,
-            "vat_id": practice.vat_id,
-        },
-        "booking_rules": {
-            "min_notice_hours": practice.min_notice_hours,
-            "horizon_days": practice.horizon_days,
-            "buffer_before_minutes": practice.buffer_before_minutes,
-            "buffer_after_minutes": practice.buffer_after_minutes,
-            "slot_step_minutes": practice.slot_step_minutes,
-            "cancellation_window_hours": practice.cancellation_window_hours,
-        },
-        "session_types": [
-            {
-                "name": t.name,
-                "description": t.description,
-                "duration_minutes": t.duration_minutes,
-                "price": str(t.price),
-                "currency": t.currency,
-                "bookable": t.is_active,
-            }
-            for t in practice.session_types.all()
-        ],
-        "weekly_hours": [
-            {"weekday": h.weekday, "from": f"{h.start_time:%H:%M}", "until": f"{h.end_time:%H:%M}"}
-            for h in practice.weekly_hours.all()
-        ],
-        "time_off": [
-            {
-                "first_day": t.first_day.isoformat(),
-                "last_day": t.last_day.isoformat(),
-                "note": t.note,
-            }
-            for t in practice.time_off.all()
-        ],
-        "published": practice.is_published,
-        "published_at": practice.published_at.isoformat() if practice.published_at else None,
-        "created_at": practice.created_at.isoformat(),
-    }

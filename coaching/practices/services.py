@@ -86,13 +86,18 @@ def practice_update(
     return practice
 
 
+def _file_names(practice: Practice) -> list[str]:
+    """The stored files of the practice's photo (what to delete once it is replaced)."""
+    return [f.name for f in (practice.photo, practice.photo_thumbnail) if f and f.name]
+
+
 def practice_set_photo(*, practice: Practice, actor: User, photo: ProcessedPhoto) -> Practice:
     """Store the re-encoded photo and thumbnail (decoded by PhotoForm, or process_photo for
     an image of our own); the previous files are deleted after commit."""
     _check_actor(practice, actor)
-    old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
-    practice.photo.save(photo.photo.name, photo.photo, save=False)
-    practice.photo_thumbnail.save(photo.thumbnail.name, photo.thumbnail, save=False)
+    old_files = _file_names(practice)
+    practice.photo.save(photo.photo.name or "photo.jpg", photo.photo, save=False)
+    practice.photo_thumbnail.save(photo.thumbnail.name or "thumb.jpg", photo.thumbnail, save=False)
     practice.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
     _delete_files_on_commit(practice, old_files)
     return practice
@@ -100,7 +105,7 @@ def practice_set_photo(*, practice: Practice, actor: User, photo: ProcessedPhoto
 
 def practice_remove_photo(*, practice: Practice, actor: User) -> Practice:
     _check_actor(practice, actor)
-    old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
+    old_files = _file_names(practice)
     practice.photo = practice.photo_thumbnail = ""
     practice.save(update_fields=["photo", "photo_thumbnail", "updated_at"])
     _delete_files_on_commit(practice, old_files)
@@ -221,7 +226,7 @@ def practice_erase(*, practice: Practice, actor: User) -> Practice:
     """
     _check_actor(practice, actor)
     with transaction.atomic():
-        old_files = [f.name for f in (practice.photo, practice.photo_thumbnail) if f]
+        old_files = _file_names(practice)
         practice.name = _("Deleted practice")
         practice.slug = f"deleted-{practice.pk}"
         practice.headline = practice.bio = ""

@@ -9,7 +9,7 @@ class ParticipantEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["occurred_at", "kind", "role", "duration_seconds", "sequence"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -7,6 +7,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,13 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.services import BookingError, booking_complete, booking_mark_no_show
 from coaching.video import twilio
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.selectors import attended_seconds
 
 logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 
 class JoinRefused(Exception):
@@ -58,7 +62,7 @@ def video_join(*, booking: Booking, role: str, now: datetime | None = None) -> J
     this room only and ends a little after the session does.
     """
     now = now or timezone.now()
-    if role not in (Actor.CLIENT, Actor.COACH) or booking.state != BookingState.CONFIRMED:
+    if role not in (Role.CLIENT, Role.COACH) or booking.state != BookingState.CONFIRMED:
         raise JoinRefused(_("This session cannot be joined."))
     opens, closes = join_window(booking)
     if not opens <= now < closes:
@@ -162,22 +166,22 @@ def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
         room.completed_at = now
         room.save(update_fields=["completed_at"])
     reason = "attendance from the video room"
-    if attended_seconds(booking, now=now).get(Actor.CLIENT):
+    if attended_seconds(booking, now=now).get(Role.CLIENT):
         booking_complete(booking=booking, reason=reason)
     else:
         booking_mark_no_show(booking=booking, reason=reason)
     return 1
 
 
-def attendance_correct(*, booking: Booking, actor, attended: bool) -> Booking:
+def attendance_correct(*, booking: Booking, actor: User, attended: bool) -> Booking:
     """The coach corrects the automatic verdict (e.g. the client joined by phone)."""
     settle = booking_complete if attended else booking_mark_no_show
-    return settle(booking=booking, actor=actor, role=Actor.COACH, reason="corrected by coach")
+    return settle(booking=booking, actor=actor, role=Role.COACH, reason="corrected by coach")
 
 
 def video_preflight_token(*, booking: Booking, role: str) -> str:
     """A short token for the connection test, any time before the session; no room in it."""
-    if role not in (Actor.CLIENT, Actor.COACH) or booking.state != BookingState.CONFIRMED:
+    if role not in (Role.CLIENT, Role.COACH) or booking.state != BookingState.CONFIRMED:
         raise JoinRefused(_("This session cannot be joined."))
     return twilio.access_token(
         identity=f"{video_identity(booking, role)}-check", room_name=None, ttl=timedelta(minutes=5)

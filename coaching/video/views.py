@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.video import twilio
 from coaching.video.forms import RoomCallbackForm
 from coaching.video.services import (
@@ -29,6 +29,7 @@ from coaching.video.services import (
     video_preflight_token,
     video_record_event,
 )
+from sofadoc.http import AuthenticatedHttpRequest
 
 
 def _participant(request: HttpRequest, reference: str) -> tuple[Booking, str]:
@@ -40,9 +41,9 @@ def _participant(request: HttpRequest, reference: str) -> tuple[Booking, str]:
     if booking is None:
         raise Http404
     if booking.client_id == request.user.pk:
-        return booking, Actor.CLIENT
+        return booking, Role.CLIENT
     if booking.practice.owner_id == request.user.pk:
-        return booking, Actor.COACH
+        return booking, Role.COACH
     raise Http404
 
 
@@ -56,7 +57,7 @@ TWILIO_CONNECT = [
 
 @login_required
 @require_GET
-@csp_update({"connect-src": TWILIO_CONNECT})
+@csp_update({"connect-src": TWILIO_CONNECT})  # type: ignore[arg-type]
 def join_page(request: HttpRequest, reference: str) -> HttpResponse:
     booking, role = _participant(request, reference)
     opens, closes = join_window(booking)
@@ -70,7 +71,7 @@ def join_page(request: HttpRequest, reference: str) -> HttpResponse:
         state = "over"
     other = (
         booking.practice.name
-        if role == Actor.CLIENT
+        if role == Role.CLIENT
         else (booking.client.display_name if booking.client else "")
     )
     context = {
@@ -155,10 +156,10 @@ def preflight_token(request: HttpRequest, reference: str) -> JsonResponse:
 
 @login_required
 @require_POST
-def attendance_correct_view(request: HttpRequest, reference: str) -> HttpResponse:
+def attendance_correct_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The coach sets attended / not attended after the session (e.g. the client had no camera)."""
     booking, role = _participant(request, reference)
-    if role != Actor.COACH or booking.state not in (BookingState.COMPLETED, BookingState.NO_SHOW):
+    if role != Role.COACH or booking.state not in (BookingState.COMPLETED, BookingState.NO_SHOW):
         raise Http404
     with transaction.atomic(durable=True):
         attendance_correct(

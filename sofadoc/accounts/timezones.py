@@ -111,6 +111,6 @@ def viewer_time_zone(*, user, cookie_value: str | None) -> zoneinfo.ZoneInfo:
     """The zone to show times in: the account's setting, the browser's, or the default."""
     if user is not None and user.is_authenticated and is_valid_time_zone(user.time_zone):
         return zoneinfo.ZoneInfo(user.time_zone)
-    if is_valid_time_zone(cookie_value):
+    if cookie_value and is_valid_time_zone(cookie_value):
         return zoneinfo.ZoneInfo(cookie_value)
     return zoneinfo.ZoneInfo(settings.DEFAULT_VIEWER_TIME_ZONE)

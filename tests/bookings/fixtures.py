@@ -7,7 +7,7 @@ import time_machine
 from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.payments.providers.paypal_signature import forget_certificates
 from coaching.practices.services import practice_publish
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PaidBookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 from tests.payments.fake_paypal import FakePayPal
 
 # Monday 1 June 2026, 10:00 in Berlin; slots on Tuesday 2 June are a day away.
@@ -68,14 +68,20 @@ def received():
         signal.disconnect(receiver)
 
 
-def approved_at_paypal(paypal, *, client, session_type, start=TUESDAY_10):
-    """Hold a slot and have the client approve the PayPal order; returns (booking, order id)."""
+def held_with_order(*, client, session_type, start=TUESDAY_10):
+    """Hold a slot and create its PayPal order, not yet approved; returns the booking."""
     booking = booking_hold(
         client=client, practice=session_type.practice, session_type_id=session_type.pk, start=start
     )
     booking_start_payment(
         booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
     )
+    return booking
+
+
+def approved_at_paypal(paypal, *, client, session_type, start=TUESDAY_10):
+    """Hold a slot and have the client approve the PayPal order; returns (booking, order id)."""
+    booking = held_with_order(client=client, session_type=session_type, start=start)
     order_id = booking.payments.get().order_id
     paypal.approve(order_id)
     return booking, order_id
@@ -90,5 +96,7 @@ def paid_booking(paypal, *, client, session_type, start=TUESDAY_10):
 
 @pytest.fixture
 def booking(session_type, client_user, paypal, frozen):
-    """A confirmed, paid booking for Tuesday 10:00 Berlin, made on Monday 10:00."""
-    return paid_booking(paypal, client=client_user, session_type=session_type)
+    """A confirmed, paid booking for Tuesday 10:00 Berlin, made on Monday 10:00 (through the
+    services, without a round trip to PayPal: tests/factories/bookings.py). The PayPal fake is on
+    to answer what the test does next (a cancellation's refund)."""
+    return PaidBookingFactory(session_type=session_type, client=client_user, start=TUESDAY_10)

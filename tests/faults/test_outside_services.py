@@ -16,8 +16,8 @@ from coaching.notifications.models import Channel, Kind, Notification, Preferenc
 from coaching.notifications.preferences import preferences_for, preferences_update
 from coaching.notifications.tasks import send_due_reminders
 from tests.bookings.fixtures import TUESDAY_10
-from tests.factories import SessionTypeFactory, UserFactory
-from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking, use_twilio
+from tests.factories import BookingFactory, SessionTypeFactory, UserFactory
+from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, use_twilio
 from tests.payments.fake_paypal import BASE as PAYPAL
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_twilio_refusing_fails_each_sms_alone_and_the_next_scan_sends_them(
             )
             preferences_update(user=person, actor=person, sms_reminders=True)
             # Three coaches, one session each at the same time: three reminders due at once.
-            make_booking(SessionTypeFactory(), person, start=start)
+            BookingFactory(session_type=SessionTypeFactory(), client=person, start=start)
     with time_machine.travel(start - timedelta(minutes=40), tick=False):
         send_due_reminders.apply()
 

@@ -1,10 +1,5 @@
-from datetime import timedelta
-
 import pytest
 import responses
-from django.utils import timezone
-
-from coaching.bookings.models import Booking, BookingState
 
 # The bookings fixtures (practice, session_type, client_user, paypal, frozen) are a plugin of
 # the root conftest; only the constants are imported.
@@ -12,28 +7,6 @@ from tests.bookings.fixtures import NOW, TUESDAY_10  # noqa: F401
 
 TWILIO_SID = "AC00000000000000000000000000000000"
 TWILIO_URL = f"https://api.twilio.com/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
-
-
-def make_booking(offer, client, *, start, state=BookingState.CONFIRMED, **fields):
-    """A booking as the checkout leaves it (the checkout itself is tested in tests/bookings)."""
-    end = start + timedelta(minutes=offer.duration_minutes)
-    return Booking.objects.create(
-        practice=offer.practice,
-        session_type=offer,
-        client=client,
-        state=state,
-        start=start,
-        end=end,
-        blocked_start=start,
-        blocked_end=end,
-        session_name=offer.name,
-        price=offer.price,
-        cancellation_window_hours=24,
-        confirmed_at=fields.pop("confirmed_at", timezone.now())
-        if state == BookingState.CONFIRMED
-        else None,
-        **fields,
-    )
 
 
 def use_twilio(settings) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from icalendar import Calendar
 
-from coaching.bookings.models import Actor, BookingState
+from coaching.bookings.models import BookingState, Role
 from coaching.bookings.services import (
     booking_cancel,
     booking_capture,
@@ -101,7 +101,7 @@ def test_cancellation_sends_a_cancel_calendar_entry(
     deliver_all()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=confirmed, actor=client_user, role=Actor.CLIENT)
+        booking_cancel(booking=confirmed, actor=client_user, role=Role.CLIENT)
     deliver_all()
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
@@ -192,7 +192,7 @@ def test_a_booking_life_confirmation_reminder_cancellation(
 
     frozen.shift(timedelta(hours=18))  # Tuesday 06:00: the coach cancels
     with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=confirmed, actor=practice.owner, role=Actor.COACH, reason="Krank")
+        booking_cancel(booking=confirmed, actor=practice.owner, role=Role.COACH, reason="Krank")
     frozen.shift(timedelta(hours=1, minutes=30))  # Tuesday 09:30: no 1 h reminder
     send_due_reminders.apply()
 

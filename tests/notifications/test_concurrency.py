@@ -16,8 +16,7 @@ from coaching.notifications.models import Channel, Kind, Notification, Status
 from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import send_due_reminders
 from sofadoc.celery import app as celery_app
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
-from tests.notifications.conftest import make_booking
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 
 # serialized_rollback: the reference data (and content types) come back as they were, so a
 # later test that restores its own snapshot finds no rows recreated under other ids.
@@ -31,7 +30,9 @@ def test_two_concurrent_scans_send_each_reminder_once():
     with time_machine.travel(START - timedelta(days=5), tick=False):
         for i in range(BOOKINGS):
             offer = SessionTypeFactory(practice=PracticeFactory())
-            make_booking(offer, UserFactory(), start=START + timedelta(minutes=i))
+            BookingFactory(
+                session_type=offer, client=UserFactory(), start=START + timedelta(minutes=i)
+            )
     barrier = threading.Barrier(2)
     errors = []
 

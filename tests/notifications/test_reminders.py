@@ -8,13 +8,12 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
-from coaching.bookings.models import Actor, BookingState
+from coaching.bookings.models import BookingState, Role
 from coaching.bookings.states import transition
 from coaching.notifications.models import Channel, Kind, Notification, ReminderTiming, Status
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.tasks import calendar_nudges, send_due_reminders
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
-from tests.notifications.conftest import make_booking
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +31,7 @@ def sent(kind, channel=Channel.EMAIL):
 @pytest.fixture
 def booking(session_type, client_user):
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        return make_booking(session_type, client_user, start=START)
+        return BookingFactory(session_type=session_type, client=client_user, start=START)
 
 
 def test_a_booking_life_gets_each_reminder_once_at_the_right_time(booking, client_user, practice):
@@ -65,7 +64,7 @@ def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(b
 
     with time_machine.travel(START - timedelta(days=4), tick=False):
         booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED)  # the worker is slow
-        transition(booking, BookingState.CANCELLED, role=Actor.CLIENT)
+        transition(booking, BookingState.CANCELLED, role=Role.CLIENT)
         send_due_reminders.apply()
     rows = Notification.objects.filter(kind=Kind.BOOKING_CONFIRMED)
     assert rows.count() == 4
@@ -75,7 +74,7 @@ def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(b
 
 def test_a_cancelled_session_gets_no_reminder(booking):
     with time_machine.travel(START - timedelta(hours=2), tick=False):
-        transition(booking, BookingState.CANCELLED, role=Actor.CLIENT)
+        transition(booking, BookingState.CANCELLED, role=Role.CLIENT)
         assert send_due_reminders.apply().get() == 0
     with time_machine.travel(START - timedelta(minutes=30), tick=False):
         send_due_reminders.apply()
@@ -88,7 +87,7 @@ def test_a_reminder_queued_before_a_cancellation_is_skipped_not_sent(booking):
 
     with time_machine.travel(START - timedelta(minutes=50), tick=False):
         reminders_queue_due()  # queued; the worker has not picked it up yet
-        transition(booking, BookingState.CANCELLED, role=Actor.COACH)
+        transition(booking, BookingState.CANCELLED, role=Role.COACH)
         send_due_reminders.apply()
     rows = Notification.objects.filter(kind=Kind.REMINDER_1H)
     assert rows.count() == 4
@@ -126,7 +125,7 @@ def test_reminder_timing_is_respected(booking, client_user, practice):
 
 def test_a_session_booked_on_short_notice_gets_no_day_before_reminder(session_type, client_user):
     with time_machine.travel(START - timedelta(hours=5), tick=False):
-        make_booking(session_type, client_user, start=START)
+        BookingFactory(session_type=session_type, client=client_user, start=START)
         send_due_reminders.apply()
     assert not Notification.objects.filter(kind=Kind.REMINDER_24H)
 
@@ -134,9 +133,9 @@ def test_a_session_booked_on_short_notice_gets_no_day_before_reminder(session_ty
 def test_payment_pending_when_the_hold_is_about_to_expire(session_type, client_user):
     now = START - timedelta(days=1)
     with time_machine.travel(now, tick=False):
-        make_booking(
-            session_type,
-            client_user,
+        BookingFactory(
+            session_type=session_type,
+            client=client_user,
             start=START,
             state=BookingState.HELD,
             hold_expires_at=now + timedelta(minutes=4),
@@ -180,7 +179,7 @@ def test_the_management_command_runs_one_scan(booking, capsys):
 def test_inactive_recipients_get_nothing(session_type):
     gone = UserFactory(is_active=False)
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        make_booking(session_type, gone, start=START)
+        BookingFactory(session_type=session_type, client=gone, start=START)
     with time_machine.travel(START - timedelta(minutes=30), tick=False):
         send_due_reminders.apply()
     assert not Notification.objects.filter(recipient=gone)
@@ -196,8 +195,10 @@ def test_a_session_cancelled_while_a_slow_chunk_is_sending_gets_no_stale_reminde
     from tests.notifications import hooked_mail
 
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        first = make_booking(session_type, client_user, start=START)
-        second = make_booking(session_type, UserFactory(), start=START + timedelta(hours=2))
+        first = BookingFactory(session_type=session_type, client=client_user, start=START)
+        second = BookingFactory(
+            session_type=session_type, client=UserFactory(), start=START + timedelta(hours=2)
+        )
     settings.EMAIL_BACKEND = "tests.notifications.hooked_mail.EmailBackend"
     monkeypatch.setattr(delivery, "BOOKING_FRESH_SECONDS", 0)  # every send counts as slow
 

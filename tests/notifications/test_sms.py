@@ -18,8 +18,8 @@ from coaching.notifications.models import Channel, Kind, Notification, Preferenc
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.queueing import booking_notify
 from coaching.notifications.tasks import send_due_reminders
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
-from tests.notifications.conftest import TWILIO_SID, TWILIO_URL, make_booking
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
+from tests.notifications.conftest import TWILIO_SID, TWILIO_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_sms_reminder_goes_through_twilio_without_session_details(
     confirm_phone(client, twilio)
     preferences_update(user=person, actor=person, sms_reminders=True)
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        make_booking(session_type, person, start=START)
+        BookingFactory(session_type=session_type, client=person, start=START)
     with time_machine.travel(START - timedelta(minutes=40), tick=False):
         send_due_reminders.apply()
 
@@ -106,7 +106,7 @@ def test_a_number_that_opted_out_is_not_texted_again(client, person, twilio, ses
         status=400,
     )
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        make_booking(session_type, person, start=START)
+        BookingFactory(session_type=session_type, client=person, start=START)
     with time_machine.travel(START - timedelta(minutes=40), tick=False):
         send_due_reminders.apply()
         send_due_reminders.apply()
@@ -180,12 +180,12 @@ def test_booking_messages_go_by_sms_when_chosen_without_session_details(
     preferences_update(user=person, actor=person, sms_booking_messages=True)
     now = START - timedelta(days=5)
     with time_machine.travel(now, tick=False):
-        booking = make_booking(session_type, person, start=START)
+        booking = BookingFactory(session_type=session_type, client=person, start=START)
         booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED, to_client_only=True)
         booking_notify(booking=booking, kind=Kind.BOOKING_REFUNDED, to_client_only=True)
-        held = make_booking(
-            session_type,
-            person,
+        held = BookingFactory(
+            session_type=session_type,
+            client=person,
             start=START + timedelta(hours=2),
             state=BookingState.HELD,
             hold_expires_at=now + timedelta(minutes=3),
@@ -207,7 +207,7 @@ def test_booking_messages_go_by_sms_when_chosen_without_session_details(
 def test_booking_messages_stay_off_sms_unless_chosen(client, person, twilio, session_type):
     confirm_phone(client, twilio)
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        booking = make_booking(session_type, person, start=START)
+        booking = BookingFactory(session_type=session_type, client=person, start=START)
         booking_notify(booking=booking, kind=Kind.BOOKING_CONFIRMED, to_client_only=True)
         send_due_reminders.apply()
 
@@ -275,8 +275,12 @@ def test_a_reminder_twilio_cannot_take_fails_alone_and_goes_out_on_the_next_pass
     twilio.remove(responses.POST, TWILIO_URL)
     twilio.add_callback(responses.POST, TWILIO_URL, callback=twilio_messages)
     with time_machine.travel(START - timedelta(days=5), tick=False):
-        make_booking(session_type, people[0], start=START)
-        make_booking(SessionTypeFactory(practice=PracticeFactory()), people[1], start=START)
+        BookingFactory(session_type=session_type, client=people[0], start=START)
+        BookingFactory(
+            session_type=SessionTypeFactory(practice=PracticeFactory()),
+            client=people[1],
+            start=START,
+        )
 
     with time_machine.travel(START - timedelta(minutes=40), tick=False):
         send_due_reminders.apply()

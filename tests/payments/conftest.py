@@ -1,6 +1,8 @@
 import pytest
 import responses
 
+from tests.bookings.fixtures import approved_at_paypal
+
 BASE = "https://api-m.sandbox.paypal.com"
 
 
@@ -15,3 +17,9 @@ def partner_api():
             json={"access_token": "A21-partner", "token_type": "Bearer", "expires_in": 32400},
         )
         yield mock
+
+
+@pytest.fixture
+def approved_order(session_type, client_user, paypal, frozen):
+    """A held booking whose client approved at PayPal but never came back."""
+    return approved_at_paypal(paypal, client=client_user, session_type=session_type)

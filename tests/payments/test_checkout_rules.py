@@ -6,25 +6,16 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from coaching.bookings.services import BookingError, booking_hold, booking_start_payment
+from coaching.bookings.services import BookingError
 from coaching.payments.models import FeeOverride, MerchantStatus, PaymentStatus, Purchase
 from coaching.payments.services import LineSpec, PaymentRefused, purchase_create
-from tests.bookings.fixtures import TUESDAY_10
+from tests.bookings.fixtures import held_with_order
 
 pytestmark = pytest.mark.django_db
 
 
 def start(session_type, client_user):
-    booking = booking_hold(
-        client=client_user,
-        practice=session_type.practice,
-        session_type_id=session_type.pk,
-        start=TUESDAY_10,
-    )
-    booking_start_payment(
-        booking=booking, return_url="https://x/r", cancel_url="https://x/c", locale="de-DE"
-    )
-    return booking
+    return held_with_order(client=client_user, session_type=session_type)
 
 
 def test_staff_override_of_the_fee_applies_to_new_purchases(

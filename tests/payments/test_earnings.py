@@ -12,6 +12,7 @@ from coaching.payments import earnings
 from coaching.payments.earnings import earnings_csv, earnings_month
 from tests.factories import PracticeFactory
 from tests.payments.ledger import captured, fees_for, refunded
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -90,7 +91,7 @@ def test_the_page_shows_the_month_and_each_payment(client, november):
     assert "500,00" not in page  # the other coach's payment
 
 
-def test_the_page_needs_a_fixed_number_of_queries(client, django_assert_num_queries):
+def test_the_page_needs_a_fixed_number_of_queries(client):
     practice = PracticeFactory()
     for day in range(1, 4):
         captured(practice=practice, at=datetime(2026, 11, day, 9, tzinfo=UTC), gross=D("80.00"))
@@ -101,7 +102,7 @@ def test_the_page_needs_a_fixed_number_of_queries(client, django_assert_num_quer
     cache.clear()
     # session, user, practice; the month's totals, sessions paid, one page of payments summed
     # per purchase, their descriptions; the layout's cookie-policy version and unread count
-    with django_assert_num_queries(9):
+    with pinned_queries(9):
         client.get(url, {"month": "2026-11"})
     for day in range(4, 28):
         for hour in (9, 11, 14):  # more than a page of payments
@@ -109,7 +110,7 @@ def test_the_page_needs_a_fixed_number_of_queries(client, django_assert_num_quer
                 practice=practice, at=datetime(2026, 11, day, hour, tzinfo=UTC), gross=D("80.00")
             )
     cache.clear()
-    with django_assert_num_queries(9):
+    with pinned_queries(9):
         response = client.get(url, {"month": "2026-11"})
     summary = response.context["summary"]
     assert summary.sessions == summary.payment_count == 3 + 24 * 3

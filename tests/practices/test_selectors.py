@@ -1,6 +1,5 @@
 """Free slots read from the database: rules, time off and registered busy sources together."""
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,12 +9,11 @@ from coaching.practices.availability import Interval
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.selectors import (
     practice_ids_free_within,
-    practice_personal_data,
     session_type_free_slots,
     session_type_slot_is_free,
 )
-from coaching.practices.services import practice_update
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +42,7 @@ def busy_source(monkeypatch):
     return source
 
 
-def test_free_slots_use_hours_time_off_and_busy_time(busy_source, django_assert_num_queries):
+def test_free_slots_use_hours_time_off_and_busy_time(busy_source):
     session_type = make_session_type("anna", hours=((0, 9, 12), (1, 9, 10)))
     TimeOff.objects.create(
         practice=session_type.practice, first_day=date(2026, 6, 2), last_day=date(2026, 6, 2)
@@ -54,7 +52,7 @@ def test_free_slots_use_hours_time_off_and_busy_time(busy_source, django_assert_
     ]
     session_type = SessionType.objects.select_related("practice").get(pk=session_type.pk)
 
-    with django_assert_num_queries(1):  # hours and time off together; the fake source asks nothing
+    with pinned_queries(1):  # hours and time off together; the fake source asks nothing
         found = session_type_free_slots(
             session_type=session_type,
             start=MONDAY,
@@ -94,7 +92,7 @@ def test_a_start_off_the_grid_or_outside_hours_is_not_free(busy_source):
     )
 
 
-def test_practices_free_within_a_week(busy_source, django_assert_num_queries):
+def test_practices_free_within_a_week(busy_source):
     open_monday = make_session_type("dora")
     fully_booked = make_session_type("emil")
     no_hours = make_session_type("fritz", hours=())
@@ -107,25 +105,7 @@ def test_practices_free_within_a_week(busy_source, django_assert_num_queries):
     ]
     ids = [st.practice_id for st in (open_monday, fully_booked, no_hours, inactive)]
 
-    with django_assert_num_queries(2):  # session types with practices; hours and time off
+    with pinned_queries(2):  # session types with practices; hours and time off
         free = practice_ids_free_within(practice_ids=ids, within=timedelta(days=7), now=MONDAY)
 
     assert free == {open_monday.practice_id}
-
-
-def test_personal_data_export_holds_the_whole_profile_and_is_json(django_assert_num_queries):
-    practice = PracticeFactory(bio="Über mich", billing_name="Erika Muster")
-    practice.time_off.create(first_day=date(2026, 8, 1), last_day=date(2026, 8, 2), note="Urlaub")
-    practice_update(practice=practice, actor=practice.owner, fields={"slug": "neue-adresse"})
-
-    with django_assert_num_queries(7):
-        data = practice_personal_data(user=practice.owner)
-
-    assert json.loads(json.dumps(data)) == data
-    assert data["bio"] == "Über mich"
-    assert data["previous_web_addresses"] and data["web_address"] == "neue-adresse"
-    assert data["receipt_details"]["name"] == "Erika Muster"
-    assert data["time_off"] == [
-        {"first_day": "2026-08-01", "last_day": "2026-08-02", "note": "Urlaub"}
-    ]
-    assert practice_personal_data(user=UserFactory()) is None

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from privacy.cookies import CONSENT_COOKIE_NAME
 from privacy.models import ConsentRecord
-from tests.factories import UserFactory
-from tests.privacy.factories import LegalDocumentFactory
+from tests.factories import LegalDocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.utils import translation
 
 from privacy.models import LegalDocument
 from privacy.selectors import legal_document_current
-from tests.privacy.factories import LegalDocumentFactory
+from tests.factories import LegalDocumentFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -109,9 +110,9 @@ def test_kinds_cover_all_seeded_texts():
     }
 
 
-def test_policy_page_query_budget(client, django_assert_max_num_queries):
+def test_policy_page_query_budget(client):
     client.get("/")  # warms the cookie-policy version cache
-    with django_assert_max_num_queries(4):
+    with pinned_queries(at_most=4):
         assert client.get(reverse("privacy:policy")).status_code == 200
 
 

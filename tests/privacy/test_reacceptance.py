@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from privacy.models import ConsentRecord
 from privacy.services import SIGNUP_PURPOSES, consent_record
-from tests.factories import UserFactory
-from tests.privacy.factories import LegalDocumentFactory
+from tests.factories import LegalDocumentFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.privacy.urls_gate")]
 
@@ -82,21 +82,19 @@ def test_the_gates_check_agrees_with_the_pending_documents(member):
     assert both() == (True, True)
 
 
-def test_the_gate_costs_two_queries(client, member, django_assert_max_num_queries):
+def test_the_gate_costs_two_queries(client, member):
     client.get("/dummy/book/")  # session and user loaded once, caches warm
     from privacy.selectors import consent_is_pending
 
-    with django_assert_max_num_queries(2):
+    with pinned_queries(at_most=2):
         assert consent_is_pending(user=member) is False
 
 
-def test_the_gates_answer_is_kept_per_person_until_something_changes(
-    client, member, django_assert_num_queries
-):
+def test_the_gates_answer_is_kept_per_person_until_something_changes(client, member):
     from privacy.selectors import consent_is_pending_cached
 
     assert consent_is_pending_cached(user=member) is False
-    with django_assert_num_queries(0):  # from Redis
+    with pinned_queries(0):  # from Redis
         assert consent_is_pending_cached(user=member) is False
 
     LegalDocumentFactory(kind="terms", language="de", version=2)  # everyone's answer goes

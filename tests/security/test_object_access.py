@@ -89,6 +89,15 @@ def _receipt(world: World) -> dict:
 
 
 held_reference = lambda w: {"reference": w.held.reference}  # noqa: E731
+HELD_ORDER_RETURN = Case(
+    "client",
+    held_reference,
+    get=302,
+    query=lambda w: f"?token={w.held_order}",
+    state=_held_state,
+    owner_changes_state=True,
+    also_refused=("coach",),
+)
 
 MATRIX = {
     "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
@@ -114,24 +123,9 @@ MATRIX = {
     # The client's receipt; the coach issued it and sees it too.
     "billing:document": Case("client", _receipt, get=200, also_allowed=("coach",)),
     "billing:document_pdf": Case("client", _receipt, get=200, also_allowed=("coach",)),
-    "bookings:paypal_return": Case(
-        "client",
-        held_reference,
-        get=302,
-        query=lambda w: f"?token={w.held_order}",
-        state=_held_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
-    "bookings:paypal_cancel": Case(
-        "client",
-        held_reference,
-        get=302,
-        query=lambda w: f"?token={w.held_order}",
-        state=_held_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
+    # PayPal sends the client back to either with the held booking's order: the client's own.
+    "bookings:paypal_return": HELD_ORDER_RETURN,
+    "bookings:paypal_cancel": HELD_ORDER_RETURN,
     "video:join": Case("client", reference, get=200, prepare=_in_session, also_allowed=("coach",)),
     "video:token": Case(
         "client",

@@ -7,25 +7,24 @@ import pytest
 import requests
 import responses
 
-from coaching.bookings.models import Actor, BookingEvent, BookingState
+from coaching.bookings.models import BookingEvent, BookingState, Role
 from coaching.bookings.services import booking_cancel
 from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.services import SETTLE_TWILIO_FAILURES
 from coaching.video.tasks import settle_attendance
-from tests.bookings.fixtures import TUESDAY_10, paid_booking
+from tests.bookings.fixtures import TUESDAY_10
+from tests.factories import PaidBookingFactory
 from tests.video.conftest import ROOMS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ended(session_type, client_user, paypal, frozen):
+def ended(session_type, client_user, frozen):
     """Sessions on Tuesday at 10:00, 12:00 and 14:00 (Berlin), each with a room at Twilio; the
     client was in the first one. The clock stands after the last one's end."""
     bookings = [
-        paid_booking(
-            paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + hours
-        )
+        PaidBookingFactory(client=client_user, session_type=session_type, start=TUESDAY_10 + hours)
         for hours in (timedelta(0), timedelta(hours=2), timedelta(hours=4))
     ]
     for number, booking in enumerate(bookings):
@@ -88,17 +87,16 @@ def test_twilio_failing_for_one_room_settles_the_others_and_the_next_scan_that_o
     assert _states(ended)[0] == BookingState.COMPLETED  # the client was there
     assert _closed_at_twilio(live_video) == [first.video_room.room_sid]
     event = BookingEvent.objects.get(booking=first, to_state=BookingState.COMPLETED)
-    assert (event.from_state, event.actor_role) == (BookingState.CONFIRMED, Actor.SYSTEM)
+    assert (event.from_state, event.actor_role) == (BookingState.CONFIRMED, Role.SYSTEM)
     assert settle_attendance.apply().get() == 0  # nothing left; no room is closed twice
     assert len(live_video.calls) == 1
 
 
 def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_a_room(
-    session_type, client_user, paypal, frozen, request
+    session_type, client_user, frozen, request
 ):
     with_rooms = [
-        paid_booking(
-            paypal,
+        PaidBookingFactory(
             client=client_user,
             session_type=session_type,
             start=TUESDAY_10 + timedelta(hours=hours),
@@ -107,11 +105,11 @@ def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_
     ]
     for booking in with_rooms:
         VideoRoom.objects.create(booking=booking, room_sid=f"RM{booking.pk:032d}")
-    nobody_joined = paid_booking(
-        paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
+    nobody_joined = PaidBookingFactory(
+        client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
     )
     frozen.move_to(TUESDAY_10 + timedelta(days=2))
-    live_video = request.getfixturevalue("live_video")  # after PayPal's fake took the payments
+    live_video = request.getfixturevalue("live_video")
     _twilio(live_video, down={room.room_sid for room in VideoRoom.objects.all()})
 
     assert settle_attendance.apply().get() == 1
@@ -122,7 +120,7 @@ def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_
 
 
 def test_a_booking_cancelled_before_its_end_is_not_settled(booking, client_user, frozen):
-    booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT, reason="")
+    booking_cancel(booking=booking, actor=client_user, role=Role.CLIENT, reason="")
     frozen.move_to(TUESDAY_10 + timedelta(hours=2))
     assert settle_attendance.apply().get() == 0
     assert _states([booking]) == [BookingState.CANCELLED]

@@ -197,7 +197,7 @@ def _send_fee_invoice_mail(document: Document, user) -> None:
         context = {
             "document": document,
             "user": user,
-            "month": _month_name(document.period_start),
+            "month": _month_name(document.period_start),  # type: ignore[arg-type]
             "url": settings.SITE_URL.rstrip("/")
             + reverse("billing:document_pdf", args=[document.pk]),
         }

@@ -43,7 +43,8 @@ def billing_details_required(gross: Decimal) -> bool:
 
 
 def _issuer(practice: Practice) -> dict:
-    owner_name = practice.owner.display_name if practice.owner_id else ""
+    owner = practice.owner if practice.owner_id else None
+    owner_name = owner.display_name if owner else ""
     return {
         "issuer_key": practice_issuer_key(practice.pk),
         "issuer_name": practice.billing_name or owner_name or practice.name,

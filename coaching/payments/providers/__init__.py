@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -28,10 +30,21 @@ APPROVAL_ORIGINS = {
 }
 
 
+if TYPE_CHECKING:
+    from coaching.payments.providers.twin import TwinProvider
+
+
 def approval_origins() -> list[str]:
     """Origins outside this site that the approval step lives on (none for the twin)."""
     origin = APPROVAL_ORIGINS.get(settings.PAYPAL_MODE)
     return [origin] if origin else []
+
+
+def twin_provider() -> TwinProvider:
+    """The local PayPal stand-in, with what only it has (its approval page's steps)."""
+    from coaching.payments.providers.twin import TwinProvider
+
+    return TwinProvider()
 
 
 def provider_for(name: str) -> Provider:
@@ -82,4 +95,5 @@ __all__ = [
     "approval_origins",
     "default_provider",
     "provider_for",
+    "twin_provider",
 ]

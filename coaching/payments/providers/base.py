@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sofadoc.errors import ShownError
 
 if TYPE_CHECKING:
     from coaching.payments.providers.paypal_partner import (
@@ -22,13 +24,13 @@ if TYPE_CHECKING:
     )
 
 
-class PaymentError(Exception):
+class PaymentError(ShownError):
     """The provider refused or failed. `message` can be shown; `retry` says whether trying again
     helps (the provider was unreachable or asks the payer to try again)."""
 
-    def __init__(self, message, *, retry: bool = False, code: str = ""):
-        super().__init__(str(message))
-        self.message, self.retry, self.code = message, retry, code
+    def __init__(self, message: Any, *, retry: bool = False, code: str = "") -> None:
+        super().__init__(message)
+        self.retry, self.code = retry, code
 
 
 class VerifierUnavailable(Exception):

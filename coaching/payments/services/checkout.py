@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,9 @@ CAPTURED_STATES = (
     PaymentStatus.REVERSED,
 )
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 
 def payment_start(
     *,
@@ -46,12 +50,12 @@ def payment_start(
         )
         if purchase.payments.filter(status__in=CAPTURED_STATES).exists():
             raise PaymentRefused(_("This has been paid already."))
-        provider = provider_for(provider) if provider else default_provider()
+        chosen = provider_for(provider) if provider else default_provider()
         attempt = purchase.payments.exclude(status=PaymentStatus.CREATED).count() + 1
         try:
             spec = order_spec(
                 purchase=purchase,
-                provider_name=provider.name,
+                provider_name=chosen.name,
                 request_id=f"sofadoc-order-{purchase.reference}-{attempt}",
                 return_url=return_url,
                 cancel_url=cancel_url,
@@ -59,12 +63,12 @@ def payment_start(
             )
         except PayeeMissing as error:
             raise PaymentRefused(error.message) from error
-        order = provider.create_order(spec)
+        order = chosen.create_order(spec)
         payment, _created = Payment.objects.get_or_create(
             order_id=order.order_id,
             defaults={
                 "purchase": purchase,
-                "provider": provider.name,
+                "provider": chosen.name,
                 "payee_merchant_id": spec.payee_merchant_id,
                 "approve_url": order.approve_url[:500],
                 "amount": purchase.total,
@@ -74,7 +78,7 @@ def payment_start(
     return payment
 
 
-def payment_capture(*, order_id: str, actor=None) -> Payment:
+def payment_capture(*, order_id: str, actor: User | None = None) -> Payment:
     """Take the money for an approved order, once; safe to call again (return leg, webhook and
     reconciler may race: the payment row lock orders them, the later ones find it captured).
 

@@ -10,14 +10,11 @@ from django.db import transaction
 from coaching.payments.kinds import kind_for
 from coaching.payments.models import Purchase
 from coaching.payments.signals import MoneyEvent, announce
+from sofadoc.errors import ShownError
 
 
-class PaymentRefused(Exception):
+class PaymentRefused(ShownError):
     """A request about money we refuse, and nothing changed; `message` can be shown."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def call_hooks(purchase: Purchase, hook: str, **kwargs) -> None:

@@ -142,7 +142,7 @@ def _after_refund(payment: Payment, refund: Refund, *, paypal_fee, external: boo
             ),
             currency=refund.currency,
             provider=payment.provider,
-            reference=refund.refund_id,
+            reference=refund.refund_id,  # type: ignore[arg-type]
             occurred_at=timezone.now(),
             memo=refund.reason,
         )

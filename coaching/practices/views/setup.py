@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -38,6 +38,7 @@ from coaching.practices.services import (
     time_off_remove,
     weekly_hours_replace,
 )
+from sofadoc.http import AuthenticatedHttpRequest
 
 
 def own_practice(view):
@@ -45,7 +46,7 @@ def own_practice(view):
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         practice = Practice.objects.filter(owner=request.user).first()
         if practice is None:
             return redirect("practices:start")
@@ -56,7 +57,7 @@ def own_practice(view):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def practice_start(request: HttpRequest) -> HttpResponse:
+def practice_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     if Practice.objects.filter(owner=request.user).exists():
         return redirect("practices:setup")
     initial = {"time_zone": request.user.time_zone or "Europe/Berlin"}
@@ -71,7 +72,7 @@ def practice_start(request: HttpRequest) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET"])
-def practice_setup(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_setup(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     steps = practice_checklist(practice=practice)
     missing = [step for step in steps if step.required and not step.done]
     context = {"practice": practice, "steps": steps, "missing": missing, "active": "setup"}
@@ -80,7 +81,7 @@ def practice_setup(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_profile(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_profile(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     form = PracticeProfileForm(request.POST or None, instance=practice)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -106,7 +107,7 @@ def practice_profile(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_photo(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_photo(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and "remove" in request.POST:
         with transaction.atomic(durable=True):
@@ -125,7 +126,7 @@ def practice_photo(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET"])
-def session_type_list(request: HttpRequest, practice: Practice) -> HttpResponse:
+def session_type_list(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     session_types = practice.session_types.all()
     return _step(request, "session_types", {"practice": practice, "session_types": session_types})
 
@@ -133,7 +134,7 @@ def session_type_list(request: HttpRequest, practice: Practice) -> HttpResponse:
 @own_practice
 @require_http_methods(["GET", "POST"])
 def session_type_edit(
-    request: HttpRequest, practice: Practice, pk: int | None = None
+    request: AuthenticatedHttpRequest, practice: Practice, pk: int | None = None
 ) -> HttpResponse:
     # Looked up inside the requester's practice: another coach's id is a 404, not a leak.
     instance = (
@@ -161,7 +162,7 @@ def session_type_edit(
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_hours(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_hours(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     form = WeeklyHoursForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
         try:
@@ -177,7 +178,7 @@ def practice_hours(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_rules(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_rules(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     return _practice_fields_step(
         request,
         practice,
@@ -194,7 +195,7 @@ def practice_rules(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_billing(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_billing(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     return _practice_fields_step(
         request,
         practice,
@@ -222,7 +223,7 @@ def _practice_fields_step(request, practice, form_class, *, active, title, intro
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def practice_time_off(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_time_off(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     form = TimeOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(durable=True):
@@ -238,7 +239,9 @@ def practice_time_off(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_POST
-def practice_time_off_delete(request: HttpRequest, practice: Practice, pk: int) -> HttpResponse:
+def practice_time_off_delete(
+    request: AuthenticatedHttpRequest, practice: Practice, pk: int
+) -> HttpResponse:
     get_object_or_404(practice.time_off, pk=pk)
     with transaction.atomic(durable=True):
         time_off_remove(practice=practice, actor=request.user, time_off_id=pk)
@@ -248,7 +251,7 @@ def practice_time_off_delete(request: HttpRequest, practice: Practice, pk: int) 
 
 @own_practice
 @require_POST
-def practice_publish_toggle(request: HttpRequest, practice: Practice) -> HttpResponse:
+def practice_publish_toggle(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     if request.POST.get("action") == "unpublish":
         with transaction.atomic(durable=True):
             practice_unpublish(practice=practice, actor=request.user)

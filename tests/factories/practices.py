@@ -1,56 +1,11 @@
+"""Practices and their session types, ready to publish."""
+
 from datetime import time as dt_time
 from decimal import Decimal
 
 import factory
-from allauth.account.models import EmailAddress
 
-from sofadoc.accounts.models import User
-
-DEFAULT_PASSWORD = "correct horse battery staple"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    display_name = factory.Faker("first_name", locale="de_DE")
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
-
-    @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):
-        """Users have a verified primary address unless built with verified=False."""
-        obj.save()
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
-
-    @factory.post_generation
-    def accepted_terms(obj, create, extracted, **kwargs):
-        """Signed up as the signup form requires (18+, current terms and privacy policy), unless
-        built with accepted_terms=False."""
-        if create and extracted is not False:
-            from privacy.services import SIGNUP_PURPOSES, consent_record
-
-            consent_record(
-                decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup", user=obj
-            )
-
-
-class StaffFactory(UserFactory):
-    is_staff = True
-    is_superuser = True
-
-    @factory.post_generation
-    def two_factors(obj, create, extracted, **kwargs):
-        """Staff powers need a second factor, as the admin does (sofadoc/accounts/staff.py):
-        built with two_factors=True, the account has TOTP set up."""
-        if create and extracted:
-            from allauth.mfa.models import Authenticator
-
-            Authenticator.objects.create(
-                user=obj, type=Authenticator.Type.TOTP, data={"secret": "x"}
-            )
+from tests.factories.people import UserFactory
 
 
 class PracticeFactory(factory.django.DjangoModelFactory):
@@ -74,7 +29,8 @@ class PracticeFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def merchant(obj, create, extracted, **kwargs):
         """The coach's connected PayPal account, ACTIVE at the provider PAYPAL_MODE uses, so the
-        practice can take payments; pass merchant=False for a coach not connected."""
+        practice can take payments (merchant__provider=… for another); pass merchant=False for a
+        coach not connected."""
         if not create or extracted is False:
             return
         from django.conf import settings
@@ -83,7 +39,8 @@ class PracticeFactory(factory.django.DjangoModelFactory):
 
         MerchantAccount.objects.create(
             practice=obj,
-            provider="twin" if settings.PAYPAL_MODE == "twin" else "paypal",
+            provider=kwargs.get("provider")
+            or ("twin" if settings.PAYPAL_MODE == "twin" else "paypal"),
             merchant_id=f"MERCH{obj.pk:08d}",
             status=MerchantStatus.ACTIVE,
             payments_receivable=True,

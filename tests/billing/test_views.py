@@ -22,6 +22,7 @@ from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import TaxTreatment
 from tests.billing.factories import paid, refund_record
 from tests.factories import PracticeFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
@@ -156,16 +157,14 @@ def test_a_moved_session_correction_renders(client, december, buyer):
     assert "Der Betrag bleibt unverändert" in html
 
 
-def test_the_document_page_costs_the_same_few_queries_whatever_its_lines(
-    client, december, buyer, django_assert_num_queries
-):
+def test_the_document_page_costs_the_same_few_queries_whatever_its_lines(client, december, buyer):
     _purchase, receipt = _receipt(PracticeFactory(), buyer)
     client.force_login(buyer)
     url = reverse("billing:document", args=[receipt.pk])
     client.get(url)  # warm the session and the user's preferences
     # user, the document with practice and correction target, its lines (the warmed session is
     # read from Redis)
-    with django_assert_num_queries(3):
+    with pinned_queries(3):
         assert client.get(url).status_code == 200
 
 

@@ -1,63 +1,20 @@
-"""After the booking: cancel with the refund the rule says, move, receipts, calendar files,
-and who may see what."""
+"""The booking pages after the checkout (coaching/bookings/views.py): cancel and move pages,
+the receipt link, lists, the coach's week, and who may see what."""
 
-import json
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from icalendar import Calendar
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.services import (
-    BookingError,
-    booking_cancel,
     booking_hold,
 )
-from coaching.payments.models import PaymentStatus
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import StaffFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def test_client_cancels_inside_the_free_window_and_is_refunded_in_full(
-    booking, client_user, paypal, frozen
-):
-    # Deadline is Monday 10:00 (24 h before); it is exactly then: still free.
-    refund = booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
-
-    booking.refresh_from_db()
-    assert booking.state == BookingState.CANCELLED and booking.cancelled_by == Actor.CLIENT
-    assert refund.amount == booking.price and refund.status == "completed"
-    assert booking.payments.get().status == PaymentStatus.REFUNDED
-    [sent] = paypal.requests_to("/refund")
-    assert json.loads(sent.body)["amount"] == {"currency_code": "EUR", "value": "80.00"}
-    assert sent.headers["PayPal-Request-Id"].startswith("sofadoc-refund-")
-
-
-def test_client_cancelling_after_the_window_gets_no_refund(booking, client_user, paypal, frozen):
-    frozen.shift(timedelta(seconds=1))  # one second past the deadline
-
-    refund = booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
-
-    assert refund is None
-    assert Booking.objects.get().state == BookingState.CANCELLED
-    assert not paypal.requests_to("/refund")
-    assert booking.payments.get().status == PaymentStatus.CAPTURED
-
-
-def test_coach_cancelling_always_refunds_and_must_say_why(booking, practice, paypal, frozen):
-    frozen.shift(timedelta(hours=20))  # well past the client's window
-    with pytest.raises(BookingError):
-        booking_cancel(booking=booking, actor=practice.owner, role=Actor.COACH, reason=" ")
-
-    refund = booking_cancel(
-        booking=booking, actor=practice.owner, role=Actor.COACH, reason="Ich bin krank."
-    )
-
-    assert refund.amount == booking.price
-    assert Booking.objects.get().cancel_reason == "Ich bin krank."
 
 
 def test_the_cancel_page_says_which_rule_applies_before_confirming(
@@ -69,15 +26,6 @@ def test_the_cancel_page_says_which_rule_applies_before_confirming(
     assert "full refund" in client.get(url).content.decode()
     frozen.shift(timedelta(hours=1))
     assert "there is no refund" in client.get(url).content.decode()
-
-
-def test_a_refund_that_paypal_refuses_is_kept_for_staff(booking, client_user, paypal, frozen):
-    paypal.fail_refunds = True
-
-    refund = booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
-
-    assert refund.status == "failed"
-    assert Booking.objects.get().state == BookingState.CANCELLED
 
 
 def test_client_moves_a_session_without_paying_again(client, booking, client_user, paypal, frozen):
@@ -93,7 +41,7 @@ def test_client_moves_a_session_without_paying_again(client, booking, client_use
     booking.refresh_from_db()
     assert booking.start == new_start and booking.end == new_start + timedelta(hours=1)
     assert booking.sequence == 1
-    assert len(paypal.created_orders()) == 1  # no second order
+    assert not paypal.created_orders() and booking.payments.count() == 1  # no second order
     # The old time is free again; the new one is taken.
     other = UserFactory()
     assert booking_hold(
@@ -142,34 +90,6 @@ def test_the_receipt_link_lists_the_billing_documents_of_the_booking(
     assert "€80.00" in html  # the viewer's language (English here)
 
 
-def test_ics_has_one_uid_per_booking_and_follows_moves_and_cancellation(
-    client, booking, client_user, frozen
-):
-    client.force_login(client_user)
-    url = reverse("bookings:ics", args=[booking.reference])
-
-    event = Calendar.from_ical(client.get(url).content).walk("VEVENT")[0]
-    assert str(event["UID"]) == f"{booking.reference}@sofadoc"
-    assert event.decoded("DTSTART") == TUESDAY_10
-
-    booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
-    cancelled = Calendar.from_ical(client.get(url).content)
-    assert str(cancelled["METHOD"]) == "CANCEL"
-    assert str(cancelled.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
-
-
-def test_coach_feed_is_secret_and_regenerable(client, booking, practice, frozen):
-    client.force_login(practice.owner)
-    client.get(reverse("bookings:coach"))
-    token = practice.calendar_feed.token
-
-    feed = client.get(reverse("bookings:feed", args=[token]))
-    assert feed.status_code == 200 and booking.reference.encode() in feed.content
-
-    client.post(reverse("bookings:feed_regenerate"))
-    assert client.get(reverse("bookings:feed", args=[token])).status_code == 404
-
-
 @pytest.mark.parametrize("name", ["detail", "cancel", "move", "receipt", "ics"])
 def test_only_client_coach_and_staff_see_a_booking(client, booking, practice, client_user, name):
     url = reverse(f"bookings:{name}", args=[booking.reference])
@@ -199,7 +119,7 @@ def test_staff_open_a_booking_only_with_two_factors(client, booking):
 
 
 def test_booking_lists_cost_a_fixed_number_of_queries(
-    client, booking, practice, client_user, session_type, django_assert_max_num_queries
+    client, booking, practice, client_user, session_type
 ):
     for hours in (1, 2, 3, 4, 5):
         held = booking_hold(
@@ -210,10 +130,10 @@ def test_booking_lists_cost_a_fixed_number_of_queries(
         )
         Booking.objects.filter(pk=held.pk).update(state=BookingState.CONFIRMED)
     client.force_login(client_user)
-    with django_assert_max_num_queries(6):
+    with pinned_queries(at_most=6):
         assert client.get(reverse("bookings:mine")).status_code == 200
     client.force_login(practice.owner)
-    with django_assert_max_num_queries(10):
+    with pinned_queries(at_most=10):
         assert client.get(reverse("bookings:coach")).status_code == 200
 
 
@@ -222,19 +142,3 @@ def test_coach_week_view_shows_the_session_on_its_day(client, booking, practice)
     response = client.get(reverse("bookings:coach"), {"week": "2026-06-03"})
     days = dict(response.context["days"])
     assert [b.reference for b in days[TUESDAY_10.date()]] == [booking.reference]
-
-
-def test_research_statistics_count_sessions_and_cancellations_without_people(
-    booking, client_user, frozen
-):
-    from privacy.research import research_export
-
-    booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT)
-    data = research_export(k=1)
-
-    assert data["sessions_per_specialty_and_month"] == []  # the only session was cancelled
-    assert data["cancellations_per_month"] == [
-        {"month": "2026-06", "outcome": "cancelled_by_client", "count": 1}
-    ]
-    assert research_export(k=2)["cancellations_per_month"] == []  # a group of one is suppressed
-    assert client_user.email not in str(data) and booking.reference not in str(data)
