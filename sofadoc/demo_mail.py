@@ -25,7 +25,7 @@ class ReadableConsoleBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages) -> int:
         # sys.__stdout__, not sys.stdout: Celery swaps sys.stdout for a logging proxy.
-        stream = self.stream or sys.__stdout__
+        stream = self.stream or sys.__stdout__ or sys.stdout
         sent = 0
         with _lock:
             for message in email_messages:
