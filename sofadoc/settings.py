@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "coaching.bookings",
     "coaching.video",
     "coaching.billing",
+    "coaching.intake",
     "privacy",
     "coaching.notifications",
 ]
