@@ -195,8 +195,8 @@ class AgreementAcceptance(models.Model):
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agreement_acceptances"
     )
-    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted on"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("agreement acceptance")

@@ -40,8 +40,8 @@ class Migration(migrations.Migration):
             name='AgreementAcceptance',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepted')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
+                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='accepted on')),
+                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked on')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreement_acceptances', to=settings.AUTH_USER_MODEL)),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acceptances', to='intake.agreementversion')),
             ],
