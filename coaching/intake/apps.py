@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
     name = "coaching.intake"
     label = "intake"
     verbose_name = _("Intake and agreement")
+
+    def ready(self) -> None:
+        from coaching.intake import notifications  # noqa: F401 - registers the reminder kind

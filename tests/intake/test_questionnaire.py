@@ -221,3 +221,16 @@ def test_another_coach_cannot_ask_again_through_the_service(booking):
     with pytest.raises(PermissionDenied):
         intake_request_again(booking=booking, actor=PracticeFactory().owner)
     assert not IntakeResponse.objects.exists()
+
+
+def test_the_client_page_include_lists_the_answers_newest_first(practice, client_user):
+    from django.template import Context, Template
+
+    version = publish_form(practice)
+    answer_form(practice, client_user, version, first_answer="Erste <b>Antwort</b>")
+    answer_form(practice, client_user, publish_form(practice), first_answer="Zweite Antwort")
+    html = Template("{% load intake_tags %}{% intake_client_answers practice client %}").render(
+        Context({"practice": practice, "client": client_user})
+    )
+    assert html.index("Zweite Antwort") < html.index("Erste &lt;b&gt;Antwort&lt;/b&gt;")
+    assert "<details>" in html

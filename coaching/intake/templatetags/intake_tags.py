@@ -3,7 +3,12 @@ join page), so their views need not know about intake: each tag reads through th
 
 from django import template
 
-from coaching.intake.selectors import booking_panel, missing_before_session, missing_for_bookings
+from coaching.intake.selectors import (
+    booking_panel,
+    intake_answers_for,
+    missing_before_session,
+    missing_for_bookings,
+)
 
 register = template.Library()
 
@@ -23,3 +28,10 @@ def intake_missing_before_session(booking, role):
 @register.inclusion_tag("intake/partials/open_tasks.html", takes_context=True)
 def intake_open_tasks(context, bookings):
     return {"missing": missing_for_bookings(context["request"].user, bookings)}
+
+
+@register.inclusion_tag("intake/partials/client_answers.html")
+def intake_client_answers(practice, client):
+    """For a coach's page about one client (the caller checks the viewer is that coach): every
+    questionnaire the client answered, newest first."""
+    return {"answered": intake_answers_for(practice, client)}
