@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "coaching.bookings",
     "coaching.video",
     "coaching.billing",
+    "coaching.intake",
     "privacy",
     "coaching.notifications",
 ]
@@ -233,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "practices.refresh_booked_out",
         "schedule": 60,
     },
+    # Questionnaire or agreement still open 48 h before a session (once per booking).
+    "intake-remind-open": {"task": "intake.remind_open", "schedule": 15 * 60},
     "expire-data-exports": {
         "task": "privacy.expire_data_exports",
         "schedule": 60 * 60,

@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
 
 from coaching.bookings.services import booking_cancel
+from coaching.intake.services import QuestionData, agreement_publish
 from coaching.notifications.models import Preferences
 from coaching.practices.services import practice_publish
 from coaching.video.models import ParticipantEvent, VideoRoom
@@ -30,6 +31,7 @@ from privacy.tasks import build_data_export, deliver_support_request
 from sofadoc.accounts.models import User
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
+from tests.intake.helpers import accept_agreement, answer_form, pdf_bytes, publish_form
 
 ZENDESK = "https://sofadoc-sandbox.zendesk.com"
 TWILIO_SID = "AC" + "0" * 32
@@ -241,6 +243,12 @@ def canary_world(paypal) -> tuple[User, User]:
         occurred_at=third.start,
         participant_sid="PA1",
     )
+    # The coach's questionnaire and agreement (a PDF, in the private storage); the client's
+    # answers and acceptance.
+    form = publish_form(practice, [QuestionData(kind="text", label=COACH.text("question"))])
+    answer_form(practice, client, form, first_answer=CLIENT.text("answer"))
+    agreement = agreement_publish(practice=practice, actor=coach, pdf=pdf_bytes())
+    accept_agreement(agreement, client)
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from coaching.billing.receivers import money_moved_issue_documents
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
+from coaching.intake.services import QuestionData
 from coaching.notifications.models import Notification, Preferences, PushSubscription
 from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.payments.signals import MoneyEvent
@@ -54,6 +55,12 @@ from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
 from tests.billing.factories import capture_record
 from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
+from tests.intake.helpers import (
+    accept_agreement,
+    answer_form,
+    publish_agreement,
+    publish_form,
+)
 from tests.practices.conftest import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +171,13 @@ def touch_everything():
     # Its receipt (billing), issued from the capture's ledger rows.
     entries = capture_record(purchase)
     money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    # Intake and agreement: the coach's own (their words) and, as a client elsewhere, their
+    # answers (encrypted) and acceptance.
+    publish_form(practice, [QuestionData(kind="text", label=f"Frage von {NAME}")])
+    publish_agreement(practice, text=f"Vertrag von {NAME}")
+    elsewhere = publish_form(other.practice)
+    answer_form(other.practice, user, elsewhere, first_answer=f"Ich bin {NAME}, {PHONE}")
+    accept_agreement(publish_agreement(other.practice), user)
     Notification.objects.create(
         recipient=user,
         booking=booking,

@@ -99,6 +99,58 @@ HELD_ORDER_RETURN = Case(
     also_refused=("coach",),
 )
 
+
+def _with_intake(world, frozen):
+    """The coach asks a questionnaire (its question names the secret words' owner)."""
+    from tests.intake.helpers import publish_form
+
+    publish_form(world.practice)
+
+
+def _intake_state(world):
+    from coaching.intake.models import IntakeAnswer, IntakeResponse
+
+    return (
+        list(IntakeResponse.objects.values_list("pk", "submitted_at")),
+        IntakeAnswer.objects.count(),
+    )
+
+
+def _answered(world, frozen):
+    from tests.intake.helpers import answer_form, publish_form
+
+    answer_form(world.practice, world.client, publish_form(world.practice))
+
+
+def _with_agreement(world, frozen):
+    from tests.intake.helpers import publish_agreement
+
+    publish_agreement(world.practice, text="Nur für Jonas: Vereinbarung")
+
+
+def _accepted(world, frozen):
+    from tests.intake.helpers import accept_agreement, publish_agreement
+
+    accept_agreement(publish_agreement(world.practice), world.client)
+
+
+def _acceptance_state(world):
+    from coaching.intake.models import AgreementAcceptance
+
+    return list(AgreementAcceptance.objects.values_list("pk", "revoked_at"))
+
+
+def _agreement_pdf(world) -> dict:
+    from coaching.intake.models import AgreementVersion
+    from coaching.intake.services import agreement_publish
+    from tests.intake.helpers import pdf_bytes
+
+    version = AgreementVersion.objects.filter(practice=world.practice).first()
+    if version is None:
+        version = agreement_publish(practice=world.practice, actor=world.coach, pdf=pdf_bytes())
+    return {"pk": version.pk}
+
+
 MATRIX = {
     "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:cancel": Case(
@@ -148,6 +200,51 @@ MATRIX = {
         owner_changes_state=True,
         also_refused=("client",),
     ),
+    # The questionnaire is the client's to answer and the coach's to ask again; the other side
+    # of the booking is refused like anyone else.
+    "intake:answer": Case(
+        "client",
+        reference,
+        get=200,
+        post=lambda w: {
+            f"q{q.pk}": {"choice": "Suche", "scale": "5", "yes_no": "no"}.get(q.kind, "Antwort")
+            for q in w.practice.intake_versions.first().questions.all()
+        },
+        prepare=_with_intake,
+        state=_intake_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "intake:ask_again": Case(
+        "coach",
+        reference,
+        post=lambda w: {},
+        prepare=_answered,
+        state=_intake_state,
+        owner_changes_state=True,
+        also_refused=("client",),
+    ),
+    "intake:agreement": Case(
+        "client",
+        reference,
+        get=200,
+        post=lambda w: {"version": w.practice.agreement_versions.first().pk, "accept": "on"},
+        prepare=_with_agreement,
+        state=_acceptance_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "intake:agreement_revoke": Case(
+        "client",
+        reference,
+        post=lambda w: {},
+        prepare=_accepted,
+        state=_acceptance_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    # The agreement's PDF: its coach and the practice's clients.
+    "intake:agreement_pdf": Case("coach", _agreement_pdf, get=200, also_allowed=("client",)),
     "notifications:detail": Case(
         "client",
         lambda w: {"pk": w.message.pk},
@@ -278,7 +375,10 @@ def test_only_the_owner_reaches_it(client, world, frozen, name):
 
     for role in case.also_allowed:
         _sign_in(client, world, role)
-        assert client.get(url).status_code == case.get, (name, role)
+        response = client.get(url)
+        assert response.status_code == case.get, (name, role)
+        if response.streaming:
+            assert b"".join(response.streaming_content)  # read to the end, which closes the file
 
     _sign_in(client, world, case.owner)
     if case.post is not None:
