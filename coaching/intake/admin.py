@@ -20,7 +20,7 @@ class IntakeQuestionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["position", "kind", "label", "required"]
-    readonly_fields = fields
+    readonly_fields = ("position", "kind", "label", "required")
 
     def has_add_permission(self, request, obj=None):
         return False

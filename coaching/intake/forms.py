@@ -5,6 +5,7 @@ never a half-saved questionnaire."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ class BaseQuestionFormSet(forms.BaseFormSet):
         rows = [
             form
             for form in self.ordered_forms
-            if (form in kept or form.has_changed()) and not self._should_delete_form(form)
+            if (form in kept or form.has_changed()) and not self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
         return [
             QuestionData(
@@ -115,7 +116,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def _field_for(question: IntakeQuestion) -> forms.Field:
-    common = {
+    common: dict[str, Any] = {
         "label": question.label,
         "required": question.required,
         "help_text": question.help_text,

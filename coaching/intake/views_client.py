@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -32,9 +32,10 @@ from coaching.intake.services import (
     agreement_revoke,
     intake_answer_submit,
 )
+from sofadoc.http import AuthenticatedHttpRequest
 
 
-def _own_booking(request: HttpRequest, reference: str) -> Booking:
+def _own_booking(request: AuthenticatedHttpRequest, reference: str) -> Booking:
     booking = (
         Booking.objects.select_related("practice")
         .filter(reference=reference, client=request.user, state__in=RELATIONSHIP_STATES)
@@ -47,7 +48,7 @@ def _own_booking(request: HttpRequest, reference: str) -> Booking:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def intake_answer(request: HttpRequest, reference: str) -> HttpResponse:
+def intake_answer(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     version = current_intake_form(booking.practice_id, questions=True)
     still_open = any(m.kind == "intake" for m in missing_before_session(booking))
@@ -90,7 +91,7 @@ def intake_answer(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def agreement_view(request: HttpRequest, reference: str) -> HttpResponse:
+def agreement_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     agreement = current_agreement(booking.practice_id)
     history = client_acceptances(booking.practice_id, request.user)
@@ -130,7 +131,7 @@ def agreement_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def agreement_revoke_view(request: HttpRequest, reference: str) -> HttpResponse:
+def agreement_revoke_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _own_booking(request, reference)
     with transaction.atomic(durable=True):
         revoked = agreement_revoke(practice=booking.practice, client=request.user)
@@ -144,7 +145,7 @@ def agreement_revoke_view(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def agreement_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def agreement_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """The PDF of an agreement version, for its coach and the practice's clients only."""
     version = get_object_or_404(AgreementVersion.objects.select_related("practice"), pk=pk)
     is_coach = version.practice.owner_id == request.user.pk

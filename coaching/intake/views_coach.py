@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,11 +21,12 @@ from coaching.intake.selectors import current_agreement, current_intake_form
 from coaching.intake.services import agreement_publish, intake_form_publish, intake_request_again
 from coaching.practices.models import Practice
 from coaching.practices.views.setup import own_practice
+from sofadoc.http import AuthenticatedHttpRequest
 
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def intake_form_edit(request: HttpRequest, practice: Practice) -> HttpResponse:
+def intake_form_edit(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     form_in_force = current_intake_form(practice, questions=True)
     if request.method == "POST" and "switch_off" in request.POST:
         with transaction.atomic(durable=True):
@@ -37,10 +38,12 @@ def intake_form_edit(request: HttpRequest, practice: Practice) -> HttpResponse:
     )
     status = 200
     if request.method == "POST":
-        if formset.is_valid() and formset.questions():
+        if formset.is_valid() and formset.questions():  # type: ignore[attr-defined]
             with transaction.atomic(durable=True):
                 version = intake_form_publish(
-                    practice=practice, actor=request.user, questions=formset.questions()
+                    practice=practice,
+                    actor=request.user,
+                    questions=formset.questions(),  # type: ignore[attr-defined]
                 )
             messages.success(
                 request,
@@ -63,7 +66,7 @@ def intake_form_edit(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def agreement_edit(request: HttpRequest, practice: Practice) -> HttpResponse:
+def agreement_edit(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     in_force = current_agreement(practice)
     if request.method == "POST" and "remove" in request.POST:
         with transaction.atomic(durable=True):
@@ -96,7 +99,7 @@ def agreement_edit(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @login_required
 @require_POST
-def intake_ask_again(request: HttpRequest, reference: str) -> HttpResponse:
+def intake_ask_again(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = (
         Booking.objects.select_related("practice")
         .filter(reference=reference, practice__owner=request.user)
