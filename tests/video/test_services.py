@@ -9,8 +9,8 @@ import responses
 
 from coaching.bookings.models import Actor, BookingEvent, BookingState
 from coaching.bookings.services import booking_cancel
+from coaching.video.attendance import SETTLE_TWILIO_FAILURES
 from coaching.video.models import ParticipantEvent, VideoRoom
-from coaching.video.services import SETTLE_TWILIO_FAILURES
 from coaching.video.tasks import settle_attendance
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.video.conftest import ROOMS
@@ -30,6 +30,13 @@ def ended(session_type, client_user, paypal, frozen):
     ]
     for number, booking in enumerate(bookings):
         room = VideoRoom.objects.create(booking=booking, room_sid=f"RM{number}" + "0" * 31)
+        ParticipantEvent.objects.create(  # the coach was there every time
+            room=room,
+            kind="participant-connected",
+            role="coach",
+            sequence=100,
+            occurred_at=booking.start,
+        )
         if number == 0:
             for kind, minutes in (("participant-connected", 1), ("participant-disconnected", 50)):
                 ParticipantEvent.objects.create(
@@ -110,9 +117,20 @@ def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_
     nobody_joined = paid_booking(
         paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
     )
+    # The coach came by phone-only Twilio? No: a room without a Twilio sid, closed already.
+    coach_only = VideoRoom.objects.create(
+        booking=nobody_joined, room_sid="", completed_at=nobody_joined.end
+    )
+    ParticipantEvent.objects.create(
+        room=coach_only,
+        kind="participant-connected",
+        role="coach",
+        sequence=1,
+        occurred_at=nobody_joined.start,
+    )
     frozen.move_to(TUESDAY_10 + timedelta(days=2))
     live_video = request.getfixturevalue("live_video")  # after PayPal's fake took the payments
-    _twilio(live_video, down={room.room_sid for room in VideoRoom.objects.all()})
+    _twilio(live_video, down={room.room_sid for room in VideoRoom.objects.exclude(room_sid="")})
 
     assert settle_attendance.apply().get() == 1
 
