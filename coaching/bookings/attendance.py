@@ -42,10 +42,11 @@ def booking_no_show(
     return booking, refund
 
 
-def booking_coach_absent(*, booking: Booking, reason: str) -> Refund | None:
+def booking_coach_absent(*, booking: Booking, reason: str, shown_reason: str) -> Refund | None:
     """The coach never came into the room: the booking is cancelled on the coach's account and
     everything the client paid that is not yet refunded goes back (also after the session's end,
-    unlike booking_cancel). The cancellation announcement tells both sides."""
+    unlike booking_cancel). The cancellation announcement tells both sides. `reason` goes into
+    the history, `shown_reason` (in words for people) is the cancellation's reason."""
     now = timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -56,7 +57,11 @@ def booking_coach_absent(*, booking: Booking, reason: str) -> Refund | None:
             BookingState.CANCELLED,
             role=Actor.SYSTEM,
             reason=reason,
-            fields={"cancelled_by": Actor.COACH, "cancel_reason": reason, "cancelled_at": now},
+            fields={
+                "cancelled_by": Actor.COACH,
+                "cancel_reason": shown_reason,
+                "cancelled_at": now,
+            },
         )
         refund = None
         payment = booking.payments.select_for_update().filter(status__in=REFUNDABLE).first()

@@ -87,7 +87,7 @@ def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
             refund_amount=no_show_refund_amount(booking),
         )
     else:
-        booking_coach_absent(booking=booking, reason=coach_absent_reason())
+        booking_coach_absent(booking=booking, reason=reason, shown_reason=coach_absent_reason())
     logger.info("booking %s settled: %s", booking.reference, verdict)
     return 1
 
