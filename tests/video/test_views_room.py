@@ -142,7 +142,7 @@ def test_the_join_page_takes_a_fixed_number_of_queries(booking, client_user, fro
     assert len(captured) == 3, [q["sql"] for q in captured.captured_queries]
 
 
-AUTH_TOKEN = "auth-token-for-tests"  # noqa: S105 (the fake Twilio's, tests/video/conftest.py)
+AUTH_TOKEN = "auth-token-for-tests"  # the fake Twilio's (tests/video/conftest.py)
 
 
 def _callback(client, params, token=AUTH_TOKEN):
