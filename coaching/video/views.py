@@ -137,7 +137,7 @@ def room_messages() -> dict[str, str]:
         "cameraOn": _("Camera on"),
         "cameraOff": _("Camera off"),
         "checking": _("Testing the connection…"),
-        "checkGood": _("Connection test passed: video and sound should work."),
+        "checkGood": _("Your connection is good enough for video."),
         "checkBad": _(
             "Connection test failed: your network may block video calls. Try another "
             "network (e.g. your phone's hotspot) or switch off a VPN, then test again."

@@ -205,7 +205,10 @@
     if (level === null || level === undefined) { badge.hidden = true; return; }
     badge.hidden = false;
     badge.dataset.level = level;
-    badge.textContent = `${text.netLabel}: ${text["net" + level]}`;
+    // Short on the picture; the whole sentence for screen readers and on hover.
+    badge.textContent = text["net" + level];
+    badge.setAttribute("aria-label", `${text.netLabel}: ${text["net" + level]}`);
+    badge.title = badge.getAttribute("aria-label");
   }
 
   function levelFromRtt(rtt) {
