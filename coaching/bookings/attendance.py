@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.services import BookingError, _refund
-from coaching.bookings.signals import booking_cancelled, send_on_commit
 from coaching.bookings.states import InvalidTransition, transition
 from coaching.payments.models import PaymentStatus, Refund
 
@@ -45,8 +44,9 @@ def booking_no_show(
 def booking_coach_absent(*, booking: Booking, reason: str, shown_reason: str) -> Refund | None:
     """The coach never came into the room: the booking is cancelled on the coach's account and
     everything the client paid that is not yet refunded goes back (also after the session's end,
-    unlike booking_cancel). The cancellation announcement tells both sides. `reason` goes into
-    the history, `shown_reason` (in words for people) is the cancellation's reason."""
+    unlike booking_cancel). `reason` goes into the history, `shown_reason` (in words for people)
+    is the cancellation's reason. No cancellation announcement: the session is over, and the
+    caller (video) tells both sides why in its own message."""
     now = timezone.now()
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
@@ -69,5 +69,4 @@ def booking_coach_absent(*, booking: Booking, reason: str, shown_reason: str) ->
             left = payment.amount - payment.refunded_amount()
             if left > 0:
                 refund = _refund(booking, payment, left, reason="coach did not attend")
-        send_on_commit(booking_cancelled, booking=booking, refund=refund, cancelled_by=Actor.COACH)
     return refund

@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from coaching.bookings.attendance import booking_coach_absent, booking_no_show
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.services import BookingError, booking_complete
+from coaching.notifications.queueing import notify
 from coaching.video import attendance_rules as rules
 from coaching.video import twilio
 from coaching.video.admission import room_settings
+from coaching.video.notifications import COACH_ABSENT
 from coaching.video.selectors import decided_at, presence
 
 logger = logging.getLogger(__name__)
@@ -62,7 +64,7 @@ def video_settle(*, now: datetime | None = None) -> int:
 def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
     booking = (
         Booking.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("video_room")
+        .select_related("video_room", "practice__owner", "client")
         .filter(pk=pk, state=BookingState.CONFIRMED)
         .first()
     )
@@ -88,6 +90,11 @@ def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
         )
     else:
         booking_coach_absent(booking=booking, reason=reason, shown_reason=coach_absent_reason())
+        notify(
+            recipients=[booking.client, booking.practice.owner],
+            kind=COACH_ABSENT,
+            booking=booking,
+        )
     logger.info("booking %s settled: %s", booking.reference, verdict)
     return 1
 
