@@ -18,7 +18,7 @@ from django.db import models
 from coaching.bookings.services import booking_cancel
 from coaching.notifications.models import Preferences
 from coaching.practices.services import practice_publish
-from coaching.video.models import ParticipantEvent, VideoRoom
+from coaching.video.models import ParticipantEvent, RoomSeat, RoomSettings, VideoRoom
 from privacy.registry import personal_data
 from privacy.services import (
     consent_record,
@@ -241,6 +241,8 @@ def canary_world(paypal) -> tuple[User, User]:
         occurred_at=third.start,
         participant_sid="PA1",
     )
+    RoomSeat.objects.create(room=room, role="client", browser="b" * 64, seen_at=third.start)
+    RoomSettings.objects.create(practice=practice, waiting_note=COACH.text("waiting"))
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach
