@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from coaching.video.models import ParticipantEvent
+from coaching.video.models import ParticipantEvent, RoomSettings
 
 COLUMN_MAX = 2**31 - 1  # PositiveIntegerField is a PostgreSQL integer
 ASCII_NUMBER = re.compile(r"[0-9]{1,10}")
@@ -76,3 +76,21 @@ class RoomCallbackForm(forms.Form):
                     message = self.fields[name].error_messages["required"]
                     self.add_error(name, ValidationError(message, code="required"))
         return cleaned
+
+
+class RoomSettingsForm(forms.ModelForm):
+    no_show_refund_percent = forms.IntegerField(
+        label=_("Refund for a no-show (percent of the price)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("0 means no refund when a client does not come; 50 gives half back."),
+    )
+
+    class Meta:
+        model = RoomSettings
+        fields = ["waiting_note", "auto_admit", "no_show_refund_percent"]
+        widgets = {"waiting_note": forms.Textarea(attrs={"rows": 3, "maxlength": 300})}
+        help_texts = {
+            "waiting_note": _("A waiting client reads this, e.g. “I’ll let you in at the start.”"),
+            "auto_admit": _("Otherwise you let each client in yourself."),
+        }

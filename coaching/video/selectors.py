@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from coaching.bookings.models import Booking
+from django.db.models import Min
+
+from coaching.bookings.models import Booking, BookingEvent, Role
+from coaching.video.attendance_rules import Presence
 from coaching.video.models import ParticipantEvent
 
 
@@ -26,3 +29,33 @@ def attended_seconds(booking: Booking, *, now: datetime) -> dict[str, int]:
         until = min(booking.end, now)
         totals[role] = totals.get(role, 0) + max(0, int((until - start).total_seconds()))
     return totals
+
+
+def presence(booking: Booking) -> Presence:
+    """When each side first came into the room during the session (from the participant events
+    Twilio, or the demo twin, reported)."""
+    firsts = dict(
+        ParticipantEvent.objects.filter(
+            room__booking=booking,
+            kind=ParticipantEvent.Kind.CONNECTED,
+            occurred_at__gte=booking.join_opens_at,
+            occurred_at__lt=booking.end,
+        )
+        .values_list("role")
+        .annotate(first=Min("occurred_at"))
+    )
+    return Presence(
+        client_joined_at=firsts.get(Role.CLIENT), coach_joined_at=firsts.get(Role.COACH)
+    )
+
+
+def decided_at(booking: Booking):
+    """When the booking last moved into its present attendance state (the correction window
+    runs from there), or None."""
+    return (
+        BookingEvent.objects.filter(booking=booking, to_state=booking.state)
+        .exclude(from_state=booking.state)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )

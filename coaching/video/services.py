@@ -7,7 +7,6 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -16,21 +15,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Booking, BookingState, Role
-from coaching.bookings.services import BookingError, booking_complete, booking_mark_no_show
 from coaching.video import twilio
+from coaching.video.admission import (
+    JoinRefused,
+    check_in_window,
+    client_admitted,
+    locked_room,
+    seat_leave,
+    seat_take,
+)
 from coaching.video.models import ParticipantEvent, VideoRoom
-from coaching.video.selectors import attended_seconds
 
 logger = logging.getLogger(__name__)
 
-if TYPE_CHECKING:
-    from sofadoc.accounts.models import User
-
-
-class JoinRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+# Tokens are for connecting; a rejoin (after a dropped network) fetches a new one.
+TOKEN_TTL = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -42,11 +41,6 @@ class JoinInfo:
     sandbox: bool
 
 
-def join_window(booking: Booking) -> tuple[datetime, datetime]:
-    """From a few minutes before the start until the end of the session."""
-    return booking.join_opens_at, booking.end
-
-
 def video_identity(booking: Booking, role: str) -> str:
     """A pseudonym per booking and side: never an e-mail or a name, not guessable."""
     digest = hmac.new(
@@ -55,35 +49,68 @@ def video_identity(booking: Booking, role: str) -> str:
     return f"{role}-{digest[:16]}"
 
 
-def video_join(*, booking: Booking, role: str, now: datetime | None = None) -> JoinInfo:
+def video_join(
+    *, booking: Booking, role: str, browser: str, now: datetime | None = None
+) -> JoinInfo:
     """Room and token for the booking's client or coach inside the join window.
 
-    The room is created at Twilio on the first join and reused afterwards; the token is for
-    this room only and ends a little after the session does.
+    The client gets one only once admitted (admission.py); each side from one browser at a time.
+    The room is created at Twilio on the first join and reused afterwards; the token is for this
+    room only and short-lived (a rejoin fetches a new one). Caller: inside a transaction.
     """
     now = now or timezone.now()
-    if role not in (Role.CLIENT, Role.COACH) or booking.state != BookingState.CONFIRMED:
-        raise JoinRefused(_("This session cannot be joined."))
-    opens, closes = join_window(booking)
-    if not opens <= now < closes:
-        raise JoinRefused(_("The room is not open now."))
-    with transaction.atomic():
-        room, _created = VideoRoom.objects.select_for_update().get_or_create(booking=booking)
-        if not room.room_sid:
-            created = twilio.ensure_room(
-                unique_name=room.unique_name,
-                status_callback=settings.SITE_URL + reverse("video:twilio_webhook"),
-            )
-            room.room_sid = created.sid
-            room.save(update_fields=["room_sid"])
+    check_in_window(booking, role, now)
+    room = locked_room(booking)
+    if role == Role.CLIENT and not client_admitted(room, booking, now):
+        raise JoinRefused(_("Your coach will let you in."), status=403, waiting=True)
+    seat_take(room=room, role=role, browser=browser, now=now)
+    if not room.room_sid:
+        created = twilio.ensure_room(
+            unique_name=room.unique_name,
+            status_callback=settings.SITE_URL + reverse("video:twilio_webhook"),
+        )
+        room.room_sid = created.sid
+        room.save(update_fields=["room_sid"])
     identity = video_identity(booking, role)
-    ttl = booking.end + timedelta(minutes=settings.VIDEO_TOKEN_GRACE_MINUTES) - now
+    if twilio.mode() == "twin":
+        twin_participant_event(room, identity, ParticipantEvent.Kind.CONNECTED, now)
+    ttl = min(booking.end + timedelta(minutes=settings.VIDEO_TOKEN_GRACE_MINUTES) - now, TOKEN_TTL)
     return JoinInfo(
         room_name=room.unique_name,
         identity=identity,
         token=twilio.access_token(identity=identity, room_name=room.unique_name, ttl=ttl),
         ends_at=booking.end,
         sandbox=twilio.mode() == "twin",
+    )
+
+
+def video_leave(*, booking: Booking, role: str, browser: str, now: datetime | None = None) -> None:
+    """The Leave button: the seat is free; in the demo twin the room reports the departure as
+    Twilio would. Caller: inside a transaction."""
+    now = now or timezone.now()
+    if seat_leave(booking=booking, role=role, browser=browser, now=now) and twilio.mode() == "twin":
+        room = locked_room(booking)
+        identity = video_identity(booking, role)
+        twin_participant_event(room, identity, ParticipantEvent.Kind.DISCONNECTED, now)
+
+
+def twin_participant_event(room: VideoRoom, identity: str, kind: str, now: datetime) -> str:
+    """The demo twin plays Twilio's participant callbacks locally, through the same recording
+    path; a repeated join (a reconnect) is one stay. Caller holds the room row locked."""
+    last = room.events.filter(role=identity.split("-", 1)[0]).order_by("-sequence").first()
+    if last is not None and last.kind == kind:
+        return "duplicate"
+    sequence = room.events.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    return video_record_event(
+        event={
+            "StatusCallbackEvent": kind,
+            "RoomName": room.unique_name,
+            "ParticipantIdentity": identity,
+            "ParticipantSid": "PA-twin",
+            "ParticipantDuration": None,
+            "SequenceNumber": sequence + 1,
+            "Timestamp": now,
+        }
     )
 
 
@@ -94,11 +121,17 @@ def video_record_event(*, event: dict) -> str:
     kind = event["StatusCallbackEvent"]
     if kind not in ParticipantEvent.Kind.values:
         return "ignored"
-    room = VideoRoom.objects.filter(unique_name=event["RoomName"]).first()
+    room = VideoRoom.objects.select_related("booking").filter(unique_name=event["RoomName"]).first()
     if room is None:
         return "unknown room"
     identity = event["ParticipantIdentity"]
-    role = identity.split("-", 1)[0] if identity[:7] in ("client-", "coach-") else ""
+    # "coach-…" is six characters before the pseudonym, "client-…" seven: split, not slice.
+    role = identity.split("-", 1)[0] if "-" in identity else ""
+    role = role if role in (Role.CLIENT, Role.COACH) else ""
+    if kind != ParticipantEvent.Kind.ROOM_ENDED and identity != video_identity(room.booking, role):
+        # Only the booking's two pseudonyms get tokens; anything else is not ours to record.
+        logger.warning("room %s: callback for a stranger's identity ignored", room.pk)
+        return "unknown participant"
     occurred = event["Timestamp"]
     try:
         with transaction.atomic():
@@ -118,65 +151,6 @@ def video_record_event(*, event: dict) -> str:
             completed_at=occurred
         )
     return "stored"
-
-
-# Settling takes at most this many bookings per scan; the next scan (five minutes on) goes on.
-SETTLE_BATCH = 200
-# After this many rooms Twilio could not close, the scan stops asking it (each try can wait
-# TWILIO_HTTP_TIMEOUT) and settles only the bookings without an open room.
-SETTLE_TWILIO_FAILURES = 3
-
-
-def video_settle(*, now: datetime | None = None) -> int:
-    """After a session's end: completed if the client was there, no_show if never; the room is
-    closed at Twilio first. Beat runs this every few minutes; returns how many it settled.
-
-    Each booking is settled in its own transaction, so one that fails (Twilio unreachable while
-    closing its room) is logged, stays confirmed and is tried again by the next scan, while the
-    others are settled."""
-    now = now or timezone.now()
-    due = Booking.objects.filter(state=BookingState.CONFIRMED, end__lte=now).order_by("end", "pk")
-    settled = failures = 0
-    for pk in due.values_list("pk", flat=True)[:SETTLE_BATCH]:
-        try:
-            with transaction.atomic(durable=True):
-                settled += _settle_one(pk, now=now, twilio_usable=failures < SETTLE_TWILIO_FAILURES)
-        except twilio.VideoError as error:
-            failures += 1
-            logger.warning("booking %s not settled, next scan tries again: %s", pk, error)
-        except BookingError as error:  # changed meanwhile (e.g. cancelled): nothing to settle
-            logger.info("booking %s not settled: %s", pk, error)
-    return settled
-
-
-def _settle_one(pk: int, *, now: datetime, twilio_usable: bool) -> int:
-    booking = (
-        Booking.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("video_room")
-        .filter(pk=pk, state=BookingState.CONFIRMED)
-        .first()
-    )
-    if booking is None:  # settled meanwhile, or another scan holds it
-        return 0
-    room = getattr(booking, "video_room", None)
-    if room is not None and room.completed_at is None:
-        if not twilio_usable:
-            return 0
-        twilio.complete_room(room_sid=room.room_sid)
-        room.completed_at = now
-        room.save(update_fields=["completed_at"])
-    reason = "attendance from the video room"
-    if attended_seconds(booking, now=now).get(Role.CLIENT):
-        booking_complete(booking=booking, reason=reason)
-    else:
-        booking_mark_no_show(booking=booking, reason=reason)
-    return 1
-
-
-def attendance_correct(*, booking: Booking, actor: User, attended: bool) -> Booking:
-    """The coach corrects the automatic verdict (e.g. the client joined by phone)."""
-    settle = booking_complete if attended else booking_mark_no_show
-    return settle(booking=booking, actor=actor, role=Role.COACH, reason="corrected by coach")
 
 
 def video_preflight_token(*, booking: Booking, role: str) -> str:

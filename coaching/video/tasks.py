@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from coaching.video.services import video_settle
+from coaching.video.attendance import video_settle
 
 
 @shared_task(name="video.settle_attendance")

@@ -19,7 +19,7 @@ from coaching.bookings.services import booking_cancel
 from coaching.intake.services import QuestionData, agreement_publish
 from coaching.notifications.models import Preferences
 from coaching.practices.services import practice_publish
-from coaching.video.models import ParticipantEvent, VideoRoom
+from coaching.video.models import ParticipantEvent, RoomSeat, RoomSettings, VideoRoom
 from privacy.registry import personal_data
 from privacy.services import (
     consent_record,
@@ -249,6 +249,8 @@ def canary_world(paypal) -> tuple[User, User]:
     answer_form(practice, client, form, first_answer=CLIENT.text("answer"))
     agreement = agreement_publish(practice=practice, actor=coach, pdf=pdf_bytes())
     accept_agreement(agreement, client)
+    RoomSeat.objects.create(room=room, role="client", browser="b" * 64, seen_at=third.start)
+    RoomSettings.objects.create(practice=practice, waiting_note=COACH.text("waiting"))
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach

@@ -32,7 +32,7 @@ from coaching.practices.models import (
 )
 from coaching.practices.photos import process_photo
 from coaching.practices.services import practice_set_photo
-from coaching.video.models import ParticipantEvent, VideoRoom
+from coaching.video.models import ParticipantEvent, RoomSeat, RoomSettings, VideoRoom
 from privacy.links import export_download_path
 from privacy.models import (
     ConsentRecord,
@@ -203,6 +203,8 @@ def touch_everything():
         occurred_at=booking.start,
         participant_sid="PA1",
     )
+    RoomSeat.objects.create(room=room, role="client", browser="b" * 64, seen_at=booking.start)
+    RoomSettings.objects.create(practice=practice, waiting_note=f"Bis gleich, {NAME}")
     return user
 
 

@@ -18,7 +18,7 @@ from coaching.bookings.models import Booking
 from coaching.notifications.models import Notification, PushSubscription
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.services import practice_unpublish
-from coaching.video.models import VideoRoom
+from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.tasks import settle_attendance
 from privacy.links import export_download_path
 from tests.bookings.fixtures import TUESDAY_10
@@ -62,8 +62,31 @@ def _in_session(world, frozen):
 
 
 def _after_a_no_show(world, frozen):
+    _coach_came(world)
     frozen.move_to(TUESDAY_10 + timedelta(hours=2))
     settle_attendance.apply()
+
+
+def _room(world: World, field: str):
+    return VideoRoom.objects.filter(booking=world.booking).values_list(field, flat=True).first()
+
+
+def _client_late(world, frozen):
+    """20 minutes into the session, the coach in the room, the client not: a no-show may be
+    marked."""
+    frozen.move_to(TUESDAY_10 + timedelta(minutes=20))
+    _coach_came(world)
+
+
+def _coach_came(world):
+    room, _new = VideoRoom.objects.get_or_create(booking=world.booking)
+    ParticipantEvent.objects.create(
+        room=room,
+        kind="participant-connected",
+        role="coach",
+        sequence=1,
+        occurred_at=TUESDAY_10,
+    )
 
 
 def _unpublished(world, frozen):
@@ -179,8 +202,9 @@ MATRIX = {
     "bookings:paypal_return": HELD_ORDER_RETURN,
     "bookings:paypal_cancel": HELD_ORDER_RETURN,
     "video:join": Case("client", reference, get=200, prepare=_in_session, also_allowed=("coach",)),
+    # The client's token needs the coach's admission (tests/video/test_admission.py).
     "video:token": Case(
-        "client",
+        "coach",
         reference,
         post=lambda w: {},
         post_status=200,
@@ -188,13 +212,49 @@ MATRIX = {
         state=lambda w: VideoRoom.objects.filter(booking=w.booking).exists(),
         owner_changes_state=True,
     ),
+    "video:wait": Case(
+        "client",
+        reference,
+        post=lambda w: {},
+        post_status=200,
+        prepare=_in_session,
+        state=lambda w: _room(w, "client_waiting_since"),
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "video:admit": Case(
+        "coach",
+        reference,
+        post=lambda w: {},
+        post_status=200,
+        prepare=_in_session,
+        state=lambda w: _room(w, "client_admitted_at"),
+        owner_changes_state=True,
+        also_refused=("client",),
+    ),
+    "video:status": Case("client", reference, post=lambda w: {}, post_status=200),
+    "video:leave": Case("coach", reference, post=lambda w: {}, post_status=200),
+    "video:no_show": Case(
+        "coach",
+        reference,
+        post=lambda w: {},
+        post_status=200,
+        prepare=_client_late,
+        state=_booking_state,
+        owner_changes_state=True,
+        also_refused=("client",),
+    ),
+    # Demo twin only; the owner has no seat in the room yet, so it is refused with a 409.
+    "video:twin_chat": Case(
+        "client", reference, post=lambda w: {"text": "Hallo"}, post_status=409, prepare=_in_session
+    ),
     "video:preflight": Case(
         "coach", reference, post=lambda w: {}, post_status=200, prepare=_in_session
     ),
     "video:attendance": Case(
         "coach",
         reference,
-        post=lambda w: {"attended": "1"},
+        post=lambda w: {"attended": "1", "reason": "Per Telefon teilgenommen"},
         prepare=_after_a_no_show,
         state=lambda w: Booking.objects.get(pk=w.booking.pk).state,
         owner_changes_state=True,

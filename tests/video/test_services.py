@@ -9,26 +9,34 @@ import responses
 
 from coaching.bookings.models import BookingEvent, BookingState, Role
 from coaching.bookings.services import booking_cancel
+from coaching.video.attendance import SETTLE_TWILIO_FAILURES
 from coaching.video.models import ParticipantEvent, VideoRoom
-from coaching.video.services import SETTLE_TWILIO_FAILURES
 from coaching.video.tasks import settle_attendance
-from tests.bookings.fixtures import TUESDAY_10
-from tests.factories import PaidBookingFactory
+from tests.bookings.fixtures import TUESDAY_10, paid_booking
 from tests.video.conftest import ROOMS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ended(session_type, client_user, frozen):
+def ended(session_type, client_user, paypal, frozen):
     """Sessions on Tuesday at 10:00, 12:00 and 14:00 (Berlin), each with a room at Twilio; the
     client was in the first one. The clock stands after the last one's end."""
     bookings = [
-        PaidBookingFactory(client=client_user, session_type=session_type, start=TUESDAY_10 + hours)
+        paid_booking(
+            paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + hours
+        )
         for hours in (timedelta(0), timedelta(hours=2), timedelta(hours=4))
     ]
     for number, booking in enumerate(bookings):
         room = VideoRoom.objects.create(booking=booking, room_sid=f"RM{number}" + "0" * 31)
+        ParticipantEvent.objects.create(  # the coach was there every time
+            room=room,
+            kind="participant-connected",
+            role="coach",
+            sequence=100,
+            occurred_at=booking.start,
+        )
         if number == 0:
             for kind, minutes in (("participant-connected", 1), ("participant-disconnected", 50)):
                 ParticipantEvent.objects.create(
@@ -93,10 +101,11 @@ def test_twilio_failing_for_one_room_settles_the_others_and_the_next_scan_that_o
 
 
 def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_a_room(
-    session_type, client_user, frozen, request
+    session_type, client_user, paypal, frozen, request
 ):
     with_rooms = [
-        PaidBookingFactory(
+        paid_booking(
+            paypal,
             client=client_user,
             session_type=session_type,
             start=TUESDAY_10 + timedelta(hours=hours),
@@ -105,12 +114,23 @@ def test_with_twilio_down_the_scan_stops_asking_it_but_settles_bookings_without_
     ]
     for booking in with_rooms:
         VideoRoom.objects.create(booking=booking, room_sid=f"RM{booking.pk:032d}")
-    nobody_joined = PaidBookingFactory(
-        client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
+    nobody_joined = paid_booking(
+        paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
+    )
+    # The coach came by phone-only Twilio? No: a room without a Twilio sid, closed already.
+    coach_only = VideoRoom.objects.create(
+        booking=nobody_joined, room_sid="", completed_at=nobody_joined.end
+    )
+    ParticipantEvent.objects.create(
+        room=coach_only,
+        kind="participant-connected",
+        role="coach",
+        sequence=1,
+        occurred_at=nobody_joined.start,
     )
     frozen.move_to(TUESDAY_10 + timedelta(days=2))
-    live_video = request.getfixturevalue("live_video")
-    _twilio(live_video, down={room.room_sid for room in VideoRoom.objects.all()})
+    live_video = request.getfixturevalue("live_video")  # after PayPal's fake took the payments
+    _twilio(live_video, down={room.room_sid for room in VideoRoom.objects.exclude(room_sid="")})
 
     assert settle_attendance.apply().get() == 1
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from coaching.bookings.models import BookingState
+from coaching.video.attendance import attendance_correct
 from coaching.video.models import ParticipantEvent, VideoRoom
-from coaching.video.services import attendance_correct, video_identity
+from coaching.video.services import video_identity
 from coaching.video.tasks import settle_attendance
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import PracticeFactory, StaffFactory, UserFactory
@@ -21,10 +22,16 @@ from tests.video.conftest import ROOMS, in_session
 pytestmark = pytest.mark.django_db
 
 
+def _admitted(booking):
+    """The coach has let the client in (tests/video/test_admission.py covers how)."""
+    return VideoRoom.objects.create(booking=booking, client_admitted_at=timezone.now())
+
+
 def test_client_gets_a_token_for_this_room_only_with_a_pseudonym(
     client, booking, client_user, live_video, frozen
 ):
     in_session(frozen)
+    _admitted(booking)
     client.force_login(client_user)
 
     response = client.post(reverse("video:token", args=[booking.reference]))
@@ -38,14 +45,15 @@ def test_client_gets_a_token_for_this_room_only_with_a_pseudonym(
     assert (
         client_user.email not in data["token"] and client_user.display_name not in data["identity"]
     )
-    # Valid until ten minutes after the session ends (it ends 11:00 CEST; now is 10:05).
-    assert claims["exp"] == int((timezone.now() + timedelta(minutes=65)).timestamp())
+    # Short-lived: a rejoin fetches a new one.
+    assert claims["exp"] == int((timezone.now() + timedelta(minutes=15)).timestamp())
 
 
 def test_the_room_is_created_once_in_the_eu_with_a_callback(
     client, booking, client_user, practice, live_video, frozen
 ):
     in_session(frozen)
+    _admitted(booking)
     client.force_login(client_user)
     client.post(reverse("video:token", args=[booking.reference]))
     client.force_login(practice.owner)
@@ -65,10 +73,10 @@ def test_the_room_is_created_once_in_the_eu_with_a_callback(
 
 @pytest.mark.parametrize(("minutes", "status"), [(-11, 403), (-9, 200), (59, 200), (60, 403)])
 def test_the_room_opens_ten_minutes_early_and_closes_at_the_end(
-    client, booking, client_user, live_video, frozen, minutes, status
+    client, booking, practice, live_video, frozen, minutes, status
 ):
     in_session(frozen, minutes)
-    client.force_login(client_user)
+    client.force_login(practice.owner)
     assert client.post(reverse("video:token", args=[booking.reference])).status_code == status
 
 
@@ -111,6 +119,7 @@ def test_callbacks_are_verified_stored_once_and_give_attendance(
     client, booking, client_user, practice, live_video, frozen
 ):
     in_session(frozen)
+    _admitted(booking)
     client.force_login(client_user)
     client.post(reverse("video:token", args=[booking.reference]))
     room = VideoRoom.objects.get()
@@ -154,15 +163,25 @@ def test_callbacks_are_verified_stored_once_and_give_attendance(
     )
 
 
+def _coach_was_there(booking):
+    room = VideoRoom.objects.create(booking=booking, room_sid="", completed_at=booking.end)
+    ParticipantEvent.objects.create(
+        room=room, kind="participant-connected", role="coach", sequence=1, occurred_at=booking.start
+    )
+
+
 def test_a_client_who_never_joined_is_a_no_show_and_the_coach_can_correct_it(
     booking, practice, frozen
 ):
+    _coach_was_there(booking)
     frozen.move_to(TUESDAY_10 + timedelta(hours=2))
     settle_attendance.apply()
     booking.refresh_from_db()
     assert booking.state == BookingState.NO_SHOW
 
-    attendance_correct(booking=booking, actor=practice.owner, attended=True)
+    attendance_correct(
+        booking=booking, actor=practice.owner, attended=True, reason="joined by phone"
+    )
     booking.refresh_from_db()
     assert booking.state == BookingState.COMPLETED
 
@@ -189,9 +208,10 @@ def test_without_credentials_the_demo_twin_makes_no_connection(
     client.force_login(client_user)
 
     page = client.get(reverse("video:join", args=[booking.reference])).content.decode()
+    _admitted(booking)
     token = client.post(reverse("video:token", args=[booking.reference])).json()
 
-    assert "no connection to the other side is made" in page or "keine Verbindung" in page
+    assert "no video service is used" in page or "kein Videodienst" in page
     assert token["sandbox"] is True and token["token"] == ""
     assert "twilio-video.min.js" not in page
 
@@ -221,13 +241,18 @@ def test_the_connection_check_token_grants_no_room(
 def test_the_booking_shows_attendance_and_the_coach_corrects_it_there(
     client, booking, practice, client_user, frozen
 ):
+    _coach_was_there(booking)
     frozen.move_to(TUESDAY_10 + timedelta(hours=2))
     settle_attendance.apply()
     client.force_login(practice.owner)
     page = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
     assert "0 Min." in page or "0 min" in page
 
-    client.post(reverse("video:attendance", args=[booking.reference]), {"attended": "1"})
+    url = reverse("video:attendance", args=[booking.reference])
+    client.post(url, {"attended": "1"})  # no reason: refused
+    booking.refresh_from_db()
+    assert booking.state == BookingState.NO_SHOW
+    client.post(url, {"attended": "1", "reason": "joined by phone"})
     booking.refresh_from_db()
     assert booking.state == BookingState.COMPLETED
 

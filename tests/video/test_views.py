@@ -41,12 +41,13 @@ def _twilio_down(mock, how: str):
 
 @pytest.mark.parametrize("how", sorted(TWILIO_DOWN))
 def test_an_unreachable_twilio_is_a_503_with_a_message_and_nothing_stored(
-    client, booking, client_user, live_video, frozen, how
+    client, booking, practice, live_video, frozen, how
 ):
     in_session(frozen)
-    client_user.language = "de"
-    client_user.save(update_fields=["language"])
-    client.force_login(client_user)
+    coach = practice.owner  # the coach needs no admission, so the token goes straight to Twilio
+    coach.language = "de"
+    coach.save(update_fields=["language"])
+    client.force_login(coach)
     _twilio_down(live_video, how)
     url = reverse("video:token", args=[booking.reference])
 
@@ -70,10 +71,10 @@ def test_an_unreachable_twilio_is_a_503_with_a_message_and_nothing_stored(
 
 
 def test_a_running_room_that_cannot_be_fetched_is_a_503_too(
-    client, booking, client_user, live_video, frozen
+    client, booking, practice, live_video, frozen
 ):
     in_session(frozen)
-    client.force_login(client_user)
+    client.force_login(practice.owner)
     live_video.remove(responses.POST, ROOMS)
     live_video.add(
         responses.POST,
@@ -90,7 +91,7 @@ def test_a_running_room_that_cannot_be_fetched_is_a_503_too(
     response = client.post(reverse("video:token", args=[booking.reference]))
 
     assert response.status_code == 503
-    assert "cannot be reached" in response.json()["error"]
+    assert "nicht erreichbar" in response.json()["error"]  # the coach reads German
 
 
 def _room_created(request):
