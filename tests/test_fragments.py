@@ -113,3 +113,15 @@ def test_a_shared_partial_reading_more_of_the_request_fails_loudly():
     finally:
         del fragments.KEYS["test/leaky.html"]
         engine.get_template = original
+
+
+def test_outside_a_request_a_shared_partial_renders_as_the_include_would():
+    """A page template rendered without a request (the news confirmation is also sent by
+    e-mail) has no CSRF token or address to fill in: rendered as it is, not kept."""
+    source = '{% load fragments %}{% shared_partial "partials/footer.html" %}'
+    with translation.override("de"):
+        html = engines["django"].from_string(source).render({})
+        direct = engines["django"].from_string('{% include "partials/footer.html" %}').render({})
+
+    assert html == direct and fragments.TOKEN_SLOT not in html
+    assert not fragments._rendered
