@@ -117,7 +117,10 @@ TEMPLATES = [
                 "coaching.notifications.context_processors.unread_messages",
             ],
             # Project-wide filters ({% load sofadoc %}); the project package is not an app.
-            "libraries": {"sofadoc": "sofadoc.template_filters"},
+            "libraries": {
+                "sofadoc": "sofadoc.template_filters",
+                "fragments": "sofadoc.fragments",
+            },
         },
     },
 ]

@@ -89,10 +89,10 @@ def test_booking_page_signed_in(client, practice, person):
         reverse("bookings:start", args=[practice.slug, session_type.pk])
         + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
     )
-    # The user; the type with practice and coach; hours with time off; busy time; the
-    # practice's no-show rule for the attendance rules (the consent gate's answer and the unread
-    # count from Redis).
-    pin_warm(client, url, 5)
+    # The user; hours with time off; busy time; the practice's no-show rule for the attendance
+    # rules (the practice and its types, the consent gate's answer and the unread count from
+    # Redis).
+    pin_warm(client, url, 4)
 
 
 def test_empty_inbox_page(client, person):

@@ -41,6 +41,7 @@ from coaching.bookings.services import (
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
+from coaching.practices.pages import published_practice_and_types
 from coaching.practices.selectors import session_type_free_slots
 from coaching.video.selectors import attended_seconds
 from sofadoc.http import AuthenticatedHttpRequest
@@ -57,17 +58,28 @@ def _problem(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
-    # One query for the type with its practice and coach (the slot check reads the practice).
-    session_type = get_object_or_404(
+def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int) -> SessionType:
+    """The active session type of the published practice at `slug`, with its practice (404
+    otherwise). The page comes from the practice's cached page data (its free times are read
+    afresh); a hold reads the database, with the coach, as the booking it makes must."""
+    if request.method == "GET":
+        found = published_practice_and_types(slug)
+        for session_type in found[1] if found else ():
+            if session_type.pk == session_type_id:
+                return session_type
+    return get_object_or_404(
         SessionType.objects.select_related("practice__owner"),
         pk=session_type_id,
         practice__slug=slug,
         practice__is_published=True,
         is_active=True,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
+    session_type = _bookable_session_type(request, slug, session_type_id)
     practice = session_type.practice
     back = practice.get_absolute_url()
     form = HoldForm(

@@ -10,8 +10,12 @@ show what was about to change). Time itself retires the page too: see `free_time
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sofadoc.pagecache import version_changed
+
+if TYPE_CHECKING:
+    from coaching.practices.models import Practice, SessionType
 
 # Never longer than this, whatever else holds.
 PAGE_SECONDS = 300
@@ -35,3 +39,28 @@ def free_times_hold_until(
     if first_slot is not None:
         until.append(first_slot - timedelta(hours=min_notice_hours))
     return min(until).timestamp()
+
+
+PAGE_DATA_SECONDS = 600
+
+
+def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]] | None:
+    """The published practice at `slug` (its current slug) with its bookable session types, or
+    None. Kept in Redis under the listings' version, which any save of a practice or session
+    type bumps: one round trip instead of two queries (and their ORM compiling) for the
+    practice page and the booking page. Free times never come from here; they are read afresh.
+    """
+    from coaching.practices.directory import versioned_get, versioned_set
+    from coaching.practices.models import Practice
+
+    key = f"practices:page-data:{slug}"
+    cached, version = versioned_get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    # Without the coach's account: nothing on these pages shows it (and Redis holds less).
+    practice = Practice.objects.filter(slug=slug, is_published=True).first()
+    if practice is None:
+        return None
+    found = (practice, list(practice.session_types.filter(is_active=True)))
+    versioned_set(key, found, version=version, timeout=PAGE_DATA_SECONDS)
+    return found

@@ -6,10 +6,11 @@ import contextlib
 import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import DateField, IntegerField, TimeField, Value
 from django.utils import timezone
 
@@ -213,6 +214,41 @@ def _hours_and_time_off(
     # dates covers every zone without knowing which one.
     first = around.start.astimezone(UTC).date() - timedelta(days=1)
     last = around.end.astimezone(UTC).date() + timedelta(days=1)
+    if connection.vendor == "postgresql":
+        rows = _hours_and_time_off_rows_sql(practice_ids, first, last)
+    else:
+        rows = _hours_and_time_off_rows_orm(practice_ids, first, last)
+    weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
+    off: defaultdict[int, list[DateRange]] = defaultdict(list)
+    for practice_id, weekday, start, end, first_day, last_day in rows:
+        if weekday < 0:
+            off[practice_id].append(DateRange(first_day, last_day))
+        else:
+            weekly[practice_id].append(WeeklyWindow(weekday, start, end))
+    return weekly, off
+
+
+# Written out for PostgreSQL: building and compiling the same UNION through the ORM took
+# 2-2.5 ms of CPU on every page with free times (practice page, booking page, slots.json),
+# running it 0.3 ms. Same rows as _hours_and_time_off_rows_orm (tests compare the two).
+_HOURS_AND_TIME_OFF_SQL = """
+SELECT practice_id, weekday, start_time, end_time, NULL::date, NULL::date
+FROM practices_weeklyhours WHERE practice_id = ANY(%s::bigint[])
+UNION ALL
+SELECT practice_id, -1, NULL::time, NULL::time, first_day, last_day
+FROM practices_timeoff
+WHERE practice_id = ANY(%s::bigint[]) AND last_day >= %s AND first_day <= %s
+"""
+
+
+def _hours_and_time_off_rows_sql(practice_ids: list[int], first: date, last: date) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_HOURS_AND_TIME_OFF_SQL, [practice_ids, practice_ids, first, last])
+        return cursor.fetchall()
+
+
+def _hours_and_time_off_rows_orm(practice_ids: list[int], first: date, last: date):
+    """The same rows on any database (the demo's SQLite)."""
     no_day = Value(None, output_field=DateField())
     no_time = Value(None, output_field=TimeField())
     # No ORDER BY in either half: SQLite refuses one inside a compound statement.
@@ -235,14 +271,7 @@ def _hours_and_time_off(
             "last_day",
         )
     )
-    weekly: defaultdict[int, list[WeeklyWindow]] = defaultdict(list)
-    off: defaultdict[int, list[DateRange]] = defaultdict(list)
-    for practice_id, weekday, start, end, first_day, last_day in hours.union(days_off, all=True):
-        if weekday < 0:
-            off[practice_id].append(DateRange(first_day, last_day))
-        else:
-            weekly[practice_id].append(WeeklyWindow(weekday, start, end))
-    return weekly, off
+    return hours.union(days_off, all=True)
 
 
 def _busy(

@@ -1,10 +1,11 @@
 """Free slots read from the database: rules, time off and registered busy sources together."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from coaching.practices import busy as busy_module
+from coaching.practices import selectors
 from coaching.practices.availability import Interval
 from coaching.practices.models import SessionType, TimeOff
 from coaching.practices.selectors import (
@@ -109,3 +110,23 @@ def test_practices_free_within_a_week(busy_source):
         free = practice_ids_free_within(practice_ids=ids, within=timedelta(days=7), now=MONDAY)
 
     assert free == {open_monday.practice_id}
+
+
+def test_hours_and_time_off_written_out_for_postgresql_match_the_orm_query():
+    """PostgreSQL reads them with hand-written SQL (cheaper than compiling the ORM's UNION);
+    other databases with the ORM's. Both must give the same rows."""
+    one = PracticeFactory(slug="hanna", hours=[(0, 9, 12), (2, 14, 18)])
+    two = PracticeFactory(slug="ida", hours=[(4, 8, 10)])
+    PracticeFactory(slug="jan", hours=[(1, 9, 10)])  # not asked about
+    TimeOff.objects.create(practice=one, first_day=date(2026, 6, 2), last_day=date(2026, 6, 3))
+    TimeOff.objects.create(practice=two, first_day=date(2026, 5, 1), last_day=date(2026, 5, 2))
+    TimeOff.objects.create(practice=two, first_day=date(2026, 6, 8), last_day=date(2026, 6, 8))
+    ids, first, last = [one.pk, two.pk], date(2026, 5, 31), date(2026, 6, 8)
+
+    written_out = selectors._hours_and_time_off_rows_sql(ids, first, last)
+    through_orm = list(selectors._hours_and_time_off_rows_orm(ids, first, last))
+
+    assert sorted(written_out, key=repr) == sorted(through_orm, key=repr)
+    assert len(written_out) == 3 + 2  # three windows; the time off in May lies outside
+    assert {type(value) for row in written_out for value in row[2:4] if value} == {time}
+    assert {type(value) for row in written_out for value in row[4:] if value} == {date}

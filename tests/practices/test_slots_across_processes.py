@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
@@ -75,10 +76,17 @@ def other_process():
 
 
 def ask(base: str, path: str, cookie: str = "") -> str:
+    return ask_with_status(base, path, cookie)[1]
+
+
+def ask_with_status(base: str, path: str, cookie: str = "") -> tuple[int, str]:
     headers = {"Cookie": cookie} if cookie else {}
     request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - loopback
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-        return response.read().decode()
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:  # 4xx: the page is still what we look at
+        return error.code, error.read().decode()
 
 
 def signed_in_cookie(user) -> str:
@@ -99,9 +107,13 @@ def test_a_slot_booked_here_is_gone_at_once_from_the_other_process(other_process
     offered = json.loads(ask(other_process, slots))["slots"]
     first = offered[0]
     link = f"start={first[:13]}%3A{first[14:16]}%3A00Z"
+    booking_page = f"{page}book/{session_type.pk}/?{link}"
     for _ in range(2):  # the second answer comes from the caches
         assert link in ask(other_process, page)
         assert link in ask(other_process, page, cookie)
+        # The booking page (practice and types from the cached page data) offers the slot.
+        status, html = ask_with_status(other_process, booking_page, cookie)
+        assert status == 200 and 'name="price"' in html
 
     booking_hold(
         client=client,
@@ -113,3 +125,5 @@ def test_a_slot_booked_here_is_gone_at_once_from_the_other_process(other_process
     assert first not in json.loads(ask(other_process, slots))["slots"]
     assert link not in ask(other_process, page)
     assert link not in ask(other_process, page, cookie)
+    status, html = ask_with_status(other_process, booking_page, cookie)
+    assert status == 409 and 'name="price"' not in html

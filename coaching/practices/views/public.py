@@ -33,7 +33,11 @@ from coaching.practices.directory import (
 )
 from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
-from coaching.practices.pages import availability_version_key, free_times_hold_until
+from coaching.practices.pages import (
+    availability_version_key,
+    free_times_hold_until,
+    published_practice_and_types,
+)
 from coaching.practices.selectors import practice_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
@@ -242,21 +246,13 @@ PROFILE_CACHE_SECONDS = 600
 
 
 def _practice_and_types(request: HttpRequest, slug: str) -> tuple[Practice, list[SessionType]]:
-    """The practice at `slug` and its bookable session types. A published practice's come from
-    Redis, kept under the listings' version (any save of a practice or session type replaces
-    it, as for the profile): one round trip instead of two queries. Its free times never come
-    from here; they are read afresh. An old address or a preview reads the database."""
-    key = f"practices:page-data:{slug}"
-    cached, version = versioned_get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    """The practice at `slug` and its bookable session types: a published practice's from
+    Redis (see published_practice_and_types); an old address or a preview from the database."""
+    found = published_practice_and_types(slug)
+    if found is not None:
+        return found
     practice = _visible_practice(request, slug)
-    session_types = list(practice.session_types.filter(is_active=True))
-    if practice.slug == slug and practice.is_published:
-        versioned_set(
-            key, (practice, session_types), version=version, timeout=PROFILE_CACHE_SECONDS
-        )
-    return practice, session_types
+    return practice, list(practice.session_types.filter(is_active=True))
 
 
 def _profile_html(practice: Practice) -> str:
