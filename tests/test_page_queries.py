@@ -53,13 +53,14 @@ def slots_url(practice) -> str:
     )
 
 
-def test_slots_json_takes_three_queries(client, practice):
-    # The type with its practice; hours with time off; busy time.
-    assert len(queries(client, slots_url(practice))) == 3
+def test_slots_json_takes_four_queries(client, practice):
+    # The type with its practice; hours with time off; busy time from bookings and from the
+    # coach's calendars (imported events, hour blocks, staleness: one query).
+    assert len(queries(client, slots_url(practice))) == 4
 
 
 def test_slots_json_signed_in_adds_only_the_user(client, practice, person):
-    assert len(queries(client, slots_url(practice))) == 4
+    assert len(queries(client, slots_url(practice))) == 5
 
 
 def test_practice_page_rendered_for_a_visitor(client, practice):
@@ -68,13 +69,14 @@ def test_practice_page_rendered_for_a_visitor(client, practice):
     availability_changed(practice.pk)  # the visitor's page is retired: rendered afresh
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
-    # Practice and types from Redis; hours with time off; busy time.
-    assert len(captured) == 2
+    # Practice and types from Redis; hours with time off; busy time (bookings, calendars).
+    assert len(captured) == 3
 
 
 def test_practice_page_signed_in(client, practice, person):
-    # The user; hours with time off; busy time (session, practice, types, unread from Redis).
-    assert len(queries(client, reverse("practices:detail", args=[practice.slug]))) == 3
+    # The user; hours with time off; busy time from bookings and from calendars (session,
+    # practice, types, unread from Redis).
+    assert len(queries(client, reverse("practices:detail", args=[practice.slug]))) == 4
 
 
 def test_directory_signed_in(client, practice, person):
@@ -92,9 +94,9 @@ def test_booking_page_signed_in(client, practice, person):
         reverse("bookings:start", args=[practice.slug, session_type.pk])
         + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
     )
-    # The user; the type with practice and coach; hours with time off; busy time (the consent
-    # gate's answer and the unread count from Redis).
-    assert len(queries(client, url)) == 4
+    # The user; the type with practice and coach; hours with time off; busy time from bookings
+    # and calendars (the consent gate's answer and the unread count from Redis).
+    assert len(queries(client, url)) == 5
 
 
 def test_empty_inbox_page(client, person):
