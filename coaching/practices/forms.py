@@ -271,6 +271,28 @@ class DirectoryFilterForm(forms.Form):
         ],
     )
 
+    # The search box stays in view; the rest folds away on phones (directory_listing.html).
+    ALWAYS_SHOWN = ("q",)
+
+    def shown_fields(self) -> list:
+        return [self[name] for name in self.ALWAYS_SHOWN]
+
+    def folded_fields(self) -> list:
+        return [field for field in self.visible_fields() if field.name not in self.ALWAYS_SHOWN]
+
+    def active_filter_count(self) -> int:
+        """How many of the folded filters narrow the list, shown on the folded section."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        data = self.cleaned_data
+        chosen = [
+            data.get("specialty"),
+            data.get("language"),
+            data.get("max_price") is not None,
+            data.get("free7"),
+        ]
+        return sum(bool(value) for value in chosen)
+
     def filters(self) -> DirectoryFilters:
         data = self.cleaned_data
         sort = data.get("sort") or "relevance"
