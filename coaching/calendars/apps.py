@@ -18,3 +18,10 @@ class CalendarsConfig(AppConfig):
         register_busy_source(calendar_busy_intervals)
         register_checklist_step(calendar_step)
         receivers.connect()
+        from coaching.calendars import notifications
+        from coaching.calendars.signals import connection_broken
+
+        notifications.register_kinds()
+        connection_broken.connect(
+            notifications.on_connection_broken, dispatch_uid="calendars-tell-coach-broken"
+        )
