@@ -107,9 +107,7 @@ def test_free_tentative_and_cancelled_events_do_not_block(calendar_practice, acc
     assert utc(12) not in slots
 
 
-def test_all_day_events_block_only_when_the_coach_asks_for_it(
-    calendar_practice, account, frozen
-):
+def test_all_day_events_block_only_when_the_coach_asks_for_it(calendar_practice, account, frozen):
     from coaching.calendars.services import calendar_update
 
     connection = connect(calendar_practice, account)
