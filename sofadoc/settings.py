@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "coaching.video",
     "coaching.billing",
     "coaching.intake",
+    "coaching.calendars",
     "privacy",
     "coaching.notifications",
 ]
@@ -275,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.retention_enforce",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every minute a share of the calendar connections that are due (each every 5 minutes).
+    "sync-calendars": {"task": "calendars.sync_due", "schedule": 60},
+    # Bookings whose calendar write-back failed (backoff passed) or whose task was lost.
+    "retry-calendar-write-backs": {"task": "calendars.retry_write_backs", "schedule": 60},
 }
 
 # --- Accounts and authentication ------------------------------------------------------------
@@ -419,6 +424,20 @@ STORAGES = {
         )
     },
 }
+
+# --- Calendars (coaching/calendars) ------------------------------------------------------------
+# OAuth apps of SofaDoc at Google and Microsoft; empty: those providers show as not configured
+# (CalDAV needs nothing here).
+GOOGLE_CALENDAR_CLIENT_ID = env("GOOGLE_CALENDAR_CLIENT_ID", default="")
+GOOGLE_CALENDAR_CLIENT_SECRET = env("GOOGLE_CALENDAR_CLIENT_SECRET", default="")
+MICROSOFT_CALENDAR_CLIENT_ID = env("MICROSOFT_CALENDAR_CLIENT_ID", default="")
+MICROSOFT_CALENDAR_CLIENT_SECRET = env("MICROSOFT_CALENDAR_CLIENT_SECRET", default="")
+# Seconds before a calendar server counts as not answering (connect, then each read).
+CALENDAR_CONNECT_TIMEOUT = env.float("CALENDAR_CONNECT_TIMEOUT", default=5.0)
+CALENDAR_READ_TIMEOUT = env.float("CALENDAR_READ_TIMEOUT", default=30.0)
+# The server connects to the CalDAV address a coach enters: addresses inside our own network
+# are refused, except in development (the demo's local CalDAV server) and tests.
+CALDAV_ALLOW_PRIVATE_ADDRESSES = env.bool("CALDAV_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 # --- Bookings and PayPal ----------------------------------------------------------------------
 BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=15)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("coaching.payments.urls_coach")),
     path("", include("coaching.billing.urls")),
     path("", include("coaching.intake.urls")),
+    path("", include("coaching.calendars.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -31,3 +31,4 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 # Serve static files from the app folders, as in development; no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+CALDAV_ALLOW_PRIVATE_ADDRESSES = True  # the tests run their own CalDAV server on 127.0.0.1

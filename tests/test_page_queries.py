@@ -51,27 +51,29 @@ def slots_url(practice) -> str:
     )
 
 
-def test_slots_json_takes_three_queries(client, practice):
-    # The type with its practice; hours with time off; busy time.
-    pin_warm(client, slots_url(practice), 3)
+def test_slots_json_takes_four_queries(client, practice):
+    # The type with its practice; hours with time off; busy time from bookings and from the
+    # coach's calendars (imported events, hour blocks, staleness: one query).
+    pin_warm(client, slots_url(practice), 4)
 
 
 def test_slots_json_signed_in_adds_only_the_user(client, practice, person):
-    pin_warm(client, slots_url(practice), 4)
+    pin_warm(client, slots_url(practice), 5)
 
 
 def test_practice_page_rendered_for_a_visitor(client, practice):
     url = reverse("practices:detail", args=[practice.slug])
     client.get(url)
     availability_changed(practice.pk)  # the visitor's page is retired: rendered afresh
-    # Practice and types from Redis; hours with time off; busy time.
-    with pinned_queries(2):
+    # Practice and types from Redis; hours with time off; busy time (bookings, calendars).
+    with pinned_queries(3):
         assert client.get(url).status_code == 200
 
 
 def test_practice_page_signed_in(client, practice, person):
-    # The user; hours with time off; busy time (session, practice, types, unread from Redis).
-    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 3)
+    # The user; hours with time off; busy time from bookings and from calendars (session,
+    # practice, types, unread from Redis).
+    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 4)
 
 
 def test_directory_signed_in(client, practice, person):
@@ -89,10 +91,10 @@ def test_booking_page_signed_in(client, practice, person):
         reverse("bookings:start", args=[practice.slug, session_type.pk])
         + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
     )
-    # The user; hours with time off; busy time; the practice's no-show rule for the attendance
-    # rules (the practice and its types, the consent gate's answer and the unread count from
-    # Redis).
-    pin_warm(client, url, 4)
+    # The user; hours with time off; busy time from bookings and calendars; the practice's
+    # no-show rule for the attendance rules (the practice and its types, the consent gate's
+    # answer and the unread count from Redis).
+    pin_warm(client, url, 5)
 
 
 def test_empty_inbox_page(client, person):

@@ -1,7 +1,14 @@
-"""The setup checklist: what a practice still needs before it can be published."""
+"""The setup checklist: what a practice still needs before it can be published.
+
+Apps built on top of practices add their own step from their AppConfig.ready() (practices
+imports none of them), the way they report busy time:
+
+    register_checklist_step(calendar_step)   # (practice) -> Step | None, appended in order
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -21,6 +28,18 @@ class Step:
     done: bool
     required: bool
     url_name: str | None
+    # Something that worked stopped working (a calendar connection): shown in red.
+    problem: str = ""
+
+
+ExtraStep = Callable[[Practice], "Step | None"]
+_extra_steps: list[ExtraStep] = []
+
+
+def register_checklist_step(step: ExtraStep) -> ExtraStep:
+    if step not in _extra_steps:
+        _extra_steps.append(step)
+    return step
 
 
 def practice_checklist(*, practice: Practice) -> list[Step]:
@@ -136,6 +155,7 @@ def practice_checklist(*, practice: Practice) -> list[Step]:
             "payments_coach:onboarding",
         )
         steps.insert(next(i for i, s in enumerate(steps) if s.key == "billing") + 1, paypal)
+    steps.extend(step for extra in _extra_steps if (step := extra(practice)) is not None)
     return steps
 
 

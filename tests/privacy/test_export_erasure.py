@@ -194,6 +194,38 @@ def touch_everything():
         auth="a" * 22,
         service="Google (Chrome, Edge, Android)",
     )
+    # Calendars: a connection with a secret, its calendar, busy time, an hour block and the
+    # event written for a booking.
+    from coaching.calendars.models import BookingEvent as CalendarEvent
+    from coaching.calendars.models import (
+        BusyInterval,
+        CalendarConnection,
+        HourBlock,
+        RemoteCalendar,
+    )
+
+    calendar_connection = CalendarConnection.objects.create(
+        practice=practice,
+        provider="caldav",
+        account_name=EMAIL,
+        server_url="https://dav.example.org/",
+        username=EMAIL,
+        password="app-password-qz",
+    )
+    remote_calendar = RemoteCalendar.objects.create(
+        connection=calendar_connection, remote_id="https://dav.example.org/qz/", name=NAME
+    )
+    BusyInterval.objects.create(
+        calendar=remote_calendar,
+        practice=practice,
+        source="s" * 64,
+        start=booking.start,
+        end=booking.end,
+    )
+    HourBlock.objects.create(practice=practice, start=booking.start, end=booking.end)
+    CalendarEvent.objects.create(
+        booking=booking, calendar=remote_calendar, uid=f"{booking.reference}@buchung.sofadoc.de"
+    )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
         room=room,

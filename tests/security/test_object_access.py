@@ -174,7 +174,86 @@ def _agreement_pdf(world) -> dict:
     return {"pk": version.pk}
 
 
+def _calendar(world: World):
+    """A connection of the coach's (no remote call: made directly) with one calendar."""
+    from coaching.calendars.models import CalendarConnection, RemoteCalendar
+
+    connection, _ = CalendarConnection.objects.get_or_create(
+        practice=world.practice,
+        defaults={
+            "provider": "caldav",
+            "account_name": "coach",
+            "password": "secret-app-pw",
+            "next_sync_at": TUESDAY_10 + timedelta(days=30),  # "read now" moves it to now
+        },
+    )
+    calendar, _ = RemoteCalendar.objects.get_or_create(
+        connection=connection, remote_id="https://dav.example.org/c/", defaults={"name": "K"}
+    )
+    return connection, calendar
+
+
+def _connection_state(world: World):
+    from coaching.calendars.models import CalendarConnection
+
+    return list(CalendarConnection.objects.values_list("pk", "stale_after_hours", "next_sync_at"))
+
+
+def _calendar_state(world: World):
+    from coaching.calendars.models import RemoteCalendar
+
+    return list(RemoteCalendar.objects.values_list("counts_as_busy", "receives_bookings"))
+
+
+def _hour_block(world: World):
+    from coaching.calendars.models import HourBlock
+
+    block = HourBlock.objects.filter(practice=world.practice).first()
+    if block is None:
+        block = HourBlock.objects.create(
+            practice=world.practice,
+            start=TUESDAY_10 + timedelta(days=7),
+            end=TUESDAY_10 + timedelta(days=7, hours=1),
+        )
+    return block
+
+
 MATRIX = {
+    "calendars:connection_edit": Case(
+        "coach",
+        lambda w: {"pk": _calendar(w)[0].pk},
+        post=lambda w: {"stale_after_hours": "12"},
+        state=_connection_state,
+        owner_changes_state=True,
+    ),
+    "calendars:sync": Case(
+        "coach",
+        lambda w: {"pk": _calendar(w)[0].pk},
+        post=lambda w: {},
+        state=_connection_state,
+        owner_changes_state=True,
+    ),
+    "calendars:delete": Case(
+        "coach",
+        lambda w: {"pk": _calendar(w)[0].pk},
+        post=lambda w: {},
+        state=_connection_state,
+        owner_changes_state=True,
+    ),
+    "calendars:calendar_edit": Case(
+        "coach",
+        lambda w: {"pk": _calendar(w)[1].pk},
+        post=lambda w: {"counts_as_busy": "on", "receives_bookings": "on"},
+        state=_calendar_state,
+        owner_changes_state=True,
+    ),
+    "calendars:block_remove": Case(
+        "coach",
+        lambda w: {"pk": _hour_block(w).pk},
+        post=lambda w: {},
+        state=lambda w: list(w.practice.hour_blocks.values_list("pk", flat=True)),
+        owner_changes_state=True,
+    ),
     "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:cancel": Case(
         "client",
@@ -377,6 +456,8 @@ NOT_OWNED = {
     "account_reset_password_from_key": "allauth's signed password-reset key",
     "bookings:start": "any signed-in person books a published offer (see the test below)",
     "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
+    "calendars:oauth_start": "a provider's name; connects the requester's own practice",
+    "calendars:oauth_callback": "a provider's name; checks the state kept in the session",
     "payments:twin_approve": "the PayPal stand-in, demo mode only (tests/bookings)",
     "payments_coach:earnings_csv": "a month of the requester's own practice (tests/payments)",
     "payments_coach:twin_signup": "the requester's own tracking id, else 404 (tests/payments)",
@@ -406,7 +487,8 @@ def _assert_refused(response, name: str, role: str, world: World):
         assert response.status_code == 302, where
         assert response.url.startswith(reverse("account_login")), where
         return
-    if role == "other_client" and name.startswith("practices:") and name not in PUBLIC:
+    own_practice_page = name.startswith(("practices:", "calendars:"))
+    if role == "other_client" and own_practice_page and name not in PUBLIC:
         # The coach's own pages send people without a practice to create one: nothing of
         # anyone else's is looked up.
         assert response.status_code == 302, where

@@ -120,6 +120,17 @@ SIGNED_IN = {
     "notifications:push_subscribe",
     "notifications:push_unsubscribe",
     "notifications:push_device",
+    "calendars:settings",
+    "calendars:caldav_connect",
+    "calendars:oauth_start",
+    "calendars:oauth_callback",
+    "calendars:connection_edit",
+    "calendars:sync",
+    "calendars:delete",
+    "calendars:calendar_edit",
+    "calendars:week",
+    "calendars:block_add",
+    "calendars:block_remove",
     # Signed link and the signed-in owner (a link forwarded to someone else is a 404 for them).
     "privacy:export_download",
 }
