@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "coaching.bookings",
     "coaching.video",
     "coaching.billing",
+    "coaching.clients",
     "privacy",
     "coaching.notifications",
 ]
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "privacy.context_processors.cookie_consent",
                 "coaching.notifications.context_processors.unread_messages",
+                "coaching.clients.context_processors.unread_client_messages",
             ],
             # Project-wide filters ({% load sofadoc %}); the project package is not an app.
             "libraries": {"sofadoc": "sofadoc.template_filters"},
@@ -268,6 +270,13 @@ CELERY_BEAT_SCHEDULE = {
     "retention-schedule": {
         "task": "privacy.retention_enforce",
         "schedule": crontab(hour=3, minute=30),
+    },
+    # Hourly; each task's reminder goes once per due date (the notification's unique key).
+    "remind-due-client-tasks": {"task": "clients.remind_due_tasks", "schedule": 60 * 60},
+    # Ended coach-client relationships whose keep period is over.
+    "purge-ended-relationships": {
+        "task": "clients.purge_ended_relationships",
+        "schedule": crontab(hour=3, minute=50),
     },
 }
 
