@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -209,12 +210,54 @@ class Task(models.Model):
         return f"{_('task')} {self.pk}"
 
 
-def private_storage():
-    """The storage for files that are never served publicly (not under MEDIA_ROOT); a callable,
-    so tests and settings can swap it."""
-    from django.core.files.storage import storages
+class _PrivateStorage(Storage):
+    """storages["private"], looked up at each use rather than once when the model is imported:
+    a FileField keeps the storage it was given, and the configured one can change (settings in
+    tests, a bucket in production)."""
 
-    return storages["private"]
+    @staticmethod
+    def _target() -> Storage:
+        from django.core.files.storage import storages
+
+        return storages["private"]
+
+    def open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._target().save(name, content, max_length=max_length)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def url(self, name):
+        return self._target().url(name)
+
+    def generate_filename(self, filename):
+        return self._target().generate_filename(filename)
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+
+_PRIVATE = _PrivateStorage()
+
+
+def private_storage() -> Storage:
+    """The storage for files that are never served publicly (not under MEDIA_ROOT)."""
+    return _PRIVATE
 
 
 def shared_file_name(instance, filename: str) -> str:

@@ -129,9 +129,9 @@ def relationships_purge_due(*, now: datetime | None = None) -> int:
 
 
 def _delete_stored(names: list[str]) -> None:
-    from coaching.clients.models import private_storage
+    from django.core.files.storage import storages
 
-    storage = private_storage()
+    storage = storages["private"]
     for name in names:
         try:
             storage.delete(name)
