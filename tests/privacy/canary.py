@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
 
 from coaching.bookings.services import booking_cancel
+from coaching.clients.models import Relationship
 from coaching.notifications.models import Preferences
 from coaching.practices.services import practice_publish
 from coaching.video.models import ParticipantEvent, VideoRoom
@@ -29,6 +30,7 @@ from privacy.services import (
 from privacy.tasks import build_data_export, deliver_support_request
 from sofadoc.accounts.models import User
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
+from tests.clients.people import fill_relationship
 from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
 
 ZENDESK = "https://sofadoc-sandbox.zendesk.com"
@@ -241,6 +243,9 @@ def canary_world(paypal) -> tuple[User, User]:
         occurred_at=third.start,
         participant_sid="PA1",
     )
+    # Coach and client wrote, noted, set and answered a task, shared files naming both.
+    relationship = Relationship.objects.get_or_create(practice=practice, client=client)[0]
+    fill_relationship(relationship, f"{CLIENT.text('message')} {COACH.text('message')}")
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach

@@ -53,6 +53,7 @@ from privacy.signals import account_erasure_requested
 from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
 from tests.billing.factories import capture_record
+from tests.clients.people import use_relationships
 from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
 from tests.practices.conftest import image_upload
 
@@ -121,11 +122,8 @@ def touch_everything():
     CalendarFeed.objects.create(practice=practice)
     # A session the coach gave (kept for the client's records) ...
     PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
-    _past_booking(
-        practice=practice,
-        client=UserFactory(accepted_terms=False),
-        session_type=practice.session_types.get(),
-    )
+    own_client = UserFactory(accepted_terms=False)
+    _past_booking(practice=practice, client=own_client, session_type=practice.session_types.get())
     # ... and one they took as a client elsewhere, paid, partly refunded, with a video room.
     other = SessionTypeFactory(practice__owner__accepted_terms=False)
     booking = _past_booking(practice=other.practice, client=user, session_type=other)
@@ -179,6 +177,14 @@ def touch_everything():
         p256dh="k" * 87,
         auth="a" * 22,
         service="Google (Chrome, Edge, Android)",
+    )
+    # Coach of one client, client of another coach: messages, notes, tasks, files.
+    use_relationships(
+        practice=practice,
+        own_client=own_client,
+        other_practice=other.practice,
+        person=user,
+        text=f"Hallo {NAME}, {EMAIL}",
     )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
