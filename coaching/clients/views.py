@@ -67,7 +67,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 def _client_page(request, relationship, *, note_form=None, task_form=None, status=200):
-    history = list(selectors.client_history(relationship).select_related("session_type"))
+    history = list(selectors.client_history(relationship).select_related("session_type", "client"))
     return render(
         request,
         "clients/client_detail.html",
