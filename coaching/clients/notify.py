@@ -30,12 +30,12 @@ KINDS = (
 )
 
 
-def _queue(recipient, kind: str, key: str) -> int:
+def _queue(recipient, kind: str, key: str = "", booking=None) -> int:
     from coaching.notifications.services import notification_queue
 
     if recipient is None:
         return 0
-    return len(notification_queue(recipient=recipient, kind=kind, key=key))
+    return len(notification_queue(recipient=recipient, kind=kind, key=key, booking=booking))
 
 
 def message_waiting(*, message, recipient, sender_side: str) -> int:
@@ -64,4 +64,5 @@ def relationship_ended(*, relationship, recipient) -> int:
 
 
 def session_offered(*, booking, recipient) -> int:
-    return _queue(recipient, SESSION_OFFERED, f"b{booking.pk}")
+    # Once per booking and revision (the delivery log's booking constraint); links to paying.
+    return _queue(recipient, SESSION_OFFERED, booking=booking)

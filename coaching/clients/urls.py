@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.clients import views, views_shared
+from coaching.clients import views, views_sessions, views_shared
 
 app_name = "clients"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("practice/clients/<int:pk>/", views.client_detail, name="detail"),
     path("practice/clients/<int:pk>/notes/", views.note_add, name="note_add"),
     path("practice/clients/<int:pk>/tasks/", views_shared.task_add, name="task_add"),
+    path("practice/clients/<int:pk>/book/", views_sessions.session_book, name="book"),
+    path(
+        "practice/clients/sessions/<str:reference>/move/",
+        views_sessions.session_move_view,
+        name="move",
+    ),
+    path("conversations/sessions/<str:reference>/pay/", views_sessions.session_pay, name="pay"),
     path("practice/clients/notes/<int:pk>/", views.note_edit, name="note_edit"),
     path("practice/clients/notes/<int:pk>/delete/", views.note_delete, name="note_delete"),
 ]

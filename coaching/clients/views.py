@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,7 +68,7 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 def _client_page(request, relationship, *, note_form=None, task_form=None, status=200):
-    history = list(selectors.client_history(relationship).select_related("session_type", "client"))
+    history = list(selectors.client_history(relationship))
     return render(
         request,
         "clients/client_detail.html",
@@ -75,6 +76,7 @@ def _client_page(request, relationship, *, note_form=None, task_form=None, statu
             "practice": relationship.practice,
             "relationship": relationship,
             "history": history,
+            "now": timezone.now(),
             "notes": selectors.notes_of(relationship),
             "tasks": selectors.tasks_of(relationship),
             "files": selectors.files_of(relationship),

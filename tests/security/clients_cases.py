@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coaching.bookings.models import Booking
 from coaching.clients.links import file_download_path
 from coaching.clients.models import Message, PrivateNote, Relationship, SharedFile, Task
 from coaching.clients.services import relationship_ensure
@@ -62,6 +63,23 @@ def _rel(w):
 
 def _count(model):
     return lambda w: (clients_world(w), model.objects.count())[1]
+
+
+def _offer(world):
+    """A session the coach booked for the client, waiting for payment (Thursday 10:00)."""
+    found = getattr(world, "_offer", None)
+    if found is None:
+        from datetime import UTC, datetime
+
+        from coaching.clients.sessions import session_offer
+
+        found = world._offer = session_offer(
+            relationship=clients_world(world).relationship,
+            actor=world.coach,
+            session_type_id=world.session_type.pk,
+            start=datetime(2026, 6, 4, 8, tzinfo=UTC),
+        )
+    return found
 
 
 def cases(Case):
@@ -120,6 +138,30 @@ def cases(Case):
             also_refused=("coach", "staff"),
         ),
         "clients:detail": Case("coach", _rel, get=200, also_refused=("client", "staff")),
+        "clients:book": Case(
+            "coach",
+            _rel,
+            get=200,
+            post=lambda w: {"start": "2026-06-04T08:00:00Z"},
+            state=_count(Booking),
+            owner_changes_state=True,
+            also_refused=("client", "staff"),
+        ),
+        "clients:move": Case(
+            "coach",
+            lambda w: (clients_world(w), {"reference": w.booking.reference})[1],
+            get=200,
+            post=lambda w: {"start": "2026-06-02T10:00:00Z"},
+            state=lambda w: Booking.objects.get(pk=w.booking.pk).start,
+            owner_changes_state=True,
+            also_refused=("client", "staff"),
+        ),
+        "clients:pay": Case(
+            "client",
+            lambda w: {"reference": _offer(w).reference},
+            get=200,
+            also_refused=("coach", "staff"),
+        ),
         "clients:note_add": Case(
             "coach",
             _rel,

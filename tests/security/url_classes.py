@@ -121,6 +121,9 @@ SIGNED_IN = {
     "clients:task_add",
     "clients:note_edit",
     "clients:note_delete",
+    "clients:book",
+    "clients:move",
+    "clients:pay",
     # Signed link made for one of the two parties, who must be signed in (tests/clients).
     "clients:file_download",
 }
