@@ -138,6 +138,12 @@ class Message(models.Model):
             models.Index(
                 fields=["recipient"], condition=Q(read_at__isnull=True), name="message_unread"
             ),
+            # The client list's unread figure per relationship: read from the index alone.
+            models.Index(
+                fields=["relationship", "sender_side"],
+                condition=Q(read_at__isnull=True),
+                name="message_unread_thread",
+            ),
         ]
 
     def __str__(self) -> str:
