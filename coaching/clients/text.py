@@ -40,11 +40,20 @@ def formatted(text: str) -> SafeString:
     blocks = []
     for block in re.split(r"\n\s*\n", escape(text or "").strip()):
         lines = [line.rstrip() for line in block.split("\n") if line.strip()]
-        if not lines:
-            continue
-        if all(line.lstrip().startswith("- ") for line in lines):
-            items = "".join(f"<li>{_inline(line.lstrip()[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-        else:
-            blocks.append("<p>" + "<br>".join(_inline(line) for line in lines) + "</p>")
+        # Runs of "- " lines are a list; the lines between them a paragraph.
+        run: list[str] = []
+        is_list = None
+        for line in [*lines, None]:
+            item = line is not None and line.lstrip().startswith("- ")
+            if run and (line is None or item != is_list):
+                if is_list:
+                    items = "".join(f"<li>{_inline(x.lstrip()[2:])}</li>" for x in run)
+                    blocks.append(f"<ul>{items}</ul>")
+                else:
+                    blocks.append("<p>" + "<br>".join(_inline(x) for x in run) + "</p>")
+                run = []
+            if line is not None:
+                run.append(line)
+                is_list = item
+    # Safe: every piece was escaped above, only our own tags were added.
     return mark_safe("".join(blocks))

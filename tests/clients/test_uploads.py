@@ -45,8 +45,9 @@ def test_a_renamed_executable_or_a_page_is_refused(data):
 
 
 def test_an_empty_and_an_oversized_file_are_refused():
-    with pytest.raises(ValidationError, match="empty"):
+    with pytest.raises(ValidationError) as refused:
         check_upload(upload("a.pdf", b""))
+    assert refused.value.code == "empty"
     big = upload("a.pdf", b"%PDF-" + bytes(MAX_FILE_BYTES))
     with pytest.raises(ValidationError) as refused:
         check_upload(big)
@@ -85,3 +86,13 @@ def test_the_shown_name_has_no_path_or_direction_tricks():
     assert clean_name("../../etc/passwd", "pdf") == "passwd.pdf"
     assert clean_name("\u202egnp.exe", "png") == "gnp.png"
     assert clean_name("", "pdf") == "datei.pdf"
+
+
+def test_simple_formatting_escapes_first():
+    from coaching.clients.text import formatted
+
+    html = formatted("Hallo <b>\n- eins\n- **zwei**\n\nEnde *kursiv*")
+    assert html == (
+        "<p>Hallo &lt;b&gt;</p><ul><li>eins</li><li><strong>zwei</strong></li></ul>"
+        "<p>Ende <em>kursiv</em></p>"
+    )
