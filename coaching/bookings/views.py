@@ -307,6 +307,14 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     if _role(request, booking) != Actor.CLIENT:
         raise Http404
     form = MoveForm(request.POST or None)
+    # Choosing a time (GET ?start=) only asks to confirm: old and new time side by side.
+    chosen = MoveForm(request.GET) if request.method == "GET" and "start" in request.GET else None
+    if chosen is not None and chosen.is_valid() and chosen.cleaned_data["start"] != booking.start:
+        return render(
+            request,
+            "bookings/booking_move_confirm.html",
+            {"booking": booking, "new_start": chosen.cleaned_data["start"]},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic(durable=True):
@@ -329,12 +337,14 @@ def booking_move_view(request: HttpRequest, reference: str) -> HttpResponse:
     )
     days: dict[date, list[datetime]] = {}
     for slot in slots:
-        days.setdefault(timezone.localtime(slot).date(), []).append(slot)
+        if slot != booking.start:  # its own time is no move
+            days.setdefault(timezone.localtime(slot).date(), []).append(slot)
+    invalid_choice = chosen is not None and not chosen.is_valid()
     return render(
         request,
         "bookings/booking_move.html",
         {"booking": booking, "form": form, "days": sorted(days.items())},
-        status=200 if not form.errors else 409,
+        status=409 if form.errors else 400 if invalid_choice else 200,
     )
 
 

@@ -8,6 +8,6 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Coach and client")
 
     def ready(self):
-        from coaching.clients import receivers
+        from coaching.clients import notify, receivers  # noqa: F401 (notify registers its kinds)
 
         receivers.connect()
