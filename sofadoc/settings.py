@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "coaching.billing",
     "coaching.intake",
     "coaching.calendars",
+    "coaching.clients",
     "privacy",
     "coaching.notifications",
 ]
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "privacy.context_processors.cookie_consent",
                 "coaching.notifications.context_processors.unread_messages",
+                "coaching.clients.context_processors.unread_client_messages",
             ],
             # Project-wide filters ({% load sofadoc %}); the project package is not an app.
             "libraries": {
@@ -280,6 +282,13 @@ CELERY_BEAT_SCHEDULE = {
     "sync-calendars": {"task": "calendars.sync_due", "schedule": 60},
     # Bookings whose calendar write-back failed (backoff passed) or whose task was lost.
     "retry-calendar-write-backs": {"task": "calendars.retry_write_backs", "schedule": 60},
+    # Hourly; each task's reminder goes once per due date (the notification's unique key).
+    "remind-due-client-tasks": {"task": "clients.remind_due_tasks", "schedule": 60 * 60},
+    # Ended coach-client relationships whose keep period is over.
+    "purge-ended-relationships": {
+        "task": "clients.purge_ended_relationships",
+        "schedule": crontab(hour=3, minute=50),
+    },
 }
 
 # --- Accounts and authentication ------------------------------------------------------------

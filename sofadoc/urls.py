@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("coaching.billing.urls")),
     path("", include("coaching.intake.urls")),
     path("", include("coaching.calendars.urls")),
+    path("", include("coaching.clients.urls")),
     path("admin/", admin.site.urls),
 ]
 

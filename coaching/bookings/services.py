@@ -373,9 +373,12 @@ def _refund(booking: Booking, payment: Payment, amount: Decimal, *, reason: str)
     return refund
 
 
-def booking_move(*, booking: Booking, actor: User, new_start: datetime) -> Booking:
+def booking_move(
+    *, booking: Booking, actor: User, new_start: datetime, role: str = Role.CLIENT
+) -> Booking:
     """Move a confirmed session to another free slot, free of charge, while it may still be
-    cancelled free of charge. Calendar files get a new revision."""
+    cancelled free of charge. Calendar files get a new revision. `role`: who moved it (the
+    client from their booking, the coach from the client's page)."""
     now = timezone.now()
     with transaction.atomic():
         Practice.objects.select_for_update().get(pk=booking.practice_id)
@@ -419,7 +422,7 @@ def booking_move(*, booking: Booking, actor: User, new_start: datetime) -> Booki
                 )
         except IntegrityError as error:
             raise SlotTaken from error
-        record(booking, actor=actor, role=Role.CLIENT, reason=f"moved from {previous.isoformat()}")
+        record(booking, actor=actor, role=role, reason=f"moved from {previous.isoformat()}")
         if booking.purchase_id is not None:
             line = booking.purchase.lines.filter(kind="booking", object_id=booking.pk).first()  # type: ignore[union-attr]
             if line is not None:  # the receipt's date of service changes with it

@@ -44,7 +44,7 @@ def validate_photo_upload(upload) -> None:
             code="too_large",
             params={"size": f"{upload.size / 1024 / 1024:.0f}"},
         )
-    with _opened(upload) as image:
+    with image_opened(upload) as image:
         if image.format not in ACCEPTED_FORMATS:
             raise ValidationError(_("Please upload a JPEG, PNG or WebP image."), code="format")
         width, height = image.size
@@ -69,7 +69,7 @@ def process_photo(upload) -> ProcessedPhoto:
     validate_photo_upload (which bounds the pixels); raises ValidationError for a file that
     cannot be decoded."""
     largest = max(SIZES.values())
-    with _opened(upload) as decoded:
+    with image_opened(upload) as decoded:
         # JPEG: decode at 1/2, 1/4 or 1/8 scale, still at least twice the largest size.
         decoded.draft("RGB", (2 * largest, 2 * largest))
         decoded.load()
@@ -90,7 +90,7 @@ def process_photo(upload) -> ProcessedPhoto:
 
 
 @contextmanager
-def _opened(upload) -> Iterator[Image.Image]:
+def image_opened(upload) -> Iterator[Image.Image]:
     """Open an upload with Pillow, turning every decoding failure into a form error."""
     upload.seek(0)
     try:

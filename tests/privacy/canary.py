@@ -16,6 +16,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import models
 
 from coaching.bookings.services import booking_cancel
+from coaching.clients.models import Relationship
 from coaching.intake.services import QuestionData, agreement_publish
 from coaching.notifications.models import Preferences
 from coaching.practices.services import practice_publish
@@ -30,6 +31,7 @@ from privacy.services import (
 from privacy.tasks import build_data_export, deliver_support_request
 from sofadoc.accounts.models import User
 from tests.bookings.fixtures import TUESDAY_10, paid_booking
+from tests.clients.people import fill_relationship
 from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
 from tests.intake.helpers import accept_agreement, answer_form, pdf_bytes, publish_form
 
@@ -251,6 +253,9 @@ def canary_world(paypal) -> tuple[User, User]:
     accept_agreement(agreement, client)
     RoomSeat.objects.create(room=room, role="client", browser="b" * 64, seen_at=third.start)
     RoomSettings.objects.create(practice=practice, waiting_note=COACH.text("waiting"))
+    # Coach and client wrote, noted, set and answered a task, shared files naming both.
+    relationship = Relationship.objects.get_or_create(practice=practice, client=client)[0]
+    fill_relationship(relationship, f"{CLIENT.text('message')} {COACH.text('message')}")
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach

@@ -54,6 +54,7 @@ from privacy.signals import account_erasure_requested
 from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
 from tests.billing.factories import capture_record
+from tests.clients.people import use_relationships
 from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
 from tests.intake.helpers import (
     accept_agreement,
@@ -128,11 +129,8 @@ def touch_everything():
     CalendarFeed.objects.create(practice=practice)
     # A session the coach gave (kept for the client's records) ...
     PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
-    _past_booking(
-        practice=practice,
-        client=UserFactory(accepted_terms=False),
-        session_type=practice.session_types.get(),
-    )
+    own_client = UserFactory(accepted_terms=False)
+    _past_booking(practice=practice, client=own_client, session_type=practice.session_types.get())
     # ... and one they took as a client elsewhere, paid, partly refunded, with a video room.
     other = SessionTypeFactory(practice__owner__accepted_terms=False)
     booking = _past_booking(practice=other.practice, client=user, session_type=other)
@@ -225,6 +223,14 @@ def touch_everything():
     HourBlock.objects.create(practice=practice, start=booking.start, end=booking.end)
     CalendarEvent.objects.create(
         booking=booking, calendar=remote_calendar, uid=f"{booking.reference}@buchung.sofadoc.de"
+    )
+    # Coach of one client, client of another coach: messages, notes, tasks, files.
+    use_relationships(
+        practice=practice,
+        own_client=own_client,
+        other_practice=other.practice,
+        person=user,
+        text=f"Hallo {NAME}, {EMAIL}",
     )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(

@@ -31,6 +31,7 @@ from coaching.practices.models import WeeklyHours
 from privacy.forms import DeleteAccountForm, SupportForm
 from sofadoc.accounts.forms import ProfileForm, SignupForm
 from tests.factories import DEFAULT_PASSWORD
+from tests.security.clients_cases import clients_world
 from tests.security.conftest import World
 from tests.security.url_classes import named_patterns, url_arguments
 
@@ -315,6 +316,44 @@ FORMS = {
         method="get",
     ),
     "inbox_page": Form("client", url("notifications:list"), ["page"], method="get"),
+    # The coach-client relationship (tests/security/clients_cases.py makes it)
+    "client_message": Form(
+        "client",
+        lambda w: reverse("clients:thread", args=[clients_world(w).relationship.pk]),
+        ["text"],
+        lambda w: {"text": "Hallo"},
+    ),
+    "thread_page": Form(
+        "client",
+        lambda w: reverse("clients:thread", args=[clients_world(w).relationship.pk]),
+        ["before"],
+        method="get",
+    ),
+    "private_note": Form(
+        "coach",
+        lambda w: reverse("clients:note_add", args=[clients_world(w).relationship.pk]),
+        ["text", "booking"],
+        lambda w: {"text": "Notiz"},
+    ),
+    "client_task": Form(
+        "coach",
+        lambda w: reverse("clients:task_add", args=[clients_world(w).relationship.pk]),
+        ["title", "description", "due_date"],
+        lambda w: {"title": "Übung", "due_date": "2026-06-05"},
+    ),
+    "task_answer": Form(
+        "client",
+        lambda w: reverse("clients:task_answer", args=[clients_world(w).task.pk]),
+        ["answer", "done"],
+        lambda w: {"answer": "Erledigt", "done": "on"},
+    ),
+    "client_settings": Form(
+        "coach",
+        url("clients:settings"),
+        ["office_hours", "keep_days_after_end"],
+        lambda w: {"office_hours": "Mo-Do", "keep_days_after_end": "90"},
+    ),
+    "client_list": Form("coach", url("clients:list"), ["q", "page"], method="get"),
 }
 
 

@@ -22,6 +22,7 @@ from coaching.video.models import ParticipantEvent, VideoRoom
 from coaching.video.tasks import settle_attendance
 from privacy.links import export_download_path
 from tests.bookings.fixtures import TUESDAY_10
+from tests.security.clients_cases import cases as clients_cases
 from tests.security.conftest import SECRETS, World
 from tests.security.url_classes import PUBLIC, SIGNED_IN, named_patterns, url_arguments
 
@@ -446,6 +447,8 @@ MATRIX = {
         prepare=_unpublished,
     ),
 }
+
+MATRIX.update(clients_cases(Case))
 
 # URLs with an argument that does not name something of one person's, and why.
 NOT_OWNED = {

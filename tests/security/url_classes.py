@@ -133,6 +133,24 @@ SIGNED_IN = {
     "calendars:block_remove",
     # Signed link and the signed-in owner (a link forwarded to someone else is a 404 for them).
     "privacy:export_download",
+    "clients:threads",
+    "clients:thread",
+    "clients:file_upload",
+    "clients:end",
+    "clients:task_answer",
+    "clients:file_delete",
+    "clients:list",
+    "clients:settings",
+    "clients:detail",
+    "clients:note_add",
+    "clients:task_add",
+    "clients:note_edit",
+    "clients:note_delete",
+    "clients:book",
+    "clients:move",
+    "clients:pay",
+    # Signed link made for one of the two parties, who must be signed in (tests/clients).
+    "clients:file_download",
 }
 # Reached by a secret in the address (signed or random), so no login: a wrong secret is a 404.
 SECRET_TOKEN = {

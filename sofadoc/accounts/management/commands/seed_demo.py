@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from coaching.bookings import demo as bookings_demo
+from coaching.clients import demo as clients_demo
 from coaching.intake import demo as intake_demo
 from coaching.notifications import demo as notifications_demo
 from coaching.payments import demo as payments_demo
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             practices = practices_demo.seed(ensure_demo_user, before_publish=payments_demo.connect)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
             intake_demo.seed(practice=users["coach"].practice, client=users["client"])
+            clients_demo.seed(coach=users["coach"], client=users["client"])
             privacy_demo.seed(users.values())
             notifications_demo.seed(users=list(users.values()))
         self.stdout.write(

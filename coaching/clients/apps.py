@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClientsConfig(AppConfig):
+    name = "coaching.clients"
+    label = "clients"
+    verbose_name = _("Coach and client")
+
+    def ready(self):
+        from coaching.clients import notify, receivers  # noqa: F401 (notify registers its kinds)
+
+        receivers.connect()

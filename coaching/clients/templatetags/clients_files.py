@@ -1,0 +1,11 @@
+from django import template
+
+from coaching.clients.links import file_download_path
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def file_link(context, shared):
+    """A fresh signed link for the person viewing the page (valid a few minutes)."""
+    return file_download_path(shared, context["request"].user)

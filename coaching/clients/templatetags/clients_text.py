@@ -1,0 +1,6 @@
+from django import template
+
+from coaching.clients.text import formatted
+
+register = template.Library()
+register.filter("formatted", formatted)

@@ -1,0 +1,61 @@
+"""SQL statements of the relationship's pages, pinned (warm: the person's session, unread counts
+and consent answer are in Redis, as on every request but a person's first). More clients, more
+messages or more files must not add statements."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coaching.clients.models import Relationship
+from tests.clients.people import fill_relationship
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> list[str]:
+    assert client.get(url).status_code == 200  # warm
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def _more(practice, n):
+    for i in range(n):
+        relationship = Relationship.objects.create(practice=practice, client=UserFactory())
+        fill_relationship(relationship, f"Text {i}")
+
+
+def test_the_client_list(client, relationship, coach, practice):
+    fill_relationship(relationship, "Hallo")
+    client.force_login(coach)
+    url = reverse("clients:list")
+    few = queries(client, url)
+    _more(practice, 3)
+    many = queries(client, url)
+    # Session and user, practice, count for the pages, the page of clients with its figures.
+    assert len(few) == len(many) == 4, "\n".join(many)
+
+
+def test_a_clients_page(client, relationship, coach):
+    fill_relationship(relationship, "Hallo")
+    client.force_login(coach)
+    url = reverse("clients:detail", args=[relationship.pk])
+    few = queries(client, url)
+    fill_relationship(relationship, "Noch mehr")
+    many = queries(client, url)
+    # User, relationship, sessions, tasks with their files, notes, files.
+    assert len(few) == len(many) == 7, "\n".join(many)
+
+
+def test_a_message_thread(client, relationship, client_user):
+    fill_relationship(relationship, "Hallo")
+    client.force_login(client_user)
+    url = reverse("clients:thread", args=[relationship.pk])
+    few = queries(client, url)
+    fill_relationship(relationship, "Noch mehr")
+    many = queries(client, url)
+    # User, relationship, marking read, messages with attachments, office hours, tasks with
+    # their files, files.
+    assert len(few) == len(many) == 9, "\n".join(many)
