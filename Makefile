@@ -96,6 +96,8 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(BIN)/lint-imports --no-cache
+	PYTHONPATH=. $(BIN)/python scripts/import_cycles.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
 
-from privacy.models import ConsentRecord, LegalDocument
+from privacy.models import ConsentRecord, DataExport, LegalDocument, Processor
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 # Documents a signed-in person must have accepted in their current version.
 ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
@@ -59,7 +65,7 @@ def legal_document_versions(*, kind: str) -> list[LegalDocument]:
     )
 
 
-def consent_is_pending(*, user) -> bool:
+def consent_is_pending(*, user: User) -> bool:
     """Whether a current terms or privacy version still waits for the user's acceptance.
 
     The gate asks this on every gated request (the booking page among them): two queries,
@@ -98,7 +104,7 @@ def consent_version_key(user_id: int) -> str:
     return f"privacy:consent:{user_id}:version"
 
 
-def consent_is_pending_cached(*, user) -> bool:
+def consent_is_pending_cached(*, user: User) -> bool:
     """consent_is_pending, from Redis while nothing it rests on has changed."""
     import time
 
@@ -137,7 +143,7 @@ def consent_changed(*, user_id: int | None = None) -> None:
     version_changed(consent_version_key(user_id) if user_id else LEGAL_VERSION_KEY)
 
 
-def consent_pending_documents(*, user) -> list[LegalDocument]:
+def consent_pending_documents(*, user: User) -> list[LegalDocument]:
     """Current terms/privacy versions the user has not accepted yet."""
     pending = []
     for kind in ACCEPTANCE_KINDS:
@@ -156,7 +162,7 @@ def consent_pending_documents(*, user) -> list[LegalDocument]:
     return pending
 
 
-def consents_in_force(*, user) -> list[ConsentRecord]:
+def consents_in_force(*, user: User) -> list[ConsentRecord]:
     """The newest record per (pseudonym, purpose) of the person, where it is a grant: the
     consents that hold now. A later refusal or withdrawal under the same pseudonym ends one."""
     latest: dict[tuple[str, str], ConsentRecord] = {}
@@ -167,7 +173,7 @@ def consents_in_force(*, user) -> list[ConsentRecord]:
     return [record for record in latest.values() if record.granted]
 
 
-def consent_records_for(*, user) -> list[ConsentRecord]:
+def consent_records_for(*, user: User) -> list[ConsentRecord]:
     """The person's records, newest first, each marked: `withdrawal` (a "no" that ended a grant
     under the same pseudonym) and `in_force` (a grant nothing has ended)."""
     records = list(ConsentRecord.objects.filter(subject=user).select_related("document"))
@@ -196,13 +202,18 @@ def consent_superseded():
     )
 
 
-def data_exports_for(*, user):
-    from privacy.models import DataExport
+def data_export_ready(pk: int):
+    """A ready export with its owner, or None (expired, deleted, not built)."""
+    return (
+        DataExport.objects.filter(pk=pk, state=DataExport.State.READY)
+        .select_related("user")
+        .first()
+    )
 
+
+def data_exports_for(*, user: User):
     return list(DataExport.objects.filter(user=user)[:10])
 
 
 def processors_active():
-    from privacy.models import Processor
-
     return list(Processor.objects.filter(is_active=True))

@@ -6,3 +6,9 @@ class VideoConfig(AppConfig):
     name = "coaching.video"
     label = "video"
     verbose_name = _("Video sessions")
+
+    def ready(self) -> None:
+        from coaching.bookings.attendance import register_attendance_source
+        from coaching.video.selectors import attended_seconds
+
+        register_attendance_source(attended_seconds)  # shown on the booking page
