@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils import translation
+from django.core.cache import cache
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.utils import timezone, translation
 
 from privacy.models import ConsentRecord, DataExport, LegalDocument, Processor
-
-if TYPE_CHECKING:
-    from sofadoc.accounts.models import User
+from sofadoc.accounts.models import User
+from sofadoc.pagecache import cached_under_versions, version_changed
 
 # Documents a signed-in person must have accepted in their current version.
 ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
@@ -17,7 +17,6 @@ ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
 
 def legal_document_current(*, kind: str, language: str | None = None) -> LegalDocument | None:
     """The newest published version of `kind` in `language`, else in German."""
-    from django.utils import timezone
 
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     published = LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now())
@@ -33,8 +32,6 @@ COOKIE_VERSION_CACHE_KEY = "privacy:cookie-policy-version"
 
 def cookie_policy_version() -> int:
     """The current cookie policy version (cached: it is read on every page)."""
-    from django.core.cache import cache
-    from django.utils import timezone
 
     try:
         version = cache.get(COOKIE_VERSION_CACHE_KEY)
@@ -56,8 +53,6 @@ def cookie_policy_version() -> int:
 
 
 def legal_document_versions(*, kind: str) -> list[LegalDocument]:
-    from django.utils import timezone
-
     return list(
         LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by(
             "-version", "language"
@@ -72,8 +67,6 @@ def consent_is_pending(*, user: User) -> bool:
     where consent_pending_documents takes two per kind and loads the documents, which only the
     accept page shows. Same rule: accepted means a granted record for a version >= current.
     """
-    from django.db.models import F, Max
-    from django.utils import timezone
 
     current = dict(
         LegalDocument.objects.filter(kind__in=ACCEPTANCE_KINDS, published_at__lte=timezone.now())
@@ -108,8 +101,6 @@ def consent_is_pending_cached(*, user: User) -> bool:
     """consent_is_pending, from Redis while nothing it rests on has changed."""
     import time
 
-    from sofadoc.pagecache import cached_under_versions
-
     def compute() -> tuple[bool, float]:
         return consent_is_pending(user=user), _next_publication()
 
@@ -126,8 +117,6 @@ def consent_is_pending_cached(*, user: User) -> bool:
 
 def _next_publication() -> float:
     """When the next scheduled terms or privacy version is published (Unix time), or +inf."""
-    from django.db.models import Min
-    from django.utils import timezone
 
     upcoming = LegalDocument.objects.filter(
         kind__in=ACCEPTANCE_KINDS, published_at__gt=timezone.now()
@@ -138,7 +127,6 @@ def _next_publication() -> float:
 def consent_changed(*, user_id: int | None = None) -> None:
     """Retire the gate's cached answers: one person's (their decisions changed) or everyone's
     (a legal document changed)."""
-    from sofadoc.pagecache import version_changed
 
     version_changed(consent_version_key(user_id) if user_id else LEGAL_VERSION_KEY)
 
@@ -190,7 +178,6 @@ def consent_records_for(*, user: User) -> list[ConsentRecord]:
 
 def consent_superseded():
     """Exists() of a later record for the same pseudonym and purpose (annotate in querysets)."""
-    from django.db.models import Exists, OuterRef, Q
 
     return Exists(
         ConsentRecord.objects.filter(

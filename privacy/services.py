@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime
+import io
+import json
 import logging
+import zipfile
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,6 +15,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from privacy import support
 from privacy.data_requests import data_request_answered, data_request_self_service
 from privacy.models import (
     ConsentRecord,
@@ -142,9 +147,6 @@ def data_export_request(*, user: User) -> DataExport:
 
 def data_export_build(*, export) -> None:
     """Write the ZIP (JSON per category, README, summary, files) and mark the export ready."""
-    import io
-    import json
-    import zipfile
 
     user = export.user
     buffer = io.BytesIO()
@@ -286,7 +288,6 @@ def account_erase(*, user: User, actor: User, erasure=None) -> None:
 
 def _cache_forget(identifiers: list[str]) -> None:
     """After the rows are gone (nothing can cache them again), old cached copies go too."""
-    import logging
 
     try:
         cache_forget(needles=identifiers)
@@ -349,7 +350,6 @@ def _restrict(declaration, hold, user: User) -> None:
     when. The period runs to the end of the row's calendar year plus the legal years. A row
     already marked for the other party (the coach left, now the client does) gains this hold's
     columns: one mark per row, the union of what the law keeps on it."""
-    import datetime
 
     rows = declaration.model._default_manager.filter(**{hold.person: user}, **hold.only_if)
     for pk, date in rows.values_list("pk", hold.date_field):
@@ -440,8 +440,6 @@ def support_request_submit(*, user: User, name: str, email: str, subject: str, m
 
 
 def support_request_deliver(*, item) -> None:
-    from privacy import support
-
     if item.delivered_by:
         return  # idempotent: delivered before
     delivery = support.deliver(
@@ -469,8 +467,6 @@ def support_requests_deliver_stalled(*, now=None) -> int:
     """Deliver undelivered support requests older than JOB_STALLED_AFTER_MINUTES, oldest first,
     each in its own transaction: one that fails is logged and left for the next scan, the
     others are delivered. Returns how many were delivered."""
-
-    from privacy import support
 
     now = now or timezone.now()
     stalled = SupportRequest.objects.filter(
