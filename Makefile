@@ -97,6 +97,8 @@ lint: $(VENV)/.installed
 	@mkdir -p var
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(BIN)/python -m mypy
+	$(BIN)/lint-imports --no-cache
+	PYTHONPATH=. $(BIN)/python scripts/import_cycles.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from privacy.data_requests import data_requests_overdue
 from privacy.models import (
     ConsentRecord,
     DataExport,
@@ -16,6 +18,10 @@ from privacy.models import (
     RetentionRun,
     SupportRequest,
 )
+from privacy.processors_erasure import processor_erasure_run
+from privacy.pseudonyms import user_pseudonym
+from privacy.retention import SCHEDULE
+from privacy.selectors import consent_superseded
 from sofadoc.admin_site import ReadOnlyAdmin
 
 
@@ -71,8 +77,6 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_select_related = ["subject", "document"]
 
     def get_queryset(self, request):
-        from privacy.selectors import consent_superseded
-
         return super().get_queryset(request).annotate(superseded=consent_superseded())
 
     @admin.display(description=_("in force"), boolean=True)
@@ -151,14 +155,10 @@ class ProcessorErasureAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("calls"))
     def calls_list(self, obj):
-        from django.utils.html import format_html_join
-
         return format_html_join("", "<div>{}</div>", ((c,) for c in obj.calls))
 
     @admin.action(description=_("Try again now"))
     def retry_now(self, request, queryset):
-        from privacy.processors_erasure import processor_erasure_run
-
         pending = queryset.filter(state=ProcessorErasure.State.PENDING)
         pending.update(next_attempt_at=timezone.now())
         done = sum(processor_erasure_run(job_pk=pk) for pk in pending.values_list("pk", flat=True))
@@ -182,8 +182,6 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "answered":
             return queryset.filter(answered_on__isnull=False)
         if self.value() == "overdue":
-            from privacy.data_requests import data_requests_overdue
-
             return queryset.filter(pk__in=[r.pk for r in data_requests_overdue()])
         return queryset
 
@@ -227,8 +225,6 @@ class DataRequestAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
             if obj.requester_id and not obj.pseudonym:
-                from privacy.pseudonyms import user_pseudonym
-
                 obj.pseudonym = user_pseudonym(obj.requester_id)
         super().save_model(request, obj, form, change)
 
@@ -246,6 +242,4 @@ class RetentionRunAdmin(ReadOnlyAdmin):
     change_list_template = "admin/privacy/retentionrun/change_list.html"
 
     def changelist_view(self, request, extra_context=None):
-        from privacy.retention import SCHEDULE
-
         return super().changelist_view(request, {**(extra_context or {}), "schedule": SCHEDULE})

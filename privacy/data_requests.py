@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -13,15 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy.models import DataRequest
+from privacy.pseudonyms import user_pseudonym
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 WARN_DAYS_BEFORE = 7
 
 
-def data_request_self_service(*, user, kind: str) -> DataRequest:
+def data_request_self_service(*, user: User, kind: str) -> DataRequest:
     """A request made on the site (export, account deletion): registered once per day and kind."""
-    from privacy.pseudonyms import user_pseudonym
 
     item, _created = DataRequest.objects.get_or_create(
         kind=kind,

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from privacy.models import ProcessorErasure
+from privacy.models import ProcessorErasure, SupportRequest
 from privacy.registry import ProcessorEraser, processor_erasers, register_processor_eraser
 from privacy.support import TIMEOUT, zendesk_configured
 from sofadoc.queue import task_enqueue_on_commit
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +38,9 @@ class ProcessorError(Exception):
 
 
 # --- The job ------------------------------------------------------------------------------------
-def processor_erasures_create(*, erasure, user) -> list[ProcessorErasure]:
+def processor_erasures_create(*, erasure, user: User) -> list[ProcessorErasure]:
     """Record, while the person still exists, which processors must delete what. Runs in the
     erasure's first step; the jobs are queued after commit."""
-    from privacy.tasks import erase_at_processor
 
     jobs = []
     for name, eraser in processor_erasers().items():
@@ -52,7 +55,7 @@ def processor_erasures_create(*, erasure, user) -> list[ProcessorErasure]:
         )
         jobs.append(job)
     for job in jobs:
-        task_enqueue_on_commit(erase_at_processor, job.pk)
+        task_enqueue_on_commit("privacy.erase_at_processor", job.pk)
     return jobs
 
 
@@ -124,10 +127,9 @@ def _zendesk(method: str, path: str, call, **kwargs) -> requests.Response:
     return response
 
 
-def zendesk_collect(user) -> tuple[str, list] | None:
+def zendesk_collect(user: User) -> tuple[str, list] | None:
     if not zendesk_configured():
         return None
-    from privacy.models import SupportRequest
 
     tickets = (
         SupportRequest.objects.filter(user=user)

@@ -1,14 +1,21 @@
 """Data minimisation for third-party models we don't own; retiring the consent gate's cached
 answers when documents or decisions change."""
 
+import contextlib
+
 from allauth.usersessions.models import UserSession
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from privacy.models import ConsentRecord, LegalDocument
 from privacy.pseudonyms import truncate_ip
-from privacy.selectors import consent_changed
+from privacy.selectors import COOKIE_VERSION_CACHE_KEY, consent_changed, consent_is_pending
 
 
 @receiver(pre_save, sender=UserSession, dispatch_uid="privacy.truncate_user_session_ip")
@@ -22,6 +29,10 @@ def truncate_user_session_ip(sender, instance, **kwargs):
 def legal_document_changed(sender, instance, **kwargs):
     # Everyone's cached "must accept first?" answer rests on the current versions.
     consent_changed()
+    if instance.kind == LegalDocument.Kind.COOKIES:
+        # A cache outage is harmless here: the entry expires within minutes anyway.
+        with contextlib.suppress(Exception):
+            cache.delete(COOKIE_VERSION_CACHE_KEY)
 
 
 @receiver(post_save, sender=ConsentRecord, dispatch_uid="privacy.consent_recorded")
@@ -34,13 +45,6 @@ def consent_recorded(sender, instance, **kwargs):
 def ask_to_take_note_of_new_versions(sender, request, user, **kwargs):
     """A new privacy policy or terms version: the person is asked at their next visit (sign-in)
     to take note; booking and practice pages wait until they have (ConsentGateMiddleware)."""
-    from django.contrib import messages
-    from django.urls import reverse
-    from django.utils.html import format_html
-    from django.utils.translation import gettext as _
-
-    from privacy.selectors import consent_is_pending
-
     if request is None or not consent_is_pending(user=user):
         return
     messages.info(

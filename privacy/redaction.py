@@ -5,13 +5,17 @@ phone number (in any common spelling) and practice name."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 REDACTED = "[…]"
 # Name parts shorter than this are too common to cut out alone ("Li" in "Lieferung").
 MIN_NAME_PART = 3
 
 
-def person_identifiers(user) -> list[str]:
+def person_identifiers(user: User) -> list[str]:
     """The strings that name `user`: whole names first, then their parts."""
     from django.apps import apps
 
@@ -39,7 +43,7 @@ def _phone_pattern(phone: str) -> str | None:
     return r"(?:(?:\+|00)\s*49[\s\-/().]*(?:\(0\))?|0)?[\s\-/().]*" + spaced
 
 
-def identifiers_pattern(user) -> re.Pattern | None:
+def identifiers_pattern(user: User) -> re.Pattern | None:
     alternatives = [re.escape(n) for n in person_identifiers(user)]
     phone = _phone_pattern(getattr(user, "phone", "") or "")
     if phone:

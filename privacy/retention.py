@@ -18,6 +18,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models import DataExport, RestrictedRecord, RetentionRun
+from privacy.registry import declaration_for
+from privacy.services import data_exports_expire
+
 DAY = datetime.timedelta(days=1)
 
 
@@ -52,9 +56,6 @@ class Rule:
 
 
 def _expire_exports(now) -> int:
-    from privacy.models import DataExport
-    from privacy.services import data_exports_expire
-
     expired = data_exports_expire(now=now)
     old = DataExport.objects.filter(created_at__lt=now - 90 * DAY).exclude(
         state=DataExport.State.PENDING
@@ -74,8 +75,6 @@ def _sessions(now) -> int:
 
 def _restricted_records(now) -> int:
     """After the legal period the kept columns are cleared and the mark released."""
-    from privacy.models import RestrictedRecord
-    from privacy.registry import declaration_for
 
     count = 0
     due = RestrictedRecord.objects.filter(released_at__isnull=True, keep_until__lt=now.date())
@@ -201,8 +200,6 @@ def retention_enforce(*, now=None):
     """Run every rule, each in its own transaction (one failing rule stops no other), and store
     the report: rule key -> rows deleted (or cleared). A failed rule reports -1."""
     import logging
-
-    from privacy.models import RetentionRun
 
     now = now or timezone.now()
     report = {}

@@ -1,9 +1,15 @@
+from __future__ import annotations
+
 import contextlib
 
 from django.conf import settings
-from django.utils import translation
+from django.core.cache import cache
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.utils import timezone, translation
 
-from privacy.models import ConsentRecord, LegalDocument
+from privacy.models import ConsentRecord, DataExport, LegalDocument, Processor
+from sofadoc.accounts.models import User
+from sofadoc.pagecache import cached_under_versions, version_changed
 
 # Documents a signed-in person must have accepted in their current version.
 ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
@@ -11,7 +17,6 @@ ACCEPTANCE_KINDS = (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY)
 
 def legal_document_current(*, kind: str, language: str | None = None) -> LegalDocument | None:
     """The newest published version of `kind` in `language`, else in German."""
-    from django.utils import timezone
 
     language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
     published = LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now())
@@ -27,8 +32,6 @@ COOKIE_VERSION_CACHE_KEY = "privacy:cookie-policy-version"
 
 def cookie_policy_version() -> int:
     """The current cookie policy version (cached: it is read on every page)."""
-    from django.core.cache import cache
-    from django.utils import timezone
 
     try:
         version = cache.get(COOKIE_VERSION_CACHE_KEY)
@@ -50,8 +53,6 @@ def cookie_policy_version() -> int:
 
 
 def legal_document_versions(*, kind: str) -> list[LegalDocument]:
-    from django.utils import timezone
-
     return list(
         LegalDocument.objects.filter(kind=kind, published_at__lte=timezone.now()).order_by(
             "-version", "language"
@@ -59,15 +60,13 @@ def legal_document_versions(*, kind: str) -> list[LegalDocument]:
     )
 
 
-def consent_is_pending(*, user) -> bool:
+def consent_is_pending(*, user: User) -> bool:
     """Whether a current terms or privacy version still waits for the user's acceptance.
 
     The gate asks this on every gated request (the booking page among them): two queries,
     where consent_pending_documents takes two per kind and loads the documents, which only the
     accept page shows. Same rule: accepted means a granted record for a version >= current.
     """
-    from django.db.models import F, Max
-    from django.utils import timezone
 
     current = dict(
         LegalDocument.objects.filter(kind__in=ACCEPTANCE_KINDS, published_at__lte=timezone.now())
@@ -98,11 +97,9 @@ def consent_version_key(user_id: int) -> str:
     return f"privacy:consent:{user_id}:version"
 
 
-def consent_is_pending_cached(*, user) -> bool:
+def consent_is_pending_cached(*, user: User) -> bool:
     """consent_is_pending, from Redis while nothing it rests on has changed."""
     import time
-
-    from sofadoc.pagecache import cached_under_versions
 
     def compute() -> tuple[bool, float]:
         return consent_is_pending(user=user), _next_publication()
@@ -120,8 +117,6 @@ def consent_is_pending_cached(*, user) -> bool:
 
 def _next_publication() -> float:
     """When the next scheduled terms or privacy version is published (Unix time), or +inf."""
-    from django.db.models import Min
-    from django.utils import timezone
 
     upcoming = LegalDocument.objects.filter(
         kind__in=ACCEPTANCE_KINDS, published_at__gt=timezone.now()
@@ -132,12 +127,11 @@ def _next_publication() -> float:
 def consent_changed(*, user_id: int | None = None) -> None:
     """Retire the gate's cached answers: one person's (their decisions changed) or everyone's
     (a legal document changed)."""
-    from sofadoc.pagecache import version_changed
 
     version_changed(consent_version_key(user_id) if user_id else LEGAL_VERSION_KEY)
 
 
-def consent_pending_documents(*, user) -> list[LegalDocument]:
+def consent_pending_documents(*, user: User) -> list[LegalDocument]:
     """Current terms/privacy versions the user has not accepted yet."""
     pending = []
     for kind in ACCEPTANCE_KINDS:
@@ -156,7 +150,7 @@ def consent_pending_documents(*, user) -> list[LegalDocument]:
     return pending
 
 
-def consents_in_force(*, user) -> list[ConsentRecord]:
+def consents_in_force(*, user: User) -> list[ConsentRecord]:
     """The newest record per (pseudonym, purpose) of the person, where it is a grant: the
     consents that hold now. A later refusal or withdrawal under the same pseudonym ends one."""
     latest: dict[tuple[str, str], ConsentRecord] = {}
@@ -167,7 +161,7 @@ def consents_in_force(*, user) -> list[ConsentRecord]:
     return [record for record in latest.values() if record.granted]
 
 
-def consent_records_for(*, user) -> list[ConsentRecord]:
+def consent_records_for(*, user: User) -> list[ConsentRecord]:
     """The person's records, newest first, each marked: `withdrawal` (a "no" that ended a grant
     under the same pseudonym) and `in_force` (a grant nothing has ended)."""
     records = list(ConsentRecord.objects.filter(subject=user).select_related("document"))
@@ -184,7 +178,6 @@ def consent_records_for(*, user) -> list[ConsentRecord]:
 
 def consent_superseded():
     """Exists() of a later record for the same pseudonym and purpose (annotate in querysets)."""
-    from django.db.models import Exists, OuterRef, Q
 
     return Exists(
         ConsentRecord.objects.filter(
@@ -196,13 +189,18 @@ def consent_superseded():
     )
 
 
-def data_exports_for(*, user):
-    from privacy.models import DataExport
+def data_export_ready(pk: int):
+    """A ready export with its owner, or None (expired, deleted, not built)."""
+    return (
+        DataExport.objects.filter(pk=pk, state=DataExport.State.READY)
+        .select_related("user")
+        .first()
+    )
 
+
+def data_exports_for(*, user: User):
     return list(DataExport.objects.filter(user=user)[:10])
 
 
 def processors_active():
-    from privacy.models import Processor
-
     return list(Processor.objects.filter(is_active=True))

@@ -1,11 +1,41 @@
+from __future__ import annotations
+
+import datetime
+import io
+import json
 import logging
+import zipfile
+from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 
-from privacy.models import ConsentRecord, DataExport, ErasureRequest, LegalDocument
-from privacy.pseudonyms import attempt_pseudonym, user_pseudonym
-from privacy.selectors import consent_changed, legal_document_current
+from privacy import support
+from privacy.data_requests import data_request_answered, data_request_self_service
+from privacy.models import (
+    ConsentRecord,
+    DataExport,
+    ErasureRequest,
+    LegalDocument,
+    RestrictedRecord,
+    SupportRequest,
+)
+from privacy.processors_erasure import processor_erasures_create
+from privacy.pseudonyms import attempt_pseudonym, keyed_hash, user_pseudonym
+from privacy.redaction import identifiers_pattern, person_identifiers, redact
+from privacy.registry import Erase, personal_data
+from privacy.scan import cache_forget, content_text
+from privacy.selectors import consent_changed, consents_in_force, legal_document_current
+from privacy.signals import account_erasure_requested
 from sofadoc.queue import task_enqueue, task_enqueue_on_commit
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +53,10 @@ def consent_record(
     *,
     decisions: dict[str, bool],
     source: str,
-    user=None,
+    user: User | None = None,
     pseudonym: str = "",
     ip: str = "",
     documents: dict[str, LegalDocument] | None = None,
-    actor=None,
 ) -> list[ConsentRecord]:
     """Log each decision (granted or refused) with the document version it refers to.
 
@@ -64,13 +93,12 @@ def consent_record(
 
 
 def consent_withdraw(
-    *, user, source: str, purposes=None, pseudonym: str = "", ip: str = ""
+    *, user: User, source: str, purposes=None, pseudonym: str = "", ip: str = ""
 ) -> list[ConsentRecord]:
     """End consents in force: a refusal row per consent, under the pseudonym and document version
     of the grant it ends (Art. 7 (3) GDPR). `purposes` limits it (default: all but the age
     confirmation, which is a statement of fact); `pseudonym` limits it to one browser's cookie
     choices. Returns the rows written (none when nothing was in force)."""
-    from privacy.selectors import consents_in_force
 
     rows = [
         ConsentRecord(
@@ -91,9 +119,10 @@ def consent_withdraw(
         return ConsentRecord.objects.bulk_create(rows)
 
 
-def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=None, ip=""):
+def cookie_choice_record(
+    *, statistics: bool, marketing: bool, token: str, user: User | None = None, ip=""
+):
     """Log a cookie banner decision under a pseudonym of the browser's consent token."""
-    from privacy.pseudonyms import keyed_hash
 
     return consent_record(
         decisions={Purpose.COOKIES_STATISTICS: statistics, Purpose.COOKIES_MARKETING: marketing},
@@ -106,34 +135,18 @@ def cookie_choice_record(*, statistics: bool, marketing: bool, token: str, user=
 
 # --- Export (Art. 15/20 GDPR) ---------------------------------------------------------------
 def _private_storage():
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 
-def data_export_request(*, user, actor) -> DataExport:
-    from privacy.data_requests import data_request_self_service
-    from privacy.tasks import build_data_export
-
+def data_export_request(*, user: User) -> DataExport:
     export = DataExport.objects.create(user=user, language=user.language or "de")
     data_request_self_service(user=user, kind="access")
-    task_enqueue_on_commit(build_data_export, export.pk)
+    task_enqueue_on_commit("privacy.build_data_export", export.pk)
     return export
 
 
 def data_export_build(*, export) -> None:
     """Write the ZIP (JSON per category, README, summary, files) and mark the export ready."""
-    import io
-    import json
-    import zipfile
-
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-    from django.core.serializers.json import DjangoJSONEncoder
-    from django.template.loader import render_to_string
-    from django.utils import timezone, translation
-
-    from privacy.registry import personal_data
 
     user = export.user
     buffer = io.BytesIO()
@@ -169,8 +182,6 @@ def data_export_build(*, export) -> None:
     export.ready_at = timezone.now()
     export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     export.save()
-    from privacy.data_requests import data_request_answered
-    from privacy.pseudonyms import user_pseudonym
 
     data_request_answered(
         pseudonym=user_pseudonym(user.pk), kind="access", answer="data export ready (ZIP)"
@@ -186,7 +197,6 @@ def data_export_delete_file(*, export) -> None:
 
 def data_exports_expire(*, now=None) -> int:
     """Delete files whose link has expired (runs periodically)."""
-    from django.utils import timezone
 
     now = now or timezone.now()
     count = 0
@@ -200,7 +210,7 @@ def data_exports_expire(*, now=None) -> int:
     return count
 
 
-def data_exports_forget_person(*, user) -> int:
+def data_exports_forget_person(*, user: User) -> int:
     """Other people's export files that mention `user` (a coach's export lists the clients'
     bookings) are withdrawn early: erasure must not leave a copy in storage. Their owners can
     ask again; the new file is built without the erased person.
@@ -211,8 +221,6 @@ def data_exports_forget_person(*, user) -> int:
     client's. Matched like redaction (names and their parts, the practice name, any spelling of
     the phone number), not only the account's current display name, which may differ from the
     name the file was built with."""
-    from privacy.redaction import identifiers_pattern
-    from privacy.scan import content_text
 
     pattern = identifiers_pattern(user)
     if pattern is None:
@@ -236,10 +244,8 @@ def data_exports_forget_person(*, user) -> int:
 
 
 # --- Erasure (Art. 17 GDPR) -----------------------------------------------------------------
-def account_erasure_request(*, user, actor) -> ErasureRequest:
+def account_erasure_request(*, user: User) -> ErasureRequest:
     """Close the account at once (no more sign-in) and queue the erasure job."""
-    from privacy.pseudonyms import user_pseudonym
-    from privacy.tasks import erase_account
 
     erasure = ErasureRequest.objects.create(
         user=user,
@@ -248,14 +254,13 @@ def account_erasure_request(*, user, actor) -> ErasureRequest:
     )
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
-    from privacy.data_requests import data_request_self_service
 
     data_request_self_service(user=user, kind="erasure")
-    task_enqueue_on_commit(erase_account, erasure.pk)
+    task_enqueue_on_commit("privacy.erase_account", erasure.pk)
     return erasure
 
 
-def account_erase(*, user, actor, erasure=None) -> None:
+def account_erase(*, user: User, actor: User, erasure=None) -> None:
     """Erase a person everywhere, one step per transaction, safe to run again.
 
     Step one lets the apps act while the person still exists (signal): bookings cancel and
@@ -264,8 +269,6 @@ def account_erase(*, user, actor, erasure=None) -> None:
     rolls back only the step it hit; running the job again finds the finished steps with
     nothing left to do and carries on from there.
     """
-    from privacy.registry import personal_data
-    from privacy.signals import account_erasure_requested
 
     with transaction.atomic():
         account_erasure_requested.send(sender=account_erase, user=user, actor=actor)
@@ -273,10 +276,7 @@ def account_erase(*, user, actor, erasure=None) -> None:
         consent_withdraw(user=user, source=ConsentRecord.Source.ERASURE)
         data_exports_forget_person(user=user)
         if erasure is not None:
-            from privacy.processors_erasure import processor_erasures_create
-
             processor_erasures_create(erasure=erasure, user=user)
-    from privacy.redaction import person_identifiers
 
     # Read before the rows go; a common first name may drop unrelated cached pages: a cache miss.
     identifiers = [*person_identifiers(user), user.phone]
@@ -288,9 +288,6 @@ def account_erase(*, user, actor, erasure=None) -> None:
 
 def _cache_forget(identifiers: list[str]) -> None:
     """After the rows are gone (nothing can cache them again), old cached copies go too."""
-    import logging
-
-    from privacy.scan import cache_forget
 
     try:
         cache_forget(needles=identifiers)
@@ -298,9 +295,7 @@ def _cache_forget(identifiers: list[str]) -> None:
         logging.getLogger(__name__).warning("erasure could not clear cached copies")
 
 
-def _erase_step(declaration, user) -> None:
-    from privacy.registry import Erase
-
+def _erase_step(declaration, user: User) -> None:
     rows = declaration.rows(user)
     if declaration.before_erase:
         declaration.before_erase(rows)
@@ -332,9 +327,8 @@ def _erase_step(declaration, user) -> None:
             model._default_manager.filter(pk__in=pks).update(**constant)
 
 
-def _redact(declaration, rows, user) -> None:
+def _redact(declaration, rows, user: User) -> None:
     """Cut the person's identifiers out of the kept free-text columns of their rows."""
-    from privacy.redaction import identifiers_pattern, redact
 
     pattern = identifiers_pattern(user)
     if pattern is None:
@@ -351,15 +345,11 @@ def _redact(declaration, rows, user) -> None:
             obj.save(update_fields=changed)
 
 
-def _restrict(declaration, hold, user) -> None:
+def _restrict(declaration, hold, user: User) -> None:
     """Mark the kept rows that name the person (Art. 18 GDPR): which columns stay, why, until
     when. The period runs to the end of the row's calendar year plus the legal years. A row
     already marked for the other party (the coach left, now the client does) gains this hold's
     columns: one mark per row, the union of what the law keeps on it."""
-    import datetime
-
-    from privacy.models import RestrictedRecord
-    from privacy.pseudonyms import user_pseudonym
 
     rows = declaration.model._default_manager.filter(**{hold.person: user}, **hold.only_if)
     for pk, date in rows.values_list("pk", hold.date_field):
@@ -381,7 +371,6 @@ def _restrict(declaration, hold, user) -> None:
 
 def account_erasure_complete(*, erasure) -> str | None:
     """Run the erasure of a request (idempotent). Returns the address for the final mail."""
-    from django.utils import timezone
 
     if erasure.state == ErasureRequest.State.DONE:
         return None
@@ -395,7 +384,6 @@ def account_erasure_complete(*, erasure) -> str | None:
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()
     erasure.save(update_fields=["state", "completed_at"])
-    from privacy.data_requests import data_request_answered
 
     data_request_answered(
         pseudonym=erasure.pseudonym, kind="erasure", answer="account erased; mail sent"
@@ -416,9 +404,6 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
     A duplicate is harmless: the export task locks its row and builds only a pending export;
     the erasure resumes step by step and stops at once for a request that is done. The delay
     is far longer than either job takes, so normally the original task has finished."""
-    from django.utils import timezone
-
-    from privacy.tasks import build_data_export, erase_account
 
     cutoff = (now or timezone.now()) - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
     exports = list(
@@ -432,16 +417,15 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
         ).values_list("pk", flat=True)
     )
     for pk in exports:
-        task_enqueue(build_data_export, pk)
+        task_enqueue("privacy.build_data_export", pk)
     for pk in erasures:
-        task_enqueue(erase_account, pk)
+        task_enqueue("privacy.erase_account", pk)
     return len(exports) + len(erasures)
 
 
 # --- Support requests -------------------------------------------------------------------------
-def support_request_submit(*, user, name: str, email: str, subject: str, message: str, actor):
+def support_request_submit(*, user: User, name: str, email: str, subject: str, message: str):
     """Store the request (policy § 6: kept to answer it) and deliver it after commit."""
-    from privacy.models import SupportRequest
 
     item = SupportRequest.objects.create(
         user=user if user is not None and user.is_authenticated else None,
@@ -450,15 +434,12 @@ def support_request_submit(*, user, name: str, email: str, subject: str, message
         subject=subject,
         message=message,
     )
-    from privacy.tasks import deliver_support_request
 
-    task_enqueue_on_commit(deliver_support_request, item.pk)
+    task_enqueue_on_commit("privacy.deliver_support_request", item.pk)
     return item
 
 
 def support_request_deliver(*, item) -> None:
-    from privacy import support
-
     if item.delivered_by:
         return  # idempotent: delivered before
     delivery = support.deliver(
@@ -486,10 +467,6 @@ def support_requests_deliver_stalled(*, now=None) -> int:
     """Deliver undelivered support requests older than JOB_STALLED_AFTER_MINUTES, oldest first,
     each in its own transaction: one that fails is logged and left for the next scan, the
     others are delivered. Returns how many were delivered."""
-    from django.utils import timezone
-
-    from privacy import support
-    from privacy.models import SupportRequest
 
     now = now or timezone.now()
     stalled = SupportRequest.objects.filter(

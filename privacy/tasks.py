@@ -3,16 +3,26 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
-from privacy.models import DataExport, ErasureRequest
+from privacy import data_requests, retention
+from privacy.models import DataExport, ErasureRequest, SupportRequest
+from privacy.notifications import erasure_done_mail
+from privacy.processors_erasure import processor_erasure_run, processor_erasures_due
+from privacy.services import (
+    account_erasure_complete,
+    data_export_build,
+    data_exports_expire,
+    privacy_jobs_resume_stalled,
+    support_request_deliver,
+    support_requests_deliver_stalled,
+)
+from privacy.signals import data_export_ready
+from sofadoc.events import event_send
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(name="privacy.build_data_export")
 def build_data_export(export_pk: int) -> None:
-    from privacy.notifications import data_export_ready_mail
-    from privacy.services import data_export_build
-
     with transaction.atomic(durable=True):
         export = (
             DataExport.objects.select_for_update(skip_locked=True)
@@ -31,15 +41,13 @@ def build_data_export(export_pk: int) -> None:
             logger.exception("data export %s failed", export_pk)
             DataExport.objects.filter(pk=export_pk).update(state=DataExport.State.FAILED)
             return
-    # After the commit: the mail only goes out for a file that really is stored.
-    data_export_ready_mail(export=export)
+    # After the commit: the person is told only of a file that really is stored.
+    event_send(data_export_ready, sender="privacy", export=export)
 
 
 @shared_task(name="privacy.erase_account")
 def erase_account(erasure_pk: int) -> None:
     """Runs the erasure step by step (each step commits); safe to run again after a crash."""
-    from privacy.notifications import erasure_done_mail
-    from privacy.services import account_erasure_complete
 
     erasure = ErasureRequest.objects.filter(pk=erasure_pk).first()
     if erasure is None:
@@ -52,8 +60,6 @@ def erase_account(erasure_pk: int) -> None:
 
 @shared_task(name="privacy.expire_data_exports")
 def expire_data_exports() -> int:
-    from privacy.services import data_exports_expire
-
     with transaction.atomic(durable=True):
         return data_exports_expire()
 
@@ -62,7 +68,6 @@ def expire_data_exports() -> int:
 def resume_stalled_jobs() -> int:
     """Exports and erasures whose task was lost are queued again; support requests whose task
     was lost or gave up are delivered (every ten minutes)."""
-    from privacy.services import privacy_jobs_resume_stalled, support_requests_deliver_stalled
 
     return privacy_jobs_resume_stalled() + support_requests_deliver_stalled()
 
@@ -74,9 +79,6 @@ def resume_stalled_jobs() -> int:
     max_retries=8,
 )
 def deliver_support_request(request_pk: int) -> None:
-    from privacy.models import SupportRequest
-    from privacy.services import support_request_deliver
-
     with transaction.atomic(durable=True):
         item = SupportRequest.objects.select_for_update().filter(pk=request_pk).first()
         if item is not None:
@@ -86,7 +88,6 @@ def deliver_support_request(request_pk: int) -> None:
 @shared_task(name="privacy.erase_at_processor")
 def erase_at_processor(job_pk: int) -> bool:
     """One attempt to have a processor delete its copy; a failure waits for the retry scan."""
-    from privacy.processors_erasure import processor_erasure_run
 
     return processor_erasure_run(job_pk=job_pk)
 
@@ -94,7 +95,6 @@ def erase_at_processor(job_pk: int) -> bool:
 @shared_task(name="privacy.retry_processor_erasures")
 def retry_processor_erasures() -> int:
     """The safety net: every due attempt (failed before, or its task lost) runs again."""
-    from privacy.processors_erasure import processor_erasure_run, processor_erasures_due
 
     # One failing processor must not stall the others: each job runs and records on its own.
     return sum(processor_erasure_run(job_pk=pk) for pk in processor_erasures_due())
@@ -102,13 +102,9 @@ def retry_processor_erasures() -> int:
 
 @shared_task(name="privacy.data_requests_alert")
 def data_requests_alert() -> dict:
-    from privacy.data_requests import data_requests_alert as alert
-
-    return alert()
+    return data_requests.data_requests_alert()
 
 
 @shared_task(name="privacy.retention_enforce")
 def retention_enforce() -> dict:
-    from privacy.retention import retention_enforce as enforce
-
-    return enforce().report
+    return retention.retention_enforce().report

@@ -193,7 +193,7 @@ def export(request):
     """Request a copy of one's data; list earlier exports with their download links."""
     if request.method == "POST":
         with transaction.atomic(durable=True):
-            data_export_request(user=request.user, actor=request.user)
+            data_export_request(user=request.user)
         messages.success(
             request, _("We are preparing your data. You will get an e-mail when it is ready.")
         )
@@ -235,7 +235,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(durable=True):
-            account_erasure_request(user=request.user, actor=request.user)
+            account_erasure_request(user=request.user)
         logout(request)
         return render(request, "privacy/deleted.html")
     return render(
@@ -253,7 +253,7 @@ def support(request):
     form = SupportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic(durable=True):
-            support_request_submit(user=user, actor=user, **form.cleaned_data)
+            support_request_submit(user=user, **form.cleaned_data)
         messages.success(request, _("Thank you. We will answer by e-mail."))
         return redirect("privacy:support")
     return render(

@@ -11,12 +11,10 @@ booking_refunded    → coaching.notifications.receivers.booking_refunded_notify
 payment_problem     → coaching.notifications.receivers.payment_problem_notify_staff
 """
 
-import logging
-
 from django.db import transaction
 from django.dispatch import Signal
 
-logger = logging.getLogger(__name__)
+from sofadoc.events import event_send
 
 booking_confirmed = Signal()
 booking_cancelled = Signal()  # also: refund (or None) and cancelled_by
@@ -26,10 +24,4 @@ payment_problem = Signal()  # also: problem; a reversal, denial or failed refund
 
 
 def send_on_commit(signal: Signal, **kwargs) -> None:
-    transaction.on_commit(lambda: _send(signal, **kwargs))
-
-
-def _send(signal: Signal, **kwargs) -> None:
-    for receiver, result in signal.send_robust(sender="bookings", **kwargs):
-        if isinstance(result, Exception):
-            logger.error("%s failed", receiver.__qualname__, exc_info=result)
+    transaction.on_commit(lambda: event_send(signal, sender="bookings", **kwargs))

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
+from coaching.bookings.attendance_source import attended_seconds
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
 from coaching.bookings.models import Booking, BookingState, CalendarFeed, Role
 from coaching.bookings.permissions import booking_permissions
@@ -43,7 +44,6 @@ from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
 from coaching.practices.pages import published_practice_and_types
 from coaching.practices.selectors import session_type_free_slots
-from coaching.video.selectors import attended_seconds
 from sofadoc.http import AuthenticatedHttpRequest
 
 MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages

@@ -39,8 +39,6 @@ def booking_event_want(*, booking_id: int, present: bool) -> BookingEvent | None
     """Record that the booking's event should exist (confirmed, moved) or not (cancelled) and
     enqueue the write after commit. Nothing happens for a practice with no calendar chosen for
     bookings. Runs inside the caller's transaction or its own."""
-    from coaching.calendars.tasks import write_booking_event
-
     with transaction.atomic():
         booking = Booking.objects.only("pk", "practice_id", "reference").get(pk=booking_id)
         row = BookingEvent.objects.select_for_update().filter(booking_id=booking.pk).first()
@@ -67,7 +65,7 @@ def booking_event_want(*, booking_id: int, present: bool) -> BookingEvent | None
             row.next_attempt_at = timezone.now()
             row.last_error = ""
             row.save()
-        task_enqueue_on_commit(write_booking_event, row.pk)
+        task_enqueue_on_commit("calendars.write_booking_event", row.pk)
         return row
 
 

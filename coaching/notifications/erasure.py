@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
@@ -12,10 +13,13 @@ from coaching.notifications.models import (
 )
 from privacy.redaction import REDACTED, identifiers_pattern
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
-def notifications_forget_person(*, user) -> int:
+def notifications_forget_person(*, user: User) -> int:
     """Take a person who erases their account out of the messages others got about their
     sessions (the coach's inbox: "Jonas booked a session with you"): their name, address and
     practice name become REDACTED. The messages stay; they belong to the other person. The

@@ -27,6 +27,8 @@ from coaching.notifications.registry import (
     Preference,
     register,
 )
+from privacy.links import export_download_path
+from privacy.selectors import data_export_ready
 
 WRITTEN = frozenset({EMAIL, INBOX, PUSH})
 WITH_SMS = WRITTEN | {SMS}
@@ -53,6 +55,20 @@ def _news_confirm_context(row: Notification) -> dict[str, Any]:
 def _payment_problem_context(row: Notification) -> dict[str, Any]:
     url = reverse("admin:bookings_booking_change", args=[row.booking_id])
     return {"admin_url": settings.SITE_URL + url}
+
+
+def _data_export_context(row: Notification) -> dict[str, Any]:
+    export = data_export_ready(_export_pk(row))
+    if export is None:
+        return {}
+    return {
+        "url": settings.SITE_URL + export_download_path(export),
+        "list_url": settings.SITE_URL + reverse("privacy:export"),
+    }
+
+
+def _export_pk(row: Notification) -> int:
+    return int(row.key.removeprefix("export:"))
 
 
 # --- Is it still true? ------------------------------------------------------------------------
@@ -112,6 +128,10 @@ def _staff_only(row: Notification, now: datetime) -> str:
 def _news_confirm_skip(row: Notification, now: datetime) -> str:
     prefs = getattr(row.recipient, "notification_preferences", None)
     return "already confirmed" if prefs is not None and prefs.news_confirmed_at else ""
+
+
+def _data_export_skip(row: Notification, now: datetime) -> str:
+    return "" if data_export_ready(_export_pk(row)) is not None else "export no longer ready"
 
 
 # --- Attachments ------------------------------------------------------------------------------
@@ -195,4 +215,12 @@ register(
     ),
     NotificationKind(Kind.MERCHANT_REVOKED, _("PayPal permission withdrawn")),
     NotificationKind(Kind.DISPUTE_OPENED, _("PayPal dispute opened")),
+    # Sent by privacy's data_export_ready signal (receivers.py), key "export:<pk>".
+    NotificationKind(
+        Kind.DATA_EXPORT_READY,
+        _("data export ready"),
+        channels=frozenset({EMAIL}),
+        context=_data_export_context,
+        skip_reason=_data_export_skip,
+    ),
 )

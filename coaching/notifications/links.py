@@ -42,12 +42,12 @@ NEWS_CONFIRM_SALT = "notifications.news-confirm"
 NEWS_CONFIRM_DAYS = 7
 
 
-def news_token(user) -> str:
+def news_token(user: User) -> str:
     """The unsubscribe link's token."""
     return signing.dumps(user.pk, salt=NEWS_SALT)
 
 
-def news_confirm_token(user) -> str:
+def news_confirm_token(user: User) -> str:
     return signing.dumps(user.pk, salt=NEWS_CONFIRM_SALT)
 
 

@@ -35,6 +35,7 @@ class Kind(StrEnum):
     PAYMENT_PROBLEM = "payment_problem"
     MERCHANT_REVOKED = "merchant_revoked"
     DISPUTE_OPENED = "dispute_opened"
+    DATA_EXPORT_READY = "data_export_ready"
 
 
 # A message whose sending failed (or killed its worker) this often is given up for staff to see.

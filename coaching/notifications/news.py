@@ -4,6 +4,7 @@ confirmed subscribers."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -25,10 +26,13 @@ from coaching.notifications.queueing import (
     notification_queue,
 )
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
-def news_request(*, user, actor) -> bool:
+def news_request(*, user: User) -> bool:
     """Step one of the double opt-in: send a confirmation link by e-mail."""
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
@@ -42,7 +46,7 @@ def news_request(*, user, actor) -> bool:
     return True
 
 
-def news_confirm(*, user, ip: str = "") -> bool:
+def news_confirm(*, user: User, ip: str = "") -> bool:
     """Step two: the person followed the link and confirmed. Only now is the consent given.
 
     Only while a request is pending: after unsubscribing, an old confirmation link (still in
@@ -59,7 +63,7 @@ def news_confirm(*, user, ip: str = "") -> bool:
     return True
 
 
-def news_unsubscribe(*, user, ip: str = "") -> None:
+def news_unsubscribe(*, user: User, ip: str = "") -> None:
     """Withdraws the consent to news (logged), and any request still waiting for confirmation."""
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
@@ -70,7 +74,7 @@ def news_unsubscribe(*, user, ip: str = "") -> None:
             consent_log(user=user, purpose="email_news", granted=False, source="news", ip=ip)
 
 
-def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
+def news_email(*, user: User, subject: str, text: str) -> EmailMultiAlternatives:
     """A news or tips mail with its one-click unsubscribe (RFC 8058) in header and footer."""
     url = settings.SITE_URL + reverse("notifications:news_unsubscribe", args=[news_token(user)])
     with translation.override(user.language):
@@ -87,7 +91,7 @@ def news_email(*, user, subject: str, text: str) -> EmailMultiAlternatives:
     )
 
 
-def news_send(*, subject: str, text: str, actor) -> int:
+def news_send(*, subject: str, text: str) -> int:
     """Send a news/tips mail to confirmed subscribers only, each with its unsubscribe link."""
     subscribers = Preferences.objects.filter(
         news_confirmed_at__isnull=False, user__is_active=True

@@ -3,14 +3,19 @@ channels a message goes by as a result."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 
 from coaching.notifications.models import Channel, Preferences
 from coaching.notifications.registry import SMS, Preference, kind_for
 from privacy.services import consent_record, consent_withdraw
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
-def preferences_for(user) -> Preferences:
+
+def preferences_for(user: User) -> Preferences:
     prefs, _ = Preferences.objects.get_or_create(user=user)
     prefs.user = user
     return prefs
@@ -41,7 +46,7 @@ def wants(prefs: Preferences, kind: str) -> bool:
     return True
 
 
-def loaded_preferences(user) -> Preferences:
+def loaded_preferences(user: User) -> Preferences:
     """The preferences read with the user (select_related), or fresh ones."""
     try:
         return user.notification_preferences
@@ -49,7 +54,7 @@ def loaded_preferences(user) -> Preferences:
         return preferences_for(user)
 
 
-def preferences_update(*, user, actor, ip: str = "", **fields) -> Preferences:
+def preferences_update(*, user: User, ip: str = "", **fields) -> Preferences:
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
         tracking_before = prefs.open_tracking
@@ -67,7 +72,7 @@ def preferences_update(*, user, actor, ip: str = "", **fields) -> Preferences:
     return prefs
 
 
-def consent_log(*, user, purpose: str, granted: bool, source: str, ip: str) -> None:
+def consent_log(*, user: User, purpose: str, granted: bool, source: str, ip: str) -> None:
     """The two optional e-mail consents (news, open tracking) are kept here, where sending
     reads them; each change is also written to the consent log, which the person sees on
     /privacy/consents/ and which proves what they decided and when."""

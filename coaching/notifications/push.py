@@ -14,6 +14,7 @@ import binascii
 import json
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from coaching.notifications.models import Notification, PushSubscription
 from coaching.notifications.registry import PUSH, Preference, kind_for
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +70,7 @@ def _key(value: str, length: int) -> str:
     return value
 
 
-def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+def push_subscribe(*, user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
     """Store (or move to `user`) the subscription of this browser. Raises PushRefused."""
     service = _service_name(endpoint or "")
     keys = {"p256dh": _key(p256dh or "", 65), "auth": _key(auth or "", 16)}
@@ -77,13 +81,13 @@ def push_subscribe(*, user, endpoint: str, p256dh: str, auth: str) -> PushSubscr
     return subscription
 
 
-def push_update(*, user, pk: int, reminders: bool, messages: bool) -> int:
+def push_update(*, user: User, pk: int, reminders: bool, messages: bool) -> int:
     return PushSubscription.objects.filter(user=user, pk=pk).update(
         reminders=reminders, messages=messages
     )
 
 
-def push_remove(*, user, pk: int | None = None, endpoint: str = "") -> int:
+def push_remove(*, user: User, pk: int | None = None, endpoint: str = "") -> int:
     rows = PushSubscription.objects.filter(user=user)
     rows = rows.filter(pk=pk) if pk is not None else rows.filter(endpoint=endpoint)
     return rows.delete()[0]

@@ -37,7 +37,7 @@ def notify(
 
 
 def notification_queue(
-    *, recipient, kind: str, booking: Booking | None = None, key: str = ""
+    *, recipient: User, kind: str, booking: Booking | None = None, key: str = ""
 ) -> list[Notification]:
     """Queue `kind` for `recipient` on each channel they get it by; a repeat is a no-op.
 
@@ -102,7 +102,7 @@ def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
     return notify(recipients=staff, kind=Kind.PAYMENT_PROBLEM, booking=booking, key=key)
 
 
-def notification_resend(*, notification: Notification, actor) -> Notification:
+def notification_resend(*, notification: Notification, actor: User) -> Notification:
     """Staff: send a message again as a new row (the log keeps the first attempt)."""
     with transaction.atomic(durable=True):
         copy = Notification.objects.create(

@@ -23,7 +23,7 @@ from coaching.notifications.queueing import (
 from coaching.notifications.selectors import inbox_changed
 from coaching.payments.models import MerchantAccount, Purchase
 from coaching.payments.signals import MoneyEvent, money_moved
-from privacy.signals import account_erasure_requested
+from privacy.signals import account_erasure_requested, data_export_ready
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,14 @@ def email_confirmed_welcome(*, email_address, **kwargs) -> None:
 @receiver(account_erasure_requested, dispatch_uid="notifications.account_erasure")
 def account_erasure_forget_person(*, user, **kwargs) -> None:
     notifications_forget_person(user=user)
+
+
+@receiver(data_export_ready, dispatch_uid="notifications.data_export_ready")
+def data_export_ready_notify(*, export, **kwargs) -> None:
+    """The person who asked for a copy of their data hears that it is ready, once per export."""
+    notification_queue(
+        recipient=export.user, kind=Kind.DATA_EXPORT_READY, key=f"export:{export.pk}"
+    )
 
 
 @receiver(money_moved, dispatch_uid="notifications.money_moved")

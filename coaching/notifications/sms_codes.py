@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,6 +20,9 @@ from coaching.notifications.preferences import (
     preferences_for,
 )
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,11 +36,11 @@ class SmsCodeError(Exception):
         super().__init__(str(message))
 
 
-def _code_hash(user, code: str) -> str:
+def _code_hash(user: User, code: str) -> str:
     return salted_hmac("notifications.sms-code", f"{user.pk}:{user.phone}:{code}").hexdigest()
 
 
-def sms_code_send(*, user, actor) -> None:
+def sms_code_send(*, user: User) -> None:
     """Text a six-digit code to the profile's number; confirming it enables SMS."""
     if not user.phone:
         raise SmsCodeError(_("Add your mobile number in your profile first."))
@@ -65,7 +69,7 @@ def sms_code_send(*, user, actor) -> None:
             raise SmsCodeError(_("We could not send an SMS to this number.")) from error
 
 
-def sms_code_confirm(*, user, code: str, actor) -> None:
+def sms_code_confirm(*, user: User, code: str) -> None:
     from django.utils.translation import gettext as _
 
     # The error is raised after the commit, so a wrong guess is counted, not rolled back.

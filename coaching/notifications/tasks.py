@@ -27,4 +27,4 @@ def calendar_nudges() -> int:
 @shared_task(name="notifications.send_news")
 def send_news(subject: str, text: str) -> int:
     """Staff-triggered news or tips to confirmed subscribers (never to anyone else)."""
-    return news_send(subject=subject, text=text, actor=None)
+    return news_send(subject=subject, text=text)

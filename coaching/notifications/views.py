@@ -56,9 +56,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     prefs = choices.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
-        choices.preferences_update(
-            user=request.user, actor=request.user, ip=request_ip(request), **form.cleaned_data
-        )
+        choices.preferences_update(user=request.user, ip=request_ip(request), **form.cleaned_data)
         messages.success(request, _("Your notification settings have been saved."))
         return redirect("notifications:preferences")
     context = {
@@ -76,7 +74,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sms_code_send(request: HttpRequest) -> HttpResponse:
     try:
-        sms_codes.sms_code_send(user=request.user, actor=request.user)
+        sms_codes.sms_code_send(user=request.user)
     except sms_codes.SmsCodeError as error:
         messages.error(request, error.message)
     else:
@@ -92,9 +90,7 @@ def sms_code_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, form.errors["code"][0])
         return redirect("notifications:preferences")
     try:
-        sms_codes.sms_code_confirm(
-            user=request.user, code=form.cleaned_data["code"], actor=request.user
-        )
+        sms_codes.sms_code_confirm(user=request.user, code=form.cleaned_data["code"])
     except sms_codes.SmsCodeError as error:
         messages.error(request, error.message)
     else:
@@ -105,7 +101,7 @@ def sms_code_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def news_subscribe(request: HttpRequest) -> HttpResponse:
-    if news.news_request(user=request.user, actor=request.user):
+    if news.news_request(user=request.user):
         messages.success(request, _("Please confirm with the link we just sent you by e-mail."))
     return redirect("notifications:preferences")
 

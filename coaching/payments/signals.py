@@ -10,13 +10,12 @@ money_moved   → coaching.billing.receivers.money_moved_issue_documents
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.dispatch import Signal
 
-logger = logging.getLogger(__name__)
+from sofadoc.events import event_send
 
 
 @dataclass(frozen=True)
@@ -35,6 +34,4 @@ money_moved = Signal()  # receivers get `event` (a MoneyEvent)
 
 def announce(event: MoneyEvent) -> None:
     """Called by the payments services after commit."""
-    for receiver, result in money_moved.send_robust(sender="payments", event=event):
-        if isinstance(result, Exception):
-            logger.error("Money receiver %s failed for %s", receiver, event, exc_info=result)
+    event_send(money_moved, sender="payments", event=event)

@@ -8,4 +8,5 @@ class PracticesConfig(AppConfig):
     verbose_name = _("Practices")
 
     def ready(self):
-        from coaching.practices import receivers  # noqa: F401 - connects the signal receivers
+        # Connects the signal receivers; registers the research datasets.
+        from coaching.practices import receivers, research  # noqa: F401

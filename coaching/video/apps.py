@@ -7,5 +7,9 @@ class VideoConfig(AppConfig):
     label = "video"
     verbose_name = _("Video sessions")
 
-    def ready(self):
+    def ready(self) -> None:
+        from coaching.bookings.attendance_source import register_attendance_source
         from coaching.video import notifications  # noqa: F401  (registers the message kind)
+        from coaching.video.selectors import attended_seconds
+
+        register_attendance_source(attended_seconds)  # shown on the booking page

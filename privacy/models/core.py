@@ -1,7 +1,5 @@
 """Versioned legal documents and the append-only consent log (Art. 7 (1) GDPR: proof of consent)."""
 
-import contextlib
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,14 +48,7 @@ class LegalDocument(models.Model):
                 _("A published document cannot be changed; publish a new version.")
             )
         super().save(*args, **kwargs)
-        if self.kind == self.Kind.COOKIES:
-            from django.core.cache import cache
-
-            from privacy.selectors import COOKIE_VERSION_CACHE_KEY
-
-            # A cache outage is harmless here: the entry expires within minutes anyway.
-            with contextlib.suppress(Exception):
-                cache.delete(COOKIE_VERSION_CACHE_KEY)
+        # Cached answers resting on the current versions go in privacy/receivers.py.
 
     def blocks(self) -> list[tuple[str, str]]:
         """The body as (kind, text) blocks for safe rendering: ("h", ...) or ("p", ...)."""

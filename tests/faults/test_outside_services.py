@@ -99,7 +99,7 @@ def test_twilio_refusing_fails_each_sms_alone_and_the_next_scan_sends_them(
             Preferences.objects.filter(pk=preferences_for(person).pk).update(
                 sms_confirmed_phone=person.phone
             )
-            preferences_update(user=person, actor=person, sms_reminders=True)
+            preferences_update(user=person, sms_reminders=True)
             # Three coaches, one session each at the same time: three reminders due at once.
             BookingFactory(session_type=SessionTypeFactory(), client=person, start=start)
     with time_machine.travel(start - timedelta(minutes=40), tick=False):

@@ -117,7 +117,7 @@ def test_a_moved_session_gets_fresh_reminders_and_no_stale_one(booking):
 
 
 def test_reminder_timing_is_respected(booking, client_user, practice):
-    preferences_update(user=client_user, actor=client_user, reminder_timing=ReminderTiming.HOUR)
+    preferences_update(user=client_user, reminder_timing=ReminderTiming.HOUR)
     with time_machine.travel(START - timedelta(hours=20), tick=False):
         send_due_reminders.apply()
     assert sent(Kind.REMINDER_24H) == [practice.owner_id]

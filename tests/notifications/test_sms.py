@@ -77,7 +77,7 @@ def test_sms_reminder_goes_through_twilio_without_session_details(
     client, person, twilio, session_type
 ):
     confirm_phone(client, twilio)
-    preferences_update(user=person, actor=person, sms_reminders=True)
+    preferences_update(user=person, sms_reminders=True)
     with time_machine.travel(START - timedelta(days=5), tick=False):
         BookingFactory(session_type=session_type, client=person, start=START)
     with time_machine.travel(START - timedelta(minutes=40), tick=False):
@@ -98,7 +98,7 @@ def test_sms_reminder_goes_through_twilio_without_session_details(
 
 def test_a_number_that_opted_out_is_not_texted_again(client, person, twilio, session_type):
     confirm_phone(client, twilio)
-    preferences_update(user=person, actor=person, sms_reminders=True)
+    preferences_update(user=person, sms_reminders=True)
     twilio.replace(
         responses.POST,
         TWILIO_URL,
@@ -177,7 +177,7 @@ def test_booking_messages_go_by_sms_when_chosen_without_session_details(
     client, person, twilio, session_type
 ):
     confirm_phone(client, twilio)
-    preferences_update(user=person, actor=person, sms_booking_messages=True)
+    preferences_update(user=person, sms_booking_messages=True)
     now = START - timedelta(days=5)
     with time_machine.travel(now, tick=False):
         booking = BookingFactory(session_type=session_type, client=person, start=START)
@@ -260,7 +260,7 @@ def test_a_reminder_twilio_cannot_take_fails_alone_and_goes_out_on_the_next_pass
         person = UserFactory(language="en", phone=phone)
         client.force_login(person)
         confirm_phone(client, twilio)
-        preferences_update(user=person, actor=person, sms_reminders=True)
+        preferences_update(user=person, sms_reminders=True)
         people.append(person)
 
     def twilio_messages(request):

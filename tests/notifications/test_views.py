@@ -177,9 +177,9 @@ def test_open_tracking_only_with_consent(client, person):
     plain = mail.outbox[-1].alternatives[0][0]
     assert "<img" not in plain
 
-    preferences_update(user=person, actor=person, open_tracking=True)
+    preferences_update(user=person, open_tracking=True)
     other = UserFactory()
-    preferences_update(user=other, actor=other, open_tracking=True)
+    preferences_update(user=other, open_tracking=True)
     Notification.objects.all().delete()
     welcome(person)
     html = mail.outbox[-1].alternatives[0][0]
@@ -194,7 +194,7 @@ def test_open_tracking_only_with_consent(client, person):
     # Withdrawn consent: nothing is recorded any more.
     row.opened = False
     row.save()
-    preferences_update(user=person, actor=person, open_tracking=False)
+    preferences_update(user=person, open_tracking=False)
     client.get(pixel)
     row.refresh_from_db()
     assert not row.opened
@@ -233,7 +233,7 @@ def test_admin_delivery_log_is_read_only_and_can_resend(admin_client):
 
 def test_admin_shows_preferences_read_only(admin_client):
     user = UserFactory()
-    preferences_update(user=user, actor=user, open_tracking=True)
+    preferences_update(user=user, open_tracking=True)
     prefs = Preferences.objects.get(user=user)
     url = reverse("admin:notifications_preferences_change", args=[prefs.pk])
     assert admin_client.get(url).status_code == 200
@@ -246,9 +246,9 @@ def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
     from coaching.notifications.tasks import send_news
 
     subscriber, asked_only, nobody = UserFactory(), UserFactory(), UserFactory()
-    news_request(user=subscriber, actor=subscriber)
+    news_request(user=subscriber)
     news_confirm(user=subscriber)
-    news_request(user=asked_only, actor=asked_only)  # never clicked the link
+    news_request(user=asked_only)  # never clicked the link
 
     assert send_news.apply(args=["SofaDoc news", "Tipps für Ihre Sitzung"]).get() == 1
     news = [m for m in mail.outbox if m.subject == "SofaDoc news"]

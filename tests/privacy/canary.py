@@ -186,7 +186,6 @@ def use_everything(user, canary: Canary) -> None:
     )
     item = support_request_submit(
         user=user,
-        actor=user,
         name=canary.name,
         email=canary.email,
         subject=canary.text("subject"),
@@ -194,7 +193,7 @@ def use_everything(user, canary: Canary) -> None:
     )
     deliver_support_request.apply(args=[item.pk])
     Preferences.objects.update_or_create(user=user, defaults={"sms_confirmed_phone": canary.phone})
-    export = data_export_request(user=user, actor=user)
+    export = data_export_request(user=user)
     build_data_export.apply(args=[export.pk])
     LogEntry.objects.create(
         user=StaffFactory(accepted_terms=False),

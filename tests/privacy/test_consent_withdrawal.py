@@ -21,7 +21,7 @@ def _rows(user, purpose):
 
 def test_unsubscribing_from_news_writes_a_withdrawal_of_that_grant():
     user = UserFactory()
-    news_request(user=user, actor=user)
+    news_request(user=user)
     news_confirm(user=user)
     news_unsubscribe(user=user)
     news_unsubscribe(user=user)  # twice: nothing more to end
@@ -34,8 +34,8 @@ def test_unsubscribing_from_news_writes_a_withdrawal_of_that_grant():
 
 def test_switching_open_tracking_off_in_the_settings_ends_the_consent():
     user = UserFactory()
-    preferences_update(user=user, actor=user, open_tracking=True)
-    preferences_update(user=user, actor=user, open_tracking=False)
+    preferences_update(user=user, open_tracking=True)
+    preferences_update(user=user, open_tracking=False)
     grant, withdrawal = _rows(user, "email_open_tracking")
     assert (grant.granted, withdrawal.granted, withdrawal.source) == (True, False, "settings")
 

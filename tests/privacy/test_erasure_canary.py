@@ -60,7 +60,7 @@ def leftovers(canary) -> list[Finding]:
 
 def _erase(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        erasure = account_erasure_request(user=user, actor=user)
+        erasure = account_erasure_request(user=user)
     erase_account.apply(args=[erasure.pk])
     retry_processor_erasures.apply()  # the scan runs what the queued tasks would
     return ErasureRequest.objects.get(pk=erasure.pk)

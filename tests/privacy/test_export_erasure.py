@@ -21,6 +21,7 @@ from coaching.billing.receivers import money_moved_issue_documents
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
 from coaching.intake.services import QuestionData
 from coaching.notifications.models import Notification, Preferences, PushSubscription
+from coaching.notifications.tasks import deliver
 from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
 from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import (
@@ -380,6 +381,9 @@ def test_export_contains_every_category_and_only_the_owner_can_download(
     export.refresh_from_db()
     assert export.state == DataExport.State.READY
     assert export.expires_at - export.ready_at == datetime.timedelta(days=7)
+    # The message is a row of the delivery log, sent by the notifications worker.
+    [row] = Notification.objects.filter(recipient=user, kind="data_export_ready")
+    assert deliver.apply(args=[row.pk]).get() == "sent"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [EMAIL]
     link = export_download_path(export)
     assert link in mail.outbox[0].body
@@ -412,7 +416,7 @@ def test_export_contains_every_category_and_only_the_owner_can_download(
 def test_export_link_expires_and_file_is_deleted(client, _private_storage):
     user = UserFactory()
     with time_machine.travel(timezone.now(), tick=False):
-        export = data_export_request(user=user, actor=user)
+        export = data_export_request(user=user)
         build_data_export.apply(args=[export.pk])
     export.refresh_from_db()
     client.force_login(user)
@@ -439,7 +443,7 @@ def test_export_request_enqueues_on_commit(django_capture_on_commit_callbacks, m
     monkeypatch.setattr(build_data_export, "apply_async", lambda args, **kw: queued.extend(args))
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        export = data_export_request(user=user, actor=user)
+        export = data_export_request(user=user)
         assert queued == []  # nothing before commit
     assert queued == [export.pk]
 
@@ -456,7 +460,7 @@ def test_erasure_cancels_and_refunds_future_sessions_first(booking, client_user,
 
 
 def test_a_failed_export_is_marked_failed_and_sends_no_mail(monkeypatch, mailoutbox):
-    from privacy import services
+    from privacy import tasks
     from privacy.tasks import build_data_export
 
     user = UserFactory()
@@ -465,7 +469,7 @@ def test_a_failed_export_is_marked_failed_and_sends_no_mail(monkeypatch, mailout
     def broken(*, export):
         raise OSError("disk full")
 
-    monkeypatch.setattr(services, "data_export_build", broken)
+    monkeypatch.setattr(tasks, "data_export_build", broken)
     build_data_export.apply(args=[export.pk])
 
     export.refresh_from_db()
@@ -479,7 +483,7 @@ def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
     from privacy.tasks import erase_account
 
     user = touch_everything()
-    erasure = services.account_erasure_request(user=user, actor=user)
+    erasure = services.account_erasure_request(user=user)
     real_step, crashed = services._erase_step, []
 
     def crash_once_at_bookings(declaration, person):
@@ -521,8 +525,8 @@ def test_exports_and_erasures_whose_task_was_lost_are_queued_again_and_finish(
     with time_machine.travel(asked, tick=False):
         exporter, leaver = UserFactory(), UserFactory(email=EMAIL)
         # The tasks these queued after commit never reach a worker (as if Redis lost them).
-        export = data_export_request(user=exporter, actor=exporter)
-        erasure = services.account_erasure_request(user=leaver, actor=leaver)
+        export = data_export_request(user=exporter)
+        erasure = services.account_erasure_request(user=leaver)
         DataExport.objects.create(user=exporter, language="de", state=DataExport.State.READY)
         # A support request whose task was lost to a broker outage, and one delivered.
         question = SupportRequest.objects.create(name="A", email=EMAIL, subject="?", message="?")

@@ -45,7 +45,7 @@ def test_zendesk_down_retries_later_while_the_account_is_gone_at_once(
     now = timezone.now()
     with time_machine.travel(now, tick=False):
         with django_capture_on_commit_callbacks(execute=False):
-            erasure = account_erasure_request(user=user, actor=user)
+            erasure = account_erasure_request(user=user)
         zendesk.get(f"{ZENDESK}/api/v2/users/search.json", status=503)
         erase_account.apply(args=[erasure.pk])
         job = ProcessorErasure.objects.get(erasure=erasure)
@@ -95,7 +95,7 @@ def test_nothing_is_asked_of_processors_that_are_not_configured(settings):
     settings.ZENDESK_SUBDOMAIN = ""
     settings.SMS_MODE = "twin"
     user = _leaver()
-    erasure = account_erasure_request(user=user, actor=user)
+    erasure = account_erasure_request(user=user)
     with responses.RequestsMock() as mock:
         erase_account.apply(args=[erasure.pk])
         assert len(mock.calls) == 0
@@ -104,7 +104,7 @@ def test_nothing_is_asked_of_processors_that_are_not_configured(settings):
 
 def test_staff_see_the_job_with_its_calls_and_can_retry(staff_client, zendesk):
     user = _leaver()
-    erasure = account_erasure_request(user=user, actor=user)
+    erasure = account_erasure_request(user=user)
     zendesk.get(re.compile(rf"{ZENDESK}/.*"), status=500)
     erase_account.apply(args=[erasure.pk])
     job = ProcessorErasure.objects.get()

@@ -95,8 +95,8 @@ def test_a_letter_entered_twice_is_refused_with_a_message(staff_client):
 
 def test_self_service_exports_are_registered_and_answered(_private_storage):
     user = UserFactory()
-    export = data_export_request(user=user, actor=user)
-    data_export_request(user=user, actor=user)  # the same day: one entry
+    export = data_export_request(user=user)
+    data_export_request(user=user)  # the same day: one entry
     item = DataRequest.objects.get()
     assert (item.kind, item.channel, item.answered_on) == ("access", "self_service", None)
     build_data_export.apply(args=[export.pk])
