@@ -26,7 +26,7 @@ def test_nothing_asked_nothing_sent(booking, frozen):
 def test_the_reminder_goes_once_within_48_hours_and_names_what_is_open(
     booking, practice, client_user, frozen, mailoutbox
 ):
-    from coaching.notifications.services import notifications_send_due
+    from coaching.notifications.scans import notifications_send_due
 
     publish_form(practice)
     publish_agreement(practice)
@@ -44,7 +44,7 @@ def test_the_reminder_goes_once_within_48_hours_and_names_what_is_open(
 
 
 def test_done_before_delivery_means_the_message_is_skipped(booking, practice, client_user, frozen):
-    from coaching.notifications.services import notifications_send_due
+    from coaching.notifications.scans import notifications_send_due
 
     version = publish_form(practice)
     agreement = publish_agreement(practice)
