@@ -5,8 +5,12 @@ One signal per domain event; every receiver is listed here (tests/test_signals.p
 list true). Receivers get `booking` and the extra arguments named below.
 
 booking_confirmed   → coaching.notifications.receivers.booking_confirmed_notify
+                    → coaching.calendars.receivers.booking_confirmed_write_event
+                    → coaching.clients.receivers.booking_confirmed_ensure_relationship
 booking_cancelled   → coaching.notifications.receivers.booking_cancelled_notify
+                    → coaching.calendars.receivers.booking_cancelled_remove_event
 booking_moved       → coaching.notifications.receivers.booking_moved_notify
+                    → coaching.calendars.receivers.booking_moved_update_event
 booking_refunded    → coaching.notifications.receivers.booking_refunded_notify
 payment_problem     → coaching.notifications.receivers.payment_problem_notify_staff
 """

@@ -8,7 +8,7 @@ class CalendarsConfig(AppConfig):
     verbose_name = _("Calendars")
 
     def ready(self):
-        from coaching.calendars import receivers
+        from coaching.calendars import receivers  # noqa: F401 (connects its receivers)
         from coaching.calendars.busysource import calendar_busy_intervals
         from coaching.calendars.checklist import calendar_step
         from coaching.practices.busy import register_busy_source
@@ -17,7 +17,6 @@ class CalendarsConfig(AppConfig):
         # Imported busy time, hour blocks and stale connections hide slots.
         register_busy_source(calendar_busy_intervals)
         register_checklist_step(calendar_step)
-        receivers.connect()
         from coaching.calendars import notifications
         from coaching.calendars.signals import connection_broken
 

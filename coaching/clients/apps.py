@@ -8,6 +8,5 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Coach and client")
 
     def ready(self):
-        from coaching.clients import notify, receivers  # noqa: F401 (notify registers its kinds)
-
-        receivers.connect()
+        # notify registers its message kinds; receivers connects its @receiver functions.
+        from coaching.clients import notify, receivers  # noqa: F401
