@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "coaching.bookings",
     "coaching.video",
     "coaching.billing",
+    "coaching.packages",
     "privacy",
     "coaching.notifications",
 ]
@@ -216,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
+    # Unused package sessions expire, or are refunded pro rata, by the package's rule.
+    "expire-packages": {"task": "packages.expire_packages", "schedule": 60 * 60},
     "reconcile-paypal-orders": {"task": "payments.reconcile_open_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
     # After PayPal's reporting delay (up to 3 h) for yesterday has passed.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("coaching.notifications.urls")),
     path("", include("coaching.payments.urls_coach")),
     path("", include("coaching.billing.urls")),
+    path("", include("coaching.packages.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -280,6 +280,8 @@ def booking_cancel_view(request: HttpRequest, reference: str) -> HttpResponse:
                         "our team takes care of it."
                     ),
                 )
+            elif booking.purchase_id is None:  # paid with a package credit
+                messages.success(request, _("The session is cancelled."))
             else:
                 messages.success(
                     request,

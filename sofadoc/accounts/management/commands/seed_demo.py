@@ -6,6 +6,7 @@ from django.db import transaction
 
 from coaching.bookings import demo as bookings_demo
 from coaching.notifications import demo as notifications_demo
+from coaching.packages import demo as packages_demo
 from coaching.payments import demo as payments_demo
 from coaching.practices import demo as practices_demo
 from privacy import demo as privacy_demo
@@ -54,6 +55,7 @@ class Command(BaseCommand):
             }
             practices = practices_demo.seed(ensure_demo_user, before_publish=payments_demo.connect)
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
+            packages_demo.seed(practice=users["coach"].practice)
             privacy_demo.seed(users.values())
             notifications_demo.seed(users=list(users.values()))
         self.stdout.write(
