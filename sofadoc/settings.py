@@ -368,6 +368,8 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site root (/favicon.ico, /manifest.webmanifest).
+WHITENOISE_ROOT = BASE_DIR / "public"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploads (coach photos) go to local media in the demo; in production to S3 in the EU when a
@@ -460,6 +462,9 @@ VIDEO_TOKEN_GRACE_MINUTES = 10
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+if DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
+    # The demo prints e-mails readably, links intact, from the web server and the worker alike.
+    EMAIL_BACKEND = "sofadoc.demo_mail.ReadableConsoleBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="SofaDoc <service@sofadoc.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Seconds; a hung mail server must not hold a notification worker past its claim (below).

@@ -5,6 +5,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils import formats, translation
 
+from sofadoc.accounts.timezones import zone_label
+
 register = template.Library()
 
 
@@ -20,3 +22,9 @@ def money(amount, currency: str = "EUR") -> str:
     if translation.get_language() == "en":
         return f"{symbol}{number}" if symbol == "€" else f"{symbol} {number}"
     return f"{number}\N{NO-BREAK SPACE}{symbol}"
+
+
+@register.filter(name="zone_label")
+def zone_label_filter(name) -> str:
+    """Europe/Berlin → "Mitteleuropäische Zeit (Berlin)" in German; accepts a ZoneInfo too."""
+    return zone_label(str(name))

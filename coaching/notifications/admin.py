@@ -3,8 +3,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coaching.notifications.models import Notification, Preferences
+from coaching.notifications.registry import kind_choices
 from coaching.notifications.services import notification_resend
 from sofadoc.admin_site import ReadOnlyAdmin
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The registered kinds (the field has no choices: apps register kinds without a
+    migration)."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -14,7 +29,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = [
         "queued_at",
         "recipient",
-        "kind",
+        "kind_display",
         "channel",
         "status",
         "sent_at",
@@ -22,13 +37,17 @@ class NotificationAdmin(ReadOnlyAdmin):
         "reason",
         "booking",
     ]
-    list_filter = ["status", "channel", "kind", "queued_at"]
+    list_filter = ["status", "channel", KindFilter, "queued_at"]
     search_fields = ["recipient__email", "booking__reference", "provider_id"]
     list_select_related = ["recipient", "booking"]
     date_hierarchy = "queued_at"
     # The text of inbox messages is the person's own; the log shows what, not the content.
     exclude = ["body"]
     actions = ["resend"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_display(self, obj: Notification) -> str:
+        return obj.kind_label
 
     @admin.action(description=_("Send again"), permissions=["view"])
     def resend(self, request, queryset):

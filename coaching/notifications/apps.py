@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from coaching.notifications import checks, receivers  # noqa: F401 (checks register)
+        # checks and kinds register themselves on import.
+        from coaching.notifications import checks, kinds, receivers  # noqa: F401
 
         receivers.connect()

@@ -2,7 +2,11 @@
 with --fail-level WARNING, so a release with them fails)."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from coaching.notifications.registry import SMS, registered_kinds
 
 # Backends that send nothing: right for the demo and tests, wrong in production, where the
 # console one would also write every message (names, addresses, session times) to the logs.
@@ -24,3 +28,23 @@ def email_is_really_sent(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def kinds_have_templates(app_configs, **kwargs):
+    """Each registered kind has its message template (and its SMS template if it may text)."""
+    errors = []
+    for kind in registered_kinds():
+        names = [kind.template] + ([kind.sms_template] if SMS in kind.channels else [])
+        for name in names:
+            try:
+                get_template(name)
+            except TemplateDoesNotExist:
+                errors.append(
+                    Error(
+                        f"notification kind {kind.code}: template {name} is missing",
+                        hint="See coaching/notifications/registry.py.",
+                        id="notifications.E001",
+                    )
+                )
+    return errors

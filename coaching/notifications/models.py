@@ -7,27 +7,34 @@ booking revision (`booking_sequence`: a moved session gets fresh reminders, the 
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.notifications.registry import label_for
 
-class Kind(models.TextChoices):
-    WELCOME = "welcome", _("welcome")
-    BOOKING_CONFIRMED = "booking_confirmed", _("booking confirmed")
-    BOOKING_CANCELLED = "booking_cancelled", _("booking cancelled")
-    BOOKING_REFUNDED = "booking_refunded", _("refund issued")
-    BOOKING_MOVED = "booking_moved", _("session moved")
-    REMINDER_24H = "reminder_24h", _("reminder 24 hours before")
-    REMINDER_1H = "reminder_1h", _("reminder 1 hour before")
-    PAYMENT_PENDING = "payment_pending", _("payment pending")
-    CALENDAR_NUDGE = "calendar_nudge", _("calendar upkeep")
-    NEWS_CONFIRM = "news_confirm", _("confirm news subscription")
-    PAYMENT_PROBLEM = "payment_problem", _("payment problem (staff)")
-    MERCHANT_REVOKED = "merchant_revoked", _("PayPal permission withdrawn")
-    DISPUTE_OPENED = "dispute_opened", _("PayPal dispute opened")
+
+class Kind(StrEnum):
+    """The codes of the kinds notifications sends itself (registered in kinds.py). Other apps
+    register their own codes (registry.py); `Notification.kind` holds any registered code."""
+
+    WELCOME = "welcome"
+    BOOKING_CONFIRMED = "booking_confirmed"
+    BOOKING_CANCELLED = "booking_cancelled"
+    BOOKING_REFUNDED = "booking_refunded"
+    BOOKING_MOVED = "booking_moved"
+    REMINDER_24H = "reminder_24h"
+    REMINDER_1H = "reminder_1h"
+    PAYMENT_PENDING = "payment_pending"
+    CALENDAR_NUDGE = "calendar_nudge"
+    NEWS_CONFIRM = "news_confirm"
+    PAYMENT_PROBLEM = "payment_problem"
+    MERCHANT_REVOKED = "merchant_revoked"
+    DISPUTE_OPENED = "dispute_opened"
 
 
 class Channel(models.TextChoices):
@@ -53,7 +60,9 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("recipient"),
     )
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    # A code from the kind registry (registry.py): no choices here, so that an app adding a
+    # kind needs no migration of this app.
+    kind = models.CharField(_("kind"), max_length=24)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     # Bookings are never deleted (receipts); PROTECT keeps the once-only guarantee honest.
     booking = models.ForeignKey(
@@ -116,7 +125,11 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient_id} ({self.channel}, {self.status})"
+        return f"{self.kind_label} → {self.recipient_id} ({self.channel}, {self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        return label_for(self.kind)
 
 
 class ReminderTiming(models.TextChoices):

@@ -21,13 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coaching.notifications.models import Kind, Notification, PushSubscription
+from coaching.notifications.models import Notification, PushSubscription
+from coaching.notifications.registry import PUSH, Preference, kind_for
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 5
 TTL = 4 * 60 * 60  # a reminder older than four hours is no use
-REMINDER_KINDS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
 # Browser vendors' push services (host suffix -> the name shown in the settings).
 PUSH_SERVICES = {
     "fcm.googleapis.com": "Google (Chrome, Edge, Android)",
@@ -129,9 +129,11 @@ def push_send(*, subscription: PushSubscription, message: PushMessage) -> bool:
 
 def push_for_inbox(row: Notification) -> int:
     """Announce a new inbox message on the devices that want it (reminders or messages)."""
-    if not push_configured():
+    kind = kind_for(row.kind)
+    if not push_configured() or PUSH not in kind.channels:
         return 0
-    wanted = {"reminders": True} if row.kind in REMINDER_KINDS else {"messages": True}
+    reminder = kind.preference == Preference.REMINDERS
+    wanted = {"reminders": True} if reminder else {"messages": True}
     devices = list(PushSubscription.objects.filter(user_id=row.recipient_id, **wanted))
     if not devices:
         return 0

@@ -21,120 +21,32 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from coaching.bookings.calendar import booking_ics
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications import push, sms
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
+from coaching.notifications.preferences import channels_for, preferences_for  # noqa: F401
+from coaching.notifications.queueing import (  # noqa: F401 (imported from here until the split)
+    booking_notify,
+    booking_participants,
+    enqueue_delivery,
+    notification_queue,
+    notify,
+)
+from coaching.notifications.registry import NotificationKind, kind_for
 from coaching.notifications.selectors import inbox_changed, inboxes_changed
 from privacy.redaction import REDACTED
-from sofadoc.queue import task_enqueue
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-REMINDERS = frozenset({Kind.REMINDER_24H, Kind.REMINDER_1H})
-# Booking messages that may also go by SMS (if the person switched SMS on for them).
-SMS_BOOKING_MESSAGES = frozenset(
-    {
-        Kind.BOOKING_CONFIRMED,
-        Kind.BOOKING_CANCELLED,
-        Kind.BOOKING_MOVED,
-        Kind.BOOKING_REFUNDED,
-        Kind.PAYMENT_PENDING,
-    }
-)
-# Kinds that carry the session's calendar entry.
-WITH_ICS = frozenset({Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED, Kind.BOOKING_CANCELLED})
-# Sent by e-mail only (no inbox copy).
-EMAIL_ONLY = frozenset({Kind.NEWS_CONFIRM})
 OPEN_SALT = "notifications.opened"
-
-
-# --- Preferences ------------------------------------------------------------------------------
-def preferences_for(user) -> Preferences:
-    prefs, _ = Preferences.objects.get_or_create(user=user)
-    prefs.user = user
-    return prefs
-
-
-def channels_for(prefs: Preferences, kind: str) -> list[str]:
-    """E-mail and inbox always (service messages); SMS only if chosen and possible."""
-    if kind in EMAIL_ONLY:
-        return [Channel.EMAIL]
-    channels = [Channel.INBOX, Channel.EMAIL]
-    if prefs.sms_possible() and (
-        (kind in REMINDERS and prefs.sms_reminders)
-        or (kind in SMS_BOOKING_MESSAGES and prefs.sms_booking_messages)
-    ):
-        channels.append(Channel.SMS)
-    return channels
-
-
-# --- Queueing ---------------------------------------------------------------------------------
-def notification_queue(
-    *, recipient, kind: str, booking: Booking | None = None, key: str = ""
-) -> list[Notification]:
-    """Queue `kind` for `recipient` on each channel they get it by; a repeat is a no-op.
-
-    Returns the rows created now. Safe inside a caller's transaction: delivery is enqueued
-    only once it commits.
-    """
-    if recipient is None or not recipient.is_active:
-        return []
-    prefs = preferences_for(recipient)
-    if kind in REMINDERS and not prefs.wants_reminder(kind):
-        return []
-    created = []
-    with transaction.atomic():
-        for channel in channels_for(prefs, kind):
-            try:
-                with transaction.atomic():
-                    created.append(
-                        Notification.objects.create(
-                            recipient=recipient,
-                            kind=kind,
-                            channel=channel,
-                            booking=booking,
-                            booking_sequence=booking.sequence if booking else None,
-                            key=key,
-                        )
-                    )
-            except IntegrityError:
-                continue  # already queued or sent: each message happens once
-    pks = [row.pk for row in created]
-    if pks:
-        transaction.on_commit(lambda: _enqueue(pks))
-    return created
-
-
-def _enqueue(pks: list[int]) -> None:
-    """Hand rows to the workers. If the broker is down the scan delivers them a minute later,
-    so a Redis outage never breaks the booking (or whatever else queued the message)."""
-    from coaching.notifications.tasks import deliver
-
-    for pk in pks:
-        if not task_enqueue(deliver, pk):
-            return  # the broker is down: the rest would fail too; the scan has them all
-
-
-def booking_participants(booking: Booking) -> list:
-    return [user for user in (booking.client, booking.practice.owner) if user is not None]
-
-
-def booking_notify(*, booking: Booking, kind: str, to_client_only: bool = False) -> int:
-    """Queue a booking message for the client and (unless told otherwise) the coach."""
-    booking = Booking.objects.select_related("client", "practice__owner").get(pk=booking.pk)
-    recipients = [booking.client] if to_client_only else booking_participants(booking)
-    return sum(
-        len(notification_queue(recipient=user, kind=kind, booking=booking)) for user in recipients
-    )
 
 
 def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
@@ -444,40 +356,15 @@ def _loaded_preferences(user) -> Preferences:
 
 
 def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
-    user = row.recipient
-    if not user.is_active:
+    if not row.recipient.is_active:
         return "recipient inactive"
     if row.channel == Channel.SMS and not prefs.sms_possible():
         return "no confirmed mobile number"
-    if row.kind == Kind.PAYMENT_PROBLEM and not user.is_staff:
-        return "recipient is no longer staff"
-    if row.kind == Kind.NEWS_CONFIRM and prefs.news_confirmed_at:
-        return "already confirmed"
-    booking = row.booking
-    if booking is None:
-        return ""
-    moved = row.booking_sequence != booking.sequence
-    if row.kind in REMINDERS:
-        if booking.state != BookingState.CONFIRMED:
-            return f"booking {booking.state}"
-        if moved:
-            return "session moved"
-        if booking.start <= now:
-            return "session already started"
-    if row.kind == Kind.BOOKING_MOVED and moved:
-        return "moved again; the later notice applies"
-    if row.kind in (Kind.BOOKING_CONFIRMED, Kind.BOOKING_MOVED) and (
-        booking.state == BookingState.CANCELLED
-    ):
-        # Cancelled before this went out: "confirmed" would be false, the cancellation says all.
-        return "booking cancelled; the cancellation notice applies"
-    if row.kind == Kind.PAYMENT_PENDING and (
-        booking.state != BookingState.HELD
-        or not booking.hold_expires_at
-        or booking.hold_expires_at <= now
-    ):
-        return f"booking {booking.state}"
-    return ""
+    try:
+        kind = kind_for(row.kind)
+    except LookupError:  # the app that registered it is gone
+        return "kind not registered"
+    return kind.skip_reason(row, now) if kind.skip_reason else ""
 
 
 @dataclass
@@ -489,17 +376,23 @@ class Rendered:
 
 
 def notification_render(row: Notification) -> Rendered:
-    """The message in the recipient's language, times in their zone."""
+    """The message in the recipient's language, times in their zone: subject and text from the
+    kind's one template (the e-mail's HTML is that text in the HTML frame), SMS from its own."""
     user = row.recipient
+    kind = kind_for(row.kind)
     with translation.override(user.language), timezone.override(ZoneInfo(user.time_zone)):
-        context = _context(row)
-        base = f"notifications/{row.kind}"
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context).strip() + "\n"
-        html = render_to_string(f"{base}.html", context) if row.channel == Channel.EMAIL else ""
+        context = _context(row, kind)
+        template = get_template(kind.template)
+        subject = " ".join(template.render({**context, "part": "subject"}).split())
+        text = template.render(context).strip() + "\n"
+        html = ""
+        if row.channel == Channel.EMAIL:
+            html = render_to_string(
+                "notifications/email.html", {**context, "subject": subject, "text": text}
+            )
         short = ""
         if row.channel == Channel.SMS:
-            short = " ".join(render_to_string(f"{base}.sms.txt", context).split())
+            short = " ".join(render_to_string(kind.sms_template, context).split())
     return Rendered(subject=subject[:200], text=text, html=html, sms=short)
 
 
@@ -510,7 +403,7 @@ def _page_url(name: str, site: str) -> str:
     return site + reverse(name)
 
 
-def _context(row: Notification) -> dict:
+def _context(row: Notification, kind: NotificationKind) -> dict:
     user = row.recipient
     site = settings.SITE_URL
     booking = row.booking
@@ -526,16 +419,7 @@ def _context(row: Notification) -> dict:
     if row.channel == Channel.EMAIL and _loaded_preferences(user).open_tracking:
         token = signing.dumps(row.pk, salt=OPEN_SALT)
         context["open_url"] = site + reverse("notifications:opened", args=[token])
-    if row.kind == Kind.NEWS_CONFIRM:
-        context["confirm_url"] = site + reverse(
-            "notifications:news_confirm", args=[news_confirm_token(user)]
-        )
-    if row.kind == Kind.PAYMENT_PROBLEM:
-        context.update(
-            booking=booking,
-            admin_url=site + reverse("admin:bookings_booking_change", args=[booking.pk]),
-        )
-    elif booking is not None:
+    if booking is not None:
         is_coach = booking.practice.owner_id == user.pk
         context.update(
             booking=booking,
@@ -554,13 +438,8 @@ def _context(row: Notification) -> dict:
             when_text=f"{date_format(timezone.localtime(booking.start), 'DATETIME_FORMAT')} "
             f"({user.time_zone})",
         )
-        if row.kind in REMINDERS:
-            context["join_url"] = site + reverse("video:join", args=[booking.reference])
-            # The subject says when, not "tomorrow": a session moved to later today, or a
-            # reminder the scan catches up on, would make "tomorrow" false.
-            context["when_short"] = date_format(
-                timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"
-            )
+    if kind.context is not None:
+        context.update(kind.context(row))
     return context
 
 
@@ -589,16 +468,9 @@ def _send_email(row: Notification, rendered: Rendered) -> None:
         to=[user.email],
     )
     message.attach_alternative(rendered.html, "text/html")
-    booking = row.booking
-    if booking is not None and row.kind in WITH_ICS:
-        cancelled = booking.state == BookingState.CANCELLED
-        with translation.override(user.language):
-            ics = booking_ics(booking, for_coach=booking.practice.owner_id == user.pk)
-        message.attach(
-            f"sofadoc-{booking.reference}.ics",
-            ics,
-            f"text/calendar; method={'CANCEL' if cancelled else 'PUBLISH'}",
-        )
+    kind = kind_for(row.kind)
+    for attachment in kind.attachments(row) if kind.attachments else []:
+        message.attach(*attachment)
     message.send()
 
 
@@ -650,7 +522,7 @@ def notification_resend(*, notification: Notification, actor) -> Notification:
             reason=f"resend of #{notification.pk} by {actor.pk}",
         )
         pk = copy.pk
-        transaction.on_commit(lambda: _enqueue([pk]))
+        transaction.on_commit(lambda: enqueue_delivery([pk]))
     return copy
 
 

@@ -51,8 +51,8 @@ def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(client, se
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "04:00" in html and "America/New_York" in html  # the client's time
-    assert "10:00" in html and "Europe/Berlin" in html  # the coach's time
+    assert "04:00" in html and "Eastern Time (New York)" in html  # the client's time
+    assert "10:00" in html and "Central European Time (Berlin)" in html  # the coach's time
     assert "€80.00" in html
     assert "Free cancellation with a full refund until" in html
     # Checkout is a redirect to PayPal: the page loads no third-party script.

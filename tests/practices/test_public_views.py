@@ -233,7 +233,7 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "America/New_York" in html
+    assert "Nordamerikanische Ostküstenzeit (New York)" in html
     [offer] = response.context["offers"]
     [(day, [(local, url)])] = offer["days"]
     assert day == date(2026, 6, 2)

@@ -1,0 +1,198 @@
+"""The kinds notifications itself sends (bookings, reminders, payments, news, welcome),
+registered like any other app's kinds (see registry.py). Imported by the app's ready()."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from coaching.bookings.calendar import booking_ics
+from coaching.bookings.models import BookingState
+from coaching.notifications.models import Kind, Notification
+from coaching.notifications.registry import (
+    EMAIL,
+    INBOX,
+    PUSH,
+    SMS,
+    NotificationKind,
+    Preference,
+    register,
+)
+from coaching.notifications.services import news_confirm_token
+
+WRITTEN = frozenset({EMAIL, INBOX, PUSH})
+WITH_SMS = WRITTEN | {SMS}
+
+
+# --- Context ----------------------------------------------------------------------------------
+def _reminder_context(row: Notification) -> dict[str, Any]:
+    booking = row.booking
+    if booking is None:
+        return {}
+    return {
+        "join_url": settings.SITE_URL + reverse("video:join", args=[booking.reference]),
+        # The subject says when, not "tomorrow": a session moved to later today, or a reminder
+        # the scan catches up on, would make "tomorrow" false.
+        "when_short": date_format(timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"),
+    }
+
+
+def _news_confirm_context(row: Notification) -> dict[str, Any]:
+    token = news_confirm_token(row.recipient)
+    return {"confirm_url": settings.SITE_URL + reverse("notifications:news_confirm", args=[token])}
+
+
+def _payment_problem_context(row: Notification) -> dict[str, Any]:
+    url = reverse("admin:bookings_booking_change", args=[row.booking_id])
+    return {"admin_url": settings.SITE_URL + url}
+
+
+# --- Is it still true? ------------------------------------------------------------------------
+def _about_booking(check: Callable[[Notification, datetime], str]):
+    """A booking kind queued without a booking (tests, the demo) has nothing to re-check."""
+
+    @functools.wraps(check)
+    def skip_reason(row: Notification, now: datetime) -> str:
+        return check(row, now) if row.booking is not None else ""
+
+    return skip_reason
+
+
+@_about_booking
+def _reminder_skip(row: Notification, now: datetime) -> str:
+    booking = row.booking
+    if booking.state != BookingState.CONFIRMED:
+        return f"booking {booking.state}"
+    if row.booking_sequence != booking.sequence:
+        return "session moved"
+    if booking.start <= now:
+        return "session already started"
+    return ""
+
+
+@_about_booking
+def _confirmed_skip(row: Notification, now: datetime) -> str:
+    if row.booking.state == BookingState.CANCELLED:
+        # Cancelled before this went out: "confirmed" would be false, the cancellation says all.
+        return "booking cancelled; the cancellation notice applies"
+    return ""
+
+
+@_about_booking
+def _moved_skip(row: Notification, now: datetime) -> str:
+    if row.booking_sequence != row.booking.sequence:
+        return "moved again; the later notice applies"
+    return _confirmed_skip(row, now)
+
+
+@_about_booking
+def _payment_pending_skip(row: Notification, now: datetime) -> str:
+    booking = row.booking
+    if (
+        booking.state != BookingState.HELD
+        or not booking.hold_expires_at
+        or booking.hold_expires_at <= now
+    ):
+        return f"booking {booking.state}"
+    return ""
+
+
+def _staff_only(row: Notification, now: datetime) -> str:
+    return "" if row.recipient.is_staff else "recipient is no longer staff"
+
+
+def _news_confirm_skip(row: Notification, now: datetime) -> str:
+    prefs = getattr(row.recipient, "notification_preferences", None)
+    return "already confirmed" if prefs is not None and prefs.news_confirmed_at else ""
+
+
+# --- Attachments ------------------------------------------------------------------------------
+def _calendar_entry(row: Notification) -> list[tuple[str, str | bytes, str]]:
+    """The session's calendar entry (a cancellation cancels it in the calendar)."""
+    booking, user = row.booking, row.recipient
+    cancelled = booking.state == BookingState.CANCELLED
+    with translation.override(user.language):
+        ics = booking_ics(booking, for_coach=booking.practice.owner_id == user.pk)
+    method = "CANCEL" if cancelled else "PUBLISH"
+    return [(f"sofadoc-{booking.reference}.ics", ics, f"text/calendar; method={method}")]
+
+
+register(
+    NotificationKind(Kind.WELCOME, _("welcome")),
+    NotificationKind(
+        Kind.BOOKING_CONFIRMED,
+        _("booking confirmed"),
+        channels=WITH_SMS,
+        preference=Preference.BOOKING_MESSAGES,
+        skip_reason=_confirmed_skip,
+        attachments=_calendar_entry,
+    ),
+    NotificationKind(
+        Kind.BOOKING_CANCELLED,
+        _("booking cancelled"),
+        channels=WITH_SMS,
+        preference=Preference.BOOKING_MESSAGES,
+        attachments=_calendar_entry,
+    ),
+    NotificationKind(
+        Kind.BOOKING_REFUNDED,
+        _("refund issued"),
+        channels=WITH_SMS,
+        preference=Preference.BOOKING_MESSAGES,
+    ),
+    NotificationKind(
+        Kind.BOOKING_MOVED,
+        _("session moved"),
+        channels=WITH_SMS,
+        preference=Preference.BOOKING_MESSAGES,
+        skip_reason=_moved_skip,
+        attachments=_calendar_entry,
+    ),
+    NotificationKind(
+        Kind.REMINDER_24H,
+        _("reminder 24 hours before"),
+        channels=WITH_SMS,
+        preference=Preference.REMINDERS,
+        context=_reminder_context,
+        skip_reason=_reminder_skip,
+    ),
+    NotificationKind(
+        Kind.REMINDER_1H,
+        _("reminder 1 hour before"),
+        channels=WITH_SMS,
+        preference=Preference.REMINDERS,
+        context=_reminder_context,
+        skip_reason=_reminder_skip,
+    ),
+    NotificationKind(
+        Kind.PAYMENT_PENDING,
+        _("payment pending"),
+        channels=WITH_SMS,
+        preference=Preference.BOOKING_MESSAGES,
+        skip_reason=_payment_pending_skip,
+    ),
+    NotificationKind(Kind.CALENDAR_NUDGE, _("calendar upkeep")),
+    NotificationKind(
+        Kind.NEWS_CONFIRM,
+        _("confirm news subscription"),
+        channels=frozenset({EMAIL}),
+        context=_news_confirm_context,
+        skip_reason=_news_confirm_skip,
+    ),
+    NotificationKind(
+        Kind.PAYMENT_PROBLEM,
+        _("payment problem (staff)"),
+        context=_payment_problem_context,
+        skip_reason=_staff_only,
+    ),
+    NotificationKind(Kind.MERCHANT_REVOKED, _("PayPal permission withdrawn")),
+    NotificationKind(Kind.DISPUTE_OPENED, _("PayPal dispute opened")),
+)
