@@ -12,3 +12,6 @@ class PackagesConfig(AppConfig):
 
         payment_kind.register()  # packages are sold through payments as lines of kind "package"
         prepaid.register()  # a booking paid with a credit gives it back when cancelled in time
+        from coaching.packages.notifications import register_kinds
+
+        register_kinds()  # "your package expires soon"

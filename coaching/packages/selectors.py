@@ -53,3 +53,16 @@ def client_package_for(client, reference: str) -> ClientPackage | None:
         .select_related("practice", "session_type", "session_type__practice")
         .first()
     )
+
+
+def client_packages_expiring(*, before, now) -> QuerySet[ClientPackage]:
+    """Active packages with sessions left that expire between `now` and `before`."""
+    return (
+        _with_balance(
+            ClientPackage.objects.filter(
+                state=ClientPackageState.ACTIVE, expires_at__gt=now, expires_at__lte=before
+            )
+        )
+        .filter(remaining__gt=0)
+        .select_related("client")
+    )

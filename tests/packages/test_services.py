@@ -206,3 +206,20 @@ def test_a_failed_payment_grants_nothing(paypal, frozen, package, client_user):
     assert client_package.state == ClientPackageState.ABANDONED
     assert credit_balance(client_package) == 0
     assert list(client_packages_of(client_user)) == []
+
+
+def test_a_client_is_told_once_two_weeks_before_unused_sessions_expire(
+    client_package, client_user, frozen
+):
+    from coaching.notifications.models import Notification
+
+    frozen.move_to(client_package.expires_at - timedelta(days=20))
+    expire_packages.apply()
+    assert not Notification.objects.filter(kind="package_expiring").exists()
+    frozen.move_to(client_package.expires_at - timedelta(days=13))
+    expire_packages.apply()
+    expire_packages.apply()
+    notices = Notification.objects.filter(kind="package_expiring", recipient=client_user)
+    assert notices.exists()
+    assert notices.count() == notices.values("channel").distinct().count()  # once per channel
+    assert {n.key for n in notices} == {f"package:{client_package.pk}"}
