@@ -259,11 +259,14 @@ def booking_line_amount(booking: Booking) -> Decimal:
     return line.amount * line.quantity if line is not None else Decimal("0.00")
 
 
-def booking_refund_due(booking: Booking, *, role: str, now: datetime | None = None) -> Decimal:
+def booking_refund_due(
+    booking: Booking, *, role: str, now: datetime | None = None, paid: Decimal | None = None
+) -> Decimal:
     """The one rule for what cancelling a confirmed booking gives back: its whole line when the
-    coach or staff cancel or the client cancels inside the free window, nothing after it."""
+    coach or staff cancel or the client cancels inside the free window, nothing after it.
+    `paid`: the booking's line amount when the caller has read it already (a list of them)."""
     if role != Actor.CLIENT or booking.is_free_to_cancel(now):
-        return booking_line_amount(booking)
+        return booking_line_amount(booking) if paid is None else paid
     return Decimal("0.00")
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from coaching.bookings.models import Actor, Booking, BookingState
 from coaching.bookings.services import booking_refund_due
 from coaching.packages.models import ClientPackage, ExpiryRule
+from coaching.payments.models import PurchaseLine
 
 CENT = Decimal("0.01")
 
@@ -53,6 +54,16 @@ def series_refund_quote(
     """The refund for cancelling every upcoming confirmed occurrence among `bookings`."""
     now = now or timezone.now()
     upcoming = [b for b in bookings if b.state == BookingState.CONFIRMED and b.start > now]
+    # Each booking's own line, read in one query for the whole series.
+    paid = {
+        object_id: amount * quantity
+        for object_id, amount, quantity in PurchaseLine.objects.filter(
+            purchase_id__in={b.purchase_id for b in upcoming}, kind="booking"
+        ).values_list("object_id", "amount", "quantity")
+    }
     return SeriesRefundQuote(
-        tuple((b, booking_refund_due(b, role=role, now=now)) for b in upcoming)
+        tuple(
+            (b, booking_refund_due(b, role=role, now=now, paid=paid.get(b.pk, Decimal("0.00"))))
+            for b in upcoming
+        )
     )

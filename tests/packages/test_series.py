@@ -211,3 +211,31 @@ def test_the_series_pages(client, paypal, frozen, practice, session_type, client
     # Someone else's series is a 404.
     client.force_login(UserFactory())
     assert client.get(reverse("packages:series_detail", args=[series.reference])).status_code == 404
+
+
+def test_the_series_page_has_a_fixed_number_of_queries(
+    client, paypal, frozen, practice, session_type, client_user, six
+):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(series):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.get(reverse("packages:series_detail", args=[series.reference])).status_code
+                == 200
+            )
+        return len(queries)
+
+    client.force_login(client_user)
+    two, _ = paid_series(
+        paypal, client=client_user, practice=practice, session_type=session_type, starts=six[:2]
+    )
+    later = [start + timedelta(hours=2) for start in six]
+    all_six, _ = paid_series(
+        paypal, client=client_user, practice=practice, session_type=session_type, starts=later
+    )
+    # session, user, the series, its bookings, their lines (the refund quote), the layout's two
+    assert count(two) == count(all_six) == 7
