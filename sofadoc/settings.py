@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "coaching.intake",
     "coaching.calendars",
     "coaching.clients",
+    "coaching.packages",
     "privacy",
     "coaching.notifications",
 ]
@@ -223,6 +224,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "settle-video-attendance": {"task": "video.settle_attendance", "schedule": 5 * 60},
     "expire-booking-holds": {"task": "bookings.expire_holds", "schedule": 60},
+    # Unused package sessions expire, or are refunded pro rata, by the package's rule.
+    "expire-packages": {"task": "packages.expire_packages", "schedule": 60 * 60},
     "reconcile-paypal-orders": {"task": "payments.reconcile_open_orders", "schedule": 5 * 60},
     "send-due-notifications": {"task": "notifications.send_due_reminders", "schedule": 60},
     # After PayPal's reporting delay (up to 3 h) for yesterday has passed.

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("coaching.intake.urls")),
     path("", include("coaching.calendars.urls")),
     path("", include("coaching.clients.urls")),
+    path("", include("coaching.packages.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -57,9 +57,6 @@ class Role(models.TextChoices):
     SYSTEM = "system", _("system")
 
 
-Actor = Role  # its old name, for branches written before the rename (issue 23); remove after
-
-
 class Booking(models.Model):
     reference = models.CharField(
         _("reference"), max_length=16, unique=True, default=new_reference, editable=False

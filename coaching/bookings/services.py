@@ -19,6 +19,7 @@ from coaching.bookings.permissions import (
     booking_move_allowed,
     booking_refund_due,
 )
+from coaching.bookings.prepaid import prepaid_cancelled
 from coaching.bookings.signals import (
     booking_cancelled,
     booking_confirmed,
@@ -27,7 +28,14 @@ from coaching.bookings.signals import (
     send_on_commit,
 )
 from coaching.bookings.states import InvalidTransition, record, transition
-from coaching.payments.models import Payment, PaymentStatus, Purchase, Refund, RefundStatus
+from coaching.payments.models import (
+    Payment,
+    PaymentStatus,
+    Purchase,
+    PurchaseLine,
+    Refund,
+    RefundStatus,
+)
 from coaching.payments.services import (
     LineSpec,
     PaymentRefused,
@@ -45,6 +53,8 @@ from coaching.practices.selectors import session_type_slot_is_free
 from sofadoc.errors import ShownError
 
 logger = logging.getLogger(__name__)
+
+REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
 
 if TYPE_CHECKING:
     from sofadoc.accounts.models import User
@@ -74,8 +84,10 @@ def booking_hold(
     start: datetime,
     expected_price: Decimal | None = None,
     now: datetime | None = None,
+    prepaid: bool = False,
 ) -> Booking:
-    """Hold a slot for `client` while they pay (BOOKING_HOLD_MINUTES).
+    """Hold a slot for `client` while they pay (BOOKING_HOLD_MINUTES); `prepaid` when it is paid
+    already (a package credit: the coach's PayPal need not be connected now).
 
     Locks the practice row, so holds for one coach happen one after another, then re-checks the
     slot with every rule; PostgreSQL's exclusion constraint backs this up. Raises SlotTaken or
@@ -89,7 +101,11 @@ def booking_hold(
             raise BookingError(_("This session cannot be booked."))
         if practice.owner_id == client.pk:
             raise BookingError(_("You cannot book a session with yourself."))
-        if session_type.price > 0 and not practice_takes_payments(practice_id=practice.pk):
+        if (
+            not prepaid
+            and session_type.price > 0
+            and not practice_takes_payments(practice_id=practice.pk)
+        ):
             # The coach's PayPal is not (or no longer) connected: no order could name a payee.
             raise BookingError(
                 _("This coach cannot take payments at the moment. Please try again later.")
@@ -205,11 +221,16 @@ def booking_confirm_paid(*, booking_id: int, payment: Payment, actor: User | Non
             session_type=booking.session_type, start=booking.start, ignore=[own]
         )
         if not still_free:
-            _refund(booking, payment, payment.amount, reason="slot taken after the hold expired")
+            _refund(
+                booking, payment, booking_line_amount(booking), reason="slot taken after the hold"
+            )
             return False
     if booking.state not in (BookingState.HELD, BookingState.EXPIRED):
         _refund(
-            booking, payment, payment.amount, reason=f"paid for a booking in state {booking.state}"
+            booking,
+            payment,
+            booking_line_amount(booking),
+            reason=f"paid for a booking in state {booking.state}",
         )
         return False
     try:
@@ -224,11 +245,49 @@ def booking_confirm_paid(*, booking_id: int, payment: Payment, actor: User | Non
             )
     except IntegrityError:  # an expired hold's slot was taken after all
         booking.refresh_from_db()
-        _refund(booking, payment, payment.amount, reason="slot taken after the hold expired")
+        _refund(booking, payment, booking_line_amount(booking), reason="slot taken after the hold")
         return False
     # The receipt is billing's: issued when payments announces the capture (coaching/billing).
     send_on_commit(booking_confirmed, booking=booking)
     return True
+
+
+def booking_confirm_prepaid(*, booking: Booking, actor, reason: str) -> Booking:
+    """A held booking that is paid already (a package credit, in the caller's transaction) is
+    confirmed at once, without PayPal."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    transition(
+        booking,
+        BookingState.CONFIRMED,
+        actor=actor,
+        role=Role.CLIENT,
+        reason=reason,
+        fields={"confirmed_at": timezone.now(), "hold_expires_at": None},
+    )
+    send_on_commit(booking_confirmed, booking=booking)
+    return booking
+
+
+def booking_line_amount(booking: Booking) -> Decimal:
+    """What the client paid for this booking: its own line of the purchase (a series pays many
+    bookings in one purchase), 0 when it was not bought on its own (a package credit)."""
+    if booking.purchase_id is None:
+        return Decimal("0.00")
+    line = PurchaseLine.objects.filter(
+        purchase_id=booking.purchase_id, kind="booking", object_id=booking.pk
+    ).first()
+    return line.amount * line.quantity if line is not None else Decimal("0.00")
+
+
+def booking_refund_amount(
+    booking: Booking, *, role: str, now: datetime | None = None, paid: Decimal | None = None
+) -> Decimal:
+    """What cancelling a confirmed booking gives back: its whole line when the rule says a
+    refund is due (permissions.booking_refund_due), nothing otherwise. `paid`: the booking's
+    line amount when the caller has read it already (a list of them)."""
+    if booking_refund_due(booking, role=role, now=now or timezone.now()):
+        return booking_line_amount(booking) if paid is None else paid
+    return Decimal("0.00")
 
 
 def booking_payment_failed(*, booking_id: int, reason: str) -> None:
@@ -331,10 +390,12 @@ def booking_cancel(*, booking: Booking, actor: User, role: str, reason: str = ""
             reason=reason or "cancelled",
             fields={"cancelled_by": role, "cancel_reason": reason, "cancelled_at": now},
         )
-        payment = booking.payments.filter(status=PaymentStatus.CAPTURED).first()
         refund = None
-        if refund_due and payment is not None:
-            refund = _refund(booking, payment, payment.amount, reason=f"cancelled by {role}")
+        prepaid = prepaid_cancelled(booking=booking, refund_due=refund_due, role=role)
+        payment = booking.payments.filter(status__in=REFUNDABLE).first()
+        amount = booking_refund_amount(booking, role=role, now=now)
+        if payment is not None and not prepaid and amount > 0:
+            refund = _refund(booking, payment, amount, reason=f"cancelled by {role}")
         send_on_commit(booking_cancelled, booking=booking, refund=refund, cancelled_by=role)
     return refund
 
@@ -363,8 +424,11 @@ def _refund(booking: Booking, payment: Payment, amount: Decimal, *, reason: str)
     """Refund through payments now (booking_refunded is sent by the kind hook). A failure is kept
     as a failed refund for staff, not raised, so the cancellation itself stands; payment_problem
     tells staff."""
+    line = PurchaseLine.objects.filter(
+        purchase_id=payment.purchase_id, kind="booking", object_id=booking.pk
+    ).first()
     try:
-        refund = refund_issue(payment=payment, amount=amount, reason=reason)
+        refund = refund_issue(payment=payment, amount=amount, reason=reason, line=line)
     except PaymentRefused as error:
         raise BookingError(error.message) from error
     if refund.status == RefundStatus.FAILED:

@@ -291,6 +291,8 @@ def booking_cancel_view(request: AuthenticatedHttpRequest, reference: str) -> Ht
                         "our team takes care of it."
                     ),
                 )
+            elif booking.purchase_id is None:  # paid with a package credit
+                messages.success(request, _("The session is cancelled."))
             else:
                 messages.success(
                     request,

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from coaching.bookings.models import Actor, Booking, BookingState
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.services import BookingError, booking_cancel
 from coaching.calendars.models import HourBlock
 from coaching.practices.models import Practice
@@ -61,7 +61,7 @@ def hour_block_add(
         for booking in covered:
             try:
                 with transaction.atomic():
-                    booking_cancel(booking=booking, actor=actor, role=Actor.COACH, reason=reason)
+                    booking_cancel(booking=booking, actor=actor, role=Role.COACH, reason=reason)
                 cancelled += 1
             except BookingError:
                 continue

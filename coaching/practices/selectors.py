@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -110,6 +111,49 @@ def session_type_slot_is_free(
         ignore=ignore,
     )
     return found == [start]
+
+
+def session_type_free_slots_within(
+    *,
+    session_type: SessionType,
+    windows: Sequence[Interval],
+    now: datetime | None = None,
+    ignore: Collection[Interval] = (),
+) -> list[datetime]:
+    """Free start times (UTC, sorted) of one session type inside each of `windows` (sorted, e.g.
+    the days of a recurring series). Hours, time off and busy time are read once over their
+    span; the slot engine then looks at each window with only the busy time near it, so the
+    cost follows the windows, not the span (52 Tuesdays, not a year of the coach's calendar)."""
+    if not windows:
+        return []
+    now = now or timezone.now()
+    practice = session_type.practice
+    rules = practice.slot_rules(session_type)
+    span = Interval(windows[0].start, windows[-1].end)
+    all_weekly, all_days_off = _hours_and_time_off(practice_ids=[practice.pk], around=span)
+    busy = sorted(
+        _busy(practice_ids=[practice.pk], window=span, rules=rules, ignore=ignore)[practice.pk],
+        key=lambda interval: interval.start,
+    )
+    busy_starts = [interval.start for interval in busy]
+    reach = _reach(rules)
+    zone = ZoneInfo(practice.time_zone)
+    found: list[datetime] = []
+    for window in windows:
+        # Merged busy intervals do not overlap, so those ending after the window's reach starts
+        # are the ones starting after the previous one's start: slice by start with slack.
+        first = max(bisect_left(busy_starts, window.start - reach) - 1, 0)
+        last = bisect_left(busy_starts, window.end + reach)
+        found += free_slots(
+            weekly=all_weekly[practice.pk],
+            time_off=all_days_off[practice.pk],
+            busy=busy[first:last],
+            rules=rules,
+            zone=zone,
+            now=now,
+            window=window,
+        )
+    return sorted(set(found))
 
 
 def practice_ids_free_within(

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from coaching.bookings.models import Actor
+from coaching.bookings.models import Role
 from coaching.bookings.services import booking_cancel, booking_move
 from coaching.calendars.models import BookingEvent, WriteState
 from coaching.calendars.sync import connection_sync
@@ -75,7 +75,7 @@ def test_a_booking_appears_moves_and_goes(
     assert "SEQUENCE:0" not in text  # a new revision for calendar apps
 
     with django_capture_on_commit_callbacks(execute=True):
-        booking_cancel(booking=booking, actor=client_user, role=Actor.CLIENT, reason="krank")
+        booking_cancel(booking=booking, actor=client_user, role=Role.CLIENT, reason="krank")
     assert write(booking) == "done"
     assert row.uid not in account.uids()
 

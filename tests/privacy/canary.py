@@ -93,6 +93,14 @@ def _fillable(field) -> bool:
 ISSUED_DOCUMENTS = {"billing.Document", "billing.DocumentLine"}
 
 
+from coaching.packages.models import Package  # noqa: E402
+from coaching.packages.services import (  # noqa: E402
+    booking_from_credit,
+    client_package_activate,
+    client_package_start,
+)
+
+
 def fill_canaries(user, canary: Canary) -> list[str]:
     """Every free-text column of every row the registry finds for the person gets the canary."""
     filled = []
@@ -255,6 +263,13 @@ def canary_world(paypal) -> tuple[User, User]:
     # Coach and client wrote, noted, set and answered a task, shared files naming both.
     relationship = Relationship.objects.get_or_create(practice=practice, client=client)[0]
     fill_relationship(relationship, f"{CLIENT.text('message')} {COACH.text('message')}")
+    # A package bought and used once (its credits stay, without the client, after erasure).
+    package = Package.objects.create(
+        practice=practice, session_type=session_type, name="Fünferkarte", sessions=5, price="350"
+    )
+    client_package = client_package_start(package_id=package.pk, practice=practice, client=client)
+    client_package_activate(client_package_id=client_package.pk)
+    booking_from_credit(client_package=client_package, client=client, start=TUESDAY_10 + 3 * day)
     for person, canary in [(client, CLIENT), (coach, COACH)]:
         use_everything(person, canary)
     return client, coach

@@ -35,6 +35,7 @@ class World:
     push_device: PushSubscription
     export: DataExport
     time_off: TimeOff
+    paypal: object = None  # the PayPal fake, for things a case makes when it needs them
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else getattr(self, role)
@@ -105,4 +106,5 @@ def world(booking, client_user, practice, session_type, paypal, frozen):
         push_device=push_device,
         export=export,
         time_off=time_off,
+        paypal=paypal,
     )

@@ -29,6 +29,8 @@ from tests.security.url_classes import PUBLIC, SIGNED_IN, named_patterns, url_ar
 pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("other_client", "other_coach", "anonymous")
+# Pages of the signed-in coach's own practice (a person without one is sent to create it).
+COACH_PAGES = ("practices:", "calendars:", "packages:edit")
 
 
 @dataclass
@@ -219,6 +221,102 @@ def _hour_block(world: World):
     return block
 
 
+def _package(world: World):
+    from coaching.packages.models import Package
+
+    return Package.objects.get_or_create(
+        practice=world.practice,
+        session_type=world.session_type,
+        defaults={"name": "Fünferkarte", "sessions": 5, "price": "350.00"},
+    )[0]
+
+
+def _client_package(world: World, *, paid: bool = True):
+    """The client's package (paid, or approved at PayPal and not yet captured), made once."""
+    from coaching.packages.models import ClientPackage
+    from coaching.packages.services import client_package_activate, client_package_start
+    from coaching.payments.services import payment_start
+
+    state = "active" if paid else "held"
+    found = ClientPackage.objects.filter(client=world.client, state=state).first()
+    if found is not None:
+        return found
+    client_package = client_package_start(
+        package_id=_package(world).pk, practice=world.practice, client=world.client
+    )
+    payment = payment_start(
+        purchase=client_package.purchase,
+        return_url="https://x/r",
+        cancel_url="https://x/c",
+        locale="de-DE",
+    )
+    if paid:
+        client_package_activate(client_package_id=client_package.pk)
+    else:
+        world.paypal.approve(payment.order_id)
+    return client_package
+
+
+def _package_state(world: World):
+    from coaching.packages.models import ClientPackage
+
+    rows = ClientPackage.objects.filter(client=world.client)
+    return sorted(rows.values_list("state", "credits__delta"), key=str)
+
+
+def _held_package(world: World) -> dict:
+    return {"reference": _client_package(world, paid=False).reference}
+
+
+def _held_package_order(world: World) -> str:
+    from coaching.payments.models import Payment
+
+    held = _client_package(world, paid=False)
+    return "?token=" + Payment.objects.get(purchase=held.purchase).order_id
+
+
+def _series(world: World, *, paid: bool = True):
+    """The client's series of two Tuesdays (paid, or approved at PayPal and not captured)."""
+    from coaching.packages.models import BookingSeries
+    from coaching.packages.series_services import series_hold
+    from coaching.payments.services import payment_capture, payment_start
+
+    found = BookingSeries.objects.filter(client=world.client).first()
+    if found is not None:
+        return found
+    series = series_hold(
+        client=world.client,
+        practice=world.practice,
+        session_type_id=world.session_type.pk,
+        starts=[TUESDAY_10 + timedelta(days=7), TUESDAY_10 + timedelta(days=14)],
+        interval_weeks=1,
+    )
+    payment = payment_start(
+        purchase=series.purchase, return_url="https://x/r", cancel_url="https://x/c", locale="de"
+    )
+    world.paypal.approve(payment.order_id)
+    if paid:
+        payment_capture(order_id=payment.order_id)
+    return series
+
+
+def _series_state(world: World):
+    return sorted(
+        Booking.objects.filter(client=world.client, purchase__series__isnull=False).values_list(
+            "state", flat=True
+        )
+    )
+
+
+def _series_order(world: World) -> str:
+    from coaching.payments.models import Payment
+
+    return "?token=" + Payment.objects.get(purchase=_series(world, paid=False).purchase).order_id
+
+
+series_reference = lambda w: {"reference": _series(w).reference}  # noqa: E731
+held_series_reference = lambda w: {"reference": _series(w, paid=False).reference}  # noqa: E731
+
 MATRIX = {
     "calendars:connection_edit": Case(
         "coach",
@@ -254,6 +352,82 @@ MATRIX = {
         post=lambda w: {},
         state=lambda w: list(w.practice.hour_blocks.values_list("pk", flat=True)),
         owner_changes_state=True,
+    ),
+    "packages:series_detail": Case("client", series_reference, get=200, also_refused=("coach",)),
+    "packages:series_cancel": Case(
+        "client",
+        series_reference,
+        get=200,
+        post=lambda w: {},
+        state=_series_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "packages:series_paypal_return": Case(
+        "client",
+        held_series_reference,
+        get=302,
+        query=_series_order,
+        state=_series_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "packages:series_paypal_cancel": Case(
+        "client",
+        held_series_reference,
+        get=302,
+        query=_series_order,
+        state=_series_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "packages:edit": Case(
+        "coach",
+        lambda w: {"package_id": _package(w).pk},
+        get=200,
+        post=lambda w: {
+            "name": "Zehnerkarte",
+            "session_type": w.session_type.pk,
+            "sessions": 10,
+            "price": "650.00",
+            "validity_days": 365,
+            "expiry_rule": "expire",
+            "is_active": "on",
+        },
+        state=lambda w: _package(w).name,
+        owner_changes_state=True,
+    ),
+    "packages:detail": Case(
+        "client",
+        lambda w: {"reference": _client_package(w).reference},
+        get=200,
+        also_refused=("coach",),
+    ),
+    "packages:book": Case(
+        "client",
+        lambda w: {"reference": _client_package(w).reference},
+        post=lambda w: {"start": "2026-06-02T10:00:00Z"},
+        state=_package_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "packages:paypal_return": Case(
+        "client",
+        _held_package,
+        get=302,
+        query=_held_package_order,
+        state=_package_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
+    ),
+    "packages:paypal_cancel": Case(
+        "client",
+        _held_package,
+        get=302,
+        query=_held_package_order,
+        state=_package_state,
+        owner_changes_state=True,
+        also_refused=("coach",),
     ),
     "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:cancel": Case(
@@ -458,6 +632,8 @@ NOT_OWNED = {
     "account_confirm_email": "allauth's signed e-mail confirmation key",
     "account_reset_password_from_key": "allauth's signed password-reset key",
     "bookings:start": "any signed-in person books a published offer (see the test below)",
+    "packages:buy": "any signed-in person buys a published offer (tests/packages)",
+    "packages:series_start": "any signed-in person books a published offer (tests/packages)",
     "bookings:feed": "a random secret for calendar apps; replaced: 404 (tests/bookings)",
     "calendars:oauth_start": "a provider's name; connects the requester's own practice",
     "calendars:oauth_callback": "a provider's name; checks the state kept in the session",
@@ -490,8 +666,7 @@ def _assert_refused(response, name: str, role: str, world: World):
         assert response.status_code == 302, where
         assert response.url.startswith(reverse("account_login")), where
         return
-    own_practice_page = name.startswith(("practices:", "calendars:"))
-    if role == "other_client" and own_practice_page and name not in PUBLIC:
+    if role == "other_client" and name.startswith(COACH_PAGES) and name not in PUBLIC:
         # The coach's own pages send people without a practice to create one: nothing of
         # anyone else's is looked up.
         assert response.status_code == 302, where

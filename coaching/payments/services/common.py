@@ -17,11 +17,12 @@ class PaymentRefused(ShownError):
     """A request about money we refuse, and nothing changed; `message` can be shown."""
 
 
-def call_hooks(purchase: Purchase, hook: str, **kwargs) -> None:
-    """Tell the app that sold each line (kinds.py). Runs inside the caller's transaction, so the
-    selling app's change commits or rolls back with the money."""
-    for line in purchase.lines.all():
-        getattr(kind_for(line.kind), hook)(line=line, **kwargs)
+def call_hooks(purchase: Purchase, hook: str, *, line=None, **kwargs) -> None:
+    """Tell the app that sold each line (kinds.py), or only `line`'s when the movement concerns
+    that line alone. Runs inside the caller's transaction, so the selling app's change commits or
+    rolls back with the money."""
+    for each in [line] if line is not None else purchase.lines.all():
+        getattr(kind_for(each.kind), hook)(line=each, **kwargs)
 
 
 def announce_on_commit(

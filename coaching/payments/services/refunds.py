@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.payments.fees import fee_share
 from coaching.payments.ledger import ledger_write, refund_rows
-from coaching.payments.models import LedgerKind, Payment, PaymentStatus, Refund, RefundStatus
+from coaching.payments.models import (
+    LedgerKind,
+    Payment,
+    PaymentStatus,
+    PurchaseLine,
+    Refund,
+    RefundStatus,
+)
 from coaching.payments.providers import PaymentError, RefundSpec, provider_for
 from coaching.payments.services.common import PaymentRefused, announce_on_commit, call_hooks
 
@@ -21,7 +28,9 @@ logger = logging.getLogger(__name__)
 REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
 
 
-def refund_issue(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
+def refund_issue(
+    *, payment: Payment, amount: Decimal, reason: str, line: PurchaseLine | None = None
+) -> Refund:
     """Refund `amount` of a captured payment at its provider, on the coach's behalf
     (PayPal-Auth-Assertion for the payee), with SofaDoc's fee given back in proportion.
 
@@ -29,7 +38,8 @@ def refund_issue(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
     fractions of a cent, and a payment that is not captured. A provider failure is not raised:
     the refund is kept as FAILED for staff (the caller's cancellation stands) and returned.
     A completed refund writes its ledger rows, tells the selling apps (on_refunded) and is
-    announced as "refunded" after commit.
+    announced as "refunded" after commit. `line`: the refund is for that line of the purchase
+    only (one occurrence of a series), so only its selling app hears it.
     """
     with transaction.atomic():
         payment = Payment.objects.select_for_update().select_related("purchase").get(pk=payment.pk)
@@ -86,7 +96,7 @@ def refund_issue(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
         if result.platform_fee is not None:
             refund.platform_fee_returned = result.platform_fee  # what PayPal actually moved
         refund.save(update_fields=["refund_id", "status", "platform_fee_returned"])
-        _after_refund(payment, refund, paypal_fee=result.paypal_fee, external=False)
+        _after_refund(payment, refund, paypal_fee=result.paypal_fee, external=False, line=line)
     return refund
 
 
@@ -127,7 +137,9 @@ def refund_record_external(
     return refund
 
 
-def _after_refund(payment: Payment, refund: Refund, *, paypal_fee, external: bool) -> None:
+def _after_refund(
+    payment: Payment, refund: Refund, *, paypal_fee, external: bool, line=None
+) -> None:
     fully = payment.refunded_amount() >= payment.amount
     payment.status = PaymentStatus.REFUNDED if fully else PaymentStatus.PARTIALLY_REFUNDED
     payment.save(update_fields=["status", "updated_at"])
@@ -154,6 +166,7 @@ def _after_refund(payment: Payment, refund: Refund, *, paypal_fee, external: boo
         refund=refund,
         amount=refund.amount,
         external=external,
+        line=line,
     )
 
 

@@ -8,6 +8,7 @@ from coaching.bookings import demo as bookings_demo
 from coaching.clients import demo as clients_demo
 from coaching.intake import demo as intake_demo
 from coaching.notifications import demo as notifications_demo
+from coaching.packages import demo as packages_demo
 from coaching.payments import demo as payments_demo
 from coaching.practices import demo as practices_demo
 from privacy import demo as privacy_demo
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             bookings = bookings_demo.seed(client=users["client"], practice=users["coach"].practice)
             intake_demo.seed(practice=users["coach"].practice, client=users["client"])
             clients_demo.seed(coach=users["coach"], client=users["client"])
+            packages_demo.seed(practice=users["coach"].practice)
             privacy_demo.seed(users.values())
             notifications_demo.seed(users=list(users.values()))
         self.stdout.write(

@@ -1,0 +1,28 @@
+"""Demo data for packages: the demo coach sells five sessions of their first session type for
+the price of four and a half, valid for six months, unused ones refunded pro rata. The demo
+client buys it through the PayPal sandbox twin like a single session (README, "What the demo
+shows")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from coaching.packages.models import ExpiryRule, Package
+
+
+def seed(*, practice) -> Package | None:
+    session_type = practice.session_types.filter(is_active=True).first()
+    if session_type is None:
+        return None
+    package, _created = Package.objects.get_or_create(
+        practice=practice,
+        name="Fünferkarte",
+        defaults={
+            "session_type": session_type,
+            "sessions": 5,
+            "price": (session_type.price * Decimal("4.5")).quantize(Decimal("1")),
+            "validity_days": 180,
+            "expiry_rule": ExpiryRule.REFUND,
+        },
+    )
+    return package

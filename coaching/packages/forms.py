@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coaching.bookings.forms import SlotField
+from coaching.packages.models import MAX_OCCURRENCES, Package
+
+
+class PackageForm(forms.ModelForm):
+    class Meta:
+        model = Package
+        fields = [
+            "name",
+            "session_type",
+            "sessions",
+            "price",
+            "validity_days",
+            "expiry_rule",
+            "is_active",
+        ]
+        help_texts = {
+            "validity_days": _("Counted from the purchase, e.g. 180 for six months."),
+            "expiry_rule": _("Shown to clients before they buy."),
+        }
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.practice = practice
+        self.fields["session_type"].queryset = practice.session_types.filter(is_active=True)
+
+
+class SlotForm(forms.Form):
+    start = SlotField()
+
+
+class SeriesForm(forms.Form):
+    """A series request: the first session, the rhythm and how many. Out of range → 400."""
+
+    start = SlotField()
+    interval_weeks = forms.TypedChoiceField(
+        label=_("Rhythm"),
+        choices=[(1, _("every week")), (2, _("every two weeks"))],
+        coerce=int,
+        initial=1,
+    )
+    count = forms.IntegerField(
+        label=_("Number of sessions"), min_value=1, max_value=MAX_OCCURRENCES, initial=6
+    )
+    # The occurrences the client accepted on the check page (alternatives included), as UTC ISO.
+    chosen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)

@@ -1,0 +1,191 @@
+"""Series pages: check a recurring series before paying (taken or closed occurrences listed with
+alternatives), pay once through PayPal, see it, and cancel the rest with the refund shown first.
+
+A series is found through its client (404 for anyone else), its offer through a published
+practice (404 for a session type of another practice).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coaching.bookings.forms import SlotField
+from coaching.bookings.models import BookingState
+from coaching.bookings.services import BookingError
+from coaching.packages.checkout import checkout_redirect
+from coaching.packages.checkout import problem as _problem
+from coaching.packages.forms import SeriesForm
+from coaching.packages.models import MAX_OCCURRENCES, BookingSeries
+from coaching.packages.refunds import series_refund_quote
+from coaching.packages.series import series_check
+from coaching.packages.series_services import (
+    series_bookings,
+    series_cancel_rest,
+    series_hold,
+    series_release,
+)
+from coaching.payments.models import Payment
+from coaching.payments.providers import PaymentError, approval_origins
+from coaching.payments.services import PaymentRefused, payment_capture
+from coaching.practices.models import SessionType
+
+
+def _chosen_starts(request: HttpRequest):
+    """The occurrences ticked on the check page (UTC ISO each); None if any is not a time."""
+    values = request.POST.getlist("occurrence")
+    if not 1 <= len(values) <= MAX_OCCURRENCES:
+        return None
+    field = SlotField()
+    try:
+        return [field.clean(value) for value in values]
+    except Exception:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
+    session_type = get_object_or_404(
+        SessionType.objects.select_related("practice"),
+        pk=session_type_id,
+        practice__slug=slug,
+        practice__is_published=True,
+        is_active=True,
+    )
+    practice = session_type.practice
+    back = practice.get_absolute_url()
+    form = SeriesForm(request.POST or request.GET or None)
+    if not form.is_valid():
+        message = _("Please choose a first session, a rhythm and between 1 and %(max)s sessions.")
+        return _problem(request, message % {"max": MAX_OCCURRENCES}, status=400, back=back)
+    data = form.cleaned_data
+    if request.method == "POST":
+        starts = _chosen_starts(request)
+        if starts is None:
+            message = _("Please choose at least one session of the series.")
+            return _problem(request, message, status=400, back=back)
+        try:
+            with transaction.atomic(durable=True):
+                series = series_hold(
+                    client=request.user,
+                    practice=practice,
+                    session_type_id=session_type.pk,
+                    starts=starts,
+                    interval_weeks=data["interval_weeks"],
+                )
+        except BookingError as error:
+            return _problem(request, error.message, status=409, back=back)
+        return checkout_redirect(
+            request,
+            purchase=series.purchase,
+            reference=series.reference,
+            url_stem="series_paypal",
+            back=back,
+        )
+    plan = series_check(
+        session_type=session_type,
+        first_start=data["start"],
+        interval_weeks=data["interval_weeks"],
+        count=data["count"],
+    )
+    free = [o for o in plan if o.free]
+    context = {
+        "practice": practice,
+        "session_type": session_type,
+        "form": form,
+        "plan": plan,
+        "free_count": len(free),
+        "total": session_type.price * len(free),
+        "own_practice": practice.owner_id == request.user.pk,
+    }
+    response = render(request, "packages/series_start.html", context)
+    response._csp_update = {"form-action": approval_origins()}
+    return response
+
+
+def _own_series(request: HttpRequest, reference: str) -> BookingSeries:
+    series = (
+        BookingSeries.objects.select_related("practice", "session_type")
+        .filter(reference=reference, client=request.user)
+        .first()
+    )
+    if series is None:
+        raise Http404
+    return series
+
+
+def _series_payment(request: HttpRequest, series: BookingSeries) -> Payment:
+    payment = Payment.objects.filter(
+        purchase_id=series.purchase_id, order_id=request.GET.get("token", "")
+    ).first()
+    if payment is None:
+        raise Http404
+    return payment
+
+
+@login_required
+@require_GET
+def series_paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
+    series = _own_series(request, reference)
+    payment = _series_payment(request, series)
+    back = series.practice.get_absolute_url()
+    try:
+        with transaction.atomic(durable=True):
+            payment_capture(order_id=payment.order_id, actor=request.user)
+    except PaymentRefused as error:
+        return _problem(request, error.message, status=409, back=back)
+    except PaymentError as error:
+        return _problem(request, error.message, status=503 if error.retry else 402, back=back)
+    messages.success(request, _("Your series is booked and paid."))
+    return redirect("packages:series_detail", reference=series.reference)
+
+
+@login_required
+@require_GET
+def series_paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    series = _own_series(request, reference)
+    payment = _series_payment(request, series)
+    with transaction.atomic(durable=True):
+        series_release(series=series, order_id=payment.order_id, actor=request.user)
+    messages.info(
+        request, _("You cancelled the payment. Nothing was charged and the times are free again.")
+    )
+    return redirect(series.practice.get_absolute_url())
+
+
+@login_required
+@require_GET
+def series_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    series = _own_series(request, reference)
+    bookings = list(series_bookings(series).select_related("practice"))
+    quote = series_refund_quote(bookings)
+    context = {"series": series, "bookings": bookings, "quote": quote}
+    return render(request, "packages/series_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The refund for the rest of the series is shown before the client confirms."""
+    series = _own_series(request, reference)
+    bookings = list(series_bookings(series).select_related("practice"))
+    quote = series_refund_quote(bookings)
+    if request.method == "POST":
+        if not quote.lines:
+            message = _("No upcoming sessions of this series are left to cancel.")
+            back = reverse("packages:series_detail", args=[reference])
+            return _problem(request, message, status=409, back=back)
+        with transaction.atomic(durable=True):
+            series_cancel_rest(series=series, actor=request.user)
+        messages.success(request, _("The rest of your series is cancelled."))
+        return redirect("packages:series_detail", reference=series.reference)
+    upcoming = [b for b in bookings if b.state == BookingState.CONFIRMED]
+    context = {"series": series, "quote": quote, "upcoming": upcoming}
+    return render(request, "packages/series_cancel.html", context)
