@@ -184,7 +184,7 @@ def test_mfa_and_session_pages_are_formal(signed_in, url_name):
 @pytest.mark.django_db
 def test_session_list_is_german(signed_in):
     text = visible_text(signed_in.get(reverse("usersessions_list")))
-    assert "Aktive Sitzungen" in text
+    assert "Angemeldete Geräte" in text  # the login sessions, apart from "Meine Sitzungen"
     assert "Sessions" not in text
 
 
