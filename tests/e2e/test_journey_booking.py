@@ -221,7 +221,9 @@ def test_a_client_finds_books_pays_and_joins(
         " return v && v.readyState >= 2 && !v.paused && v.videoWidth > 0; }",
         timeout=15_000,
     )
-    expect(page.get_by_text("Ihr Coach ist gleich da.")).to_be_visible()
-    expect(page.get_by_role("button", name="Jetzt beitreten")).to_be_visible()
+    # The client enters the waiting room themselves; the coach lets them in (the session room's
+    # own journey in test_video_join.py goes on from here).
+    expect(page.get_by_role("button", name="Raum betreten")).to_be_visible()
+    expect(page.get_by_text("Diese Sitzung wird nie aufgezeichnet")).to_be_visible()
     screenshot(page, "journey2-07-join")
     assert errors == []
