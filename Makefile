@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PEER_VENV := var/bench-peer/venv
 
-.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load bench-faults vendor
+.PHONY: run test e2e smoke lint format messages makemessages migrate seed worker clean system-packages browser-packages bench bench-load bench-faults bench-calendars vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench: messages $(PEER_VENV)/.installed
 	$(BIN)/python -m bench.booking_flow
 	$(BIN)/python -m bench.earnings
 	$(BIN)/python -m bench.fee_invoices
+	$(BIN)/python -m bench.series_check
+	$(BIN)/python -m bench.clients
+
+# Calendar sync against the local Radicale (5,000 events): takes minutes, so on its own.
+bench-calendars: messages
+	$(BIN)/python -m bench.calendar_sync
 
 # django-appointment, the peer bench.free_slots compares with: its own virtualenv, bench only
 # (not a project dependency), pinned so the comparison stays the same.
