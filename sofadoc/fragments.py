@@ -3,7 +3,7 @@ per process for each thing they can show: `{% load fragments %}{% shared_partial
 
 Rendered on every request, these partials were about a third of a signed-in page's time (their
 `{% url %}` and `{% translate %}` tags; profile in bench.page_profile). What they show is a few
-values: the language, signed in or not, staff or not, the unread count, the cookie choice.
+values: the language, signed in or not, staff or not, the unread counts, the cookie choice.
 Each partial names those values in KEYS below; the first rendering for a key is kept in this
 process's memory and reused for everyone with the same key. The key is the content, so a copy
 can never be stale or another person's: a new unread count is another key, not an update. No
@@ -40,8 +40,9 @@ def _header_key(context: Context) -> tuple:
     user = context.get("user")
     if user is None or not user.is_authenticated:
         return (False,)
-    unread = context.get("unread_messages")
-    return (True, user.is_staff, unread() if callable(unread) else unread)
+    # The inbox's unread count and the coach-client conversations' (coaching/clients).
+    counts = (context.get("unread_messages"), context.get("unread_client_messages"))
+    return (True, user.is_staff, *(count() if callable(count) else count for count in counts))
 
 
 def _cookie_banner_key(context: Context) -> tuple:
@@ -109,8 +110,9 @@ def _token(context: Context, request) -> str:
 def _render(context: Context, name: str, values: tuple) -> str:
     partial = context.template.engine.get_template(name)  # type: ignore[union-attr]
     overrides = {"csrf_token": TOKEN_SLOT, "request": _RequestPlaceholder()}
-    if name == "partials/header.html" and len(values) == 3:
-        overrides["unread_messages"] = values[2]  # read once, for the key
+    if name == "partials/header.html" and len(values) == 4:
+        # Read once, for the key.
+        overrides["unread_messages"], overrides["unread_client_messages"] = values[2:]
     with context.push(overrides):
         return partial.render(context)
 

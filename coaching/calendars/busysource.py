@@ -59,6 +59,8 @@ def calendar_busy_intervals(
     busy: defaultdict[int, list[Interval]] = defaultdict(list)
     if not ids or end <= start:
         return busy
+    if db.vendor != "postgresql":
+        return _busy_without_range_agg(ids, start, end)
     params: dict[str, Any] = {"ids": ids, "start": start, "end": end, "now": timezone.now()}
     with db.cursor() as cursor:
         cursor.execute(_SQL, params)
@@ -66,4 +68,26 @@ def calendar_busy_intervals(
             busy[practice_id].append(
                 Interval(datetime.fromtimestamp(lower, UTC), datetime.fromtimestamp(upper, UTC))
             )
+    return busy
+
+
+def _busy_without_range_agg(ids: list[int], start: datetime, end: datetime) -> dict:
+    """The same through the ORM, unmerged (the slot engine merges), for the SQLite demo."""
+    from datetime import timedelta
+
+    from coaching.calendars.models import BusyInterval, CalendarConnection, HourBlock
+
+    busy: defaultdict[int, list[Interval]] = defaultdict(list)
+    for model in (BusyInterval, HourBlock):
+        rows = model.objects.filter(practice_id__in=ids, start__lt=end, end__gt=start)
+        for practice_id, lower, upper in rows.values_list("practice_id", "start", "end"):
+            busy[practice_id].append(Interval(lower, upper))
+    now = timezone.now()
+    connections = CalendarConnection.objects.filter(
+        practice_id__in=ids, calendars__counts_as_busy=True
+    ).distinct()
+    for connection in connections:
+        seen = connection.last_success_at or connection.created_at
+        if seen < now - timedelta(hours=connection.stale_after_hours):
+            busy[connection.practice_id].append(Interval(start, end))
     return busy

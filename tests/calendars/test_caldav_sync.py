@@ -204,7 +204,7 @@ def test_an_event_in_an_unknown_time_zone_is_read_in_the_practice_zone_and_repor
     account.add("fine", utc(12), utc(13))
     assert connection_sync(connection_id=connection.pk) == "ok"
     calendar = connection.calendars.get()
-    assert "time zone" in calendar.problem
+    assert "unbekannte Zeitzone" in calendar.problem  # stored as the coach reads it (German)
     slots = tuesday_slots(calendar_practice)
     assert utc(8) not in slots  # 10:00 read as Berlin
     assert utc(12) not in slots  # the rest keeps working

@@ -34,8 +34,9 @@ def test_the_client_list(client, relationship, coach, practice):
     few = queries(client, url)
     _more(practice, 3)
     many = queries(client, url)
-    # Session and user, practice, count for the pages, the page of clients with its figures.
-    assert len(few) == len(many) == 4, "\n".join(many)
+    # Session and user, practice, count for the pages, the calendar notice, the page of clients
+    # with its figures.
+    assert len(few) == len(many) == 5, "\n".join(many)
 
 
 def test_a_clients_page(client, relationship, coach):
@@ -46,7 +47,7 @@ def test_a_clients_page(client, relationship, coach):
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
     # User, relationship, sessions, tasks with their files, notes, files.
-    assert len(few) == len(many) == 7, "\n".join(many)
+    assert len(few) == len(many) == 8, "\n".join(many)
 
 
 def test_a_message_thread(client, relationship, client_user):

@@ -20,7 +20,7 @@ TEXT = "Quokka-Übung 7"
 
 
 def _export(user) -> dict[str, bytes]:
-    export = data_export_request(user=user, actor=user)
+    export = data_export_request(user=user)
     build_data_export.apply(args=[export.pk])
     export.refresh_from_db()
     with storages["private"].open(export.file_name, "rb") as handle:

@@ -151,7 +151,8 @@ def test_a_new_coach_signs_up_sets_up_and_publishes_the_practice(page, settings,
 
     # Everything required is done: publish.
     expect(page.get_by_role("heading", name="Praxis einrichten")).to_be_visible()
-    assert page.locator(".checklist-step:not(.is-done)").count() == 1  # only time off (optional)
+    # Only the optional steps are open: time off and the calendar connection.
+    assert page.locator(".checklist-step:not(.is-done)").count() == 2
     save_and_expect(page, "Veröffentlichen", "Ihre Praxis ist veröffentlicht.")
     expect(page.locator(".badge-success", has_text="Veröffentlicht")).to_be_visible()
     # "Unpublish" is the quiet choice: an outline button (its class once lost to the bare

@@ -27,14 +27,14 @@ def test_the_coach_questionnaire_page(client, practice, django_assert_num_querie
     publish_form(practice, MANY)
     client.force_login(practice.owner)
     # user, practice; the newest version, its questions
-    _count(client, reverse("intake:form_edit"), django_assert_num_queries, 4)
+    _count(client, reverse("intake:form_edit"), django_assert_num_queries, 5)
 
 
 def test_the_coach_agreement_page(client, practice, django_assert_num_queries):
     publish_agreement(practice)
     client.force_login(practice.owner)
     # user, practice, the newest version
-    _count(client, reverse("intake:agreement_edit"), django_assert_num_queries, 3)
+    _count(client, reverse("intake:agreement_edit"), django_assert_num_queries, 4)
 
 
 def test_the_client_answer_page(client, booking, client_user, django_assert_num_queries):

@@ -102,8 +102,9 @@ def test_the_page_needs_a_fixed_number_of_queries(client):
     # (+1: the header's unread coach-client messages, counted once and then cached like the inbox.)
     cache.clear()
     # session, user, practice; the month's totals, sessions paid, one page of payments summed
-    # per purchase, their descriptions; the layout's cookie-policy version and unread count
-    with pinned_queries(10):
+    # per purchase, their descriptions; the layout's cookie-policy version, unread counts (inbox,
+    # conversations) and the calendar notice
+    with pinned_queries(11):
         client.get(url, {"month": "2026-11"})
     for day in range(4, 28):
         for hour in (9, 11, 14):  # more than a page of payments
@@ -111,7 +112,7 @@ def test_the_page_needs_a_fixed_number_of_queries(client):
                 practice=practice, at=datetime(2026, 11, day, hour, tzinfo=UTC), gross=D("80.00")
             )
     cache.clear()
-    with pinned_queries(10):
+    with pinned_queries(11):
         response = client.get(url, {"month": "2026-11"})
     summary = response.context["summary"]
     assert summary.sessions == summary.payment_count == 3 + 24 * 3

@@ -233,6 +233,38 @@ def touch_everything():
         person=user,
         text=f"Hallo {NAME}, {EMAIL}",
     )
+    # Packages: the coach's package, bought by their client (its credits); a series the person
+    # booked as a client elsewhere.
+    from coaching.packages.models import BookingSeries, ClientPackage, CreditEntry, Package
+
+    session_type = practice.session_types.get()
+    package = Package.objects.create(
+        practice=practice, session_type=session_type, name=f"Paket {NAME}", sessions=5, price="350"
+    )
+    bought = ClientPackage.objects.create(
+        package=package,
+        practice=practice,
+        session_type=session_type,
+        client=own_client,
+        name=package.name,
+        sessions=5,
+        price="350",
+        validity_days=180,
+        expiry_rule="expire",
+    )
+    CreditEntry.objects.create(
+        client_package=bought, practice=practice, session_type=session_type, kind="grant", delta=5
+    )
+    BookingSeries.objects.create(
+        practice=other.practice,
+        session_type=other,
+        client=user,
+        interval_weeks=1,
+        count=2,
+        purchase=Purchase.objects.create(
+            practice=other.practice, buyer=user, total="10.00", platform_fee="1.00"
+        ),
+    )
     room = VideoRoom.objects.create(booking=booking, room_sid="RM1")
     ParticipantEvent.objects.create(
         room=room,
