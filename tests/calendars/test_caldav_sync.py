@@ -225,8 +225,8 @@ def test_ten_thousand_events_in_one_week_are_reported_and_the_rest_keeps_working
     account.add("later", utc(24 * 8 + 8), utc(24 * 8 + 9))  # Wednesday of the next week
     assert connection_sync(connection_id=connection.pk) == "ok"
     calendar = connection.calendars.get()
-    assert "More than 2000 events in one week" in calendar.problem
-    assert "repeats too often" in calendar.problem
+    assert "Mehr als 2000 Termine in einer Woche" in calendar.problem
+    assert "wiederholt sich zu oft" in calendar.problem
     connection.refresh_from_db()
     assert connection.state == ConnectionState.OK
     slots = tuesday_slots(calendar_practice)
