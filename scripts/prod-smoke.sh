@@ -28,6 +28,8 @@ unset CELERY_BROKER_URL PAYPAL_CLIENT_ID PAYPAL_CLIENT_SECRET TWILIO_ACCOUNT_SID
 export DJANGO_DEBUG=0
 DJANGO_SECRET_KEY=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 export DJANGO_SECRET_KEY
+FIELD_ENCRYPTION_KEYS=$($BIN/python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")
+export FIELD_ENCRYPTION_KEYS
 export DJANGO_ALLOWED_HOSTS=127.0.0.1
 export SITE_URL="https://127.0.0.1:$port"
 # The load balancer terminates TLS; the driver plays it (X-Forwarded-Proto: https). SSL

@@ -33,7 +33,7 @@ def check_keys_configured(app_configs, **kwargs):
             checks.Warning(
                 "FIELD_ENCRYPTION_KEYS is not set; the key is derived from DJANGO_SECRET_KEY, "
                 "so changing that key would make encrypted values unreadable.",
-                id="sofadoc.W001",
+                id="sofadoc.W002",
             )
         ]
     return []

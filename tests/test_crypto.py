@@ -46,6 +46,6 @@ def test_the_field_encrypts_on_the_way_in_and_decrypts_on_the_way_out():
 
 def test_deploy_check_warns_when_the_key_is_derived():
     with override_settings(FIELD_ENCRYPTION_KEYS_DERIVED=True):
-        assert [w.id for w in crypto.check_keys_configured(None)] == ["sofadoc.W001"]
+        assert [w.id for w in crypto.check_keys_configured(None)] == ["sofadoc.W002"]
     with override_settings(FIELD_ENCRYPTION_KEYS_DERIVED=False):
         assert crypto.check_keys_configured(None) == []

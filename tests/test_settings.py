@@ -56,7 +56,7 @@ def test_deploy_check_warns_when_encryption_keys_are_derived_from_the_secret_key
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEYS"}
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
-    assert "sofadoc.W001" in result.stdout + result.stderr
+    assert "sofadoc.W002" in result.stdout + result.stderr
 
 
 def test_deploy_check_fails_when_mail_would_only_go_to_the_console():
