@@ -24,13 +24,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
-if TYPE_CHECKING:
-    from coaching.notifications.models import Notification
+# A Notification row. Typed loosely: models imports this module (for the labels), and the
+# imports between the two point one way only.
+Notification = Any
 
 # The channels a kind may use. E-mail, inbox and SMS are rows of the delivery log; push is the
 # inbox copy announced on the person's devices.
