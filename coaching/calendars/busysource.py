@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection as db
 from django.utils import timezone
 
+from coaching.calendars.models import BusyInterval, CalendarConnection, HourBlock
 from coaching.practices.availability import Interval
 
 _SQL = """
@@ -73,10 +74,6 @@ def calendar_busy_intervals(
 
 def _busy_without_range_agg(ids: list[int], start: datetime, end: datetime) -> dict:
     """The same through the ORM, unmerged (the slot engine merges), for the SQLite demo."""
-    from datetime import timedelta
-
-    from coaching.calendars.models import BusyInterval, CalendarConnection, HourBlock
-
     busy: defaultdict[int, list[Interval]] = defaultdict(list)
     for model in (BusyInterval, HourBlock):
         rows = model.objects.filter(practice_id__in=ids, start__lt=end, end__gt=start)
