@@ -9,6 +9,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from privacy import receivers  # noqa: F401 - connects the signal receivers
+        from privacy.selectors import page_cache_keys
+        from sofadoc import prefetch
+
+        prefetch.register(page_cache_keys)
 
         # Every app's `privacy.py` registers its personal-data declarations.
         autodiscover_modules("privacy")

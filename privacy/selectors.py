@@ -97,6 +97,21 @@ def consent_version_key(user_id: int) -> str:
     return f"privacy:consent:{user_id}:version"
 
 
+def consent_pending_key(user_id: int) -> str:
+    return f"privacy:consent:{user_id}:pending"
+
+
+def page_cache_keys(user_id: int) -> list[str]:
+    """What every page reads from Redis for the consent gate and the cookie banner
+    (prefetched for people signed in: sofadoc/prefetch.py)."""
+    return [
+        LEGAL_VERSION_KEY,
+        consent_version_key(user_id),
+        consent_pending_key(user_id),
+        COOKIE_VERSION_CACHE_KEY,
+    ]
+
+
 def consent_is_pending_cached(*, user: User) -> bool:
     """consent_is_pending, from Redis while nothing it rests on has changed."""
     import time
@@ -106,7 +121,7 @@ def consent_is_pending_cached(*, user: User) -> bool:
 
     pending, until = cached_under_versions(
         [LEGAL_VERSION_KEY, consent_version_key(user.pk)],
-        f"privacy:consent:{user.pk}:pending",
+        consent_pending_key(user.pk),
         compute,
         timeout=CONSENT_PENDING_SECONDS,
     )

@@ -19,8 +19,9 @@ in that time, fails at once instead of waiting out a socket timeout on every cal
   without the cache". A local copy would be wrong for them: another process could not retire it.
 """
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
@@ -35,6 +36,11 @@ from sofadoc.outage import Breaker
 LOCAL_FALLBACK_PREFIX = "allauth"
 
 T = TypeVar("T")
+
+# The current request's prefetched values (sofadoc/prefetch.py), None outside one. MISSING
+# stands for "not in Redis", so a miss is answered from the copy too.
+prefetched: ContextVar[dict[str, Any] | None] = ContextVar("prefetched", default=None)
+MISSING = object()
 
 
 def cache_read(read: Callable[[], T], *, down: T) -> T:
@@ -64,22 +70,6 @@ class RedisCacheClient(DjangoRedisCacheClient):
         return client
 
 
-def _single_key(name):
-    def method(self, key, *args, **kwargs):
-        return self._guarded(name, key, *args, **kwargs)
-
-    method.__name__ = name
-    return method
-
-
-def _many_keys(name):
-    def method(self, *args, **kwargs):
-        return self._guarded(name, None, *args, **kwargs)
-
-    method.__name__ = name
-    return method
-
-
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -105,14 +95,67 @@ class RedisCache(DjangoRedisCache):
         self.breaker.succeeded()
         return result
 
-    add = _single_key("add")
-    get = _single_key("get")
-    set = _single_key("set")
-    touch = _single_key("touch")
-    delete = _single_key("delete")
-    has_key = _single_key("has_key")
-    incr = _single_key("incr")
-    get_many = _many_keys("get_many")
-    set_many = _many_keys("set_many")
-    delete_many = _many_keys("delete_many")
-    clear = _many_keys("clear")
+    # Reads answer from the request's prefetched copy when it holds every key asked for; writes
+    # go to Redis and drop their keys from the copy, so a request reads what it wrote.
+
+    def get(self, key, default=None, version=None):
+        copy = prefetched.get()
+        if copy is not None and version is None and key in copy:
+            value = copy[key]
+            return default if value is MISSING else value
+        return self._guarded("get", key, default, version)
+
+    def get_many(self, keys, version=None):
+        copy = prefetched.get()
+        if copy is not None and version is None and all(key in copy for key in keys):
+            return {key: copy[key] for key in keys if copy[key] is not MISSING}
+        return self._guarded("get_many", None, keys, version)
+
+    def prefetch(self, keys: list[str]) -> dict[str, Any]:
+        """The values at `keys`, MISSING for absent ones, in one round trip."""
+        found = self._guarded("get_many", None, keys)
+        return {key: found.get(key, MISSING) for key in keys}
+
+    def _forget(self, keys: Iterable[str]) -> None:
+        copy = prefetched.get()
+        if copy is not None:
+            for key in keys:
+                copy.pop(key, None)
+
+    def add(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._guarded("add", key, *args, **kwargs)
+
+    def set(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._guarded("set", key, *args, **kwargs)
+
+    def touch(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._guarded("touch", key, *args, **kwargs)
+
+    def delete(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._guarded("delete", key, *args, **kwargs)
+
+    def incr(self, key, *args, **kwargs):
+        self._forget([key])
+        return self._guarded("incr", key, *args, **kwargs)
+
+    def has_key(self, key, *args, **kwargs):
+        return self._guarded("has_key", key, *args, **kwargs)
+
+    def set_many(self, data, *args, **kwargs):
+        self._forget(data)
+        return self._guarded("set_many", None, data, *args, **kwargs)
+
+    def delete_many(self, keys, *args, **kwargs):
+        keys = list(keys)
+        self._forget(keys)
+        return self._guarded("delete_many", None, keys, *args, **kwargs)
+
+    def clear(self):
+        copy = prefetched.get()
+        if copy is not None:
+            copy.clear()
+        return self._guarded("clear", None)

@@ -23,6 +23,7 @@ from typing import Any
 from django import template
 from django.middleware.csrf import get_token
 from django.template.context import Context
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -120,3 +121,51 @@ def _render(context: Context, name: str, values: tuple) -> str:
 def forget_all() -> None:
     """Drop this process's copies (tests that change templates or translations)."""
     _rendered.clear()
+    _memos.clear()
+
+
+# --- {% memo %}: a part of one page, kept per process for what it shows --------------------------
+
+_memos: dict[tuple, str] = {}
+
+
+class MemoNode(template.Node):
+    def __init__(self, name: str, values: list, nodelist: template.NodeList):
+        self.name, self.values, self.nodelist = name, values, nodelist
+
+    def render(self, context: Context) -> str:
+        request = context.get("request")
+        values = tuple(value.resolve(context) for value in self.values)
+        if request is None or None in values:  # no request, or a version unknown: render
+            return self.nodelist.render(context)
+        key = (self.name, get_language(), timezone.get_current_timezone_name(), values)
+        html = _memos.get(key)
+        if html is None:
+            with context.push(csrf_token=TOKEN_SLOT, request=_RequestPlaceholder()):
+                html = self.nodelist.render(context)
+            if len(_memos) >= MAX_ENTRIES:
+                _memos.clear()
+            _memos[key] = html
+        if TOKEN_SLOT in html:
+            html = html.replace(TOKEN_SLOT, _token(context, request))
+        if PATH_SLOT in html:
+            html = html.replace(PATH_SLOT, escape(request.get_full_path()))
+        return html
+
+
+@register.tag
+def memo(parser, token) -> MemoNode:
+    """`{% memo "name" value ... %}…{% endmemo %}`: the enclosed part, rendered once per process
+    for each language, viewer's time zone and set of values, then reused. The values must
+    together determine everything the part shows (versions of the data it reads, the flags it
+    tests); when one is None (e.g. the cache is down, so no version is known) it is rendered
+    every time. Like the shared partials, it may not read the request, and its CSRF token is
+    filled in per request."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError("memo needs a quoted name and at least one value")
+    name = bits[1].strip("\"'")
+    values = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(name, values, nodelist)

@@ -130,9 +130,21 @@ def cache_for_visitors(response: HttpResponse, *, until: float) -> HttpResponse:
 
 
 def visitor_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    return _served_from_cache(view, may_use=_may_use_cache)
+
+
+def public_data_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """visitor_page_cache for JSON that shows nothing of whoever asks (a practice's free
+    times): served from the cache to everyone, people signed in included."""
+    return _served_from_cache(view, may_use=lambda request: request.method == "GET")
+
+
+def _served_from_cache(
+    view: Callable[..., HttpResponse], *, may_use: Callable[[HttpRequest], bool]
+) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not _may_use_cache(request):
+        if not may_use(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         hit = _cached(key)
@@ -209,7 +221,7 @@ def _store(request: HttpRequest, key: str, response: HttpResponse) -> None:
         or response.status_code != 200
         or response.streaming
         or response.cookies
-        or not response.get("Content-Type", "").startswith("text/html")
+        or not response.get("Content-Type", "").startswith(("text/html", "application/json"))
     ):
         return
     timeout = int(until - time.time())

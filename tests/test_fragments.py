@@ -125,3 +125,62 @@ def test_outside_a_request_a_shared_partial_renders_as_the_include_would():
 
     assert html == direct and fragments.TOKEN_SLOT not in html
     assert not fragments._rendered
+
+
+# --- {% memo %} -----------------------------------------------------------------------------
+
+MEMO = '{% load fragments %}{% memo "t" version flag %}{{ shown }} {% csrf_token %}{% endmemo %}'
+
+
+def test_a_memo_part_is_kept_for_its_values_and_rendered_again_for_new_ones():
+    request = request_for(UserFactory(), "/")
+
+    assert render(MEMO, request, version=1, flag=True, shown="first").startswith("first")
+    # Same values: the kept copy, even though something it shows changed without a new version
+    # (which is why the values must cover everything the part shows).
+    assert render(MEMO, request, version=1, flag=True, shown="second").startswith("first")
+    assert render(MEMO, request, version=2, flag=True, shown="second").startswith("second")
+    assert render(MEMO, request, version=2, flag=False, shown="third").startswith("third")
+
+
+def test_a_memo_part_with_an_unknown_version_is_rendered_every_time():
+    request = request_for(UserFactory(), "/")
+
+    render(MEMO, request, version=None, flag=True, shown="first")
+
+    assert render(MEMO, request, version=None, flag=True, shown="second").startswith("second")
+
+
+def test_a_memo_part_is_kept_per_language_and_time_zone():
+    from django.utils import timezone
+
+    source = (
+        '{% load fragments i18n tz %}{% memo "z" version %}{% get_current_timezone as z %}'
+        '{{ z }} {% translate "Price" %}{% endmemo %}'
+    )
+    request = request_for(UserFactory(), "/")
+    with translation.override("de"):
+        german = render(source, request, version=1)
+    with translation.override("en"), timezone.override("America/New_York"):
+        english = render(source, request, version=1)
+
+    assert german != english
+    assert "Preis" in german and "America/New_York Price" in english
+
+
+def test_a_memo_part_carries_each_requests_own_csrf_token():
+    first, second = request_for(UserFactory(), "/"), request_for(UserFactory(), "/")
+    source = '{% load fragments %}{% memo "c" 1 %}{% csrf_token %}{% endmemo %}'
+
+    one = engines["django"].from_string(source).render({}, first)
+    two = engines["django"].from_string(source).render({}, second)
+
+    assert TOKEN.search(one) and TOKEN.search(two)
+    assert "csrf-token" not in one + two
+
+
+def test_a_memo_part_may_not_read_the_request():
+    source = '{% load fragments %}{% memo "r" 1 %}{{ request.user }}{% endmemo %}'
+
+    with pytest.raises(RuntimeError, match=r"shared partial read request\.user"):
+        engines["django"].from_string(source).render({}, request_for(UserFactory(), "/"))

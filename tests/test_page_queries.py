@@ -51,14 +51,22 @@ def slots_url(practice) -> str:
     )
 
 
-def test_slots_json_takes_four_queries(client, practice):
+def test_slots_json_rendered_takes_four_queries(client, practice):
+    url = slots_url(practice)
+    client.get(url)
+    availability_changed(practice.pk)  # the kept answer is retired: computed afresh
     # The type with its practice; hours with time off; busy time from bookings and from the
     # coach's calendars (imported events, hour blocks, staleness: one query).
-    pin_warm(client, slots_url(practice), 4)
+    with pinned_queries(4):
+        assert client.get(url).status_code == 200
 
 
-def test_slots_json_signed_in_adds_only_the_user(client, practice, person):
-    pin_warm(client, slots_url(practice), 5)
+def test_slots_json_kept_takes_none(client, practice):
+    pin_warm(client, slots_url(practice), 0)
+
+
+def test_slots_json_signed_in_is_kept_too_and_adds_only_the_user(client, practice, person):
+    pin_warm(client, slots_url(practice), 1)
 
 
 def test_practice_page_rendered_for_a_visitor(client, practice):
@@ -91,10 +99,10 @@ def test_booking_page_signed_in(client, practice, person):
         reverse("bookings:start", args=[practice.slug, session_type.pk])
         + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
     )
-    # The user; hours with time off; busy time from bookings and calendars; the practice's
-    # no-show rule for the attendance rules (the practice and its types, the consent gate's
-    # answer and the unread count from Redis).
-    pin_warm(client, url, 5)
+    # The user (the practice and its types, the consent gate's answer and the unread count
+    # from Redis; the slot's "free" and the page's content kept in the process while the
+    # practice's versions stand: tests/bookings/test_booking_page_kept.py).
+    pin_warm(client, url, 1)
 
 
 def test_empty_inbox_page(client, person):

@@ -6,7 +6,7 @@ the booking's client, its coach and staff with two factors (as in the admin) get
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -42,7 +42,7 @@ from coaching.bookings.services import (
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
-from coaching.practices.pages import published_practice_and_types
+from coaching.practices.pages import published_practice_and_types, slot_shown_free
 from coaching.practices.selectors import session_type_free_slots
 from sofadoc.http import AuthenticatedHttpRequest
 
@@ -128,9 +128,7 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
             return _problem(request, message, status=503 if error.retry else 409, back=back)
         return redirect(approve_url)
 
-    free = session_type_free_slots(
-        session_type=session_type, start=start, end=start + timedelta(microseconds=1)
-    )
+    available = slot_shown_free(session_type=session_type, start=start)
     booking_preview = Booking(
         practice=practice,
         session_type=session_type,
@@ -146,12 +144,15 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
         "session_type": session_type,
         "booking": booking_preview,
         "form": form,
-        "available": free == [start],
+        "available": available,
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
+        # What the page's {% memo %} part is kept for, besides the values it names itself.
+        "listing_version": getattr(practice, "listing_version", None),
+        "start_value": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     response = render(
-        request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
+        request, "bookings/booking_start.html", context, status=200 if available else 409
     )
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]

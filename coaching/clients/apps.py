@@ -10,3 +10,7 @@ class ClientsConfig(AppConfig):
     def ready(self):
         # notify registers its message kinds; receivers connects its @receiver functions.
         from coaching.clients import notify, receivers  # noqa: F401
+        from coaching.clients.selectors import header_cache_keys
+        from sofadoc import prefetch
+
+        prefetch.register(header_cache_keys)

@@ -204,10 +204,19 @@ def unread_count(*, user) -> int:
     return Message.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+def unread_count_key(user_id: int) -> str:
+    return f"clients:unread:{user_id}:count"
+
+
+def header_cache_keys(user_id: int) -> list[str]:
+    """What the header's unread count reads from Redis (prefetched: sofadoc/prefetch.py)."""
+    return [unread_version_key(user_id), unread_count_key(user_id)]
+
+
 def unread_count_cached(*, user) -> int:
     return cached_under_versions(
         [unread_version_key(user.pk)],
-        f"clients:unread:{user.pk}:count",
+        unread_count_key(user.pk),
         lambda: unread_count(user=user),
         timeout=UNREAD_SECONDS,
     )

@@ -10,3 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Checks, kinds and receivers register (connect) themselves on import.
         from coaching.notifications import checks, kinds, receivers  # noqa: F401
+        from coaching.notifications.selectors import header_cache_keys
+        from sofadoc import prefetch
+
+        prefetch.register(header_cache_keys)

@@ -25,10 +25,19 @@ def inbox_version_key(user_id: int) -> str:
     return f"notifications:inbox:{user_id}:version"
 
 
+def inbox_unread_key(user_id: int) -> str:
+    return f"notifications:inbox:{user_id}:unread"
+
+
+def header_cache_keys(user_id: int) -> list[str]:
+    """What the header's unread count reads from Redis (prefetched: sofadoc/prefetch.py)."""
+    return [inbox_version_key(user_id), inbox_unread_key(user_id)]
+
+
 def inbox_unread_count_cached(*, user) -> int:
     return cached_under_versions(
         [inbox_version_key(user.pk)],
-        f"notifications:inbox:{user.pk}:unread",
+        inbox_unread_key(user.pk),
         lambda: inbox_unread_count(user=user),
         timeout=INBOX_COUNT_SECONDS,
     )

@@ -9,10 +9,11 @@ show what was about to change). Time itself retires the page too: see `free_time
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sofadoc.pagecache import version_changed
+from sofadoc.pagecache import version_changed, version_current
 
 if TYPE_CHECKING:
     from coaching.practices.models import Practice, SessionType
@@ -55,12 +56,48 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
 
     key = f"practices:page-data:{slug}"
     cached, version = versioned_get(key)
+    found: tuple[Practice, list[SessionType]]
     if cached is not None:
-        return cached  # type: ignore[return-value]
-    # Without the coach's account: nothing on these pages shows it (and Redis holds less).
-    practice = Practice.objects.filter(slug=slug, is_published=True).first()
-    if practice is None:
-        return None
-    found = (practice, list(practice.session_types.filter(is_active=True)))
-    versioned_set(key, found, version=version, timeout=PAGE_DATA_SECONDS)
+        found = cached  # type: ignore[assignment]
+    else:
+        # Without the coach's account: nothing on these pages shows it (and Redis holds less).
+        practice = Practice.objects.filter(slug=slug, is_published=True).first()
+        if practice is None:
+            return None
+        found = (practice, list(practice.session_types.filter(is_active=True)))
+        versioned_set(key, found, version=version, timeout=PAGE_DATA_SECONDS)
+    # The version these rows were current under (None with the cache down), for what is kept
+    # per process on their account (slot_shown_free, {% memo %} parts of the pages).
+    found[0].listing_version = version  # type: ignore[attr-defined]
     return found
+
+
+# Free answers of slot_shown_free, per process: (practice, type, start, versions) -> until.
+_free: dict[tuple, float] = {}
+_FREE_ENTRIES = 4096
+
+
+def slot_shown_free(*, session_type: SessionType, start: datetime) -> bool:
+    """Whether the booking page shows `start` as free (the hold checks again under its lock).
+
+    A "free" answer is kept in this process for as long as it holds without any write: until
+    the practice's availability version or the listings' version (session types' durations
+    and buffers) moves, and at most until the minimum notice closes the slot. "Not free" is
+    never kept: an expiring hold frees a slot without a write.
+    """
+    from coaching.practices.selectors import session_type_slot_is_free
+
+    practice = session_type.practice
+    listing = getattr(practice, "listing_version", None)
+    availability = version_current(availability_version_key(practice.pk))
+    key = (practice.pk, session_type.pk, start, listing, availability)
+    now = time.time()
+    if None not in key and _free.get(key, 0.0) > now:
+        return True
+    if not session_type_slot_is_free(session_type=session_type, start=start):
+        return False
+    if None not in key:
+        if len(_free) >= _FREE_ENTRIES:
+            _free.clear()
+        _free[key] = (start - timedelta(hours=practice.min_notice_hours)).timestamp()
+    return True

@@ -8,8 +8,9 @@ class VideoConfig(AppConfig):
     verbose_name = _("Video sessions")
 
     def ready(self) -> None:
+        # notifications registers the message kind; receivers retires cached pages.
         from coaching.bookings.attendance_source import register_attendance_source
-        from coaching.video import notifications  # noqa: F401  (registers the message kind)
+        from coaching.video import notifications, receivers  # noqa: F401
         from coaching.video.selectors import attended_seconds
 
         register_attendance_source(attended_seconds)  # shown on the booking page

@@ -109,6 +109,9 @@ def test_a_slot_booked_here_is_gone_at_once_from_the_other_process(other_process
     link = f"start={first[:13]}%3A{first[14:16]}%3A00Z"
     booking_page = f"{page}book/{session_type.pk}/?{link}"
     for _ in range(2):  # the second answer comes from the caches
+        # slots.json is kept for everyone alike, signed in or not (sofadoc.pagecache).
+        assert first in json.loads(ask(other_process, slots))["slots"]
+        assert first in json.loads(ask(other_process, slots, cookie))["slots"]
         assert link in ask(other_process, page)
         assert link in ask(other_process, page, cookie)
         # The booking page (practice and types from the cached page data) offers the slot.
@@ -123,6 +126,7 @@ def test_a_slot_booked_here_is_gone_at_once_from_the_other_process(other_process
     )
 
     assert first not in json.loads(ask(other_process, slots))["slots"]
+    assert first not in json.loads(ask(other_process, slots, cookie))["slots"]
     assert link not in ask(other_process, page)
     assert link not in ask(other_process, page, cookie)
     status, html = ask_with_status(other_process, booking_page, cookie)

@@ -42,7 +42,12 @@ from coaching.practices.selectors import practice_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.cache import cache_read
-from sofadoc.pagecache import cache_for_visitors, depends_on, visitor_page_cache
+from sofadoc.pagecache import (
+    cache_for_visitors,
+    depends_on,
+    public_data_cache,
+    visitor_page_cache,
+)
 
 PAGE_SIZE = 12
 PAGE_DAYS = 7
@@ -166,8 +171,14 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@public_data_cache
 def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
-    """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md)."""
+    """`{"timezone": zone the dates are read in, "slots": [UTC ISO starts]}` (DESIGN.md).
+
+    The same for everyone who asks: a published practice's answer is kept for the next
+    request like a visitor's page (sofadoc.pagecache), until a booking, the hours or the offer
+    change, or time closes its first slot."""
+    depends_on(request, LISTING_VERSION_KEY)  # the session type's rules
     session_type = _bookable_type_at(request, slug)
     if session_type is not None:  # the usual request: practice and type in one query
         practice = session_type.practice
@@ -193,15 +204,28 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
     session_type: SessionType = form.cleaned_data["type"]  # type: ignore[no-redef]
+    depends_on(request, availability_version_key(practice.pk))  # before the slots are read
     slots = practice_free_slots(
         practice=practice,
         session_types=[session_type],  # type: ignore[list-item]
         start=start,
         end=end,
     )[session_type.pk]  # type: ignore[union-attr]
-    return JsonResponse(
+    response = JsonResponse(
         {"timezone": str(zone), "slots": [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in slots]}
     )
+    if practice.is_published:  # an owner's preview of an unpublished practice is theirs alone
+        today = timezone.localdate(timezone=zone)
+        until = free_times_hold_until(
+            now=timezone.now(),
+            first_slot=slots[0] if slots else None,
+            min_notice_hours=practice.min_notice_hours,
+            next_midnight=datetime.combine(
+                today + timedelta(days=1), datetime.min.time(), tzinfo=zone
+            ),
+        )
+        cache_for_visitors(response, until=until)
+    return response
 
 
 def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
