@@ -5,6 +5,7 @@ Run a benchmark as a module from the repository root, e.g. `.venv/bin/python -m 
 
 from __future__ import annotations
 
+import itertools
 import os
 import statistics
 import time
@@ -59,6 +60,15 @@ def measure(fn: Callable[[], object], *, repeat: int = 50, warmup: int = 5) -> d
         "p95_ms": samples[int(len(samples) * 0.95) - 1],
         "min_ms": samples[0],
     }
+
+
+def fresh_address(path: str) -> Callable[[], str]:
+    """`path` with a query parameter never used before on each call: the page is computed, not
+    served from the cache that keeps it for the next visitor (sofadoc.pagecache)."""
+    calls = itertools.count()
+    run = time.time_ns()  # kept answers outlive the process: a new run asks new addresses
+    separator = "&" if "?" in path else "?"
+    return lambda: f"{path}{separator}bench-run={run}-{next(calls)}"
 
 
 def report(title: str, figures: dict[str, float | int], target: str) -> None:

@@ -21,10 +21,11 @@ import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from bench import appointment_workload as workload
-from bench.common import count_queries, measure, setup_django
+from bench.common import count_queries, fresh_address, measure, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,13 +138,17 @@ def sofadoc(count: int, day: date, *, repeat: int) -> dict:
         "days": workload.DAYS,
         "tz": workload.ZONE,
     }
+    fresh = fresh_address(f"{url}?{urlencode(query)}")
     with count_queries() as statements:
-        response = client.get(url, query)
+        response = client.get(fresh())
     assert response.status_code == 200, response.content
     slots = response.json()["slots"]
+    # Computed for each request (an address not asked before), as the first visitor after a
+    # booking gets it; then as kept for the next ones (sofadoc.pagecache.public_data_cache).
     return {
         "selector_ms": measure(selector, repeat=repeat)["median_ms"],
-        "http_ms": measure(lambda: client.get(url, query), repeat=repeat)["median_ms"],
+        "http_ms": measure(lambda: client.get(fresh()), repeat=repeat)["median_ms"],
+        "kept_ms": measure(lambda: client.get(url, query), repeat=repeat)["median_ms"],
         "queries": len(statements),
         "slots": len(slots),
         "first": slots[0] if slots else None,
@@ -190,8 +195,11 @@ def main() -> None:
         f"\nFree slots, 60 days from {day}, one coach 08-20 Mon-Sat ({workload.ZONE}), "
         f"30-minute slots, {workload.BOOKING_MINUTES}-minute bookings"
     )
-    head = "| bookings | SofaDoc selector | SofaDoc slots.json | queries | slots |"
-    rule = "| ---: | ---: | ---: | ---: | ---: |"
+    head = (
+        "| bookings | SofaDoc selector | SofaDoc slots.json (computed) | kept for the next "
+        "| queries | slots |"
+    )
+    rule = "| ---: | ---: | ---: | ---: | ---: | ---: |"
     if theirs:
         head += " django-appointment (60 requests) | its queries | its slots | ratio |"
         rule += " ---: | ---: | ---: | ---: |"
@@ -200,7 +208,7 @@ def main() -> None:
     for size, figures in ours.items():
         line = (
             f"| {size:,} | {figures['selector_ms']:.2f} ms | {figures['http_ms']:.2f} ms "
-            f"| {figures['queries']} | {figures['slots']} |"
+            f"| {figures['kept_ms']:.2f} ms | {figures['queries']} | {figures['slots']} |"
         )
         if theirs:
             other = theirs[size]

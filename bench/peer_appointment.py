@@ -80,7 +80,10 @@ def configure() -> None:
     logging.disable(logging.CRITICAL)  # its INFO lines would land on our stdout
     from django.core.management import call_command
 
-    # It ships no migrations (its users make their own): tables straight from the models.
+    # It ships no migrations (its users make their own): tables straight from the models, after
+    # Django's own apps (its tables point at auth_user; syncdb would create them first).
+    for app in ("contenttypes", "auth"):
+        call_command("migrate", app, verbosity=0)
     call_command("migrate", run_syncdb=True, verbosity=0)
 
 
