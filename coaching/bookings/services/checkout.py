@@ -144,7 +144,7 @@ def _refund_in_full(booking: Booking, payment: Payment, *, reason: str) -> None:
     )
 
 
-def booking_confirm_prepaid(*, booking: Booking, actor, reason: str) -> Booking:
+def booking_confirm_prepaid(*, booking: Booking, actor: User, reason: str) -> Booking:
     """A held booking that is paid already (a package credit, in the caller's transaction) is
     confirmed at once, without PayPal."""
     booking = Booking.objects.select_for_update().get(pk=booking.pk)

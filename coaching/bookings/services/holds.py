@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,10 +21,13 @@ from coaching.practices.gates import practice_takes_payments
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_slot_is_free
 
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
 
 def booking_hold(
     *,
-    client,
+    client: User,
     practice: Practice,
     session_type_id: int,
     start: datetime,

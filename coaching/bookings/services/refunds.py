@@ -57,11 +57,7 @@ def booking_refund(
 ) -> Refund:
     """Staff: give money back (all that is left, or `amount`) without changing the booking."""
     with transaction.atomic():
-        payment = (
-            booking.payments.select_for_update()
-            .filter(status__in=[PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED])
-            .first()
-        )
+        payment = booking.payments.select_for_update().filter(status__in=REFUNDABLE).first()
         if payment is None:
             raise BookingError(_("There is no payment left to refund."))
         left = payment.amount - payment.refunded_amount()
