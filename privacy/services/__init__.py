@@ -2,7 +2,7 @@
 contracts in pyproject.toml).
 
 - consent.py           the consent log: decisions, withdrawal, cookie banner choices
-- export.py            data exports: asked for, built, expired, withdrawn early on an erasure
+- export.py            data exports: asked for, built, downloaded, expired, withdrawn early
 - erasure.py           account erasure: closing the account, erasing step by step, restriction
 - jobs.py              exports and erasures whose task was lost are queued again
 - support_requests.py  support requests: stored, delivered, delivered again by the scan
@@ -22,6 +22,7 @@ from privacy.services.erasure import (
 from privacy.services.export import (
     data_export_build,
     data_export_delete_file,
+    data_export_download,
     data_export_request,
     data_exports_expire,
     data_exports_forget_person,
@@ -46,6 +47,7 @@ __all__ = [
     "cookie_choice_record",
     "data_export_build",
     "data_export_delete_file",
+    "data_export_download",
     "data_export_request",
     "data_exports_expire",
     "data_exports_forget_person",

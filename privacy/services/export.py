@@ -10,13 +10,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from privacy.data_requests import data_request_answered, data_request_self_service
+from privacy.links import export_token_load
 from privacy.models import DataExport
 from privacy.pseudonyms import user_pseudonym
 from privacy.redaction import identifiers_pattern
@@ -80,6 +81,24 @@ def data_export_build(*, export: DataExport) -> None:
     data_request_answered(
         pseudonym=user_pseudonym(user.pk), kind="access", answer="data export ready (ZIP)"
     )
+
+
+def data_export_download(*, token: str, user: User) -> tuple[DataExport, File] | None:
+    """The export a download link names, opened from private storage: only for its owner, only
+    while the link and the export are valid; None otherwise (the view answers 404)."""
+    data = export_token_load(token)
+    if not data or data.get("user") != user.pk:
+        return None
+    export = DataExport.objects.filter(
+        pk=data.get("export"),
+        user=user,
+        state=DataExport.State.READY,
+        expires_at__gt=timezone.now(),
+    ).first()
+    storage = _private_storage()
+    if export is None or not storage.exists(export.file_name):
+        return None
+    return export, storage.open(export.file_name, "rb")
 
 
 def data_export_delete_file(*, export: DataExport) -> None:
