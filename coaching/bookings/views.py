@@ -67,7 +67,7 @@ def booking_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpRes
     )
     context = {
         "booking": booking,
-        "attended_minutes": {role: round(seconds / 60) for role, seconds in attended.items()},
+        "attended_minutes": {side: round(seconds / 60) for side, seconds in attended.items()},
         "role": role,
         "coach_zone": ZoneInfo(booking.practice.time_zone),
         "refunds": booking.refunds,  # one query for all payments
