@@ -1,5 +1,7 @@
 """Every cookie the site may set: one registry for the cookie page and the banner."""
 
+import secrets
+from collections.abc import Container
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -159,6 +161,28 @@ class CookieChoice:
         if version != current_version or flags not in {"00", "01", "10", "11"} or not token:
             return cls(version=current_version, token=token if token.isalnum() else "")
         return cls(True, flags[0] == "1", flags[1] == "1", version, token)
+
+
+BANNER_CHOICES = {"accept_all", "reject_all", "save"}
+
+
+def cookie_choice_decide(
+    *, choice: str, chosen: Container[str], gpc: bool, previous: CookieChoice, version: int
+) -> CookieChoice | None:
+    """The banner's answer as the new consent cookie: accept all, reject all, or save the
+    `chosen` categories; None for an unknown `choice`. Global Privacy Control (`gpc`) is an
+    objection to marketing, whatever was clicked. The browser keeps its consent token."""
+    if choice not in BANNER_CHOICES:
+        return None
+    statistics = choice == "accept_all" or (choice == "save" and STATISTICS in chosen)
+    marketing = not gpc and (choice == "accept_all" or (choice == "save" and MARKETING in chosen))
+    return CookieChoice(
+        decided=True,
+        statistics=statistics,
+        marketing=marketing,
+        version=version,
+        token=previous.token or secrets.token_hex(16),
+    )
 
 
 def gpc_signal(request) -> bool:

@@ -30,7 +30,7 @@ def _support(user):
 
 
 def _delete_export_files(exports):
-    from privacy.services import data_export_delete_file
+    from privacy.services.export import data_export_delete_file
 
     for export in exports:
         data_export_delete_file(export=export)

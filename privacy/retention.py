@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.models import DataExport, RestrictedRecord, RetentionRun
 from privacy.registry import declaration_for
-from privacy.services import data_exports_expire
+from privacy.services.export import data_exports_expire
 
 DAY = datetime.timedelta(days=1)
 

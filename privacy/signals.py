@@ -4,7 +4,7 @@ account_erasure_requested → coaching.bookings.receivers.cancel_future_sessions
                           → coaching.notifications.receivers.account_erasure_forget_person
 data_export_ready         → coaching.notifications.receivers.data_export_ready_notify
 
-Sent inside account_erase()'s transaction before any data is erased, with `user` and `actor`:
+Sent inside account_erase()'s transaction before any data is erased, with `user`:
 bookings cancels future sessions, queues full refunds (on commit) and tells the other side;
 notifications takes the person's name out of messages others got. Receivers must not swallow
 errors: an exception aborts the erasure and leaves everything as it was. Every receiver is

@@ -1,16 +1,12 @@
-import secrets
-
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import storages
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -21,12 +17,12 @@ from privacy.cookies import (
     COOKIES,
     MARKETING,
     STATISTICS,
-    CookieChoice,
+    cookie_choice_decide,
     gpc_signal,
     optional_cookie_names,
 )
 from privacy.forms import AcceptForm, DeleteAccountForm, SupportForm
-from privacy.links import export_download_path, export_token_load
+from privacy.links import export_download_path
 from privacy.models import DataExport, LegalDocument
 from privacy.pseudonyms import request_ip
 from privacy.selectors import (
@@ -42,6 +38,7 @@ from privacy.services import (
     account_erasure_request,
     consent_record,
     cookie_choice_record,
+    data_export_download,
     data_export_request,
     support_request_submit,
 )
@@ -144,26 +141,19 @@ def processors(request):
 @require_POST
 def cookie_consent(request):
     """The banner's form (works without JavaScript): store the choice, log it, go back."""
-    choice = request.POST.get("choice")
-    if choice not in {"accept_all", "reject_all", "save"}:
-        return HttpResponseBadRequest(_("Unknown choice."))
-    statistics = choice == "accept_all" or (choice == "save" and "statistics" in request.POST)
-    marketing = choice == "accept_all" or (choice == "save" and "marketing" in request.POST)
-    if gpc_signal(request):
-        # Global Privacy Control is an objection to marketing, whatever was clicked.
-        marketing = False
-    previous = request.cookie_choice
-    new = CookieChoice(
-        decided=True,
-        statistics=statistics,
-        marketing=marketing,
+    new = cookie_choice_decide(
+        choice=request.POST.get("choice", ""),
+        chosen=request.POST,
+        gpc=gpc_signal(request),
+        previous=request.cookie_choice,
         version=cookie_policy_version(),
-        token=previous.token or secrets.token_hex(16),
     )
+    if new is None:
+        return HttpResponseBadRequest(_("Unknown choice."))
     user = request.user if request.user.is_authenticated else None
     cookie_choice_record(
-        statistics=statistics,
-        marketing=marketing,
+        statistics=new.statistics,
+        marketing=new.marketing,
         token=new.token,
         user=user,
         ip=request_ip(request),
@@ -178,7 +168,7 @@ def cookie_consent(request):
         httponly=True,
     )
     # Withdrawal is as easy as consent: the Google cookies go with it.
-    for category, granted in [(STATISTICS, statistics), (MARKETING, marketing)]:
+    for category, granted in [(STATISTICS, new.statistics), (MARKETING, new.marketing)]:
         if not granted:
             for name in optional_cookie_names(request, category):
                 response.delete_cookie(name)
@@ -208,21 +198,12 @@ def export(request):
 @login_required
 def export_download(request, token):
     """Only the owner, only while the link is valid; everyone else gets 404."""
-    data = export_token_load(token)
-    if not data or data.get("user") != request.user.pk:
+    found = data_export_download(token=token, user=request.user)
+    if found is None:
         raise Http404
-    item = get_object_or_404(
-        DataExport,
-        pk=data.get("export"),
-        user=request.user,
-        state=DataExport.State.READY,
-        expires_at__gt=timezone.now(),
-    )
-    storage = storages["private"]
-    if not storage.exists(item.file_name):
-        raise Http404
+    item, file = found
     return FileResponse(
-        storage.open(item.file_name, "rb"),
+        file,
         as_attachment=True,
         filename=f"sofadoc-data-{item.created_at:%Y-%m-%d}.zip",
         content_type="application/zip",

@@ -18,11 +18,12 @@ from icalendar import Calendar, Event
 from coaching.bookings.models import Booking, BookingState, CalendarFeed
 
 
-def calendar_feed_renew(*, practice) -> CalendarFeed:
-    """A new secret address for the coach's feed; the old one (if any) stops working."""
+def calendar_feed_renew(*, practice) -> tuple[CalendarFeed, bool]:
+    """A new secret address for the coach's feed; the old one (if any) stops working. Returns
+    the new feed and whether there was an old one."""
     with transaction.atomic():
-        CalendarFeed.objects.filter(practice=practice).delete()
-        return CalendarFeed.objects.create(practice=practice)
+        deleted, _by_model = CalendarFeed.objects.filter(practice=practice).delete()
+        return CalendarFeed.objects.create(practice=practice), deleted > 0
 
 
 def _calendar(method: str | None = None) -> Calendar:

@@ -9,10 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+
+def booking_role(booking: Booking, user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """The part `user` plays in the booking: its coach or its client; None for anyone else."""
+    if booking.practice.owner_id == user.pk:
+        return Role.COACH
+    if booking.client_id == user.pk:
+        return Role.CLIENT
+    return None
 
 
 def booking_cancel_allowed(booking: Booking, *, now: datetime) -> bool:

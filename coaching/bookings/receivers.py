@@ -10,7 +10,7 @@ from privacy.signals import account_erasure_requested
 
 
 @receiver(account_erasure_requested, dispatch_uid="bookings-cancel-future-sessions")
-def cancel_future_sessions(sender, user, actor, **kwargs):
+def cancel_future_sessions(sender, user, **kwargs):
     future = Booking.objects.filter(state=BookingState.CONFIRMED, start__gt=timezone.now())
     # Their own sessions as a client, and as a coach the sessions their clients booked; both
     # refunded in full (a cancellation by the platform, not a late cancellation by the client).

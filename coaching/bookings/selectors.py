@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.practices.availability import Interval
+from coaching.practices.models import SessionType
+from coaching.practices.selectors import session_type_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
 
 
@@ -113,6 +115,62 @@ def bookings_for_client(user) -> QuerySet[Booking]:
         .exclude(state__in=[BookingState.EXPIRED, BookingState.ABANDONED])
         .select_related("practice", "session_type")
     )
+
+
+def bookings_of_client_by_time(user, *, now: datetime) -> tuple[list[Booking], list[Booking]]:
+    """The client's list: upcoming sessions (confirmed or held, not over yet) soonest first, and
+    the rest (over, cancelled, ...) latest first."""
+    bookings = list(bookings_for_client(user))
+    upcoming = [
+        b
+        for b in bookings
+        if b.end > now and b.state in (BookingState.CONFIRMED, BookingState.HELD)
+    ]
+    shown = {b.pk for b in upcoming}
+    return upcoming, [b for b in reversed(bookings) if b.pk not in shown]
+
+
+def booking_of_client(user, reference: str) -> Booking | None:
+    """The booking if `user` is its client (PayPal's return and cancel legs), else None."""
+    return (
+        Booking.objects.select_related("practice").filter(reference=reference, client=user).first()
+    )
+
+
+def booking_preview(*, session_type: SessionType, start: datetime) -> Booking:
+    """The booking a hold of `session_type` at `start` would make (unsaved), for the page that
+    shows the session, its price and its rules before the client pays."""
+    practice = session_type.practice
+    return Booking(
+        practice=practice,
+        session_type=session_type,
+        start=start,
+        end=start + timedelta(minutes=session_type.duration_minutes),
+        price=session_type.price,
+        currency=session_type.currency,
+        session_name=session_type.name,
+        cancellation_window_hours=practice.cancellation_window_hours,
+    )
+
+
+def booking_move_choices(booking: Booking, *, zone: tzinfo) -> list[tuple[date, list[datetime]]]:
+    """The free times a client may move `booking` to, per day in `zone`: two weeks from a week
+    before the session (not before today), the booking's own blocked time counting as free,
+    its own start left out (no move)."""
+    first = max(
+        timezone.localdate(timezone=zone),
+        timezone.localdate(booking.start, zone) - timedelta(days=7),
+    )
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    own = Interval(booking.blocked_start, booking.blocked_end)
+    slots = session_type_free_slots(
+        session_type=booking.session_type, start=start, end=start + timedelta(days=14), ignore=[own]
+    )
+    days: dict[date, list[datetime]] = {}
+    for slot in slots:
+        if slot != booking.start:
+            days.setdefault(timezone.localtime(slot, zone).date(), []).append(slot)
+    return sorted(days.items())
 
 
 def bookings_for_coach(user) -> QuerySet[Booking]:

@@ -1,15 +1,27 @@
 from django.urls import path
 
-from coaching.bookings import views
+from coaching.bookings import views, views_checkout
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("coaches/<slug:slug>/book/<int:session_type_id>/", views.booking_start, name="start"),
+    path(
+        "coaches/<slug:slug>/book/<int:session_type_id>/",
+        views_checkout.booking_start,
+        name="start",
+    ),
     path("bookings/", views.client_bookings, name="mine"),
     path("bookings/<str:reference>/", views.booking_detail, name="detail"),
-    path("bookings/<str:reference>/paypal/return/", views.paypal_return, name="paypal_return"),
-    path("bookings/<str:reference>/paypal/cancel/", views.paypal_cancel, name="paypal_cancel"),
+    path(
+        "bookings/<str:reference>/paypal/return/",
+        views_checkout.paypal_return,
+        name="paypal_return",
+    ),
+    path(
+        "bookings/<str:reference>/paypal/cancel/",
+        views_checkout.paypal_cancel,
+        name="paypal_cancel",
+    ),
     path("bookings/<str:reference>/cancel/", views.booking_cancel_view, name="cancel"),
     path("bookings/<str:reference>/move/", views.booking_move_view, name="move"),
     path("bookings/<str:reference>/receipt/", views.booking_receipt, name="receipt"),

@@ -1,12 +1,14 @@
-"""Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
+"""Booking pages after the checkout (views_checkout.py): the booking itself, cancel, move,
+receipt, calendar files, the client's and the coach's lists.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
-the booking's client, its coach and staff with two factors (as in the admin) gets a 404.
+the booking's client, its coach and staff with two factors (as in the admin) gets a 404. What a
+participant may do is bookings.permissions' (the rules the services enforce).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -15,212 +17,27 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.attendance_source import attended_seconds
-from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
+from coaching.bookings.forms import CancelForm, MoveForm
 from coaching.bookings.models import Booking, BookingState, CalendarFeed, Role
-from coaching.bookings.permissions import booking_permissions
+from coaching.bookings.permissions import booking_permissions, booking_role
 from coaching.bookings.selectors import (
     booking_for_participant,
-    bookings_for_client,
+    booking_move_choices,
     bookings_for_coach,
+    bookings_of_client_by_time,
 )
-from coaching.bookings.services import (
-    BookingError,
-    booking_abandon,
-    booking_cancel,
-    booking_capture,
-    booking_hold,
-    booking_move,
-    booking_start_payment,
-)
-from coaching.payments.providers import PaymentError, approval_origins
-from coaching.practices.availability import Interval
-from coaching.practices.models import Practice, SessionType
-from coaching.practices.pages import published_practice_and_types, slot_shown_free
-from coaching.practices.selectors import session_type_free_slots
+from coaching.bookings.services import BookingError, booking_cancel, booking_move
+from coaching.practices.models import Practice
 from sofadoc.http import AuthenticatedHttpRequest
 
 MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages
-
-
-def _problem(
-    request: HttpRequest, message, *, status: int, back: str | None = None
-) -> HttpResponse:
-    """A clear page for a request we refuse, with a way back."""
-    return render(
-        request, "bookings/problem.html", {"message": message, "back": back}, status=status
-    )
-
-
-def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int) -> SessionType:
-    """The active session type of the published practice at `slug`, with its practice (404
-    otherwise). The page comes from the practice's cached page data (its free times are read
-    afresh); a hold reads the database, with the coach, as the booking it makes must."""
-    if request.method == "GET":
-        found = published_practice_and_types(slug)
-        for session_type in found[1] if found else ():
-            if session_type.pk == session_type_id:
-                return session_type
-    return get_object_or_404(
-        SessionType.objects.select_related("practice__owner"),
-        pk=session_type_id,
-        practice__slug=slug,
-        practice__is_published=True,
-        is_active=True,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
-    session_type = _bookable_session_type(request, slug, session_type_id)
-    practice = session_type.practice
-    back = practice.get_absolute_url()
-    form = HoldForm(
-        request.POST or {"start": request.GET.get("start"), "price": session_type.price}
-    )
-    if not form.is_valid():
-        return _problem(
-            request, _("This is not a valid time for a session."), status=400, back=back
-        )
-    start = form.cleaned_data["start"]
-    if start <= timezone.now():
-        return _problem(
-            request, _("This time is in the past. Please pick another slot."), status=400, back=back
-        )
-
-    if request.method == "POST":
-        try:
-            with transaction.atomic(durable=True):
-                booking = booking_hold(
-                    client=request.user,
-                    practice=practice,
-                    session_type_id=session_type.pk,
-                    start=start,
-                    expected_price=form.cleaned_data["price"],
-                )
-            with transaction.atomic(durable=True):
-                approve_url = booking_start_payment(
-                    booking=booking,
-                    return_url=request.build_absolute_uri(
-                        reverse("bookings:paypal_return", args=[booking.reference])
-                    ),
-                    cancel_url=request.build_absolute_uri(
-                        reverse("bookings:paypal_cancel", args=[booking.reference])
-                    ),
-                    locale="de-DE" if translation.get_language() == "de" else "en-DE",
-                )
-        except BookingError as error:
-            return _problem(request, error.message, status=409, back=back)
-        except PaymentError as error:
-            message = (
-                _("PayPal could not be reached. Your slot stays reserved for a few minutes.")
-                if error.retry
-                else error.message
-            )
-            # 503: PayPal is unavailable, not our bug; the client can try again shortly.
-            return _problem(request, message, status=503 if error.retry else 409, back=back)
-        return redirect(approve_url)
-
-    available = slot_shown_free(session_type=session_type, start=start)
-    booking_preview = Booking(
-        practice=practice,
-        session_type=session_type,
-        start=start,
-        end=start + timedelta(minutes=session_type.duration_minutes),
-        price=session_type.price,
-        currency=session_type.currency,
-        session_name=session_type.name,
-        cancellation_window_hours=practice.cancellation_window_hours,
-    )
-    context = {
-        "practice": practice,
-        "session_type": session_type,
-        "booking": booking_preview,
-        "form": form,
-        "available": available,
-        "coach_zone": ZoneInfo(practice.time_zone),
-        "own_practice": practice.owner_id == request.user.pk,
-        # What the page's {% memo %} part is kept for, besides the values it names itself.
-        "listing_version": getattr(practice, "listing_version", None),
-        "start_value": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    response = render(
-        request, "bookings/booking_start.html", context, status=200 if available else 409
-    )
-    # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
-    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
-    return response
-
-
-@login_required
-@require_GET
-def paypal_return(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    booking = _own_booking_as_client(request, reference)
-    order_id = request.GET.get("token", "")
-    if not booking.payments.filter(order_id=order_id).exists():
-        raise Http404
-    try:
-        with transaction.atomic(durable=True):
-            booking = booking_capture(booking=booking, order_id=order_id, actor=request.user)
-    except BookingError as error:
-        return _problem(
-            request, error.message, status=409, back=booking.practice.get_absolute_url()
-        )
-    except PaymentError as error:
-        return _problem(
-            request,
-            error.message,
-            status=402 if not error.retry else 503,
-            back=booking.practice.get_absolute_url(),
-        )
-    if booking.state in (BookingState.EXPIRED, BookingState.ABANDONED, BookingState.CANCELLED):
-        return _problem(
-            request,
-            _("This time was taken while you paid. Your payment has been refunded in full."),
-            status=409,
-            back=booking.practice.get_absolute_url(),
-        )
-    if booking.state == BookingState.CONFIRMED:
-        messages.success(request, _("Your session is booked and paid."))
-    else:
-        messages.info(
-            request,
-            _(
-                "PayPal is still processing your payment. We will confirm your session "
-                "as soon as it is complete."
-            ),
-        )
-    return redirect("bookings:detail", reference=booking.reference)
-
-
-@login_required
-@require_GET
-def paypal_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
-    booking = _own_booking_as_client(request, reference)
-    with transaction.atomic(durable=True):
-        booking_abandon(booking=booking, order_id=request.GET.get("token", ""), actor=request.user)
-    messages.info(
-        request, _("You cancelled the payment. Nothing was charged and the slot is free again.")
-    )
-    return redirect(booking.practice.get_absolute_url())
-
-
-def _own_booking_as_client(request: AuthenticatedHttpRequest, reference: str) -> Booking:
-    booking = (
-        Booking.objects.select_related("practice")
-        .filter(reference=reference, client=request.user)
-        .first()
-    )
-    if booking is None:
-        raise Http404
-    return booking
 
 
 def _participant_booking(request: HttpRequest, reference: str) -> Booking:
@@ -233,18 +50,16 @@ def _participant_booking(request: HttpRequest, reference: str) -> Booking:
     return booking
 
 
-def _role(request: HttpRequest, booking: Booking) -> str:
-    if booking.practice.owner_id == request.user.pk:
-        return Role.COACH
-    if booking.client_id == request.user.pk:
-        return Role.CLIENT
-    return Role.STAFF
+def _role(request: AuthenticatedHttpRequest, booking: Booking) -> str:
+    """The viewer's part; only staff reach a booking that is not theirs (_participant_booking)."""
+    return booking_role(booking, request.user) or Role.STAFF
 
 
 @login_required
 @require_GET
-def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
+    role = _role(request, booking)
     attended = (
         attended_seconds(booking, now=timezone.now())
         if booking.state in (BookingState.COMPLETED, BookingState.NO_SHOW)
@@ -252,11 +67,11 @@ def booking_detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
     context = {
         "booking": booking,
-        "attended_minutes": {role: round(seconds / 60) for role, seconds in attended.items()},
-        "role": _role(request, booking),
+        "attended_minutes": {side: round(seconds / 60) for side, seconds in attended.items()},
+        "role": role,
         "coach_zone": ZoneInfo(booking.practice.time_zone),
         "refunds": booking.refunds,  # one query for all payments
-        "may": booking_permissions(booking=booking, role=_role(request, booking)),
+        "may": booking_permissions(booking=booking, role=role),
     }
     return render(request, "bookings/booking_detail.html", context)
 
@@ -342,22 +157,12 @@ def booking_move_view(request: AuthenticatedHttpRequest, reference: str) -> Http
                 request, _("Your session is moved. The calendar file has been updated.")
             )
             return redirect("bookings:detail", reference=booking.reference)
-    zone = timezone.get_current_timezone()
-    first = max(timezone.localdate(), timezone.localdate(booking.start) - timedelta(days=7))
-    start = datetime.combine(first, time.min, tzinfo=zone)
-    own = Interval(booking.blocked_start, booking.blocked_end)
-    slots = session_type_free_slots(
-        session_type=booking.session_type, start=start, end=start + timedelta(days=14), ignore=[own]
-    )
-    days: dict[date, list[datetime]] = {}
-    for slot in slots:
-        if slot != booking.start:  # its own time is no move
-            days.setdefault(timezone.localtime(slot).date(), []).append(slot)
+    days = booking_move_choices(booking, zone=timezone.get_current_timezone())
     invalid_choice = chosen is not None and not chosen.is_valid()
     return render(
         request,
         "bookings/booking_move.html",
-        {"booking": booking, "form": form, "days": sorted(days.items())},
+        {"booking": booking, "form": form, "days": days},
         status=409 if form.errors else 400 if invalid_choice else 200,
     )
 
@@ -373,7 +178,7 @@ def booking_receipt(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def booking_ics(request: HttpRequest, reference: str) -> HttpResponse:
+def booking_ics(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = _participant_booking(request, reference)
     if booking.state not in (
         BookingState.CONFIRMED,
@@ -391,15 +196,8 @@ def booking_ics(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def client_bookings(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    bookings = list(bookings_for_client(request.user))
-    upcoming = [
-        b
-        for b in bookings
-        if b.end > now and b.state in (BookingState.CONFIRMED, BookingState.HELD)
-    ]
-    past = [b for b in reversed(bookings) if b not in upcoming]
+def client_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    upcoming, past = bookings_of_client_by_time(request.user, now=timezone.now())
     return render(request, "bookings/client_bookings.html", {"upcoming": upcoming, "past": past})
 
 
@@ -456,8 +254,7 @@ def coach_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
     practice = get_object_or_404(Practice, owner=request.user)
-    renewed = CalendarFeed.objects.filter(practice=practice).exists()
-    calendar.calendar_feed_renew(practice=practice)
+    _feed, renewed = calendar.calendar_feed_renew(practice=practice)
     if renewed:
         messages.success(
             request, _("You have a new calendar address. The old one no longer works.")

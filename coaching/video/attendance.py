@@ -1,7 +1,7 @@
 """Settling attendance from what happened in the room, by the rules in attendance_rules.py:
 the scan after the session's end, the coach's no-show mark during it, and the coach's correction
-within 24 hours. The money moves through coaching/bookings/attendance.py (locked, logged in the
-booking's history, refunds through payments)."""
+within 24 hours. The money moves through coaching/bookings/services/attendance.py (locked,
+logged in the booking's history, refunds through payments)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from coaching.bookings.attendance import booking_coach_absent, booking_no_show
 from coaching.bookings.models import Booking, BookingState, Role
-from coaching.bookings.services import BookingError, booking_complete
+from coaching.bookings.services import (
+    BookingError,
+    booking_coach_absent,
+    booking_complete,
+    booking_no_show,
+)
 from coaching.notifications.queueing import notify
 from coaching.video import attendance_rules as rules
 from coaching.video import twilio

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from coaching.bookings.models import Booking, BookingState, Role
+from coaching.bookings.permissions import booking_role
 from coaching.bookings.services import BookingError
 from coaching.video import attendance_rules as rules
 from coaching.video import twilio
@@ -58,13 +59,10 @@ def _participant(request: HttpRequest, reference: str) -> tuple[Booking, str]:
         .filter(reference=reference)
         .first()
     )
-    if booking is None:
+    role = booking_role(booking, request.user) if booking is not None else None
+    if booking is None or role is None:  # staff too: a session is private
         raise Http404
-    if booking.client_id == request.user.pk:
-        return booking, Role.CLIENT
-    if booking.practice.owner_id == request.user.pk:
-        return booking, Role.COACH
-    raise Http404
+    return booking, role
 
 
 # What twilio-video's browser SDK connects to (signalling and call insights), on this page only.

@@ -78,7 +78,7 @@ def test_erasure_restricts_and_blanks_only_what_the_law_does_not_require(coach_p
             "pk", flat=True)))
     )  # fmt: skip
 
-    account_erase(user=buyer, actor=buyer)
+    account_erase(user=buyer)
 
     small.refresh_from_db()
     large.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The booking services (coaching/bookings/services.py): cancel with the refund the rule says,
+"""The booking services (coaching/bookings/services/): cancel with the refund the rule says,
 move, and settle a session (booking_complete, booking_mark_no_show: the only way a session
 becomes completed or a no-show, under a row lock, audited). The checkout's services are tested
 with the checkout in test_checkout.py, holds racing each other in test_race.py."""

@@ -56,7 +56,7 @@ def test_erasing_either_side_removes_the_relationship_and_its_files(
     names = list(SharedFile.objects.values_list("file", flat=True))
     assert all(storages["private"].exists(n) for n in names)
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase(user=client_user if who == "client" else coach, actor=None)
+        account_erase(user=client_user if who == "client" else coach)
     for model in (Relationship, Message, PrivateNote, SharedFile):
         assert model.objects.count() == 0, model
     assert not any(storages["private"].exists(n) for n in names)

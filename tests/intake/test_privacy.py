@@ -62,7 +62,7 @@ def test_the_client_erased_takes_answers_and_acceptances_the_coach_keeps_the_for
 ):
     answer_form(practice, client_user, publish_form(practice))
     accept_agreement(publish_agreement(practice), client_user)
-    account_erase(user=client_user, actor=None)
+    account_erase(user=client_user)
     assert not IntakeAnswer.objects.exists() and not AgreementAcceptance.objects.exists()
     assert IntakeFormVersion.objects.filter(practice=practice).exists()
 
@@ -77,6 +77,6 @@ def test_the_coach_erased_takes_the_versions_their_pdf_and_what_was_given_to_the
     accept_agreement(version, client_user)
     name = version.pdf.name
     assert storages["private"].exists(name)
-    account_erase(user=practice.owner, actor=None)
+    account_erase(user=practice.owner)
     assert not AgreementVersion.objects.exists() and not IntakeAnswer.objects.exists()
     assert not storages["private"].exists(name)

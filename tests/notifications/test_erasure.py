@@ -28,7 +28,7 @@ def test_the_coachs_inbox_no_longer_names_a_client_who_erased_their_account(
     assert "Jonas Client" in _coach_inbox(practice).body
 
     with django_capture_on_commit_callbacks(execute=True):
-        account_erase(user=client_user, actor=client_user)
+        account_erase(user=client_user)
     deliver_all()
 
     kept = _coach_inbox(practice)

@@ -190,3 +190,27 @@ def test_the_cookie_list_states_what_the_site_really_sets(client, settings):
     assert "cookie_expires: maxAge[id]" in script
     listing = client.get(reverse("privacy:cookies")).content.decode()
     assert "30 days" in listing and "90" not in listing.split("_gcl_au")[1][:300]
+
+
+def test_the_banner_decision_follows_the_button_the_categories_and_gpc():
+    from privacy.cookies import CookieChoice, cookie_choice_decide
+
+    before = CookieChoice(token="abc123")
+
+    def decide(choice, chosen=(), gpc=False):
+        return cookie_choice_decide(
+            choice=choice, chosen=chosen, gpc=gpc, previous=before, version=7
+        )
+
+    assert decide("accept_all") == CookieChoice(True, True, True, 7, "abc123")
+    assert decide("reject_all", chosen=["statistics", "marketing"]) == CookieChoice(
+        True, False, False, 7, "abc123"
+    )
+    assert decide("save", chosen=["statistics"]) == CookieChoice(True, True, False, 7, "abc123")
+    # Global Privacy Control objects to marketing whatever was clicked; statistics stay.
+    assert decide("accept_all", gpc=True) == CookieChoice(True, True, False, 7, "abc123")
+    assert decide("everything") is None
+    fresh = cookie_choice_decide(
+        choice="save", chosen=[], gpc=False, previous=CookieChoice(), version=7
+    )
+    assert fresh is not None and len(fresh.token) == 32 and fresh.token.isalnum()

@@ -316,14 +316,14 @@ def test_erasure_leaves_nothing_identifying_in_any_table(django_capture_on_commi
 
     received = []
     account_erasure_requested.connect(
-        lambda sender, user, actor, **kw: received.append(user.pk),
+        lambda sender, user, **kw: received.append(user.pk),
         weak=False,
         dispatch_uid="test-erasure",
     )
     photo = Practice.objects.get(owner=user).photo.path
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            account_erase(user=user, actor=None)
+            account_erase(user=user)
     finally:
         account_erasure_requested.disconnect(dispatch_uid="test-erasure")
 
@@ -355,7 +355,7 @@ def test_failing_receiver_leaves_the_person_untouched():
     account_erasure_requested.connect(refuse, weak=False, dispatch_uid="test-refuse")
     try:
         with pytest.raises(RuntimeError):
-            account_erase(user=user, actor=None)
+            account_erase(user=user)
     finally:
         account_erasure_requested.disconnect(dispatch_uid="test-refuse")
     assert User.objects.filter(pk=user.pk, email=EMAIL).exists()
@@ -483,7 +483,7 @@ def test_export_request_enqueues_on_commit(django_capture_on_commit_callbacks, m
 def test_erasure_cancels_and_refunds_future_sessions_first(booking, client_user, paypal, frozen):
     from privacy.services import account_erase
 
-    account_erase(user=client_user, actor=client_user)
+    account_erase(user=client_user)
 
     booking.refresh_from_db()
     assert booking.state == "cancelled" and booking.client is None
@@ -510,13 +510,13 @@ def test_a_failed_export_is_marked_failed_and_sends_no_mail(monkeypatch, mailout
 
 
 def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
-    from privacy import services
     from privacy.models import ErasureRequest
+    from privacy.services import erasure as erasure_services
     from privacy.tasks import erase_account
 
     user = touch_everything()
-    erasure = services.account_erasure_request(user=user)
-    real_step, crashed = services._erase_step, []
+    erasure = erasure_services.account_erasure_request(user=user)
+    real_step, crashed = erasure_services._erase_step, []
 
     def crash_once_at_bookings(declaration, person):
         if declaration.model_label == "bookings.Booking" and not crashed:
@@ -524,7 +524,7 @@ def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
             raise OSError("worker lost")
         real_step(declaration, person)
 
-    monkeypatch.setattr(services, "_erase_step", crash_once_at_bookings)
+    monkeypatch.setattr(erasure_services, "_erase_step", crash_once_at_bookings)
     assert erase_account.apply(args=[erasure.pk]).failed()
 
     erasure.refresh_from_db()

@@ -1,26 +1,70 @@
-"""Attendance decisions that move money: a no-show under the practice's rule and a coach who
-never came. Which one applies is decided by coaching/video/attendance_rules.py; here the booking
-changes state under its row lock, the decision is written to the booking's history, and refunds
-go through the payments refund path (bookings.services._refund)."""
+"""How a session ended: completed or no-show (the session room's scan, or the coach correcting
+it), and the attendance decisions that move money: a no-show under the practice's rule and a
+coach who never came. Which one applies is decided by coaching/video/attendance_rules.py; here
+the booking changes state under its row lock, the decision is written to the booking's history,
+and refunds go through booking_refund_issue."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Booking, BookingState, Role
-from coaching.bookings.services import BookingError, _refund
+from coaching.bookings.services.errors import BookingError
+from coaching.bookings.services.refunds import REFUNDABLE, booking_refund_issue
 from coaching.bookings.states import InvalidTransition, transition
 from coaching.payments.models import PaymentStatus, Refund
 
-REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
+
+
+def booking_complete(
+    *, booking: Booking, actor: User | None = None, role: str = Role.SYSTEM, reason: str
+) -> Booking:
+    """The session took place: a confirmed booking after its end, or a no-show corrected by
+    the coach, becomes completed. Locks and re-reads the row; one already completed is left as
+    it is. Raises BookingError for any other state (e.g. cancelled meanwhile)."""
+    return _attendance_settle(
+        booking, BookingState.COMPLETED, actor=actor, role=role, reason=reason
+    )
+
+
+def booking_mark_no_show(
+    *, booking: Booking, actor: User | None = None, role: str = Role.SYSTEM, reason: str
+) -> Booking:
+    """The client did not come: a confirmed booking after its end, or a completed one corrected
+    by the coach, becomes no_show. Same locking and guarantees as booking_complete."""
+    return _attendance_settle(booking, BookingState.NO_SHOW, actor=actor, role=role, reason=reason)
+
+
+def _attendance_settle(
+    booking: Booking, target: str, *, actor: User | None, role: str, reason: str
+) -> Booking:
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.state == target:
+            return booking
+        if booking.state == BookingState.CONFIRMED and booking.end > timezone.now():
+            raise BookingError(_("The session has not ended yet."))
+        try:
+            transition(booking, target, actor=actor, role=role, reason=reason)
+        except InvalidTransition as error:
+            raise BookingError(error.message) from error
+    return booking
 
 
 def booking_no_show(
-    *, booking: Booking, actor=None, role: str, reason: str, refund_amount: Decimal
+    *,
+    booking: Booking,
+    actor: User | None = None,
+    role: str,
+    reason: str,
+    refund_amount: Decimal,
 ) -> tuple[Booking, Refund | None]:
     """The client did not come: a confirmed booking (also before its end, once the rules allow
     the coach to mark it) or a completed one being corrected becomes no_show, and
@@ -37,7 +81,12 @@ def booking_no_show(
         refund = None
         payment = booking.payments.select_for_update().filter(status=PaymentStatus.CAPTURED).first()
         if refund_amount > 0 and payment is not None:
-            refund = _refund(booking, payment, refund_amount, reason="no-show rule of the practice")
+            refund = booking_refund_issue(
+                booking=booking,
+                payment=payment,
+                amount=refund_amount,
+                reason="no-show rule of the practice",
+            )
     return booking, refund
 
 
@@ -68,5 +117,7 @@ def booking_coach_absent(*, booking: Booking, reason: str, shown_reason: str) ->
         if payment is not None:
             left = payment.amount - payment.refunded_amount()
             if left > 0:
-                refund = _refund(booking, payment, left, reason="coach did not attend")
+                refund = booking_refund_issue(
+                    booking=booking, payment=payment, amount=left, reason="coach did not attend"
+                )
     return refund

@@ -1,0 +1,198 @@
+"""Booking and paying: the booking page of a slot (the client checks the session and its rules),
+the hold and the PayPal order it starts, and PayPal's return and cancel legs.
+
+A hold is made only by a POST of the signed-in client; PayPal sends the client back with the
+order's token, checked against the booking's own orders (404 for anyone else's booking).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coaching.bookings.forms import HoldForm
+from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.selectors import booking_of_client, booking_preview
+from coaching.bookings.services import (
+    BookingError,
+    booking_abandon,
+    booking_capture,
+    booking_hold,
+    booking_start_payment,
+)
+from coaching.payments.providers import PaymentError, approval_origins
+from coaching.practices.models import SessionType
+from coaching.practices.pages import published_practice_and_types, slot_shown_free
+from sofadoc.http import AuthenticatedHttpRequest
+
+
+def _problem(
+    request: HttpRequest, message, *, status: int, back: str | None = None
+) -> HttpResponse:
+    """A clear page for a request we refuse, with a way back."""
+    return render(
+        request, "bookings/problem.html", {"message": message, "back": back}, status=status
+    )
+
+
+def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int) -> SessionType:
+    """The active session type of the published practice at `slug`, with its practice (404
+    otherwise). The page comes from the practice's cached page data (its free times are read
+    afresh); a hold reads the database, with the coach, as the booking it makes must."""
+    if request.method == "GET":
+        found = published_practice_and_types(slug)
+        for session_type in found[1] if found else ():
+            if session_type.pk == session_type_id:
+                return session_type
+    return get_object_or_404(
+        SessionType.objects.select_related("practice__owner"),
+        pk=session_type_id,
+        practice__slug=slug,
+        practice__is_published=True,
+        is_active=True,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_start(
+    request: AuthenticatedHttpRequest, slug: str, session_type_id: int
+) -> HttpResponse:
+    session_type = _bookable_session_type(request, slug, session_type_id)
+    practice = session_type.practice
+    back = practice.get_absolute_url()
+    form = HoldForm(
+        request.POST or {"start": request.GET.get("start"), "price": session_type.price}
+    )
+    if not form.is_valid():
+        return _problem(
+            request, _("This is not a valid time for a session."), status=400, back=back
+        )
+    start = form.cleaned_data["start"]
+    if start <= timezone.now():
+        return _problem(
+            request, _("This time is in the past. Please pick another slot."), status=400, back=back
+        )
+
+    if request.method == "POST":
+        try:
+            with transaction.atomic(durable=True):
+                booking = booking_hold(
+                    client=request.user,
+                    practice=practice,
+                    session_type_id=session_type.pk,
+                    start=start,
+                    expected_price=form.cleaned_data["price"],
+                )
+            with transaction.atomic(durable=True):
+                approve_url = booking_start_payment(
+                    booking=booking,
+                    return_url=request.build_absolute_uri(
+                        reverse("bookings:paypal_return", args=[booking.reference])
+                    ),
+                    cancel_url=request.build_absolute_uri(
+                        reverse("bookings:paypal_cancel", args=[booking.reference])
+                    ),
+                    locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                )
+        except BookingError as error:
+            return _problem(request, error.message, status=409, back=back)
+        except PaymentError as error:
+            message = (
+                _("PayPal could not be reached. Your slot stays reserved for a few minutes.")
+                if error.retry
+                else error.message
+            )
+            # 503: PayPal is unavailable, not our bug; the client can try again shortly.
+            return _problem(request, message, status=503 if error.retry else 409, back=back)
+        return redirect(approve_url)
+
+    available = slot_shown_free(session_type=session_type, start=start)
+    context = {
+        "practice": practice,
+        "session_type": session_type,
+        "booking": booking_preview(session_type=session_type, start=start),
+        "form": form,
+        "available": available,
+        "coach_zone": ZoneInfo(practice.time_zone),
+        "own_practice": practice.owner_id == request.user.pk,
+        # What the page's {% memo %} part is kept for, besides the values it names itself.
+        "listing_version": getattr(practice, "listing_version", None),
+        "start_value": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    response = render(
+        request, "bookings/booking_start.html", context, status=200 if available else 409
+    )
+    # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
+    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
+    return response
+
+
+@login_required
+@require_GET
+def paypal_return(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking_as_client(request, reference)
+    order_id = request.GET.get("token", "")
+    if not booking.payments.filter(order_id=order_id).exists():
+        raise Http404
+    try:
+        with transaction.atomic(durable=True):
+            booking = booking_capture(booking=booking, order_id=order_id, actor=request.user)
+    except BookingError as error:
+        return _problem(
+            request, error.message, status=409, back=booking.practice.get_absolute_url()
+        )
+    except PaymentError as error:
+        return _problem(
+            request,
+            error.message,
+            status=402 if not error.retry else 503,
+            back=booking.practice.get_absolute_url(),
+        )
+    if booking.state in (BookingState.EXPIRED, BookingState.ABANDONED, BookingState.CANCELLED):
+        return _problem(
+            request,
+            _("This time was taken while you paid. Your payment has been refunded in full."),
+            status=409,
+            back=booking.practice.get_absolute_url(),
+        )
+    if booking.state == BookingState.CONFIRMED:
+        messages.success(request, _("Your session is booked and paid."))
+    else:
+        messages.info(
+            request,
+            _(
+                "PayPal is still processing your payment. We will confirm your session "
+                "as soon as it is complete."
+            ),
+        )
+    return redirect("bookings:detail", reference=booking.reference)
+
+
+@login_required
+@require_GET
+def paypal_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    booking = _own_booking_as_client(request, reference)
+    with transaction.atomic(durable=True):
+        booking_abandon(booking=booking, order_id=request.GET.get("token", ""), actor=request.user)
+    messages.info(
+        request, _("You cancelled the payment. Nothing was charged and the slot is free again.")
+    )
+    return redirect(booking.practice.get_absolute_url())
+
+
+def _own_booking_as_client(request: AuthenticatedHttpRequest, reference: str) -> Booking:
+    booking = booking_of_client(request.user, reference)
+    if booking is None:
+        raise Http404
+    return booking
