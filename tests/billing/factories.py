@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from coaching.billing.models import Document
+from coaching.billing.receivers import money_moved_issue_documents
 from coaching.payments.models import LedgerEntry, LedgerKind, Purchase, PurchaseLine
 from coaching.payments.signals import MoneyEvent, announce
 
@@ -111,3 +113,10 @@ def announce_after_commit(kind: str, *, purchase=None, entries=(), line=None) ->
 def paid(practice, *, capture_at=None, **purchase_fields) -> tuple[Purchase, list[LedgerEntry]]:
     purchase = purchase_make(practice=practice, **purchase_fields)
     return purchase, capture_record(purchase, at=capture_at)
+
+
+def receipt_issued(practice, buyer, **fields) -> Document:
+    """A paid purchase and the receipt billing issues when the capture is announced."""
+    purchase, entries = paid(practice, buyer=buyer, **fields)
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    return Document.objects.get(purchase=purchase)
