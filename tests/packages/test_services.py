@@ -1,3 +1,6 @@
+"""The packages services (coaching/packages/services.py): buying a package through the checkout,
+booking from a credit, cancelling, expiry with its refunds and notice, and the credit race."""
+
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
