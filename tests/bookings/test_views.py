@@ -167,8 +167,6 @@ def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(client, se
 
 
 def test_confirm_page_costs_a_fixed_number_of_queries(signed_in, session_type, frozen):
-    from tests.queries import pinned_queries
-
     assert signed_in.get(start_url(session_type)).status_code == 200  # warm the caches
     # Session, user, consent gate (2), practice, session type, the slot check's hours, time off
     # and busy time, the header's unread count; the practice is not read twice.
