@@ -37,28 +37,27 @@ def _vevent(uid: str, start: datetime, minutes: int = 50) -> str:
 
 
 def _practice(slug: str):
-    from coaching.practices.models import Practice, SessionType, WeeklyHours
+    from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
+    from tests.factories import PracticeFactory, SessionTypeFactory
 
     Practice.objects.filter(slug=slug).delete()
     User.objects.filter(email=f"{slug}@bench.example").delete()
-    owner = User.objects.create(email=f"{slug}@bench.example", display_name="Coach")
-    practice = Practice.objects.create(
-        owner=owner,
+    practice = PracticeFactory(
+        owner__email=f"{slug}@bench.example",
+        owner__display_name="Coach",
+        hours=[(d, 8, 20) for d in range(7)],
+        merchant=False,
+        topics=False,
         name=slug,
         slug=slug,
         time_zone="Europe/Berlin",
         is_published=True,
         min_notice_hours=0,
         horizon_days=DAYS,
+        buffer_after_minutes=10,  # the model's default
     )
-    from datetime import time as clock
-
-    WeeklyHours.objects.bulk_create(
-        WeeklyHours(practice=practice, weekday=d, start_time=clock(8), end_time=clock(20))
-        for d in range(7)
-    )
-    session_type = SessionType.objects.create(
+    session_type = SessionTypeFactory(
         practice=practice, name="Sitzung", duration_minutes=50, price=90
     )
     return practice, session_type

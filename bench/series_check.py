@@ -28,8 +28,9 @@ def build(today):
     from django.db import transaction
 
     from coaching.bookings.models import Booking, BookingState
-    from coaching.practices.models import Practice, SessionType, WeeklyHours
+    from coaching.practices.models import Practice
     from sofadoc.accounts.models import User
+    from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 
     slug = "bench-series"
     marker = f"series from {today.isoformat()}"
@@ -45,10 +46,13 @@ def build(today):
             practice.delete()
             owner.delete()
         User.objects.filter(email="client@bench.series").delete()
-        coach = User.objects.create(email="coach@bench.series", display_name="Coach")
-        client = User.objects.create(email="client@bench.series", display_name="Client")
-        practice = Practice.objects.create(
-            owner=coach,
+        client = UserFactory(email="client@bench.series", display_name="Client")
+        practice = PracticeFactory(
+            owner__email="coach@bench.series",
+            owner__display_name="Coach",
+            hours=[(d, 8, 20) for d in range(5)],
+            merchant=False,
+            topics=False,
             name="Series bench",
             slug=slug,
             headline=marker,
@@ -56,14 +60,11 @@ def build(today):
             is_published=True,
             min_notice_hours=0,
             horizon_days=365,
+            buffer_after_minutes=10,  # the model's default
             slot_step_minutes=30,
         )
-        session_type = SessionType.objects.create(
+        session_type = SessionTypeFactory(
             practice=practice, name="Sitzung", duration_minutes=60, price=Decimal("90")
-        )
-        WeeklyHours.objects.bulk_create(
-            WeeklyHours(practice=practice, weekday=d, start_time=time(8), end_time=time(20))
-            for d in range(5)
         )
         rows = []
         day = today + timedelta(days=1)
@@ -74,18 +75,12 @@ def build(today):
                         continue  # leave room around Tuesday 18:00
                     start = datetime.combine(day, time(hour), tzinfo=ZONE).astimezone(UTC)
                     rows.append(
-                        Booking(
-                            practice=practice,
+                        BookingFactory.build(
                             session_type=session_type,
                             client=client,
                             state=BookingState.CONFIRMED,
                             start=start,
-                            end=start + timedelta(hours=1),
-                            blocked_start=start,
-                            blocked_end=start + timedelta(hours=1),
-                            session_name="Sitzung",
-                            price=Decimal("90"),
-                            cancellation_window_hours=24,
+                            confirmed_at=None,
                         )
                     )
                     if len(rows) == BOOKINGS:

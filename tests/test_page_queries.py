@@ -13,7 +13,6 @@ from django.utils import timezone
 from coaching.practices.pages import availability_changed
 from coaching.practices.selectors import session_type_free_slots
 from coaching.practices.services import practice_publish
-from privacy.services import SIGNUP_PURPOSES, consent_record
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 from tests.queries import pinned_queries
 
@@ -31,8 +30,7 @@ def practice():
 
 @pytest.fixture
 def person(client):
-    user = UserFactory()
-    consent_record(user=user, decisions=dict.fromkeys(SIGNUP_PURPOSES, True), source="signup")
+    user = UserFactory()  # signed up as the form requires (the signup purposes consented)
     client.force_login(user)
     return user
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -42,6 +43,9 @@ class QuestionData:
     options: list[str] = field(default_factory=list)
 
 
+Version = TypeVar("Version", IntakeFormVersion, AgreementVersion)
+
+
 class VersionChanged(Exception):
     """The coach published a new version while the client was reading the old one."""
 
@@ -53,6 +57,16 @@ def _lock(practice: Practice) -> Practice:
 def _next_number(model, practice: Practice) -> int:
     last = model.objects.filter(practice=practice).aggregate(n=Max("number"))["n"]
     return (last or 0) + 1
+
+
+def _require_in_force(model: type[Version], *, practice_id: int, version_id: int) -> Version:
+    """The practice's newest version, if it is `version_id` and still in force (else the coach
+    published another or switched it off meanwhile: VersionChanged). Call with the practice
+    locked."""
+    newest = model.objects.filter(practice_id=practice_id).order_by("-number").first()
+    if newest is None or newest.pk != version_id or not newest.active:
+        raise VersionChanged
+    return newest
 
 
 def _require_owner(practice: Practice, actor: User) -> None:
@@ -100,9 +114,7 @@ def intake_answer_submit(
     version to the answer text (validated by the form)."""
     with transaction.atomic():
         _lock(practice)
-        newest = IntakeFormVersion.objects.filter(practice=practice).order_by("-number").first()
-        if newest is None or newest.pk != version.pk or not newest.active:
-            raise VersionChanged
+        _require_in_force(IntakeFormVersion, practice_id=practice.pk, version_id=version.pk)
         question_ids = set(version.questions.values_list("pk", flat=True))
         if not set(answers) <= question_ids:
             raise ValidationError(_("These answers do not belong to this questionnaire."))
@@ -165,13 +177,9 @@ def agreement_accept(
     force); accepting twice returns the first acceptance."""
     with transaction.atomic():
         _lock(version.practice)
-        newest = (
-            AgreementVersion.objects.filter(practice_id=version.practice_id)
-            .order_by("-number")
-            .first()
+        newest = _require_in_force(
+            AgreementVersion, practice_id=version.practice_id, version_id=shown_version_id
         )
-        if newest is None or newest.pk != shown_version_id or not newest.active:
-            raise VersionChanged
         acceptance, _created = AgreementAcceptance.objects.get_or_create(
             version=newest, client=client, revoked_at__isnull=True
         )

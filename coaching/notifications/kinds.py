@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.calendar import booking_ics
@@ -145,60 +146,41 @@ def _calendar_entry(row: Notification) -> list[tuple[str, str | bytes, str]]:
     return [(f"sofadoc-{booking.reference}.ics", ics, f"text/calendar; method={method}")]
 
 
+def _booking_message(code: str, label: Promise, **fields: Any) -> NotificationKind:
+    """News about a booking: also by SMS to those who want booking messages by SMS."""
+    return NotificationKind(
+        code, label, channels=WITH_SMS, preference=Preference.BOOKING_MESSAGES, **fields
+    )
+
+
+def _reminder(code: str, label: Promise) -> NotificationKind:
+    """A reminder before the session, timed and sent (SMS, push) as the person chose."""
+    return NotificationKind(
+        code,
+        label,
+        channels=WITH_SMS,
+        preference=Preference.REMINDERS,
+        context=_reminder_context,
+        skip_reason=_reminder_skip,
+    )
+
+
 register(
     NotificationKind(Kind.WELCOME, _("welcome")),
-    NotificationKind(
+    _booking_message(
         Kind.BOOKING_CONFIRMED,
         _("booking confirmed"),
-        channels=WITH_SMS,
-        preference=Preference.BOOKING_MESSAGES,
         skip_reason=_confirmed_skip,
         attachments=_calendar_entry,
     ),
-    NotificationKind(
-        Kind.BOOKING_CANCELLED,
-        _("booking cancelled"),
-        channels=WITH_SMS,
-        preference=Preference.BOOKING_MESSAGES,
-        attachments=_calendar_entry,
+    _booking_message(Kind.BOOKING_CANCELLED, _("booking cancelled"), attachments=_calendar_entry),
+    _booking_message(Kind.BOOKING_REFUNDED, _("refund issued")),
+    _booking_message(
+        Kind.BOOKING_MOVED, _("session moved"), skip_reason=_moved_skip, attachments=_calendar_entry
     ),
-    NotificationKind(
-        Kind.BOOKING_REFUNDED,
-        _("refund issued"),
-        channels=WITH_SMS,
-        preference=Preference.BOOKING_MESSAGES,
-    ),
-    NotificationKind(
-        Kind.BOOKING_MOVED,
-        _("session moved"),
-        channels=WITH_SMS,
-        preference=Preference.BOOKING_MESSAGES,
-        skip_reason=_moved_skip,
-        attachments=_calendar_entry,
-    ),
-    NotificationKind(
-        Kind.REMINDER_24H,
-        _("reminder 24 hours before"),
-        channels=WITH_SMS,
-        preference=Preference.REMINDERS,
-        context=_reminder_context,
-        skip_reason=_reminder_skip,
-    ),
-    NotificationKind(
-        Kind.REMINDER_1H,
-        _("reminder 1 hour before"),
-        channels=WITH_SMS,
-        preference=Preference.REMINDERS,
-        context=_reminder_context,
-        skip_reason=_reminder_skip,
-    ),
-    NotificationKind(
-        Kind.PAYMENT_PENDING,
-        _("payment pending"),
-        channels=WITH_SMS,
-        preference=Preference.BOOKING_MESSAGES,
-        skip_reason=_payment_pending_skip,
-    ),
+    _reminder(Kind.REMINDER_24H, _("reminder 24 hours before")),
+    _reminder(Kind.REMINDER_1H, _("reminder 1 hour before")),
+    _booking_message(Kind.PAYMENT_PENDING, _("payment pending"), skip_reason=_payment_pending_skip),
     NotificationKind(Kind.CALENDAR_NUDGE, _("calendar upkeep")),
     NotificationKind(
         Kind.NEWS_CONFIRM,

@@ -7,14 +7,15 @@ from django.forms.models import model_to_dict
 
 from sofadoc.accounts.models import User
 from tests.factories import UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_user_by_primary_key_is_the_row_the_orm_reads(django_assert_num_queries):
+def test_a_user_by_primary_key_is_the_row_the_orm_reads():
     person = UserFactory(phone="+4915112345678", is_staff=True, language="en")
 
-    with django_assert_num_queries(1):
+    with pinned_queries(1):
         fast = User.objects.get(pk=person.pk)
     through_orm = User.objects.filter(pk=person.pk).get()
 

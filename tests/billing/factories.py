@@ -1,6 +1,7 @@
-"""Money rows as `pay` will write them, made directly (purchase, lines, ledger), and the
-announcement payments makes after its commit. Signs follow LedgerKind: towards the coach is
-positive (gross and net in, fees and refunds out, fees given back in)."""
+"""Money rows as `pay` will write them, made directly with the suite's factories (purchase with its
+line, ledger rows: tests/factories/payments.py), and the announcement payments makes after its
+commit. Signs follow LedgerKind: towards the coach is positive (gross and net in, fees and refunds
+out, fees given back in)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from coaching.payments.models import LedgerEntry, LedgerKind, Purchase, PurchaseLine
+from coaching.billing.models import Document
+from coaching.billing.receivers import money_moved_issue_documents
+from coaching.payments.models import LedgerEntry, LedgerKind, Purchase
 from coaching.payments.signals import MoneyEvent, announce
+from tests.factories import LedgerEntryFactory, PurchaseFactory
 
 _references = itertools.count(1)
 
@@ -34,23 +38,18 @@ def purchase_make(
     billing_name: str = "",
     billing_address: str = "",
 ) -> Purchase:
-    purchase = Purchase.objects.create(
+    return PurchaseFactory(
         practice=practice,
         buyer=buyer,
         total=amount,
         platform_fee=fee,
         billing_name=billing_name,
         billing_address=billing_address,
+        line__kind=kind,
+        line__object_id=object_id,
+        line__description=description,
+        line__service_date=service_date,
     )
-    PurchaseLine.objects.create(
-        purchase=purchase,
-        kind=kind,
-        object_id=object_id,
-        description=description,
-        service_date=service_date or timezone.now(),
-        amount=amount,
-    )
-    return purchase
 
 
 def capture_record(
@@ -82,12 +81,10 @@ def refund_record(
 
 def _write(purchase, reference, rows, at) -> list[LedgerEntry]:
     return [
-        LedgerEntry.objects.create(
-            practice_id=purchase.practice_id,
+        LedgerEntryFactory(
             purchase=purchase,
             kind=kind,
             amount=amount,
-            currency=purchase.currency,
             provider="twin",
             provider_reference=reference,
             occurred_at=at,
@@ -111,3 +108,10 @@ def announce_after_commit(kind: str, *, purchase=None, entries=(), line=None) ->
 def paid(practice, *, capture_at=None, **purchase_fields) -> tuple[Purchase, list[LedgerEntry]]:
     purchase = purchase_make(practice=practice, **purchase_fields)
     return purchase, capture_record(purchase, at=capture_at)
+
+
+def receipt_issued(practice, buyer, **fields) -> Document:
+    """A paid purchase and the receipt billing issues when the capture is announced."""
+    purchase, entries = paid(practice, buyer=buyer, **fields)
+    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
+    return Document.objects.get(purchase=purchase)

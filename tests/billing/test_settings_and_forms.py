@@ -11,12 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coaching.billing.forms import BillingAddressForm
-from coaching.billing.receivers import money_moved_issue_documents
 from coaching.billing.tax import split_gross
-from coaching.payments.signals import MoneyEvent
 from coaching.practices.checklist import practice_checklist
 from coaching.practices.models import TaxTreatment
-from tests.billing.factories import paid
+from tests.billing.factories import receipt_issued
 from tests.factories import PracticeFactory
 
 
@@ -100,9 +98,7 @@ def test_the_form_partial_renders_with_labels():
 @pytest.mark.django_db
 def test_documents_are_read_only_in_the_admin_with_filters_and_search(staff_client, buyer):
     practice = PracticeFactory()
-    purchase, entries = paid(practice, buyer=buyer)
-    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
-    document = purchase.documents.get()
+    document = receipt_issued(practice, buyer)
     changelist = reverse("admin:billing_document_changelist")
     assert staff_client.get(changelist, {"q": document.number}).status_code == 200
     assert staff_client.get(changelist, {"kind__exact": "receipt"}).status_code == 200

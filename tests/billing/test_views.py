@@ -20,7 +20,7 @@ from coaching.billing.receivers import money_moved_issue_documents
 from coaching.billing.tasks import issue_fee_invoices
 from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import TaxTreatment
-from tests.billing.factories import paid, refund_record
+from tests.billing.factories import paid, receipt_issued, refund_record
 from tests.factories import PracticeFactory, UserFactory
 from tests.queries import pinned_queries
 
@@ -36,11 +36,10 @@ def december():
 
 
 def _receipt(practice, buyer, **fields):
-    purchase, entries = paid(
-        practice, buyer=buyer, service_date=datetime(2026, 12, 8, 9, tzinfo=UTC), **fields
+    receipt = receipt_issued(
+        practice, buyer, service_date=datetime(2026, 12, 8, 9, tzinfo=UTC), **fields
     )
-    money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
-    return purchase, Document.objects.get(purchase=purchase, kind=DocumentKind.RECEIPT)
+    return receipt.purchase, receipt
 
 
 def _look_at(pdf: bytes, name: str) -> None:

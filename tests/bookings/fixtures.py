@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import pytest
 import responses
 import time_machine
+from django.urls import reverse
 
 from coaching.bookings.services import booking_capture, booking_hold, booking_start_payment
 from coaching.payments.providers.paypal_signature import forget_certificates
@@ -100,3 +101,23 @@ def booking(session_type, client_user, paypal, frozen):
     services, without a round trip to PayPal: tests/factories/bookings.py). The PayPal fake is on
     to answer what the test does next (a cancellation's refund)."""
     return PaidBookingFactory(session_type=session_type, client=client_user, start=TUESDAY_10)
+
+
+def start_url(session_type, start=TUESDAY_10):
+    return (
+        reverse("bookings:start", args=[session_type.practice.slug, session_type.pk])
+        + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
+    )
+
+
+def hold_and_go_to_paypal(client, session_type, start=TUESDAY_10, price="80.00"):
+    return client.post(
+        start_url(session_type, start),
+        {"start": f"{start:%Y-%m-%dT%H:%M:%SZ}", "price": price},
+    )
+
+
+@pytest.fixture
+def signed_in(client, client_user):
+    client.force_login(client_user)
+    return client

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.models import BookingState
 from coaching.bookings.selectors import booking_busy_intervals
 from coaching.practices.availability import Interval
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +20,12 @@ def at(hour: float) -> datetime:
 
 
 def book(session_type, start, end, *, state=BookingState.CONFIRMED, hold_expires_at=None):
-    return Booking.objects.create(
-        practice=session_type.practice,
+    return BookingFactory(
         session_type=session_type,
-        client=UserFactory(),
         state=state,
         hold_expires_at=hold_expires_at,
         start=start,
         end=end,
-        blocked_start=start,
-        blocked_end=end,
-        session_name="Sitzung",
-        price="80.00",
-        cancellation_window_hours=24,
     )
 
 

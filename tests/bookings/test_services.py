@@ -1,22 +1,30 @@
 """The booking services (coaching/bookings/services/): cancel with the refund the rule says,
 move, and settle a session (booking_complete, booking_mark_no_show: the only way a session
 becomes completed or a no-show, under a row lock, audited). The checkout's services are tested
-with the checkout in test_checkout.py, holds racing each other in test_race.py."""
+through its pages in test_views.py; holds racing each other are at the end of this file."""
 
 import json
+import threading
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from coaching.bookings.models import Booking, BookingEvent, BookingState, Role
 from coaching.bookings.services import (
     BookingError,
+    SlotTaken,
     booking_cancel,
     booking_complete,
+    booking_hold,
     booking_mark_no_show,
 )
 from coaching.payments.models import PaymentStatus
+from coaching.practices.services import practice_publish
 from tests.bookings.fixtures import TUESDAY_10
+from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +118,119 @@ def test_a_cancelled_booking_is_neither_completed_nor_a_no_show(booking, client_
             settle(booking=booking, reason="scan")
     booking.refresh_from_db()
     assert booking.state == BookingState.CANCELLED
+
+
+# Holds racing each other: no double booking under concurrent checkout, on a real PostgreSQL.
+# Each attempt runs in its own thread with its own database connection; a barrier releases them
+# together. These tests are transactional (no wrapping transaction), so every attempt really
+# commits or really fails, as in production.
+ATTEMPTS = 32
+START = TUESDAY_10
+NOW = START - timedelta(days=3)
+
+
+def race(attempts):
+    """Run each (client, session type, start) hold at once; returns (won, taken, other errors)."""
+    barrier = threading.Barrier(len(attempts))
+    won, taken, errors = [], [], []
+
+    def attempt(client, session_type, start):
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic(durable=True):
+                booking = booking_hold(
+                    client=client,
+                    practice=session_type.practice,
+                    session_type_id=session_type.pk,
+                    start=start,
+                    now=NOW,
+                )
+            won.append(booking.pk)
+        except SlotTaken as error:
+            with translation.override("en"):
+                taken.append(str(error.message))
+        except Exception as error:
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=args) for args in attempts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return won, taken, errors
+
+
+@pytest.fixture
+def buffered_practice():
+    """A published practice whose bookings keep 10 minutes free after them."""
+    practice = PracticeFactory(buffer_after_minutes=10)
+    SessionTypeFactory(practice=practice)  # needed to publish
+    practice_publish(practice=practice, actor=practice.owner)
+    return practice
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_32_clients_racing_for_one_slot_get_exactly_one_booking(buffered_practice):
+    practice = buffered_practice
+    session_type = practice.session_types.get()
+    clients = [UserFactory() for _ in range(ATTEMPTS)]
+
+    with time_machine.travel(NOW, tick=False):
+        won, taken, errors = race([(client, session_type, START) for client in clients])
+
+    assert errors == []
+    assert len(won) == 1
+    assert len(taken) == ATTEMPTS - 1
+    assert set(taken) == {"This time was just taken. Please pick another slot."}
+    assert Booking.objects.filter(state=BookingState.HELD).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_overlapping_session_types_racing_get_exactly_one_booking(buffered_practice):
+    practice = buffered_practice
+    short = practice.session_types.get()  # 60 minutes at 10:00
+    long = SessionTypeFactory(practice=practice, duration_minutes=90)  # 90 minutes at 09:30
+    clients = [UserFactory() for _ in range(ATTEMPTS)]
+    attempts = [
+        (client, short, START) if i % 2 else (client, long, START - timedelta(minutes=30))
+        for i, client in enumerate(clients)
+    ]
+
+    with time_machine.travel(NOW, tick=False):
+        won, taken, errors = race(attempts)
+
+    assert errors == []
+    assert len(won) == 1
+    assert len(taken) == ATTEMPTS - 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_database_refuses_overlaps_even_when_the_code_does_not_check(buffered_practice):
+    """The exclusion constraint is the last line: a raw insert of an overlap fails."""
+    practice = buffered_practice
+    session_type = practice.session_types.get()
+    with time_machine.travel(NOW, tick=False):
+        first = booking_hold(
+            client=UserFactory(), practice=practice, session_type_id=session_type.pk, start=START
+        )
+
+    overlapping = {
+        "practice": practice,
+        "session_type": session_type,
+        "client": UserFactory(),
+        "start": START + timedelta(minutes=30),
+        "end": START + timedelta(minutes=90),
+        "blocked_start": START + timedelta(minutes=30),
+        "blocked_end": START + timedelta(minutes=100),
+        "session_name": "x",
+        "price": first.price,
+        "cancellation_window_hours": 24,
+        "state": BookingState.CONFIRMED,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(**overlapping)
+    # Bookings that no longer hold time do not block.
+    Booking.objects.filter(pk=first.pk).update(state=BookingState.EXPIRED)
+    Booking.objects.create(**overlapping)

@@ -12,8 +12,9 @@ from coaching.calendars.sync import connection_sync
 from coaching.calendars.tasks import retry_write_backs, write_booking_event
 from coaching.calendars.writeback import backoff
 from coaching.practices.selectors import session_type_free_slots
-from tests.bookings.fixtures import TUESDAY_10, paid_booking
+from tests.bookings.fixtures import TUESDAY_10
 from tests.calendars.conftest import connect
+from tests.factories import PaidBookingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,11 @@ def connected(practice, account, paypal, radicale):
 
 
 def confirm(paypal, client_user, session_type, capture):
+    """A paid booking, confirmed with its after-commit receivers run (the write-back row)."""
     with capture(execute=True):
-        booking = paid_booking(paypal, client=client_user, session_type=session_type)
+        booking = PaidBookingFactory(
+            session_type=session_type, client=client_user, start=TUESDAY_10
+        )
     return booking
 
 

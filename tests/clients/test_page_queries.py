@@ -3,22 +3,21 @@ and consent answer are in Redis, as on every request but a person's first). More
 messages or more files must not add statements."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coaching.clients.models import Relationship
 from tests.clients.people import fill_relationship
 from tests.factories import UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
 
 def queries(client, url: str) -> list[str]:
     assert client.get(url).status_code == 200  # warm
-    with CaptureQueriesContext(connection) as captured:
+    with pinned_queries() as counted:
         assert client.get(url).status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
+    return counted.sql
 
 
 def _more(practice, n):

@@ -11,58 +11,57 @@ from tests.intake.helpers import (
     publish_agreement,
     publish_form,
 )
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
 MANY = [QuestionData(kind="text", label=f"Frage {n}") for n in range(25)]
 
 
-def _count(client, url, django_assert_num_queries, expected):
+def _count(client, url, expected):
     client.get(url)  # warm: session and the layout's cached values come from Redis after this
-    with django_assert_num_queries(expected):
+    with pinned_queries(expected):
         assert client.get(url).status_code == 200
 
 
-def test_the_coach_questionnaire_page(client, practice, django_assert_num_queries):
+def test_the_coach_questionnaire_page(client, practice):
     publish_form(practice, MANY)
     client.force_login(practice.owner)
     # user, practice; the newest version, its questions
-    _count(client, reverse("intake:form_edit"), django_assert_num_queries, 5)
+    _count(client, reverse("intake:form_edit"), 5)
 
 
-def test_the_coach_agreement_page(client, practice, django_assert_num_queries):
+def test_the_coach_agreement_page(client, practice):
     publish_agreement(practice)
     client.force_login(practice.owner)
     # user, practice, the newest version
-    _count(client, reverse("intake:agreement_edit"), django_assert_num_queries, 4)
+    _count(client, reverse("intake:agreement_edit"), 4)
 
 
-def test_the_client_answer_page(client, booking, client_user, django_assert_num_queries):
+def test_the_client_answer_page(client, booking, client_user):
     publish_form(booking.practice, MANY)
     client.force_login(client_user)
     # user, booking, the version with its questions, what is missing
     _count(
         client,
         reverse("intake:answer", args=[booking.reference]),
-        django_assert_num_queries,
         5,
     )
 
 
-def test_the_client_agreement_page(client, booking, client_user, django_assert_num_queries):
+def test_the_client_agreement_page(client, booking, client_user):
     publish_agreement(booking.practice)
     client.force_login(client_user)
     # user, booking, the version, the client's log
     _count(
         client,
         reverse("intake:agreement", args=[booking.reference]),
-        django_assert_num_queries,
         4,
     )
 
 
 def test_the_booking_page_with_answers_does_not_grow_with_them(
-    client, booking, practice, client_user, django_assert_num_queries
+    client, booking, practice, client_user
 ):
     version = publish_form(practice, MANY)
     answer_form(practice, client_user, version)
@@ -75,11 +74,11 @@ def test_the_booking_page_with_answers_does_not_grow_with_them(
     # The booking page itself (session, user, booking, refunds; the layout from Redis) and the
     # panel: questionnaire in force, responses, agreement in force, acceptances; the answers
     # (responses with version, answers with questions).
-    with django_assert_num_queries(9) as captured:
+    with pinned_queries(9) as first:
         page = client.get(url)
     assert page.status_code == 200
     assert "Frage 24" in page.content.decode()
     # Answering again (more answers, an older response) costs nothing more.
     answer_form(practice, client_user, publish_form(practice, MANY + MANY[:5]))
-    with django_assert_num_queries(len(captured.captured_queries)):
+    with pinned_queries(len(first)):
         client.get(url)

@@ -12,9 +12,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.urls import reverse
 
 from coaching.notifications.management.commands.webpush_keys import vapid_key_pair
-from coaching.notifications.models import Kind, Notification, PushSubscription
+from coaching.notifications.models import Kind, PushSubscription, Status
 from coaching.notifications.tasks import deliver
-from tests.factories import UserFactory
+from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,10 @@ def test_another_persons_device_cannot_be_changed(client):
 
 
 def _inbox(user, kind):
-    return Notification.objects.create(recipient=user, kind=kind, channel="inbox", key=kind)
+    """A queued inbox row, not yet written (delivery fills subject and body)."""
+    return NotificationFactory(
+        recipient=user, kind=kind, key=kind, status=Status.QUEUED, subject="", body=""
+    )
 
 
 def test_a_new_message_is_pushed_with_vapid_and_encrypted(settings):

@@ -20,6 +20,7 @@ from coaching.notifications.registry import (
     kind_for,
 )
 from coaching.notifications.tasks import deliver
+from tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,9 @@ def test_another_apps_kind_is_queued_once_and_rendered_from_its_key(thread_kind,
 
 
 def test_the_log_names_a_kind_no_longer_registered(client_user):
-    row = Notification.objects.create(recipient=client_user, kind="gone_kind", channel="email")
+    row = NotificationFactory(
+        recipient=client_user, kind="gone_kind", channel="email", key="", status=Status.QUEUED
+    )
     assert str(row).startswith("gone_kind")
     assert deliver.apply(args=[row.pk]).get() == Status.SKIPPED
     row.refresh_from_db()

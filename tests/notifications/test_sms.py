@@ -18,7 +18,13 @@ from coaching.notifications.models import Channel, Kind, Notification, Preferenc
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.queueing import booking_notify
 from coaching.notifications.tasks import send_due_reminders
-from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import (
+    BookingFactory,
+    NotificationFactory,
+    PracticeFactory,
+    SessionTypeFactory,
+    UserFactory,
+)
 from tests.notifications.conftest import TWILIO_SID, TWILIO_URL
 
 pytestmark = pytest.mark.django_db
@@ -135,13 +141,8 @@ def test_webhook_rejects_unsigned_and_forged_calls(client, twilio):
 
 
 def test_webhook_records_a_failed_delivery(client, person, twilio):
-    row = Notification.objects.create(
-        recipient=person,
-        kind=Kind.REMINDER_1H,
-        channel=Channel.SMS,
-        key="x",
-        status=Status.SENT,
-        provider_id="SM42",
+    row = NotificationFactory(
+        recipient=person, kind=Kind.REMINDER_1H, channel=Channel.SMS, key="x", provider_id="SM42"
     )
     params = {"MessageSid": "SM42", "MessageStatus": "undelivered", "ErrorCode": "30003"}
     assert signed_post(client, params).status_code == 204

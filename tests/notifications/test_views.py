@@ -16,7 +16,7 @@ from coaching.notifications.news import news_email
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import deliver, send_due_reminders
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import NotificationFactory, StaffFactory, UserFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -268,14 +268,8 @@ def test_the_header_count_follows_the_inbox_at_once(client, person):
     assert badge() == 0  # cached now: none
     first = welcome(person)  # delivered by the task (SQL, no signal)
     assert 'aria-label="1 unread"' in client.get(url).content.decode()
-    second = Notification.objects.create(
-        recipient=person,
-        kind=Kind.WELCOME,
-        channel=Channel.INBOX,
-        status=Status.SENT,
-        sent_at=first.sent_at,
-        subject="Noch eine",
-        key="second",
+    second = NotificationFactory(  # a sent inbox message
+        recipient=person, sent_at=first.sent_at, subject="Noch eine", key="second"
     )
     assert 'aria-label="2 unread"' in client.get(url).content.decode()
     client.get(reverse("notifications:detail", args=[first.pk]))  # opened: read

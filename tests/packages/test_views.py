@@ -2,8 +2,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coaching.bookings.models import Booking
@@ -12,6 +10,7 @@ from coaching.packages.services import booking_from_credit, credit_balance
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
 from tests.packages.conftest import bought
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,7 @@ def test_pages_have_a_fixed_number_of_queries(client, client_user, package, payp
         ):
             client.force_login(user)
             cache.clear()
-            with CaptureQueriesContext(connection) as queries:
+            with pinned_queries() as queries:
                 assert client.get(url).status_code == 200
             counted.append(len(queries))
         return counted

@@ -1,5 +1,7 @@
 """Ledger rows written directly, as the payments services would after a capture or a refund
-(signs per the ledger: money towards the coach is positive). Used by tests and bench/earnings."""
+(signs per the ledger: money towards the coach is positive), with the suite's factories
+(tests/factories/payments.py) and PayPal's and SofaDoc's fee arithmetic. Used by tests and
+bench/earnings."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import itertools
 from datetime import datetime
 from decimal import Decimal
 
-from coaching.payments.models import LedgerEntry, LedgerKind, Purchase, PurchaseLine
+from coaching.payments.models import LedgerEntry, LedgerKind, Purchase
+from tests.factories import LedgerEntryFactory, PurchaseFactory
 
 CENT = Decimal("0.01")
 _ids = itertools.count(1)
@@ -26,16 +29,14 @@ def captured(
     """A purchase of one session, paid at `at`: four ledger rows (gross, two fees, net).
     With `bulk` (a list) the rows are appended to it for one bulk_create instead."""
     paypal_fee, platform_fee = fees_for(gross)
-    purchase = Purchase.objects.create(
-        practice=practice, total=gross, platform_fee=platform_fee, created_at=at
-    )
-    PurchaseLine.objects.create(
-        purchase=purchase,
-        kind="booking",
-        object_id=next(_ids),
-        description=description,
-        service_date=at,
-        amount=gross,
+    purchase = PurchaseFactory(
+        practice=practice,
+        total=gross,
+        platform_fee=platform_fee,
+        created_at=at,
+        line__object_id=next(_ids),
+        line__description=description,
+        line__service_date=at,
     )
     reference = f"CAP-{purchase.pk:010d}"
     rows = [
@@ -66,14 +67,13 @@ def refunded(*, purchase: Purchase, at: datetime, amount: Decimal, paypal_fee_ba
 
 
 def _entries(purchase: Purchase, reference: str, at: datetime, rows) -> list[LedgerEntry]:
+    # Built, not saved: the callers insert them in one bulk_create.
     return [
-        LedgerEntry(
-            practice_id=purchase.practice_id,
+        LedgerEntryFactory.build(
             purchase=purchase,
             kind=kind,
             amount=amount,
             currency="EUR",
-            provider="paypal",
             provider_reference=reference,
             occurred_at=at,
         )

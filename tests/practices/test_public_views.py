@@ -14,7 +14,7 @@ from coaching.practices.availability import Interval
 from coaching.practices.directory import directory_changed
 from coaching.practices.models import Language, Specialty
 from coaching.practices.services import practice_publish, practice_update
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory, UserFactory
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,6 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
 
 
 def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
-    from coaching.bookings.models import Booking, BookingState
     from coaching.bookings.selectors import booking_busy_intervals
 
     busy_module.register_busy_source(booking_busy_intervals)  # bookings block time here
@@ -254,21 +253,8 @@ def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
     assert nine in before
     assert client.get(url).content.decode().count('class="slot"') == before.count('class="slot"')
 
-    start = datetime(2026, 6, 2, 7, tzinfo=UTC)
-    end = start + timedelta(minutes=session_type.duration_minutes)
-    Booking.objects.create(  # saved through the model: the cached page goes at once
-        practice=practice,
-        session_type=session_type,
-        client=UserFactory(),
-        state=BookingState.CONFIRMED,
-        start=start,
-        end=end,
-        blocked_start=start,
-        blocked_end=end,
-        session_name=session_type.name,
-        price=session_type.price,
-        cancellation_window_hours=24,
-    )
+    # Saved through the model (a confirmed booking): the cached page goes at once.
+    BookingFactory(session_type=session_type, start=datetime(2026, 6, 2, 7, tzinfo=UTC))
 
     after = client.get(url).content.decode()
     assert nine not in after

@@ -3,8 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from privacy.models import ConsentRecord, DataExport, LegalDocument
-from privacy.services import consent_record
-from tests.factories import StaffFactory, UserFactory
+from tests.factories import ConsentRecordFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +28,16 @@ def staff_client(client):
 @pytest.mark.parametrize("model", MODELS)
 def test_changelists_load(staff_client, model):
     user = UserFactory()
-    consent_record(user=user, decisions={"terms": True}, source="signup")
+    ConsentRecordFactory(user=user, purpose=ConsentRecord.Purpose.TERMS)
     DataExport.objects.create(user=user, language="de")
     response = staff_client.get(reverse(f"admin:privacy_{model}_changelist"), {"q": "x"})
     assert response.status_code == 200
 
 
 def test_consent_records_are_read_only_in_admin(staff_client):
-    record = consent_record(user=UserFactory(), decisions={"terms": True}, source="signup")[0]
+    record = ConsentRecordFactory(
+        purpose=ConsentRecord.Purpose.TERMS, source=ConsentRecord.Source.SIGNUP
+    )
     change = reverse("admin:privacy_consentrecord_change", args=[record.pk])
     assert staff_client.post(change, {"granted": ""}).status_code == 403
     delete = reverse("admin:privacy_consentrecord_delete", args=[record.pk])

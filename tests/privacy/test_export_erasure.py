@@ -20,9 +20,9 @@ from django.utils import timezone
 from coaching.billing.receivers import money_moved_issue_documents
 from coaching.bookings.models import Booking, BookingEvent, CalendarFeed
 from coaching.intake.services import QuestionData
-from coaching.notifications.models import Notification, Preferences, PushSubscription
+from coaching.notifications.models import Notification, Preferences, PushSubscription, Status
 from coaching.notifications.tasks import deliver
-from coaching.payments.models import Payment, Purchase, PurchaseLine, Refund
+from coaching.payments.models import Purchase, RefundStatus
 from coaching.payments.signals import MoneyEvent
 from coaching.practices.models import (
     Practice,
@@ -56,7 +56,16 @@ from privacy.tasks import build_data_export, erase_account, expire_data_exports
 from sofadoc.accounts.models import User
 from tests.billing.factories import capture_record
 from tests.clients.people import use_relationships
-from tests.factories import SessionTypeFactory, StaffFactory, UserFactory
+from tests.factories import (
+    BookingFactory,
+    NotificationFactory,
+    PaymentFactory,
+    PurchaseFactory,
+    RefundFactory,
+    SessionTypeFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.intake.helpers import (
     accept_agreement,
     answer_form,
@@ -131,42 +140,29 @@ def touch_everything():
     # A session the coach gave (kept for the client's records) ...
     PracticeSlugRedirect.objects.create(practice=practice, slug="quirin-zebulonsky")
     own_client = UserFactory(accepted_terms=False)
-    _past_booking(practice=practice, client=own_client, session_type=practice.session_types.get())
+    _past_booking(client=own_client, session_type=practice.session_types.get())
     # ... and one they took as a client elsewhere, paid, partly refunded, with a video room.
     other = SessionTypeFactory(practice__owner__accepted_terms=False)
-    booking = _past_booking(practice=other.practice, client=user, session_type=other)
+    booking = _past_booking(client=user, session_type=other)
     booking.cancel_reason = f"{NAME} war krank"
     booking.save(update_fields=["cancel_reason"])
     BookingEvent.objects.create(
         booking=booking, actor=user, actor_role="client", to_state="confirmed"
     )
-    purchase = Purchase.objects.create(
+    purchase = PurchaseFactory(
         practice=other.practice,
         buyer=user,
         total=booking.price,
         platform_fee="4.00",
         billing_name=NAME,
         billing_address=f"{NAME}\nMusterweg 1",
-    )
-    PurchaseLine.objects.create(
-        purchase=purchase,
-        kind="booking",
-        object_id=booking.pk,
-        description=booking.session_name,
-        amount=booking.price,
+        line__object_id=booking.pk,
+        line__description=booking.session_name,
     )
     booking.purchase = purchase
     booking.save(update_fields=["purchase"])
-    payment = Payment.objects.create(
-        purchase=purchase,
-        provider="paypal",
-        order_id="O-1",
-        capture_id="C-1",
-        status="captured",
-        amount=booking.price,
-        currency="EUR",
-    )
-    Refund.objects.create(payment=payment, amount=10, currency="EUR", refund_id="R-1")
+    payment = PaymentFactory(purchase=purchase, order_id="O-1", capture_id="C-1")
+    RefundFactory(payment=payment, amount=10, refund_id="R-1", status=RefundStatus.PENDING)
     # Its receipt (billing), issued from the capture's ledger rows.
     entries = capture_record(purchase)
     money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
@@ -177,11 +173,13 @@ def touch_everything():
     elsewhere = publish_form(other.practice)
     answer_form(other.practice, user, elsewhere, first_answer=f"Ich bin {NAME}, {PHONE}")
     accept_agreement(publish_agreement(other.practice), user)
-    Notification.objects.create(
+    NotificationFactory(
         recipient=user,
         booking=booking,
         kind="booking_confirmed",
         channel="email",
+        key="",
+        status=Status.QUEUED,
         subject="Ihre Buchung",
         body=f"Guten Tag {NAME}",
     )
@@ -279,20 +277,17 @@ def touch_everything():
     return user
 
 
-def _past_booking(*, practice, client, session_type):
+def _past_booking(*, client, session_type):
+    """A session three days ago, completed (of the session type's practice)."""
     start = timezone.now() - datetime.timedelta(days=3)
-    return Booking.objects.create(
-        practice=practice,
+    return BookingFactory(
         session_type=session_type,
         client=client,
         state="completed",
         start=start,
         end=start + datetime.timedelta(hours=1),
-        blocked_start=start,
-        blocked_end=start + datetime.timedelta(hours=1),
         session_name="Coaching",
         price=80,
-        cancellation_window_hours=24,
     )
 
 

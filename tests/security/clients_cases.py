@@ -91,7 +91,6 @@ def cases(Case):
             get=200,
             post=lambda w: {"text": "Hallo"},
             state=_count(Message),
-            owner_changes_state=True,
             also_allowed=("coach",),
             also_refused=STAFF,
         ),
@@ -100,7 +99,6 @@ def cases(Case):
             _rel,
             post=lambda w: {"file": SimpleUploadedFile("b.pdf", PDF, "application/pdf")},
             state=_count(SharedFile),
-            owner_changes_state=True,
             also_refused=STAFF,
         ),
         "clients:end": Case(
@@ -109,7 +107,6 @@ def cases(Case):
             get=200,
             post=lambda w: {},
             state=lambda w: Relationship.objects.get(pk=clients_world(w).relationship.pk).ended_at,
-            owner_changes_state=True,
             also_allowed=("coach",),
             also_refused=STAFF,
         ),
@@ -118,7 +115,6 @@ def cases(Case):
             lambda w: {"pk": clients_world(w).task.pk},
             post=lambda w: {"answer": "Erledigt", "done": "on"},
             state=lambda w: Task.objects.get(pk=clients_world(w).task.pk).state,
-            owner_changes_state=True,
             also_refused=("coach", "staff"),
         ),
         "clients:file_delete": Case(
@@ -126,7 +122,6 @@ def cases(Case):
             lambda w: {"pk": clients_world(w).shared.pk},
             post=lambda w: {},
             state=lambda w: SharedFile.objects.filter(pk=clients_world(w).shared.pk).exists(),
-            owner_changes_state=True,
             also_refused=STAFF,
         ),
         "clients:file_download": Case(
@@ -144,7 +139,6 @@ def cases(Case):
             get=200,
             post=lambda w: {"start": "2026-06-04T08:00:00Z"},
             state=_count(Booking),
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
         "clients:move": Case(
@@ -153,7 +147,6 @@ def cases(Case):
             get=200,
             post=lambda w: {"start": "2026-06-02T10:00:00Z"},
             state=lambda w: Booking.objects.get(pk=w.booking.pk).start,
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
         "clients:pay": Case(
@@ -167,7 +160,6 @@ def cases(Case):
             _rel,
             post=lambda w: {"text": "Neue Notiz"},
             state=_count(PrivateNote),
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
         "clients:task_add": Case(
@@ -175,7 +167,6 @@ def cases(Case):
             _rel,
             post=lambda w: {"title": "Übung"},
             state=_count(Task),
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
         "clients:note_edit": Case(
@@ -184,7 +175,6 @@ def cases(Case):
             get=200,
             post=lambda w: {"text": "Geändert"},
             state=lambda w: PrivateNote.objects.get(pk=clients_world(w).note.pk).text,
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
         "clients:note_delete": Case(
@@ -192,7 +182,6 @@ def cases(Case):
             lambda w: {"pk": clients_world(w).note.pk},
             post=lambda w: {},
             state=lambda w: PrivateNote.objects.filter(pk=clients_world(w).note.pk).exists(),
-            owner_changes_state=True,
             also_refused=("client", "staff"),
         ),
     }

@@ -7,12 +7,12 @@ from django.core.files.storage import storages
 from django.utils import timezone
 
 from coaching.bookings.models import Booking
-from coaching.notifications.models import Channel, Kind, Notification, PushSubscription, Status
+from coaching.notifications.models import Kind, Notification, PushSubscription
 from coaching.practices.models import Practice, SessionType, TimeOff
 from privacy.models import DataExport
 from sofadoc.accounts.models import User
 from tests.bookings.fixtures import TUESDAY_10, approved_at_paypal
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import NotificationFactory, PracticeFactory, SessionTypeFactory, UserFactory
 
 # Words that only the owners' pages contain: a refused response must not show any of them.
 SECRETS = ("Jonas Client", "Geheime Nachricht", "Nur für Jonas", "Jahresurlaub")
@@ -59,11 +59,9 @@ def world(booking, client_user, practice, session_type, paypal, frozen):
     held, held_order = approved_at_paypal(
         paypal, client=client_user, session_type=session_type, start=TUESDAY_10 + timedelta(days=1)
     )
-    message = Notification.objects.create(
+    message = NotificationFactory(  # a sent inbox message
         recipient=client_user,
         kind=Kind.BOOKING_CONFIRMED,
-        channel=Channel.INBOX,
-        status=Status.SENT,
         subject="Geheime Nachricht",
         body="Nur für Jonas.",
         sent_at=timezone.now(),

@@ -33,6 +33,10 @@ OUTSIDERS = ("other_client", "other_coach", "anonymous")
 COACH_PAGES = ("practices:", "calendars:", "packages:edit")
 
 
+def _nothing_changes(world: World) -> None:
+    return None
+
+
 @dataclass
 class Case:
     owner: str  # "client" or "coach" of the world
@@ -41,13 +45,17 @@ class Case:
     post: Callable[[World], dict] | None = None  # the form the owner sends; None: no POST
     post_status: int = 302
     query: Callable[[World], str] = lambda w: ""
-    # What the owner's request changes; a refused request must leave it as it was.
-    state: Callable[[World], Any] = lambda w: None
-    owner_changes_state: bool = False
+    # What the owner's request changes (given: it must change; not given: nothing to watch); a
+    # refused request must leave it as it was.
+    state: Callable[[World], Any] = _nothing_changes
     # The booking's other side: refused where the view is for one side only, else let in.
     also_refused: tuple[str, ...] = ()
     also_allowed: tuple[str, ...] = ()
     prepare: Callable[[World, Any], None] = lambda w, frozen: None
+
+    @property
+    def owner_changes_state(self) -> bool:
+        return self.state is not _nothing_changes
 
 
 def _booking_state(world: World):
@@ -102,15 +110,11 @@ reference = lambda w: {"reference": w.booking.reference}  # noqa: E731
 def _receipt(world: World) -> dict:
     """The booking's receipt, issued the way payments' announcement issues it (once)."""
     from coaching.billing.models import Document
-    from coaching.billing.receivers import money_moved_issue_documents
-    from coaching.payments.signals import MoneyEvent
-    from tests.billing.factories import paid
+    from tests.billing.factories import receipt_issued
 
     document = Document.objects.filter(practice=world.practice).first()
     if document is None:
-        purchase, entries = paid(world.practice, buyer=world.client, object_id=world.booking.pk)
-        money_moved_issue_documents(MoneyEvent("captured", purchase.pk, [e.pk for e in entries]))
-        document = Document.objects.get(purchase=purchase)
+        document = receipt_issued(world.practice, world.client, object_id=world.booking.pk)
     return {"pk": document.pk}
 
 
@@ -121,7 +125,6 @@ HELD_ORDER_RETURN = Case(
     get=302,
     query=lambda w: f"?token={w.held_order}",
     state=_held_state,
-    owner_changes_state=True,
     also_refused=("coach",),
 )
 
@@ -317,41 +320,52 @@ def _series_order(world: World) -> str:
 series_reference = lambda w: {"reference": _series(w).reference}  # noqa: E731
 held_series_reference = lambda w: {"reference": _series(w, paid=False).reference}  # noqa: E731
 
+# PayPal sends the client back to either URL with the held series' or package's order: the
+# client's own.
+SERIES_ORDER_RETURN = Case(
+    "client",
+    held_series_reference,
+    get=302,
+    query=_series_order,
+    state=_series_state,
+    also_refused=("coach",),
+)
+PACKAGE_ORDER_RETURN = Case(
+    "client",
+    _held_package,
+    get=302,
+    query=_held_package_order,
+    state=_package_state,
+    also_refused=("coach",),
+)
+# Syncing and deleting a calendar connection: a POST without a form, the coach's own.
+CONNECTION_POST = Case(
+    "coach",
+    lambda w: {"pk": _calendar(w)[0].pk},
+    post=lambda w: {},
+    state=_connection_state,
+)
+
 MATRIX = {
     "calendars:connection_edit": Case(
         "coach",
         lambda w: {"pk": _calendar(w)[0].pk},
         post=lambda w: {"stale_after_hours": "12"},
         state=_connection_state,
-        owner_changes_state=True,
     ),
-    "calendars:sync": Case(
-        "coach",
-        lambda w: {"pk": _calendar(w)[0].pk},
-        post=lambda w: {},
-        state=_connection_state,
-        owner_changes_state=True,
-    ),
-    "calendars:delete": Case(
-        "coach",
-        lambda w: {"pk": _calendar(w)[0].pk},
-        post=lambda w: {},
-        state=_connection_state,
-        owner_changes_state=True,
-    ),
+    "calendars:sync": CONNECTION_POST,
+    "calendars:delete": CONNECTION_POST,
     "calendars:calendar_edit": Case(
         "coach",
         lambda w: {"pk": _calendar(w)[1].pk},
         post=lambda w: {"counts_as_busy": "on", "receives_bookings": "on"},
         state=_calendar_state,
-        owner_changes_state=True,
     ),
     "calendars:block_remove": Case(
         "coach",
         lambda w: {"pk": _hour_block(w).pk},
         post=lambda w: {},
         state=lambda w: list(w.practice.hour_blocks.values_list("pk", flat=True)),
-        owner_changes_state=True,
     ),
     "packages:series_detail": Case("client", series_reference, get=200, also_refused=("coach",)),
     "packages:series_cancel": Case(
@@ -360,27 +374,10 @@ MATRIX = {
         get=200,
         post=lambda w: {},
         state=_series_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
-    "packages:series_paypal_return": Case(
-        "client",
-        held_series_reference,
-        get=302,
-        query=_series_order,
-        state=_series_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
-    "packages:series_paypal_cancel": Case(
-        "client",
-        held_series_reference,
-        get=302,
-        query=_series_order,
-        state=_series_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
+    "packages:series_paypal_return": SERIES_ORDER_RETURN,
+    "packages:series_paypal_cancel": SERIES_ORDER_RETURN,
     "packages:edit": Case(
         "coach",
         lambda w: {"package_id": _package(w).pk},
@@ -395,7 +392,6 @@ MATRIX = {
             "is_active": "on",
         },
         state=lambda w: _package(w).name,
-        owner_changes_state=True,
     ),
     "packages:detail": Case(
         "client",
@@ -408,27 +404,10 @@ MATRIX = {
         lambda w: {"reference": _client_package(w).reference},
         post=lambda w: {"start": "2026-06-02T10:00:00Z"},
         state=_package_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
-    "packages:paypal_return": Case(
-        "client",
-        _held_package,
-        get=302,
-        query=_held_package_order,
-        state=_package_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
-    "packages:paypal_cancel": Case(
-        "client",
-        _held_package,
-        get=302,
-        query=_held_package_order,
-        state=_package_state,
-        owner_changes_state=True,
-        also_refused=("coach",),
-    ),
+    "packages:paypal_return": PACKAGE_ORDER_RETURN,
+    "packages:paypal_cancel": PACKAGE_ORDER_RETURN,
     "bookings:detail": Case("client", reference, get=200, also_allowed=("coach",)),
     "bookings:cancel": Case(
         "client",
@@ -436,7 +415,6 @@ MATRIX = {
         get=200,
         post=lambda w: {"reason": "Keine Zeit"},
         state=_booking_state,
-        owner_changes_state=True,
     ),
     "bookings:move": Case(
         "client",
@@ -444,7 +422,6 @@ MATRIX = {
         get=200,
         post=lambda w: {"start": "2026-06-02T10:00:00Z"},
         state=_booking_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
     "bookings:receipt": Case("client", reference, get=200, also_allowed=("coach",)),
@@ -464,7 +441,6 @@ MATRIX = {
         post_status=200,
         prepare=_in_session,
         state=lambda w: VideoRoom.objects.filter(booking=w.booking).exists(),
-        owner_changes_state=True,
     ),
     "video:wait": Case(
         "client",
@@ -473,7 +449,6 @@ MATRIX = {
         post_status=200,
         prepare=_in_session,
         state=lambda w: _room(w, "client_waiting_since"),
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
     "video:admit": Case(
@@ -483,7 +458,6 @@ MATRIX = {
         post_status=200,
         prepare=_in_session,
         state=lambda w: _room(w, "client_admitted_at"),
-        owner_changes_state=True,
         also_refused=("client",),
     ),
     "video:status": Case("client", reference, post=lambda w: {}, post_status=200),
@@ -495,7 +469,6 @@ MATRIX = {
         post_status=200,
         prepare=_client_late,
         state=_booking_state,
-        owner_changes_state=True,
         also_refused=("client",),
     ),
     # Demo twin only; the owner has no seat in the room yet, so it is refused with a 409.
@@ -511,7 +484,6 @@ MATRIX = {
         post=lambda w: {"attended": "1", "reason": "Per Telefon teilgenommen"},
         prepare=_after_a_no_show,
         state=lambda w: Booking.objects.get(pk=w.booking.pk).state,
-        owner_changes_state=True,
         also_refused=("client",),
     ),
     # The questionnaire is the client's to answer and the coach's to ask again; the other side
@@ -526,7 +498,6 @@ MATRIX = {
         },
         prepare=_with_intake,
         state=_intake_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
     "intake:ask_again": Case(
@@ -535,7 +506,6 @@ MATRIX = {
         post=lambda w: {},
         prepare=_answered,
         state=_intake_state,
-        owner_changes_state=True,
         also_refused=("client",),
     ),
     "intake:agreement": Case(
@@ -545,7 +515,6 @@ MATRIX = {
         post=lambda w: {"version": w.practice.agreement_versions.first().pk, "accept": "on"},
         prepare=_with_agreement,
         state=_acceptance_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
     "intake:agreement_revoke": Case(
@@ -554,7 +523,6 @@ MATRIX = {
         post=lambda w: {},
         prepare=_accepted,
         state=_acceptance_state,
-        owner_changes_state=True,
         also_refused=("coach",),
     ),
     # The agreement's PDF: its coach and the practice's clients.
@@ -564,14 +532,12 @@ MATRIX = {
         lambda w: {"pk": w.message.pk},
         get=200,
         state=lambda w: Notification.objects.get(pk=w.message.pk).read_at,
-        owner_changes_state=True,
     ),
     "notifications:read": Case(
         "client",
         lambda w: {"pk": w.message.pk},
         post=lambda w: {},
         state=lambda w: Notification.objects.get(pk=w.message.pk).read_at,
-        owner_changes_state=True,
     ),
     "notifications:push_device": Case(
         "client",
@@ -582,7 +548,6 @@ MATRIX = {
             .values_list("reminders", "messages")
             .first()
         ),
-        owner_changes_state=True,
     ),
     "privacy:export_download": Case(
         "client", lambda w: {"token": export_download_path(w.export).split("/")[-2]}, get=200
@@ -600,14 +565,12 @@ MATRIX = {
             "position": "0",
         },
         state=lambda w: SessionType.objects.get(pk=w.session_type.pk).name,
-        owner_changes_state=True,
     ),
     "practices:time_off_delete": Case(
         "coach",
         lambda w: {"pk": w.time_off.pk},
         post=lambda w: {},
         state=lambda w: TimeOff.objects.filter(pk=w.time_off.pk).exists(),
-        owner_changes_state=True,
     ),
     # An unpublished practice is the owner's preview; for everyone else it does not exist.
     "practices:detail": Case(

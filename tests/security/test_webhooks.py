@@ -1,6 +1,6 @@
 """The webhooks against forged, replayed, stale and malformed calls: a 4xx (or an idempotent
 200), never a 500, and nothing changes. Adds to the per-app tests, which cover the basic forged,
-stale, replayed and unparsable cases (tests/bookings/test_webhooks.py, tests/video/test_video.py,
+stale, replayed and unparsable cases (tests/payments/test_webhooks.py, tests/video/test_views.py,
 tests/notifications/test_sms.py)."""
 
 import json

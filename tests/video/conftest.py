@@ -1,4 +1,6 @@
-"""Twilio Video faked at the HTTP level (rooms created and completed), shared by the video tests."""
+"""Twilio Video faked at the HTTP level (rooms created and completed), and the helpers the video
+tests share: the clock in the session, a room the client was admitted to, the coach's presence,
+a signed-in browser."""
 
 import json
 import re
@@ -7,7 +9,11 @@ from urllib.parse import parse_qs
 
 import pytest
 import responses
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from coaching.video.models import ParticipantEvent, VideoRoom
 from tests.bookings.fixtures import TUESDAY_10
 
 ACCOUNT = "AC" + "0" * 32
@@ -38,3 +44,26 @@ def _create_room(request):
 
 def in_session(frozen, minutes=5):
     frozen.move_to(TUESDAY_10 + timedelta(minutes=minutes))
+
+
+def admitted(booking):
+    """The coach has let the client in (tests/video/test_admission.py covers how)."""
+    return VideoRoom.objects.create(booking=booking, client_admitted_at=timezone.now())
+
+
+def coach_was_there(booking):
+    """A finished room in which only the coach connected (at the start)."""
+    room = VideoRoom.objects.create(booking=booking, room_sid="", completed_at=booking.end)
+    ParticipantEvent.objects.create(
+        room=room, kind="participant-connected", role="coach", sequence=1, occurred_at=booking.start
+    )
+
+
+def video_url(name, booking):
+    return reverse(f"video:{name}", args=[booking.reference])
+
+
+def browser_for(user):
+    browser = Client()
+    browser.force_login(user)
+    return browser

@@ -9,6 +9,8 @@ tables."""
 
 from django.db import migrations
 
+from sofadoc.migration_sql import vendor_sql
+
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION billing_document_guard() RETURNS trigger AS $$
 DECLARE
@@ -87,22 +89,13 @@ SQLITE_DOWN = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("billing", "0001_documents")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        vendor_sql(
+            postgres_up=POSTGRES_UP,
+            postgres_down=POSTGRES_DOWN,
+            sqlite_up=SQLITE_UP,
+            sqlite_down=SQLITE_DOWN,
+        )
+    ]

@@ -1,15 +1,22 @@
-"""Who is paid and what SofaDoc takes: decided once, refused clearly when it cannot be."""
+"""The checkout's money steps (coaching/payments/services/checkout.py): who is paid and what
+SofaDoc takes, decided once and refused clearly when it cannot be; the reconciler finishing
+orders whose return never came."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
+from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.services import BookingError
+from coaching.bookings.tasks import expire_holds
 from coaching.payments.models import FeeOverride, MerchantStatus, PaymentStatus, Purchase
 from coaching.payments.services import LineSpec, PaymentRefused, purchase_create
-from tests.bookings.fixtures import held_with_order
+from coaching.payments.tasks import reconcile_open_orders as reconcile_orders
+from tests.bookings.fixtures import approved_at_paypal, held_with_order
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +101,33 @@ def test_a_capture_in_another_currency_is_given_back_and_nothing_is_confirmed(
     [refund] = paypal.requests_to("/refund")
     assert json.loads(refund.body)["amount"] == {"currency_code": "USD", "value": "80.00"}
     assert booking.payments.get().status == PaymentStatus.REFUNDED
+
+
+def test_the_reconciler_finishes_an_order_whose_return_never_came(
+    session_type, client_user, paypal, frozen
+):
+    approved_at_paypal(paypal, client=client_user, session_type=session_type)  # tab then closed
+
+    frozen.shift(timedelta(minutes=20))  # the hold ran out meanwhile
+    expire_holds.apply()
+    assert reconcile_orders.apply().get() == 1
+
+    booking = Booking.objects.get()
+    assert booking.state == BookingState.CONFIRMED  # the slot was still free
+    assert booking.payments.get().status == PaymentStatus.CAPTURED
+
+
+def test_a_late_capture_for_a_slot_taken_meanwhile_is_refunded(
+    session_type, client_user, paypal, frozen
+):
+    first, _ = approved_at_paypal(paypal, client=client_user, session_type=session_type)
+    frozen.shift(timedelta(minutes=20))
+    expire_holds.apply()
+    held_with_order(client=UserFactory(), session_type=session_type)  # someone else holds it now
+
+    assert reconcile_orders.apply().get() == 1  # finished: paid, then refunded
+
+    first.refresh_from_db()
+    assert first.state == BookingState.EXPIRED
+    assert first.payments.get().status == PaymentStatus.REFUNDED
+    assert len(paypal.requests_to("/refund")) == 1

@@ -1,5 +1,6 @@
-"""The cancellation terms shown before payment and on the booking come from the rule the cancel
-service applies, including when the free window has already passed."""
+"""What a participant may do (coaching/bookings/permissions.py), as the pages show it (the rules
+themselves: test_permissions.py): the cancellation terms shown before payment and on the booking
+come from the rule the cancel service applies, including when the free window has passed."""
 
 from datetime import timedelta
 
