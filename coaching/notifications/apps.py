@@ -7,6 +7,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
 
-    def ready(self):
+    def ready(self) -> None:
         # Checks, kinds and receivers register (connect) themselves on import.
         from coaching.notifications import checks, kinds, receivers  # noqa: F401

@@ -3,16 +3,17 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from coaching.notifications.models import Channel, Notification, Status
+from sofadoc.accounts.models import User
 from sofadoc.pagecache import bump_versions, cached_under_versions, version_changed
 
 
-def inbox_for(*, user) -> QuerySet[Notification]:
+def inbox_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, status=Status.SENT
     ).order_by("-sent_at", "-pk")
 
 
-def inbox_unread_count(*, user) -> int:
+def inbox_unread_count(*, user: User) -> int:
     return inbox_for(user=user).filter(read_at__isnull=True).count()
 
 
@@ -25,7 +26,7 @@ def inbox_version_key(user_id: int) -> str:
     return f"notifications:inbox:{user_id}:version"
 
 
-def inbox_unread_count_cached(*, user) -> int:
+def inbox_unread_count_cached(*, user: User) -> int:
     return cached_under_versions(
         [inbox_version_key(user.pk)],
         f"notifications:inbox:{user.pk}:unread",
