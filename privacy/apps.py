@@ -7,7 +7,7 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
 
-    def ready(self):
+    def ready(self) -> None:
         from privacy import receivers  # noqa: F401 - connects the signal receivers
 
         # Every app's `privacy.py` registers its personal-data declarations.

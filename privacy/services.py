@@ -5,11 +5,12 @@ import io
 import json
 import logging
 import zipfile
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,20 +29,22 @@ from privacy.models import (
 from privacy.processors_erasure import processor_erasures_create
 from privacy.pseudonyms import attempt_pseudonym, keyed_hash, user_pseudonym
 from privacy.redaction import identifiers_pattern, person_identifiers, redact
-from privacy.registry import Erase, personal_data
+from privacy.registry import Erase, LegalHold, PersonalData, personal_data
 from privacy.scan import cache_forget, content_text
 from privacy.selectors import consent_changed, consents_in_force, legal_document_current
 from privacy.signals import account_erasure_requested
 from sofadoc.queue import task_enqueue, task_enqueue_on_commit
 
 if TYPE_CHECKING:
+    from django.db.models import Model, QuerySet
+
     from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
 Purpose = ConsentRecord.Purpose
 SIGNUP_PURPOSES = (Purpose.AGE_18, Purpose.TERMS, Purpose.PRIVACY)
-_DOCUMENT_FOR = {
+_DOCUMENT_FOR: dict[str, str] = {
     Purpose.TERMS: LegalDocument.Kind.TERMS,
     Purpose.PRIVACY: LegalDocument.Kind.PRIVACY,
     Purpose.COOKIES_STATISTICS: LegalDocument.Kind.COOKIES,
@@ -93,7 +96,12 @@ def consent_record(
 
 
 def consent_withdraw(
-    *, user: User, source: str, purposes=None, pseudonym: str = "", ip: str = ""
+    *,
+    user: User,
+    source: str,
+    purposes: Iterable[str] | None = None,
+    pseudonym: str = "",
+    ip: str = "",
 ) -> list[ConsentRecord]:
     """End consents in force: a refusal row per consent, under the pseudonym and document version
     of the grant it ends (Art. 7 (3) GDPR). `purposes` limits it (default: all but the age
@@ -120,8 +128,8 @@ def consent_withdraw(
 
 
 def cookie_choice_record(
-    *, statistics: bool, marketing: bool, token: str, user: User | None = None, ip=""
-):
+    *, statistics: bool, marketing: bool, token: str, user: User | None = None, ip: str = ""
+) -> list[ConsentRecord]:
     """Log a cookie banner decision under a pseudonym of the browser's consent token."""
 
     return consent_record(
@@ -134,7 +142,7 @@ def cookie_choice_record(
 
 
 # --- Export (Art. 15/20 GDPR) ---------------------------------------------------------------
-def _private_storage():
+def _private_storage() -> Storage:
     return storages["private"]
 
 
@@ -145,7 +153,7 @@ def data_export_request(*, user: User) -> DataExport:
     return export
 
 
-def data_export_build(*, export) -> None:
+def data_export_build(*, export: DataExport) -> None:
     """Write the ZIP (JSON per category, README, summary, files) and mark the export ready."""
 
     user = export.user
@@ -180,7 +188,7 @@ def data_export_build(*, export) -> None:
     export.size = len(buffer.getvalue())
     export.state = DataExport.State.READY
     export.ready_at = timezone.now()
-    export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
+    export.expires_at = export.ready_at + datetime.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     export.save()
 
     data_request_answered(
@@ -188,14 +196,14 @@ def data_export_build(*, export) -> None:
     )
 
 
-def data_export_delete_file(*, export) -> None:
+def data_export_delete_file(*, export: DataExport) -> None:
     if export.file_name:
         storage = _private_storage()
         if storage.exists(export.file_name):
             storage.delete(export.file_name)
 
 
-def data_exports_expire(*, now=None) -> int:
+def data_exports_expire(*, now: datetime.datetime | None = None) -> int:
     """Delete files whose link has expired (runs periodically)."""
 
     now = now or timezone.now()
@@ -260,7 +268,7 @@ def account_erasure_request(*, user: User) -> ErasureRequest:
     return erasure
 
 
-def account_erase(*, user: User, actor: User, erasure=None) -> None:
+def account_erase(*, user: User, actor: User | None, erasure: ErasureRequest | None = None) -> None:
     """Erase a person everywhere, one step per transaction, safe to run again.
 
     Step one lets the apps act while the person still exists (signal): bookings cancel and
@@ -295,7 +303,7 @@ def _cache_forget(identifiers: list[str]) -> None:
         logging.getLogger(__name__).warning("erasure could not clear cached copies")
 
 
-def _erase_step(declaration, user: User) -> None:
+def _erase_step(declaration: PersonalData, user: User) -> None:
     rows = declaration.rows(user)
     if declaration.before_erase:
         declaration.before_erase(rows)
@@ -327,7 +335,7 @@ def _erase_step(declaration, user: User) -> None:
             model._default_manager.filter(pk__in=pks).update(**constant)
 
 
-def _redact(declaration, rows, user: User) -> None:
+def _redact(declaration: PersonalData, rows: QuerySet[Model], user: User) -> None:
     """Cut the person's identifiers out of the kept free-text columns of their rows."""
 
     pattern = identifiers_pattern(user)
@@ -345,7 +353,7 @@ def _redact(declaration, rows, user: User) -> None:
             obj.save(update_fields=changed)
 
 
-def _restrict(declaration, hold, user: User) -> None:
+def _restrict(declaration: PersonalData, hold: LegalHold, user: User) -> None:
     """Mark the kept rows that name the person (Art. 18 GDPR): which columns stay, why, until
     when. The period runs to the end of the row's calendar year plus the legal years. A row
     already marked for the other party (the coach left, now the client does) gains this hold's
@@ -369,13 +377,14 @@ def _restrict(declaration, hold, user: User) -> None:
             record.save(update_fields=["fields"])
 
 
-def account_erasure_complete(*, erasure) -> str | None:
-    """Run the erasure of a request (idempotent). Returns the address for the final mail."""
+def account_erasure_complete(*, erasure: ErasureRequest) -> tuple[str, str] | None:
+    """Run the erasure of a request (idempotent). Returns the address and language for the
+    final mail (None if there is nobody to write to)."""
 
     if erasure.state == ErasureRequest.State.DONE:
         return None
     user = erasure.user
-    address = language = None
+    address = language = ""
     if user is not None:
         # The request keeps pointing at the person until their row goes (SET_NULL), so a
         # crashed run can be resumed with the same request.
@@ -397,7 +406,7 @@ def account_erasure_complete(*, erasure) -> str | None:
 JOB_STALLED_AFTER_MINUTES = 30
 
 
-def privacy_jobs_resume_stalled(*, now=None) -> int:
+def privacy_jobs_resume_stalled(*, now: datetime.datetime | None = None) -> int:
     """Queue again the exports and erasures still pending long after they were asked for
     (support requests are delivered by support_requests_deliver_stalled, one by one).
 
@@ -405,7 +414,7 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
     the erasure resumes step by step and stops at once for a request that is done. The delay
     is far longer than either job takes, so normally the original task has finished."""
 
-    cutoff = (now or timezone.now()) - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
+    cutoff = (now or timezone.now()) - datetime.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
     exports = list(
         DataExport.objects.filter(
             state=DataExport.State.PENDING, created_at__lte=cutoff
@@ -424,7 +433,9 @@ def privacy_jobs_resume_stalled(*, now=None) -> int:
 
 
 # --- Support requests -------------------------------------------------------------------------
-def support_request_submit(*, user: User, name: str, email: str, subject: str, message: str):
+def support_request_submit(
+    *, user: User | None, name: str, email: str, subject: str, message: str
+) -> SupportRequest:
     """Store the request (policy § 6: kept to answer it) and deliver it after commit."""
 
     item = SupportRequest.objects.create(
@@ -439,7 +450,7 @@ def support_request_submit(*, user: User, name: str, email: str, subject: str, m
     return item
 
 
-def support_request_deliver(*, item) -> None:
+def support_request_deliver(*, item: SupportRequest) -> None:
     if item.delivered_by:
         return  # idempotent: delivered before
     delivery = support.deliver(
@@ -463,7 +474,7 @@ SUPPORT_SCAN_DAYS = 3
 SUPPORT_SCAN_FAILURES = 3
 
 
-def support_requests_deliver_stalled(*, now=None) -> int:
+def support_requests_deliver_stalled(*, now: datetime.datetime | None = None) -> int:
     """Deliver undelivered support requests older than JOB_STALLED_AFTER_MINUTES, oldest first,
     each in its own transaction: one that fails is logged and left for the next scan, the
     others are delivered. Returns how many were delivered."""
@@ -471,8 +482,8 @@ def support_requests_deliver_stalled(*, now=None) -> int:
     now = now or timezone.now()
     stalled = SupportRequest.objects.filter(
         delivered_by="",
-        created_at__lte=now - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES),
-        created_at__gte=now - timezone.timedelta(days=SUPPORT_SCAN_DAYS),
+        created_at__lte=now - datetime.timedelta(minutes=JOB_STALLED_AFTER_MINUTES),
+        created_at__gte=now - datetime.timedelta(days=SUPPORT_SCAN_DAYS),
     ).order_by("created_at", "pk")
     delivered = unreachable = 0
     for pk in list(stalled.values_list("pk", flat=True)[:100]):
@@ -481,8 +492,8 @@ def support_requests_deliver_stalled(*, now=None) -> int:
         try:
             with transaction.atomic(durable=True):
                 # A task delivering it right now holds the row: skip it rather than wait.
-                item = SupportRequest.objects.select_for_update(skip_locked=True)
-                item = item.filter(pk=pk, delivered_by="").first()
+                rows = SupportRequest.objects.select_for_update(skip_locked=True)
+                item = rows.filter(pk=pk, delivered_by="").first()
                 if item is not None:
                     support_request_deliver(item=item)
                     delivered += 1
