@@ -1,7 +1,16 @@
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,7 +31,11 @@ from privacy.processors_erasure import processor_erasure_run
 from privacy.pseudonyms import user_pseudonym
 from privacy.retention import SCHEDULE
 from privacy.selectors import consent_superseded
+from sofadoc.accounts.models import User
 from sofadoc.admin_site import ReadOnlyAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @admin.register(LegalDocument)
@@ -32,13 +45,15 @@ class LegalDocumentAdmin(admin.ModelAdmin):
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LegalDocument | None = None
+    ) -> list[str]:
         # Published versions are immutable; staff publish a new version instead.
         if obj is not None:
             return [f.name for f in self.model._meta.fields]
         return ["created_at"]
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: LegalDocument | None = None) -> bool:
         return False
 
 
@@ -46,10 +61,14 @@ class InForceFilter(admin.SimpleListFilter):
     title = _("in force")
     parameter_name = "in_force"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("yes", _("Yes")), ("no", _("No"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ConsentRecord]
+    ) -> QuerySet[ConsentRecord]:
         in_force = models.Q(granted=True, superseded=False)
         if self.value() == "yes":
             return queryset.filter(in_force)
@@ -76,11 +95,11 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["subject", "document"]
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentRecord]:
         return super().get_queryset(request).annotate(superseded=consent_superseded())
 
     @admin.display(description=_("in force"), boolean=True)
-    def in_force(self, obj):
+    def in_force(self, obj: ConsentRecord) -> bool:
         return obj.granted and not obj.superseded
 
 
@@ -154,11 +173,11 @@ class ProcessorErasureAdmin(ReadOnlyAdmin):
     actions = ["retry_now"]
 
     @admin.display(description=_("calls"))
-    def calls_list(self, obj):
+    def calls_list(self, obj: ProcessorErasure) -> SafeString:
         return format_html_join("", "<div>{}</div>", ((c,) for c in obj.calls))
 
     @admin.action(description=_("Try again now"))
-    def retry_now(self, request, queryset):
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[ProcessorErasure]) -> None:
         pending = queryset.filter(state=ProcessorErasure.State.PENDING)
         pending.update(next_attempt_at=timezone.now())
         done = sum(processor_erasure_run(job_pk=pk) for pk in pending.values_list("pk", flat=True))
@@ -173,10 +192,14 @@ class OverdueFilter(admin.SimpleListFilter):
     title = _("deadline")
     parameter_name = "deadline"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("open", _("Open")), ("overdue", _("Overdue")), ("answered", _("Answered"))]
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[DataRequest]
+    ) -> QuerySet[DataRequest]:
         if self.value() == "open":
             return queryset.filter(answered_on__isnull=True)
         if self.value() == "answered":
@@ -214,21 +237,21 @@ class DataRequestAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description=_("deadline"))
-    def deadline_shown(self, obj):
+    def deadline_shown(self, obj: DataRequest | None) -> datetime.date | str:
         return obj.deadline if obj and obj.received_on else "–"
 
     @admin.display(description=_("overdue"), boolean=True)
-    def overdue(self, obj):
+    def overdue(self, obj: DataRequest) -> bool:
         return obj.is_overdue()
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: DataRequest, form: Any, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = cast(User, request.user)  # the admin lets in signed-in staff only
             if obj.requester_id and not obj.pseudonym:
                 obj.pseudonym = user_pseudonym(obj.requester_id)
         super().save_model(request, obj, form, change)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: DataRequest | None = None) -> bool:
         return False  # the register is the proof; the retention schedule clears old entries
 
 
@@ -241,5 +264,7 @@ class RetentionRunAdmin(ReadOnlyAdmin):
     date_hierarchy = "ran_at"
     change_list_template = "admin/privacy/retentionrun/change_list.html"
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse | TemplateResponse:
         return super().changelist_view(request, {**(extra_context or {}), "schedule": SCHEDULE})

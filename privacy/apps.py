@@ -7,7 +7,7 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
 
-    def ready(self):
+    def ready(self) -> None:
         from privacy import receivers  # noqa: F401 - connects the signal receivers
         from privacy.selectors import page_cache_keys
         from sofadoc import prefetch

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 from privacy.cookies import ADS_COOKIE_MAX_AGE, GA_COOKIE_MAX_AGE, MARKETING, STATISTICS, tag_ids
 
@@ -6,7 +9,7 @@ from privacy.cookies import ADS_COOKIE_MAX_AGE, GA_COOKIE_MAX_AGE, MARKETING, ST
 CONVERSION_PAGES = {"account_email_verification_sent"}
 
 
-def cookie_consent(request):
+def cookie_consent(request: HttpRequest) -> dict[str, Any]:
     """The banner state and which Google tags this visitor allowed (ids only when allowed)."""
     choice = getattr(request, "cookie_choice", None)
     if choice is None:

@@ -5,6 +5,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -46,13 +47,13 @@ class Cookie:
     name: str
     category: str
     purpose: Promise
-    lifetime: Promise
+    lifetime: str | Promise  # lifetime_text(...) is lazy; mypy sees its str
     provider: str
     # What the site really sets (seconds; None = until the browser closes); tests compare.
     max_age: int | None = None
 
     @property
-    def category_label(self):
+    def category_label(self) -> Promise:
         return CATEGORIES[self.category]
 
 
@@ -154,8 +155,8 @@ class CookieChoice:
     @classmethod
     def from_cookie(cls, raw: str | None, current_version: int) -> "CookieChoice":
         try:
-            version, flags, token = (raw or "").split(".")
-            version = int(version)
+            digits, flags, token = (raw or "").split(".")
+            version = int(digits)
         except ValueError:
             return cls(version=current_version)
         if version != current_version or flags not in {"00", "01", "10", "11"} or not token:
@@ -185,12 +186,12 @@ def cookie_choice_decide(
     )
 
 
-def gpc_signal(request) -> bool:
+def gpc_signal(request: HttpRequest) -> bool:
     """Global Privacy Control from the header (or the form field our script adds)."""
     return request.headers.get("Sec-GPC") == "1" or request.POST.get("gpc") == "1"
 
 
-def optional_cookie_names(request, category: str) -> list[str]:
+def optional_cookie_names(request: HttpRequest, category: str) -> list[str]:
     prefixes = OPTIONAL_COOKIE_PREFIXES[category]
     return [name for name in request.COOKIES if name.startswith(prefixes)]
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,7 +50,7 @@ def data_request_answered(*, pseudonym: str, kind: str, answer: str) -> int:
     ).update(answered_on=timezone.localdate(), answer=answer)
 
 
-def data_requests_open():
+def data_requests_open() -> QuerySet[DataRequest]:
     return DataRequest.objects.filter(answered_on__isnull=True)
 
 
@@ -58,13 +59,13 @@ def data_requests_overdue(*, today: datetime.date | None = None) -> list[DataReq
     return [r for r in data_requests_open().order_by("received_on") if r.is_overdue(today)]
 
 
-def data_requests_alert(*, now=None) -> dict[str, int]:
+def data_requests_alert(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Mail staff once 7 days before each open request's deadline and once on the day itself
     (or later, should the task have been down). Returns how many of each went out."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = {"warning": 0, "due": 0}
-    alerts = []
+    alerts: list[tuple[DataRequest, bool]] = []
     with transaction.atomic(durable=True):
         for item in data_requests_open().select_for_update(skip_locked=True):
             deadline = item.deadline

@@ -1,11 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from privacy.models import LegalDocument
 
 
 class AcceptForm(forms.Form):
     """Acceptance of new terms/privacy versions; one checkbox per pending document."""
 
-    def __init__(self, *args, documents, **kwargs):
+    def __init__(self, *args: Any, documents: Sequence[LegalDocument], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.documents = documents
         for document in documents:

@@ -1,8 +1,11 @@
 """Re-acceptance gate: new terms/privacy versions block booking and practice pages."""
 
+from collections.abc import Callable
 from fnmatch import fnmatchcase
+from typing import Any, cast
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -21,13 +24,19 @@ class ConsentGateMiddleware:
     Patterns are view names with shell wildcards; a pattern starting with "!" keeps a view
     open that an earlier pattern would gate ("practices:*", "!practices:directory")."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
@@ -52,26 +61,30 @@ class CookieConsentMiddleware:
     for Google hosts only on responses to visitors who opted in. Must come after
     csp.middleware.CSPMiddleware in MIDDLEWARE so its response hook runs first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.cookie_choice = SimpleLazyObject(lambda: current_cookie_choice(request))
-        # For the visitor page cache, whose key holds the version (sofadoc.pagecache must not
-        # import privacy: it is infrastructure the apps build on).
-        request.cookie_policy_version = cookie_policy_version
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        # Read on first use only (the lazy object stands in for the CookieChoice).
+        choice = cast(CookieChoice, SimpleLazyObject(lambda: current_cookie_choice(request)))
+        # Attributes this middleware adds to every request, which HttpRequest's type does not
+        # declare. The version is for the visitor page cache, whose key holds it
+        # (sofadoc.pagecache must not import privacy: it is infrastructure the apps build on).
+        request.cookie_choice = choice  # type: ignore[attr-defined]
+        request.cookie_policy_version = cookie_policy_version  # type: ignore[attr-defined]
         response = self.get_response(request)
-        update = csp_update_for(request.cookie_choice)
+        update = csp_update_for(choice)
         if update:
             existing = getattr(response, "_csp_update", None) or {}
             for directive, hosts in existing.items():
                 hosts = [hosts] if isinstance(hosts, str) else list(hosts)
                 update[directive] = update.get(directive, []) + hosts
-            response._csp_update = update
+            # django-csp's per-response addition (an attribute it reads).
+            response._csp_update = update  # type: ignore[attr-defined]
         return response
 
 
-def current_cookie_choice(request) -> CookieChoice:
+def current_cookie_choice(request: HttpRequest) -> CookieChoice:
     return CookieChoice.from_cookie(
         request.COOKIES.get(CONSENT_COOKIE_NAME), cookie_policy_version()
     )

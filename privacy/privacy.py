@@ -1,14 +1,26 @@
 """Personal-data declarations for Django's and allauth's models and for privacy's own."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from privacy import processors_erasure  # noqa: F401 - registers the Zendesk eraser
 from privacy.registry import Erase, PersonalData, not_personal, register
 
+if TYPE_CHECKING:
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
 
-def _sessions(user):
+    from privacy.models import DataExport, SupportRequest
+    from sofadoc.accounts.models import User
+
+
+def _sessions(user: User) -> QuerySet[Session]:
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
@@ -16,20 +28,20 @@ def _sessions(user):
     return Session.objects.filter(session_key__in=keys)
 
 
-def _admin_log(user):
+def _admin_log(user: User) -> QuerySet[LogEntry]:
     from django.contrib.admin.models import LogEntry
 
     user_type = ContentType.objects.get_for_model(get_user_model())
     return LogEntry.objects.filter(Q(user=user) | Q(content_type=user_type, object_id=str(user.pk)))
 
 
-def _support(user):
+def _support(user: User) -> QuerySet[SupportRequest]:
     from privacy.models import SupportRequest
 
     return SupportRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
 
 
-def _delete_export_files(exports):
+def _delete_export_files(exports: Iterable[DataExport]) -> None:
     from privacy.services.export import data_export_delete_file
 
     for export in exports:

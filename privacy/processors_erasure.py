@@ -10,16 +10,21 @@ be retried at any step without harm.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from privacy.models import ProcessorErasure, SupportRequest
-from privacy.registry import ProcessorEraser, processor_erasers, register_processor_eraser
+from privacy.models import ErasureRequest, ProcessorErasure, SupportRequest
+from privacy.registry import (
+    ProcessorCall,
+    ProcessorEraser,
+    processor_erasers,
+    register_processor_eraser,
+)
 from privacy.support import TIMEOUT, zendesk_configured
 from sofadoc.queue import task_enqueue_on_commit
 
@@ -38,11 +43,11 @@ class ProcessorError(Exception):
 
 
 # --- The job ------------------------------------------------------------------------------------
-def processor_erasures_create(*, erasure, user: User) -> list[ProcessorErasure]:
+def processor_erasures_create(*, erasure: ErasureRequest, user: User) -> list[ProcessorErasure]:
     """Record, while the person still exists, which processors must delete what. Runs in the
     erasure's first step; the jobs are queued after commit."""
 
-    jobs = []
+    jobs: list[ProcessorErasure] = []
     for name, eraser in processor_erasers().items():
         found = eraser.collect(user)
         if found is None:
@@ -59,7 +64,7 @@ def processor_erasures_create(*, erasure, user: User) -> list[ProcessorErasure]:
     return jobs
 
 
-def processor_erasure_run(*, job_pk: int, now=None) -> bool:
+def processor_erasure_run(*, job_pk: int, now: datetime | None = None) -> bool:
     """One attempt. Locks the row (a second worker skips it); returns True when done."""
     now = now or timezone.now()
     with transaction.atomic(durable=True):
@@ -71,7 +76,7 @@ def processor_erasure_run(*, job_pk: int, now=None) -> bool:
         if job is None:
             return False
         eraser = processor_erasers().get(job.processor)
-        calls = []
+        calls: list[str] = []
 
         def call(method: str, url: str, status: int | str) -> None:
             calls.append(f"{now:%Y-%m-%d %H:%M:%S} {method} {url} → {status}")
@@ -98,7 +103,7 @@ def processor_erasure_run(*, job_pk: int, now=None) -> bool:
     return done
 
 
-def processor_erasures_due(*, now=None) -> list[int]:
+def processor_erasures_due(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
         ProcessorErasure.objects.filter(
@@ -108,7 +113,7 @@ def processor_erasures_due(*, now=None) -> list[int]:
 
 
 # --- Zendesk ------------------------------------------------------------------------------------
-def _zendesk(method: str, path: str, call, **kwargs) -> requests.Response:
+def _zendesk(method: str, path: str, call: ProcessorCall, **kwargs: Any) -> requests.Response:
     url = f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com{path}"
     try:
         response = requests.request(
@@ -127,7 +132,7 @@ def _zendesk(method: str, path: str, call, **kwargs) -> requests.Response:
     return response
 
 
-def zendesk_collect(user: User) -> tuple[str, list] | None:
+def zendesk_collect(user: User) -> tuple[str, list[str]] | None:
     if not zendesk_configured():
         return None
 
@@ -142,7 +147,7 @@ def zendesk_collect(user: User) -> tuple[str, list] | None:
     return user.email, ids
 
 
-def zendesk_erase(*, lookup: str, known_ids: list, call) -> None:
+def zendesk_erase(*, lookup: str, known_ids: list[str], call: ProcessorCall) -> None:
     users = []
     if lookup:
         found = _zendesk("GET", "/api/v2/users/search.json", call, params={"query": lookup})

@@ -6,6 +6,7 @@ import ipaddress
 import secrets
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def keyed_hash(value: str) -> str:
@@ -32,5 +33,5 @@ def truncate_ip(value: str | None) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
 
 
-def request_ip(request) -> str:
+def request_ip(request: HttpRequest) -> str:
     return truncate_ip(request.META.get("REMOTE_ADDR"))

@@ -5,14 +5,19 @@ changed schedule or processor list is a reason for a new version."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from privacy.models import Processor
 
 TEMPLATES = Path(__file__).resolve().parent / "legal_texts" / "templates"
 
 
-def processors_text(processors, *, language: str) -> str:
+def processors_text(processors: Iterable[Processor], *, language: str) -> str:
     labels = {
         "de": ("Zweck", "Daten", "Ort der Verarbeitung", "Datenschutzhinweise"),
         "en": ("Purpose", "Data", "Where", "Privacy information"),
@@ -35,7 +40,9 @@ def retention_text(*, language: str) -> str:
         return "\n\n".join(f"{r.what}: {r.period} ({r.basis})" for r in SCHEDULE)
 
 
-def policy_text(*, kind: str, version: int, language: str, processors) -> tuple[str, str]:
+def policy_text(
+    *, kind: str, version: int, language: str, processors: Iterable[Processor]
+) -> tuple[str, str]:
     """(title, body) of a templated legal text with its lists filled in."""
     text = (TEMPLATES / f"{kind}-{language}-{version}.txt").read_text(encoding="utf-8").strip()
     title, _, body = text.partition("\n")

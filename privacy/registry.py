@@ -27,10 +27,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Model, Q, QuerySet
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 
 class Erase(enum.Enum):
@@ -102,7 +105,7 @@ class PersonalData:
     def category(self) -> str:
         return self.model_label.lower()
 
-    def rows(self, user) -> QuerySet:
+    def rows(self, user: User) -> QuerySet[Model]:
         if callable(self.subject):
             return self.subject(user)
         paths = (self.subject,) if isinstance(self.subject, str) else self.subject
@@ -160,6 +163,10 @@ class ProcessorEraser:
     collect: Callable[[Any], tuple[str, list] | None]
     erase: Callable[..., None]
 
+
+# How an eraser reports each request it made to the processor: method, URL (without the
+# person's data) and the HTTP status, or the name of the error when there was no answer.
+ProcessorCall = Callable[[str, str, int | str], None]
 
 _processor_erasers: dict[str, ProcessorEraser] = {}
 

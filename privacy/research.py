@@ -7,21 +7,24 @@ smaller than k are suppressed (k-anonymity). The apps add their datasets with `d
 rates)."""
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
-DATASETS: dict[str, Callable[[], Iterable[dict]]] = {}
+Row = dict[str, Any]
+Dataset = Callable[[], Iterable[Row]]
+DATASETS: dict[str, Dataset] = {}
 
 
-def dataset(name: str):
-    def register(func):
+def dataset(name: str) -> Callable[[Dataset], Dataset]:
+    def register(func: Dataset) -> Dataset:
         DATASETS[name] = func
         return func
 
     return register
 
 
-def suppress_small_groups(rows: Iterable[dict], k: int) -> list[dict]:
+def suppress_small_groups(rows: Iterable[Row], k: int) -> list[Row]:
     return [row for row in rows if row["count"] >= k]
 
 
-def research_export(*, k: int) -> dict[str, list[dict]]:
+def research_export(*, k: int) -> dict[str, list[Row]]:
     return {name: suppress_small_groups(build(), k) for name, build in DATASETS.items()}

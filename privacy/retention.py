@@ -45,9 +45,9 @@ class Rule:
         if not self.model or self.age is None:
             return 0  # kept as long as the account exists; erasure removes it
         model = apps.get_model(self.model)
-        cutoff = now - self.age
+        cutoff: datetime.datetime | datetime.date = now - self.age
         if not isinstance(model._meta.get_field(self.date_field), models.DateTimeField):
-            cutoff = cutoff.date()
+            cutoff = (now - self.age).date()
         rows = model._default_manager.filter(
             Q(**{f"{self.date_field}__lt": cutoff}), **self.where
         ).exclude(Q(**self.exclude) if self.exclude else Q(pk__in=[]))
@@ -55,7 +55,7 @@ class Rule:
         return deleted
 
 
-def _expire_exports(now) -> int:
+def _expire_exports(now: datetime.datetime) -> int:
     expired = data_exports_expire(now=now)
     old = DataExport.objects.filter(created_at__lt=now - 90 * DAY).exclude(
         state=DataExport.State.PENDING
@@ -63,7 +63,7 @@ def _expire_exports(now) -> int:
     return expired + old.delete()[0]
 
 
-def _sessions(now) -> int:
+def _sessions(now: datetime.datetime) -> int:
     from allauth.usersessions.models import UserSession
     from django.contrib.sessions.models import Session
 
@@ -73,7 +73,7 @@ def _sessions(now) -> int:
     return gone + UserSession.objects.exclude(session_key__in=live).delete()[0]
 
 
-def _restricted_records(now) -> int:
+def _restricted_records(now: datetime.datetime) -> int:
     """After the legal period the kept columns are cleared and the mark released."""
 
     count = 0
@@ -196,13 +196,13 @@ SCHEDULE: list[Rule] = [
 ]
 
 
-def retention_enforce(*, now=None):
+def retention_enforce(*, now: datetime.datetime | None = None) -> RetentionRun:
     """Run every rule, each in its own transaction (one failing rule stops no other), and store
     the report: rule key -> rows deleted (or cleared). A failed rule reports -1."""
     import logging
 
     now = now or timezone.now()
-    report = {}
+    report: dict[str, int] = {}
     for rule in SCHEDULE:
         try:
             with transaction.atomic():

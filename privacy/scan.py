@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.db import connections
 
@@ -110,11 +111,13 @@ def redis_scan(*, needles: list[str], url: str | None = None) -> list[Finding]:
     for key in client.scan_iter(count=500):
         kind = client.type(key)
         if kind == b"string":
-            values = [client.get(key) or b""]
+            # Bytes throughout: this client does not decode responses.
+            values: list[Any] = [client.get(key) or b""]
         elif kind == b"list":
             values = client.lrange(key, 0, -1)
         elif kind == b"hash":
-            values = [k + b"=" + v for k, v in client.hgetall(key).items()]
+            pairs = cast(dict[bytes, bytes], client.hgetall(key))
+            values = [k + b"=" + v for k, v in pairs.items()]
         elif kind in (b"set", b"zset"):
             values = list(client.smembers(key)) if kind == b"set" else client.zrange(key, 0, -1)
         else:

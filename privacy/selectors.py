@@ -191,7 +191,7 @@ def consent_records_for(*, user: User) -> list[ConsentRecord]:
     return records
 
 
-def consent_superseded():
+def consent_superseded() -> Exists:
     """Exists() of a later record for the same pseudonym and purpose (annotate in querysets)."""
 
     return Exists(
@@ -204,7 +204,7 @@ def consent_superseded():
     )
 
 
-def data_export_ready(pk: int):
+def data_export_ready(pk: int) -> DataExport | None:
     """A ready export with its owner, or None (expired, deleted, not built)."""
     return (
         DataExport.objects.filter(pk=pk, state=DataExport.State.READY)
@@ -213,9 +213,9 @@ def data_export_ready(pk: int):
     )
 
 
-def data_exports_for(*, user: User):
+def data_exports_for(*, user: User) -> list[DataExport]:
     return list(DataExport.objects.filter(user=user)[:10])
 
 
-def processors_active():
+def processors_active() -> list[Processor]:
     return list(Processor.objects.filter(is_active=True))

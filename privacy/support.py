@@ -5,6 +5,7 @@ account is simply another subdomain, so demo and tests use the same code path (t
 HTTP with `responses`)."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -42,9 +43,11 @@ def deliver(*, name: str, email: str, subject: str, message: str, reference: str
     return _email(name=name, email=email, subject=subject, message=message, reference=reference)
 
 
-def _zendesk_ticket(*, name, email, subject, message, reference) -> Delivery:
+def _zendesk_ticket(
+    *, name: str, email: str, subject: str, message: str, reference: str
+) -> Delivery:
     url = f"https://{settings.ZENDESK_SUBDOMAIN}.zendesk.com/api/v2/tickets.json"
-    payload = {
+    payload: dict[str, Any] = {
         "ticket": {
             "subject": subject,
             "comment": {"body": message},
@@ -72,7 +75,7 @@ def _zendesk_ticket(*, name, email, subject, message, reference) -> Delivery:
     return Delivery("zendesk", ticket_id)
 
 
-def _email(*, name, email, subject, message, reference) -> Delivery:
+def _email(*, name: str, email: str, subject: str, message: str, reference: str) -> Delivery:
     try:
         EmailMessage(
             subject=f"[SofaDoc support {reference}] {subject}",

@@ -101,10 +101,10 @@ def retry_processor_erasures() -> int:
 
 
 @shared_task(name="privacy.data_requests_alert")
-def data_requests_alert() -> dict:
+def data_requests_alert() -> dict[str, int]:
     return data_requests.data_requests_alert()
 
 
 @shared_task(name="privacy.retention_enforce")
-def retention_enforce() -> dict:
+def retention_enforce() -> dict[str, int]:
     return retention.retention_enforce().report

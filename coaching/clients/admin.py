@@ -37,8 +37,7 @@ class MessageAdmin(ReadOnlyAdmin):
     list_filter = ["sender_side", "created_at", "read_at"]
     search_fields = ["relationship__practice__slug", "recipient__email"]
     list_select_related = ["relationship", "recipient"]
-    fields = ["relationship", "sender_side", "recipient", "created_at", "read_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("relationship", "sender_side", "recipient", "created_at", "read_at")
 
 
 @admin.register(PrivateNote)
@@ -47,8 +46,7 @@ class PrivateNoteAdmin(ReadOnlyAdmin):
     list_filter = ["created_at"]
     search_fields = ["relationship__practice__slug"]
     list_select_related = ["relationship", "booking"]
-    fields = ["relationship", "booking", "created_at", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("relationship", "booking", "created_at", "updated_at")
 
 
 @admin.register(Task)
@@ -57,8 +55,7 @@ class TaskAdmin(ReadOnlyAdmin):
     list_filter = ["state", "due_date", "created_at"]
     search_fields = ["relationship__practice__slug", "relationship__client__email"]
     list_select_related = ["relationship"]
-    fields = ["relationship", "state", "due_date", "created_at", "done_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("relationship", "state", "due_date", "created_at", "done_at")
 
 
 @admin.register(SharedFile)
@@ -67,8 +64,7 @@ class SharedFileAdmin(ReadOnlyAdmin):
     list_filter = ["uploaded_by", "content_type", "created_at"]
     search_fields = ["relationship__practice__slug", "relationship__client__email"]
     list_select_related = ["relationship"]
-    fields = ["relationship", "uploaded_by", "content_type", "size", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("relationship", "uploaded_by", "content_type", "size", "created_at")
 
 
 @admin.register(CoachSettings)
@@ -76,5 +72,4 @@ class CoachSettingsAdmin(ReadOnlyAdmin):
     list_display = ["practice", "keep_days_after_end"]
     search_fields = ["practice__name", "practice__slug"]
     list_select_related = ["practice"]
-    fields = ["practice", "keep_days_after_end"]
-    readonly_fields = fields
+    fields = readonly_fields = ("practice", "keep_days_after_end")

@@ -7,7 +7,7 @@ class ClientsConfig(AppConfig):
     label = "clients"
     verbose_name = _("Coach and client")
 
-    def ready(self):
+    def ready(self) -> None:
         # notify registers its message kinds; receivers connects its @receiver functions.
         from coaching.clients import notify, receivers  # noqa: F401
         from coaching.clients.selectors import header_cache_keys

@@ -12,11 +12,13 @@ from coaching.clients.models import (
     CoachSettings,
     Message,
     PrivateNote,
+    Relationship,
     SharedFile,
     Task,
     TaskState,
 )
 from coaching.clients.services import relationship_ensure
+from sofadoc.accounts.models import User
 
 WORKSHEET = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -40,7 +42,7 @@ THREAD = [
 ]
 
 
-def seed(*, coach, client):
+def seed(*, coach: User, client: User) -> Relationship:
     practice = coach.practice
     relationship = relationship_ensure(practice=practice, client=client)
     CoachSettings.objects.update_or_create(

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -7,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.clients.models import MESSAGE_MAX_CHARS, NOTE_MAX_CHARS, TASK_TEXT_MAX_CHARS
 from coaching.clients.text import validate_plain_text
-from coaching.clients.uploads import check_upload
+from coaching.clients.uploads import CheckedFile, check_upload
+
+if TYPE_CHECKING:
+    from coaching.bookings.models import Booking
 
 MAX_ATTACHMENTS = 3
 
@@ -23,7 +30,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 class UploadField(forms.FileField):
     """A file checked by its content (uploads.check_upload); cleans to a CheckedFile."""
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> CheckedFile | None:
         upload = super().clean(data, initial)
         return check_upload(upload) if upload else None
 
@@ -31,7 +38,7 @@ class UploadField(forms.FileField):
 class AttachmentsField(forms.FileField):
     widget = MultipleFileInput
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
         uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
         if len(uploads) > MAX_ATTACHMENTS:
             raise ValidationError(
@@ -62,9 +69,10 @@ class NoteForm(forms.Form):
         label=_("Session"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, sessions=(), **kwargs):
+    def __init__(self, *args: Any, sessions: Iterable[Booking] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["booking"].choices = [("", _("About the client in general"))] + [
+        booking = cast(forms.TypedChoiceField, self.fields["booking"])  # declared above
+        booking.choices = [("", _("About the client in general"))] + [
             (b.pk, timezone.localtime(b.start).strftime("%d.%m.%Y %H:%M")) for b in sessions
         ]
 
@@ -82,7 +90,7 @@ class TaskForm(forms.Form):
     )
     file = UploadField(label=_("File"), required=False)
 
-    def clean_due_date(self):
+    def clean_due_date(self) -> date | None:
         due = self.cleaned_data.get("due_date")
         if due is not None and due < timezone.localdate():
             raise ValidationError(_("The due date is in the past."))

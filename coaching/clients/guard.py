@@ -10,8 +10,11 @@ CSRF check (csrf_protect) before the view.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
@@ -26,29 +29,29 @@ class BodyLimit(FileUploadHandler):
     """Stops reading once more than MAX_BODY_BYTES of files came in (a client may send more
     than it announced in Content-Length, e.g. chunked)."""
 
-    def __init__(self, request=None):
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.received = 0
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
         self.received += len(raw_data)
         if self.received > MAX_BODY_BYTES:
             raise StopUpload(connection_reset=True)
         return raw_data
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> None:
         return None
 
 
-def too_large(request):
+def too_large(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/too_large.html", status=413)
 
 
-def upload_view(view):
+def upload_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     protected = csrf_protect(view)
 
     @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST":
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)

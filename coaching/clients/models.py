@@ -8,8 +8,10 @@ Everything hangs off `Relationship`, so "is the requester one of the two parties
 from __future__ import annotations
 
 import secrets
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.files.base import File
 from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sofadoc.crypto import EncryptedTextField
+
+if TYPE_CHECKING:
+    from _typeshed import StrPath
+
+    from sofadoc.accounts.models import User
 
 MESSAGE_MAX_CHARS = 5000
 NOTE_MAX_CHARS = 20000
@@ -99,14 +106,14 @@ class Relationship(models.Model):
     def is_active(self) -> bool:
         return self.ended_at is None
 
-    def side_of(self, user) -> str | None:
+    def side_of(self, user: User) -> str | None:
         if user.pk == self.client_id:
             return Side.CLIENT
         if self.practice.owner_id is not None and user.pk == self.practice.owner_id:
             return Side.COACH
         return None
 
-    def other_party(self, side: str):
+    def other_party(self, side: str) -> User | None:
         return self.practice.owner if side == Side.CLIENT else self.client
 
 
@@ -227,34 +234,34 @@ class _PrivateStorage(Storage):
 
         return storages["private"]
 
-    def open(self, name, mode="rb"):
+    def open(self, name: str, mode: str = "rb") -> File[Any]:
         return self._target().open(name, mode)
 
-    def save(self, name, content, max_length=None):
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
         return self._target().save(name, content, max_length=max_length)
 
-    def delete(self, name):
+    def delete(self, name: str) -> None:
         return self._target().delete(name)
 
-    def exists(self, name):
+    def exists(self, name: str) -> bool:
         return self._target().exists(name)
 
-    def size(self, name):
+    def size(self, name: str) -> int:
         return self._target().size(name)
 
-    def path(self, name):
+    def path(self, name: str) -> str:
         return self._target().path(name)
 
-    def url(self, name):
+    def url(self, name: str | None) -> str:
         return self._target().url(name)
 
-    def generate_filename(self, filename):
+    def generate_filename(self, filename: StrPath) -> str:
         return self._target().generate_filename(filename)
 
-    def get_available_name(self, name, max_length=None):
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
         return self._target().get_available_name(name, max_length=max_length)
 
-    def listdir(self, path):
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
         return self._target().listdir(path)
 
 
@@ -266,7 +273,7 @@ def private_storage() -> Storage:
     return _PRIVATE
 
 
-def shared_file_name(instance, filename: str) -> str:
+def shared_file_name(instance: SharedFile, filename: str) -> str:
     # A random name: the stored path says nothing about the file or the people.
     return f"clients/{secrets.token_hex(16)}"
 

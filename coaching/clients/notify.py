@@ -12,7 +12,7 @@ The kinds are registered here, from the app's ready() (coaching/notifications/re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
@@ -28,6 +28,12 @@ from coaching.notifications.registry import (
     register,
 )
 
+if TYPE_CHECKING:
+    from coaching.bookings.models import Booking
+    from coaching.clients.models import Message, Relationship, SharedFile, Task
+    from coaching.notifications.models import Notification
+    from sofadoc.accounts.models import User
+
 # The message kinds say who wrote ("a new message from your coach"), nothing more.
 MESSAGE_FROM = {"coach": "clients_msg_coach", "client": "clients_msg_client"}
 TASK_GIVEN = "clients_task"
@@ -38,13 +44,17 @@ ENDED = "clients_ended"
 SESSION_OFFERED = "clients_session_offered"
 
 
-def _link(row) -> dict[str, Any]:
+def _link(row: Notification) -> dict[str, Any]:
     """The page the message points to: the thread (the client page for the coach), found from
     the key; the person's conversations if that object is gone meanwhile."""
     from coaching.clients.models import Message, Relationship, SharedFile, Task
 
-    models = {"m": Message, "t": Task, "f": SharedFile}
-    relationship_id = None
+    models: dict[str, type[Message | Task | SharedFile]] = {
+        "m": Message,
+        "t": Task,
+        "f": SharedFile,
+    }
+    relationship_id: int | None = None
     prefix, _sep, rest = row.key.partition(":")
     rest = rest.split(":", 1)[0]
     if prefix == "r" and rest.isdigit():
@@ -62,7 +72,7 @@ def _link(row) -> dict[str, Any]:
     return {"link": settings.SITE_URL + path}
 
 
-def _pay_link(row) -> dict[str, Any]:
+def _pay_link(row: Notification) -> dict[str, Any]:
     path = reverse("clients:pay", args=[row.booking.reference]) if row.booking else "/"
     return {"link": settings.SITE_URL + path}
 
@@ -94,37 +104,37 @@ register(
 )
 
 
-def _queue(recipient, kind: str, key: str = "", booking=None) -> int:
+def _queue(recipient: User | None, kind: str, key: str = "", booking: Booking | None = None) -> int:
     from coaching.notifications.queueing import notify
 
     return notify(recipients=[recipient], kind=kind, key=key, booking=booking)
 
 
-def message_waiting(*, message, recipient, sender_side: str) -> int:
+def message_waiting(*, message: Message, recipient: User, sender_side: str) -> int:
     return _queue(recipient, MESSAGE_FROM[sender_side], f"m:{message.pk}")
 
 
-def task_given(*, task, recipient) -> int:
+def task_given(*, task: Task, recipient: User | None) -> int:
     return _queue(recipient, TASK_GIVEN, f"t:{task.pk}")
 
 
-def task_answered(*, task, recipient) -> int:
+def task_answered(*, task: Task, recipient: User | None) -> int:
     # Once per task and state: answering again while it stays done tells the coach once.
     return _queue(recipient, TASK_ANSWERED, f"t:{task.pk}:{task.state}")
 
 
-def task_reminder(*, task, recipient) -> int:
+def task_reminder(*, task: Task, recipient: User | None) -> int:
     return _queue(recipient, TASK_REMINDER, f"t:{task.pk}:{task.due_date:%Y%m%d}")
 
 
-def file_shared(*, shared, recipient) -> int:
+def file_shared(*, shared: SharedFile, recipient: User | None) -> int:
     return _queue(recipient, FILE_SHARED, f"f:{shared.pk}")
 
 
-def relationship_ended(*, relationship, recipient) -> int:
+def relationship_ended(*, relationship: Relationship, recipient: User | None) -> int:
     return _queue(recipient, ENDED, f"r:{relationship.pk}:{relationship.ended_at:%Y%m%d%H%M}")
 
 
-def session_offered(*, booking, recipient) -> int:
+def session_offered(*, booking: Booking, recipient: User | None) -> int:
     # Once per booking and revision (the delivery log's booking constraint).
     return _queue(recipient, SESSION_OFFERED, booking=booking)

@@ -22,12 +22,21 @@ THE RULE FOR PRIVATE NOTES (decided here, and only here):
   duty to keep such notes, unlike a medical record under § 630f BGB).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
 from privacy.registry import Erase, PersonalData, register
+
+if TYPE_CHECKING:
+    from coaching.clients.models import Relationship
 
 PARTIES = ("relationship__client", "relationship__practice__owner")
 
 
-def _delete_files(rows) -> None:
+def _delete_files(rows: QuerySet[Relationship]) -> None:
     """Stored files go before their rows (the registry also deletes the `file` field's file;
     this covers files of messages and tasks deleted by cascade)."""
     from coaching.clients.models import SharedFile

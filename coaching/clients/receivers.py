@@ -6,9 +6,11 @@ the receivers."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.dispatch import receiver
 
+from coaching.bookings.models import Booking
 from coaching.bookings.signals import booking_confirmed
 from coaching.clients.services import RelationshipError, relationship_ensure
 
@@ -16,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 @receiver(booking_confirmed, dispatch_uid="clients.on_confirmed")
-def booking_confirmed_ensure_relationship(*, booking, **kwargs) -> None:
+def booking_confirmed_ensure_relationship(*, booking: Booking, **kwargs: Any) -> None:
     try:
         relationship_ensure(practice=booking.practice, client=booking.client)
     except RelationshipError:

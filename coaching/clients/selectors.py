@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -23,19 +24,22 @@ from coaching.clients.models import (
     TaskState,
 )
 from coaching.practices.models import Practice
+from sofadoc.accounts.models import User
 from sofadoc.pagecache import cached_under_versions, version_changed
 
 THREAD_PAGE_SIZE = 50
 CLIENT_LIST_PAGE_SIZE = 50
 
 
-def practice_of(user) -> Practice | None:
+def practice_of(user: User | AnonymousUser) -> Practice | None:
     if not user.is_authenticated:
         return None
     return Practice.objects.filter(owner=user).first()
 
 
-def relationship_for_party(user, pk: int) -> tuple[Relationship, str] | tuple[None, None]:
+def relationship_for_party(
+    user: User | AnonymousUser, pk: int
+) -> tuple[Relationship, str] | tuple[None, None]:
     """The relationship `pk` and the requester's side, if the requester is one of the two."""
     if not user.is_authenticated:
         return None, None
@@ -45,12 +49,13 @@ def relationship_for_party(user, pk: int) -> tuple[Relationship, str] | tuple[No
         .filter(Q(client=user) | Q(practice__owner=user))
         .first()
     )
-    if relationship is None:
+    side = None if relationship is None else relationship.side_of(user)
+    if relationship is None or side is None:
         return None, None
-    return relationship, relationship.side_of(user)
+    return relationship, side
 
 
-def relationship_for_coach(user, pk: int) -> Relationship | None:
+def relationship_for_coach(user: User | AnonymousUser, pk: int) -> Relationship | None:
     relationship, side = relationship_for_party(user, pk)
     return relationship if side == Side.COACH else None
 
@@ -61,11 +66,13 @@ def coach_settings_for(practice: Practice) -> CoachSettings:
 
 
 # --- The coach's client list ---------------------------------------------------------------
-def _sessions(relationship_ref="pk"):
+def _sessions() -> QuerySet[Booking]:
     return Booking.objects.filter(practice=OuterRef("practice_id"), client=OuterRef("client_id"))
 
 
-def client_list(*, practice: Practice, query: str = "", now: datetime | None = None) -> QuerySet:
+def client_list(
+    *, practice: Practice, query: str = "", now: datetime | None = None
+) -> QuerySet[Relationship]:
     """The coach's clients with next and last session, no-shows, open tasks and unread
     messages, newest activity first. Each figure is a correlated subquery on an index, so the
     page costs one query however many bookings and messages there are."""
@@ -127,7 +134,7 @@ def client_list(*, practice: Practice, query: str = "", now: datetime | None = N
     return rows
 
 
-def relationships_of_client(user) -> QuerySet:
+def relationships_of_client(user: User) -> QuerySet[Relationship]:
     unread = (
         Message.objects.filter(relationship=OuterRef("pk"), recipient=user, read_at__isnull=True)
         .order_by()
@@ -200,7 +207,7 @@ def unread_version_key(user_id: int) -> str:
     return f"clients:unread:{user_id}:version"
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User) -> int:
     return Message.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
@@ -213,7 +220,7 @@ def header_cache_keys(user_id: int) -> list[str]:
     return [unread_version_key(user_id), unread_count_key(user_id)]
 
 
-def unread_count_cached(*, user) -> int:
+def unread_count_cached(*, user: User) -> int:
     return cached_under_versions(
         [unread_version_key(user.pk)],
         unread_count_key(user.pk),

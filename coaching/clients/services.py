@@ -4,13 +4,19 @@ its work in one transaction, and announces what follows after commit (notify.py)
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
 
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.bookings.models import Booking
 from coaching.clients import notify
 from coaching.clients.models import (
     CoachSettings,
@@ -24,19 +30,20 @@ from coaching.clients.models import (
 )
 from coaching.clients.selectors import unread_changed
 from coaching.clients.uploads import CheckedFile
+from sofadoc.accounts.models import User
+from sofadoc.errors import ShownError
+
+if TYPE_CHECKING:
+    from coaching.practices.models import Practice
 
 logger = logging.getLogger(__name__)
 
 
-class RelationshipError(Exception):
+class RelationshipError(ShownError):
     """A request we refuse; `message` says why, in words for the person who asked."""
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
-
-def _require_side(relationship: Relationship, actor, *sides: str) -> str:
+def _require_side(relationship: Relationship, actor: User, *sides: str) -> str:
     side = relationship.side_of(actor)
     if side is None or side not in sides:
         raise RelationshipError(_("This is not possible for you."))
@@ -51,7 +58,7 @@ def _require_active(relationship: Relationship) -> None:
 
 
 # --- The relationship --------------------------------------------------------------------------
-def relationship_ensure(*, practice, client) -> Relationship:
+def relationship_ensure(*, practice: Practice, client: User | None) -> Relationship:
     """The relationship of this coach and client, created on their first booking; one that had
     ended starts again (its purge is called off)."""
     if client is None or practice.owner_id == client.pk:
@@ -71,7 +78,7 @@ def relationship_ensure(*, practice, client) -> Relationship:
     return relationship
 
 
-def relationship_end(*, relationship: Relationship, actor) -> Relationship:
+def relationship_end(*, relationship: Relationship, actor: User) -> Relationship:
     """Either side ends it: from now on everything is read-only, and after the coach's keep
     period (CoachSettings.keep_days_after_end) the purge deletes messages, notes, tasks and
     files. Bookings and receipts are not part of it; they follow their own retention."""
@@ -121,25 +128,27 @@ def relationships_purge_due(*, now: datetime | None = None) -> int:
                 )
             )
             relationship.delete()
-            transaction.on_commit(lambda names=names: _delete_stored(names))
+            transaction.on_commit(functools.partial(_delete_stored, names))
             for user_id in recipients:
                 unread_changed(user_id)
         purged += 1
     return purged
 
 
-def _delete_stored(names: list[str]) -> None:
-    from django.core.files.storage import storages
-
+def _delete_stored(names: Iterable[str | None]) -> None:
     storage = storages["private"]
     for name in names:
+        if not name:
+            continue
         try:
             storage.delete(name)
         except Exception:  # a file already gone or storage down: the next purge of orphans
             logger.warning("a shared file could not be deleted from storage")
 
 
-def coach_settings_update(*, practice, actor, office_hours: str, keep_days_after_end: int):
+def coach_settings_update(
+    *, practice: Practice, actor: User, office_hours: str, keep_days_after_end: int
+) -> CoachSettings:
     if practice.owner_id != actor.pk:
         raise RelationshipError(_("This is not possible for you."))
     settings_row, _created = CoachSettings.objects.update_or_create(
@@ -151,7 +160,11 @@ def coach_settings_update(*, practice, actor, office_hours: str, keep_days_after
 
 # --- Messages ----------------------------------------------------------------------------------
 def message_send(
-    *, relationship: Relationship, sender, text: str, files: list[CheckedFile] = ()
+    *,
+    relationship: Relationship,
+    sender: User,
+    text: str,
+    files: Sequence[CheckedFile] = (),
 ) -> Message:
     """Store the message (and its attachments) and tell the other side that one waits.
 
@@ -183,7 +196,7 @@ def message_send(
     return message
 
 
-def thread_mark_read(*, relationship: Relationship, reader) -> int:
+def thread_mark_read(*, relationship: Relationship, reader: User) -> int:
     """The reader has seen the thread: every message to them in it is read."""
     changed = Message.objects.filter(
         relationship=relationship, recipient=reader, read_at__isnull=True
@@ -195,13 +208,11 @@ def thread_mark_read(*, relationship: Relationship, reader) -> int:
 
 # --- Private notes (the coach only) ------------------------------------------------------------
 def note_write(
-    *, relationship: Relationship, actor, text: str, booking_id: int | None = None
+    *, relationship: Relationship, actor: User, text: str, booking_id: int | None = None
 ) -> PrivateNote:
     _require_side(relationship, actor, Side.COACH)
-    booking = None
+    booking: Booking | None = None
     if booking_id is not None:
-        from coaching.bookings.models import Booking
-
         booking = Booking.objects.filter(
             pk=booking_id, practice_id=relationship.practice_id, client_id=relationship.client_id
         ).first()
@@ -210,14 +221,14 @@ def note_write(
     return PrivateNote.objects.create(relationship=relationship, booking=booking, text=text)
 
 
-def note_update(*, note: PrivateNote, actor, text: str) -> PrivateNote:
+def note_update(*, note: PrivateNote, actor: User, text: str) -> PrivateNote:
     _require_side(note.relationship, actor, Side.COACH)
     note.text = text
     note.save(update_fields=["text", "updated_at"])
     return note
 
 
-def note_delete(*, note: PrivateNote, actor) -> None:
+def note_delete(*, note: PrivateNote, actor: User) -> None:
     _require_side(note.relationship, actor, Side.COACH)
     note.delete()
 
@@ -226,7 +237,7 @@ def note_delete(*, note: PrivateNote, actor) -> None:
 def task_give(
     *,
     relationship: Relationship,
-    actor,
+    actor: User,
     title: str,
     description: str = "",
     due_date: date | None = None,
@@ -244,7 +255,7 @@ def task_give(
     return task
 
 
-def task_answer(*, task: Task, actor, answer: str, done: bool) -> Task:
+def task_answer(*, task: Task, actor: User, answer: str, done: bool) -> Task:
     relationship = task.relationship
     _require_side(relationship, actor, Side.CLIENT)
     _require_active(relationship)
@@ -281,18 +292,31 @@ class _StoredFiles:
     """Files written to storage inside a transaction: if it rolls back, no row points to them,
     so they are deleted again (Django has no on-rollback hook; the services wrap their block)."""
 
-    def __init__(self):
-        self.names: list[str] = []
+    def __init__(self) -> None:
+        self.names: list[str | None] = []
 
-    def __enter__(self):
+    def __enter__(self) -> _StoredFiles:
         return self
 
-    def __exit__(self, kind, error, traceback):
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> Literal[False]:
         if error is not None and self.names:
             _delete_stored(self.names)
         return False
 
-    def store(self, relationship, side, checked: CheckedFile, *, message=None, task=None):
+    def store(
+        self,
+        relationship: Relationship,
+        side: str,
+        checked: CheckedFile,
+        *,
+        message: Message | None = None,
+        task: Task | None = None,
+    ) -> SharedFile:
         shared = SharedFile(
             relationship=relationship,
             uploaded_by=side,
@@ -308,7 +332,7 @@ class _StoredFiles:
         return shared
 
 
-def file_add(*, relationship: Relationship, actor, file: CheckedFile) -> SharedFile:
+def file_add(*, relationship: Relationship, actor: User, file: CheckedFile) -> SharedFile:
     side = _require_side(relationship, actor, Side.COACH, Side.CLIENT)
     _require_active(relationship)
     with _StoredFiles() as stored, transaction.atomic(durable=True):
@@ -317,7 +341,7 @@ def file_add(*, relationship: Relationship, actor, file: CheckedFile) -> SharedF
     return shared
 
 
-def file_delete(*, shared: SharedFile, actor) -> None:
+def file_delete(*, shared: SharedFile, actor: User) -> None:
     """Each side deletes what it uploaded (also after the end: it is theirs)."""
     side = _require_side(shared.relationship, actor, Side.COACH, Side.CLIENT)
     if shared.uploaded_by != side:

@@ -22,13 +22,14 @@ from coaching.bookings.services import BookingError, booking_hold, booking_move
 from coaching.bookings.states import record
 from coaching.clients import notify
 from coaching.clients.models import Relationship, Side
+from sofadoc.accounts.models import User
 
 # Long enough for a client to see the message and pay; the held time blocks the coach's slot.
 COACH_OFFER_HOURS = 48
 
 
 def session_offer(
-    *, relationship: Relationship, actor, session_type_id: int, start: datetime
+    *, relationship: Relationship, actor: User, session_type_id: int, start: datetime
 ) -> Booking:
     """Book `start` for the relationship's client, to be paid by them. Raises BookingError."""
     if relationship.side_of(actor) != Side.COACH:
@@ -51,7 +52,7 @@ def session_offer(
     return booking
 
 
-def session_offered_to(user, reference: str) -> Booking | None:
+def session_offered_to(user: User, reference: str) -> Booking | None:
     """A held booking the coach made for `user`, still waiting for payment."""
     return (
         Booking.objects.select_related("practice", "session_type")
@@ -66,7 +67,7 @@ def session_offered_to(user, reference: str) -> Booking | None:
     )
 
 
-def session_move(*, booking: Booking, actor, new_start: datetime) -> Booking:
+def session_move(*, booking: Booking, actor: User, new_start: datetime) -> Booking:
     """The coach moves a confirmed session of their client (bookings' rules apply)."""
     if booking.practice.owner_id != actor.pk:
         raise BookingError(_("This is not possible for you."))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import ImageOps
 
@@ -47,7 +48,7 @@ class CheckedFile:
     size: int
 
 
-def _refused():
+def _refused() -> ValidationError:
     return ValidationError(
         _(
             "This kind of file cannot be shared. Please upload a PDF, an image (JPEG, PNG, WebP) "
@@ -57,7 +58,7 @@ def _refused():
     )
 
 
-def clean_name(name: str, extension: str) -> str:
+def clean_name(name: str | None, extension: str) -> str:
     """The uploader's name for the file, safe to show and to offer as a download name: no path,
     no control or direction characters, and the extension that matches the content."""
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -70,7 +71,7 @@ def clean_name(name: str, extension: str) -> str:
     return f"{stem}.{extension}"
 
 
-def check_upload(upload) -> CheckedFile:
+def check_upload(upload: UploadedFile) -> CheckedFile:
     """Validate one uploaded file and return what is stored. Raises ValidationError."""
     size = upload.size or 0
     if size == 0:
@@ -96,7 +97,7 @@ def check_upload(upload) -> CheckedFile:
     raise _refused()
 
 
-def _image(upload) -> CheckedFile:
+def _image(upload: UploadedFile) -> CheckedFile:
     with image_opened(upload) as image:
         kind = image.format
         if kind not in IMAGE_TYPES:
@@ -123,7 +124,7 @@ def _image(upload) -> CheckedFile:
     )
 
 
-def _office(upload) -> CheckedFile:
+def _office(upload: UploadedFile) -> CheckedFile:
     upload.seek(0)
     data = upload.read()
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +26,12 @@ from coaching.clients.forms import (
     TaskForm,
 )
 from coaching.clients.guard import upload_view
-from coaching.clients.models import PrivateNote, Side
+from coaching.clients.models import PrivateNote, Relationship, Side
+from coaching.practices.models import Practice
+from sofadoc.http import AuthenticatedHttpRequest
 
 
-def _coach_practice(request):
+def _coach_practice(request: AuthenticatedHttpRequest) -> Practice:
     practice = selectors.practice_of(request.user)
     if practice is None:
         raise Http404
@@ -38,7 +40,7 @@ def _coach_practice(request):
 
 @login_required
 @require_GET
-def threads(request: HttpRequest) -> HttpResponse:
+def threads(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's conversations with their coaches (and, for a coach, the way to clients)."""
     return render(
         request,
@@ -52,7 +54,7 @@ def threads(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def client_list(request: HttpRequest) -> HttpResponse:
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     practice = selectors.practice_of(request.user)
     if practice is None:
         return redirect("practices:start")
@@ -67,7 +69,14 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _client_page(request, relationship, *, note_form=None, task_form=None, status=200):
+def _client_page(
+    request: AuthenticatedHttpRequest,
+    relationship: Relationship,
+    *,
+    note_form: NoteForm | None = None,
+    task_form: TaskForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     history = list(selectors.client_history(relationship))
     return render(
         request,
@@ -91,7 +100,7 @@ def _client_page(request, relationship, *, note_form=None, task_form=None, statu
 
 @login_required
 @require_GET
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = selectors.relationship_for_coach(request.user, pk)
     if relationship is None:
         raise Http404
@@ -99,7 +108,14 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Messages ----------------------------------------------------------------------------------
-def _thread_page(request, relationship, side, *, form=None, status=200):
+def _thread_page(
+    request: AuthenticatedHttpRequest,
+    relationship: Relationship,
+    side: str,
+    *,
+    form: MessageForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     before = request.GET.get("before")
     page = selectors.thread_page(
         relationship, before=int(before) if before and before.isdigit() else None
@@ -125,9 +141,9 @@ def _thread_page(request, relationship, side, *, form=None, status=200):
 @login_required
 @require_http_methods(["GET", "POST"])
 @upload_view
-def thread(request: HttpRequest, pk: int) -> HttpResponse:
+def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.relationship_for_party(request.user, pk)
-    if relationship is None:
+    if relationship is None or side is None:
         raise Http404
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
@@ -151,7 +167,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Notes (the coach only) ----------------------------------------------------------------------
 @login_required
 @require_POST
-def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+def note_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = selectors.relationship_for_coach(request.user, pk)
     if relationship is None:
         raise Http404
@@ -173,7 +189,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("clients:detail", pk=relationship.pk)
 
 
-def _own_note(request, pk) -> PrivateNote:
+def _own_note(request: AuthenticatedHttpRequest, pk: int) -> PrivateNote:
     note = get_object_or_404(
         PrivateNote.objects.select_related("relationship__practice"),
         pk=pk,
@@ -184,7 +200,7 @@ def _own_note(request, pk) -> PrivateNote:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     form = NoteForm(request.POST or None, initial={"text": note.text})
     form.fields.pop("booking")
@@ -206,7 +222,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def note_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     relationship_id = note.relationship_id
     services.note_delete(note=note, actor=request.user)

@@ -3,11 +3,12 @@ Payment and confirmation are the bookings app's (PayPal's return comes back to b
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Collection
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,16 +22,20 @@ from coaching.clients import selectors
 from coaching.clients.sessions import session_move, session_offer, session_offered_to
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
+from coaching.practices.models import SessionType
 from coaching.practices.selectors import session_type_free_slots
+from sofadoc.http import AuthenticatedHttpRequest
 
 
-def _slot_days(session_type, *, ignore=()) -> list:
+def _slot_days(
+    session_type: SessionType, *, ignore: Collection[Interval] = ()
+) -> list[tuple[date, list[datetime]]]:
     zone = timezone.get_current_timezone()
     start = datetime.combine(timezone.localdate(), time.min, tzinfo=zone)
     slots = session_type_free_slots(
         session_type=session_type, start=start, end=start + timedelta(days=14), ignore=list(ignore)
     )
-    days: dict = {}
+    days: dict[date, list[datetime]] = {}
     for slot in slots:
         days.setdefault(timezone.localtime(slot).date(), []).append(slot)
     return sorted(days.items())
@@ -38,7 +43,7 @@ def _slot_days(session_type, *, ignore=()) -> list:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_book(request: HttpRequest, pk: int) -> HttpResponse:
+def session_book(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = selectors.relationship_for_coach(request.user, pk)
     if relationship is None or not relationship.is_active:
         raise Http404
@@ -66,7 +71,7 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("clients:detail", pk=relationship.pk)
         status = 409 if form.is_bound and not form.errors.get("start") else 400
-    days = []
+    days: list[tuple[date, list[datetime]]] = []
     if chosen is not None:
         chosen.practice = relationship.practice
         days = _slot_days(chosen)
@@ -88,7 +93,7 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_pay(request: HttpRequest, reference: str) -> HttpResponse:
+def session_pay(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = session_offered_to(request.user, reference)
     if booking is None:
         raise Http404
@@ -122,13 +127,14 @@ def session_pay(request: HttpRequest, reference: str) -> HttpResponse:
         status=409 if error else 200,
     )
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
-    response._csp_update = {"form-action": approval_origins()}
+    # django-csp's per-response addition (an attribute it reads, unknown to HttpResponse's type)
+    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_move_view(request: HttpRequest, reference: str) -> HttpResponse:
+def session_move_view(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     booking = (
         Booking.objects.select_related("practice", "session_type", "client")
         .filter(reference=reference, practice__owner=request.user, state=BookingState.CONFIRMED)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,9 +20,10 @@ from coaching.clients.guard import upload_view
 from coaching.clients.links import file_token_load
 from coaching.clients.models import Relationship, SharedFile, Side, Task
 from coaching.clients.views import _client_page, _thread_page
+from sofadoc.http import AuthenticatedHttpRequest
 
 
-def _back(relationship: Relationship, side: str):
+def _back(relationship: Relationship, side: str) -> HttpResponseRedirect:
     if side == Side.COACH:
         return redirect("clients:detail", pk=relationship.pk)
     return redirect("clients:thread", pk=relationship.pk)
@@ -32,7 +33,7 @@ def _back(relationship: Relationship, side: str):
 @login_required
 @require_POST
 @upload_view
-def task_add(request: HttpRequest, pk: int) -> HttpResponse:
+def task_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship = selectors.relationship_for_coach(request.user, pk)
     if relationship is None:
         raise Http404
@@ -57,7 +58,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def task_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(
         Task.objects.select_related("relationship__practice__owner", "relationship__client"),
         pk=pk,
@@ -66,7 +67,7 @@ def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
     relationship = task.relationship
     form = TaskAnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _thread_page(request, relationship, Side.CLIENT, status=400)
     try:
         services.task_answer(
@@ -86,9 +87,9 @@ def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @upload_view
-def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def file_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.relationship_for_party(request.user, pk)
-    if relationship is None:
+    if relationship is None or side is None:
         raise Http404
     form = FileForm(request.POST, request.FILES)
     if form.is_valid():
@@ -100,8 +101,8 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
     if not form.is_valid() or form.errors:
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for problem in errors:
+                messages.error(request, str(problem))
         if side == Side.COACH:
             return _client_page(request, relationship, status=400)
         return _thread_page(request, relationship, side, status=400)
@@ -109,25 +110,25 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(relationship, side)
 
 
-def _party_file(request, pk) -> tuple[SharedFile, str]:
+def _party_file(request: AuthenticatedHttpRequest, pk: int) -> tuple[SharedFile, str]:
     shared = (
         SharedFile.objects.select_related("relationship__practice", "relationship__client")
         .filter(pk=pk)
         .first()
     )
     side = shared.relationship.side_of(request.user) if shared else None
-    if side is None:
+    if shared is None or side is None:
         raise Http404
     return shared, side
 
 
 @login_required
 @require_GET
-def file_download(request: HttpRequest, token: str) -> HttpResponse:
+def file_download(request: AuthenticatedHttpRequest, token: str) -> FileResponse:
     data = file_token_load(token)
-    if not data or data.get("u") != request.user.pk:
+    if not data or data.get("u") != request.user.pk or not isinstance(data.get("f"), int):
         raise Http404
-    shared, _side = _party_file(request, data.get("f"))
+    shared, _side = _party_file(request, data["f"])
     try:
         handle = shared.file.open("rb")
     except (FileNotFoundError, OSError) as error:
@@ -146,7 +147,7 @@ def file_download(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def file_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     shared, side = _party_file(request, pk)
     relationship = shared.relationship
     try:
@@ -161,9 +162,9 @@ def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Ending, settings --------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
-def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
+def relationship_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     relationship, side = selectors.relationship_for_party(request.user, pk)
-    if relationship is None:
+    if relationship is None or side is None:
         raise Http404
     if request.method == "POST":
         services.relationship_end(relationship=relationship, actor=request.user)
@@ -185,7 +186,7 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coach_settings(request: HttpRequest) -> HttpResponse:
+def coach_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     practice = selectors.practice_of(request.user)
     if practice is None:
         return redirect("practices:start")

@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -6,6 +10,7 @@ from coaching.notifications.models import Notification, Preferences
 from coaching.notifications.queueing import notification_resend
 from coaching.notifications.registry import kind_choices
 from sofadoc.admin_site import ReadOnlyAdmin
+from sofadoc.http import AuthenticatedHttpRequest
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -15,10 +20,14 @@ class KindFilter(admin.SimpleListFilter):
     title = _("kind")
     parameter_name = "kind"
 
-    def lookups(self, request, model_admin):
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Notification]
+    ) -> list[tuple[str, str]]:
         return kind_choices()
 
-    def queryset(self, request, queryset):
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Notification]
+    ) -> QuerySet[Notification]:
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
@@ -50,7 +59,7 @@ class NotificationAdmin(ReadOnlyAdmin):
         return obj.kind_label
 
     @admin.action(description=_("Send again"), permissions=["view"])
-    def resend(self, request, queryset):
+    def resend(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Notification]) -> None:
         rows = list(queryset.select_related("recipient", "booking"))
         for row in rows:
             notification_resend(notification=row, actor=request.user)

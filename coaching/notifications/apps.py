@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
 
-    def ready(self):
+    def ready(self) -> None:
         # Checks, kinds and receivers register (connect) themselves on import.
         from coaching.notifications import checks, kinds, receivers  # noqa: F401
         from coaching.notifications.selectors import header_cache_keys

@@ -1,8 +1,12 @@
 """Deployment checks for sending (run by `manage.py check --deploy`, which the release runs
 with --fail-level WARNING, so a release with them fails)."""
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
@@ -18,7 +22,9 @@ NOT_SENDING = {
 
 
 @register(Tags.security, deploy=True)
-def email_is_really_sent(app_configs, **kwargs):
+def email_is_really_sent(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     if settings.EMAIL_BACKEND in NOT_SENDING:
         return [
             Warning(
@@ -31,9 +37,11 @@ def email_is_really_sent(app_configs, **kwargs):
 
 
 @register()
-def kinds_have_templates(app_configs, **kwargs):
+def kinds_have_templates(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     """Each registered kind has its message template (and its SMS template if it may text)."""
-    errors = []
+    errors: list[CheckMessage] = []
     for kind in registered_kinds():
         names = [kind.template] + ([kind.sms_template] if SMS in kind.channels else [])
         for name in names:

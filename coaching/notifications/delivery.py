@@ -12,8 +12,10 @@ worker's rows are claimed again once its claim has run out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -100,7 +102,7 @@ _FINISH_SQL = """
 """
 
 
-def _sql(template: str, **extra) -> str:
+def _sql(template: str, **extra: str) -> str:
     return template.format(table=Notification._meta.db_table, **extra)
 
 
@@ -109,7 +111,7 @@ def _claim_lease() -> timedelta:
 
 
 def _claim(*, limit: int, now: datetime, notification_id: int | None = None) -> list[int]:
-    params = {
+    params: dict[str, Any] = {
         "sending": Status.SENDING,
         "queued": Status.QUEUED,
         "failed": Status.FAILED,
@@ -140,7 +142,7 @@ def _give_up_abandoned(*, now: datetime) -> int:
 
 
 @contextmanager
-def _asynchronous_commits():
+def _asynchronous_commits() -> Iterator[None]:
     """Claims and outcomes are committed without waiting for the disk (synchronous_commit off,
     for this session only while delivering): waiting was a third of the time per message.
     Other sessions see each commit at once, so workers never share a row; only if PostgreSQL

@@ -6,12 +6,15 @@ inbox under "Nachrichten"). Idempotent: the once-only constraints make a re-run 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.models import Kind
 from coaching.notifications.queueing import booking_notify, notification_queue
+from sofadoc.accounts.models import User
 
 
-def seed(*, users) -> int:
+def seed(*, users: Collection[User]) -> int:
     count = sum(len(notification_queue(recipient=u, kind=Kind.WELCOME)) for u in users)
     for booking in Booking.objects.filter(
         client__in=users, state=BookingState.CONFIRMED

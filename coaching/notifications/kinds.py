@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.calendar import booking_ics
-from coaching.bookings.models import BookingState
+from coaching.bookings.models import Booking, BookingState
 from coaching.notifications.links import news_confirm_token
 from coaching.notifications.models import Kind, Notification
 from coaching.notifications.registry import (
@@ -73,19 +73,22 @@ def _export_pk(row: Notification) -> int:
 
 
 # --- Is it still true? ------------------------------------------------------------------------
-def _about_booking(check: Callable[[Notification, datetime], str]):
-    """A booking kind queued without a booking (tests, the demo) has nothing to re-check."""
+def _about_booking(
+    check: Callable[[Notification, Booking, datetime], str],
+) -> Callable[[Notification, datetime], str]:
+    """A booking kind queued without a booking (tests, the demo) has nothing to re-check;
+    otherwise `check` gets the row's booking."""
 
     @functools.wraps(check)
     def skip_reason(row: Notification, now: datetime) -> str:
-        return check(row, now) if row.booking is not None else ""
+        booking = row.booking
+        return check(row, booking, now) if booking is not None else ""
 
     return skip_reason
 
 
 @_about_booking
-def _reminder_skip(row: Notification, now: datetime) -> str:
-    booking = row.booking
+def _reminder_skip(row: Notification, booking: Booking, now: datetime) -> str:
     if booking.state != BookingState.CONFIRMED:
         return f"booking {booking.state}"
     if row.booking_sequence != booking.sequence:
@@ -95,24 +98,27 @@ def _reminder_skip(row: Notification, now: datetime) -> str:
     return ""
 
 
-@_about_booking
-def _confirmed_skip(row: Notification, now: datetime) -> str:
-    if row.booking.state == BookingState.CANCELLED:
+def _cancelled(booking: Booking) -> str:
+    if booking.state == BookingState.CANCELLED:
         # Cancelled before this went out: "confirmed" would be false, the cancellation says all.
         return "booking cancelled; the cancellation notice applies"
     return ""
 
 
 @_about_booking
-def _moved_skip(row: Notification, now: datetime) -> str:
-    if row.booking_sequence != row.booking.sequence:
-        return "moved again; the later notice applies"
-    return _confirmed_skip(row, now)
+def _confirmed_skip(row: Notification, booking: Booking, now: datetime) -> str:
+    return _cancelled(booking)
 
 
 @_about_booking
-def _payment_pending_skip(row: Notification, now: datetime) -> str:
-    booking = row.booking
+def _moved_skip(row: Notification, booking: Booking, now: datetime) -> str:
+    if row.booking_sequence != booking.sequence:
+        return "moved again; the later notice applies"
+    return _cancelled(booking)
+
+
+@_about_booking
+def _payment_pending_skip(row: Notification, booking: Booking, now: datetime) -> str:
     if (
         booking.state != BookingState.HELD
         or not booking.hold_expires_at
@@ -139,6 +145,8 @@ def _data_export_skip(row: Notification, now: datetime) -> str:
 def _calendar_entry(row: Notification) -> list[tuple[str, str | bytes, str]]:
     """The session's calendar entry (a cancellation cancels it in the calendar)."""
     booking, user = row.booking, row.recipient
+    if booking is None:  # queued without a booking (tests, the demo): nothing to attach
+        return []
     cancelled = booking.state == BookingState.CANCELLED
     with translation.override(user.language):
         ics = booking_ics(booking, for_coach=booking.practice.owner_id == user.pk)

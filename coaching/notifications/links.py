@@ -51,7 +51,7 @@ def news_confirm_token(user: User) -> str:
     return signing.dumps(user.pk, salt=NEWS_CONFIRM_SALT)
 
 
-def news_user_for(token: str, *, confirm: bool = False):
+def news_user_for(token: str, *, confirm: bool = False) -> User | None:
     """The person an unsubscribe (or, with confirm=True, a confirmation) link is for."""
     try:
         if confirm:

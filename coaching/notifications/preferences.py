@@ -3,7 +3,7 @@ channels a message goes by as a result."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,7 +25,7 @@ def channels_for(prefs: Preferences, kind: str) -> list[str]:
     """E-mail and inbox as the kind allows (always, for service messages); SMS only if the
     kind's preference chose it and the number is confirmed."""
     spec = kind_for(kind)
-    channels = [c for c in (Channel.INBOX, Channel.EMAIL) if c in spec.channels]
+    channels: list[str] = [c for c in (Channel.INBOX, Channel.EMAIL) if c in spec.channels]
     if SMS in spec.channels and prefs.sms_possible() and sms_chosen(prefs, spec.preference):
         channels.append(Channel.SMS)
     return channels
@@ -54,7 +54,7 @@ def loaded_preferences(user: User) -> Preferences:
         return preferences_for(user)
 
 
-def preferences_update(*, user: User, ip: str = "", **fields) -> Preferences:
+def preferences_update(*, user: User, ip: str = "", **fields: Any) -> Preferences:
     with transaction.atomic(durable=True):
         prefs = Preferences.objects.select_for_update().get(pk=preferences_for(user).pk)
         tracking_before = prefs.open_tracking

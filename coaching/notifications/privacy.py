@@ -1,10 +1,23 @@
 """Messages sent to a person and their channel choices: exported with the account and deleted
 with it (a delivery log keeps no value once the person is gone)."""
 
-from privacy.registry import PersonalData, ProcessorEraser, register, register_processor_eraser
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from privacy.registry import (
+    PersonalData,
+    ProcessorCall,
+    ProcessorEraser,
+    register,
+    register_processor_eraser,
+)
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 
-def _twilio_numbers(user) -> tuple[str, list] | None:
+def _twilio_numbers(user: User) -> tuple[str, list[str]] | None:
     """Twilio keeps the SMS we sent (number and text): ask it to delete them on erasure."""
     from django.conf import settings
 
@@ -16,11 +29,11 @@ def _twilio_numbers(user) -> tuple[str, list] | None:
     numbers |= set(
         Preferences.objects.filter(user=user).values_list("sms_confirmed_phone", flat=True)
     )
-    numbers = sorted(n for n in numbers if n)
-    return (",".join(numbers), []) if numbers else None
+    known = sorted(n for n in numbers if n)
+    return (",".join(known), []) if known else None
 
 
-def _twilio_delete(*, lookup: str, known_ids: list, call) -> None:
+def _twilio_delete(*, lookup: str, known_ids: list[str], call: ProcessorCall) -> None:
     from coaching.notifications.sms import sms_backend
 
     backend = sms_backend()

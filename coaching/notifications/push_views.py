@@ -14,6 +14,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from coaching.notifications import push
+from sofadoc.http import AuthenticatedHttpRequest
 
 SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "sw.js"
 
@@ -27,7 +28,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push_subscribe(request: HttpRequest) -> JsonResponse:
+def push_subscribe(request: AuthenticatedHttpRequest) -> JsonResponse:
     if not push.push_configured():
         return JsonResponse({"error": _("Push messages are not available.")}, status=404)
     try:
@@ -47,7 +48,7 @@ def push_subscribe(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+def push_unsubscribe(request: AuthenticatedHttpRequest) -> JsonResponse:
     """The browser's own unsubscribe (the script calls it before PushManager.unsubscribe)."""
     try:
         endpoint = str(json.loads(request.body or b"{}").get("endpoint") or "")
@@ -58,7 +59,7 @@ def push_unsubscribe(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_POST
-def push_device(request: HttpRequest, pk: int) -> HttpResponse:
+def push_device(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Per device: what it shows, or remove it. Another person's device is not found."""
     if "remove" in request.POST:
         done = push.push_remove(user=request.user, pk=pk)

@@ -20,7 +20,7 @@ from sofadoc.queue import task_enqueue
 
 
 def notify(
-    *, recipients: Iterable, kind: str, key: str = "", booking: Booking | None = None
+    *, recipients: Iterable[User | None], kind: str, key: str = "", booking: Booking | None = None
 ) -> int:
     """Queue a message of `kind` for each recipient on each channel they get it by.
 
@@ -37,7 +37,7 @@ def notify(
 
 
 def notification_queue(
-    *, recipient: User, kind: str, booking: Booking | None = None, key: str = ""
+    *, recipient: User | None, kind: str, booking: Booking | None = None, key: str = ""
 ) -> list[Notification]:
     """Queue `kind` for `recipient` on each channel they get it by; a repeat is a no-op.
 
@@ -50,7 +50,7 @@ def notification_queue(
     prefs = preferences_for(recipient)
     if not wants(prefs, kind):
         return []
-    created = []
+    created: list[Notification] = []
     with transaction.atomic():
         for channel in channels_for(prefs, kind):
             try:
@@ -82,7 +82,7 @@ def enqueue_delivery(pks: list[int]) -> None:
             return  # the broker is down: the rest would fail too; the scan has them all
 
 
-def booking_participants(booking: Booking) -> list:
+def booking_participants(booking: Booking) -> list[User]:
     return [user for user in (booking.client, booking.practice.owner) if user is not None]
 
 

@@ -3,16 +3,17 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from coaching.notifications.models import Channel, Notification, Status
+from sofadoc.accounts.models import User
 from sofadoc.pagecache import bump_versions, cached_under_versions, version_changed
 
 
-def inbox_for(*, user) -> QuerySet[Notification]:
+def inbox_for(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, status=Status.SENT
     ).order_by("-sent_at", "-pk")
 
 
-def inbox_unread_count(*, user) -> int:
+def inbox_unread_count(*, user: User) -> int:
     return inbox_for(user=user).filter(read_at__isnull=True).count()
 
 
@@ -34,7 +35,7 @@ def header_cache_keys(user_id: int) -> list[str]:
     return [inbox_version_key(user_id), inbox_unread_key(user_id)]
 
 
-def inbox_unread_count_cached(*, user) -> int:
+def inbox_unread_count_cached(*, user: User) -> int:
     return cached_under_versions(
         [inbox_version_key(user.pk)],
         inbox_unread_key(user.pk),

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from privacy.registry import ProcessorCall
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ class SmsUnavailable(SmsError):
 
 
 class TwilioSms:
-    def __init__(self):
+    def __init__(self) -> None:
         from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
@@ -65,7 +69,7 @@ class TwilioSms:
             raise SmsUnavailable(f"Twilio not reachable: {type(error).__name__}") from error
         return message.sid
 
-    def delete_messages_to(self, *, to: str, call) -> int:
+    def delete_messages_to(self, *, to: str, call: ProcessorCall) -> int:
         """Erasure (policy § 6.1): Twilio keeps each SMS with number and text; delete every one
         sent to `to`. Raises on any failure, so the caller's job retries; a message already
         gone (404) counts as deleted."""
@@ -96,7 +100,7 @@ class SandboxSms:
         logger.info("sms sandbox: %s characters, not sent (sid %s)", len(body), sid)
         return sid
 
-    def delete_messages_to(self, *, to: str, call) -> int:
+    def delete_messages_to(self, *, to: str, call: ProcessorCall) -> int:
         return 0  # the twin stores nothing
 
 
@@ -104,7 +108,7 @@ def sms_backend() -> TwilioSms | SandboxSms:
     return TwilioSms() if settings.SMS_MODE == "twilio" else SandboxSms()
 
 
-def signature_is_valid(*, url: str, params: dict, signature: str) -> bool:
+def signature_is_valid(*, url: str, params: dict[str, str], signature: str) -> bool:
     """Twilio signs the full public URL plus the POST parameters with the account Auth Token."""
     from twilio.request_validator import RequestValidator
 

@@ -19,6 +19,7 @@ from coaching.notifications.models import (
 from coaching.notifications.preferences import (
     preferences_for,
 )
+from sofadoc.errors import ShownError
 
 if TYPE_CHECKING:
     from sofadoc.accounts.models import User
@@ -30,10 +31,8 @@ SMS_CODE_MINUTES = 10
 SMS_CODE_ATTEMPTS = 5
 
 
-class SmsCodeError(Exception):
-    def __init__(self, message):
-        self.message = message
-        super().__init__(str(message))
+class SmsCodeError(ShownError):
+    """The code was not sent or not accepted; `message` says why."""
 
 
 def _code_hash(user: User, code: str) -> str:

@@ -14,6 +14,7 @@ from coaching.notifications import preferences as choices
 from coaching.notifications.forms import PreferencesForm, SmsCodeForm
 from coaching.notifications.selectors import inbox_for
 from privacy.pseudonyms import request_ip
+from sofadoc.http import AuthenticatedHttpRequest
 
 # A transparent 1x1 GIF, served only to people who consented to open tracking.
 PIXEL = bytes.fromhex(
@@ -22,13 +23,13 @@ PIXEL = bytes.fromhex(
 
 
 @login_required
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "notifications/message_list.html", {"page": page})
 
 
 @login_required
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Others' messages are a 404, as if they did not exist.
     message = get_object_or_404(inbox_for(user=request.user), pk=pk)
     inbox.notification_mark_read(notification=message, actor=request.user)
@@ -37,7 +38,7 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def message_read(request: HttpRequest, pk: int) -> HttpResponse:
+def message_read(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(inbox_for(user=request.user), pk=pk)
     inbox.notification_mark_read(notification=message, actor=request.user)
     return redirect("notifications:list")
@@ -45,14 +46,14 @@ def message_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def messages_read_all(request: HttpRequest) -> HttpResponse:
+def messages_read_all(request: AuthenticatedHttpRequest) -> HttpResponse:
     inbox.notifications_mark_all_read(actor=request.user)
     return redirect("notifications:list")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     prefs = choices.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, instance=prefs)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +73,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sms_code_send(request: HttpRequest) -> HttpResponse:
+def sms_code_send(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         sms_codes.sms_code_send(user=request.user)
     except sms_codes.SmsCodeError as error:
@@ -84,10 +85,10 @@ def sms_code_send(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def sms_code_confirm(request: HttpRequest) -> HttpResponse:
+def sms_code_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SmsCodeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["code"][0])
+        messages.error(request, str(form.errors["code"][0]))
         return redirect("notifications:preferences")
     try:
         sms_codes.sms_code_confirm(user=request.user, code=form.cleaned_data["code"])
@@ -100,7 +101,7 @@ def sms_code_confirm(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def news_subscribe(request: HttpRequest) -> HttpResponse:
+def news_subscribe(request: AuthenticatedHttpRequest) -> HttpResponse:
     if news.news_request(user=request.user):
         messages.success(request, _("Please confirm with the link we just sent you by e-mail."))
     return redirect("notifications:preferences")

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from coaching.packages.models import BookingSeries, ClientPackage, CreditEntry, Package
 from sofadoc.admin_site import ReadOnlyAdmin
@@ -17,10 +19,9 @@ class CreditInline(admin.TabularInline):
     model = CreditEntry
     extra = 0
     can_delete = False
-    fields = ["created_at", "kind", "delta", "booking"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "kind", "delta", "booking")
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

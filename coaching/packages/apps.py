@@ -7,7 +7,7 @@ class PackagesConfig(AppConfig):
     label = "packages"
     verbose_name = _("Packages and series")
 
-    def ready(self):
+    def ready(self) -> None:
         from coaching.packages import payment_kind, prepaid
 
         payment_kind.register()  # packages are sold through payments as lines of kind "package"

@@ -8,13 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 
 from coaching.payments.models import Purchase
 from coaching.payments.providers import PaymentError
 from coaching.payments.services import PaymentRefused, payment_start
 
 
-def problem(request: HttpRequest, message, *, status: int, back: str | None = None):
+def problem(
+    request: HttpRequest, message: str | Promise, *, status: int, back: str | None = None
+) -> HttpResponse:
     return render(
         request, "bookings/problem.html", {"message": message, "back": back}, status=status
     )

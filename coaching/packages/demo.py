@@ -8,9 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from coaching.packages.models import ExpiryRule, Package
+from coaching.practices.models import Practice
 
 
-def seed(*, practice) -> Package | None:
+def seed(*, practice: Practice) -> Package | None:
     session_type = practice.session_types.filter(is_active=True).first()
     if session_type is None:
         return None

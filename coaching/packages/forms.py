@@ -1,8 +1,13 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.forms import SlotField
 from coaching.packages.models import MAX_OCCURRENCES, Package
+from coaching.practices.models import Practice
 
 
 class PackageForm(forms.ModelForm):
@@ -22,10 +27,12 @@ class PackageForm(forms.ModelForm):
             "expiry_rule": _("Shown to clients before they buy."),
         }
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.practice = practice
-        self.fields["session_type"].queryset = practice.session_types.filter(is_active=True)
+        # A ModelForm makes a ForeignKey a ModelChoiceField; offer the practice's own types only.
+        session_type = cast(forms.ModelChoiceField, self.fields["session_type"])
+        session_type.queryset = practice.session_types.filter(is_active=True)
 
 
 class SlotForm(forms.Form):

@@ -10,23 +10,22 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coaching.notifications.models import Notification
 from coaching.notifications.queueing import notify
 from coaching.notifications.registry import NotificationKind, register
-from coaching.packages.models import ClientPackageState
+from coaching.packages.models import ClientPackage, ClientPackageState
 from coaching.packages.selectors import client_packages_expiring
 
 EXPIRY_NOTICE = timedelta(days=14)
 KIND = "package_expiring"
 
 
-def _client_package(row):
-    from coaching.packages.models import ClientPackage
-
+def _client_package(row: Notification) -> ClientPackage | None:
     pk = row.key.removeprefix("package:")
     return ClientPackage.objects.filter(pk=pk).first() if pk.isdigit() else None
 
 
-def _context(row) -> dict[str, Any]:
+def _context(row: Notification) -> dict[str, Any]:
     client_package = _client_package(row)
     if client_package is None:
         return {}
@@ -40,7 +39,7 @@ def _context(row) -> dict[str, Any]:
     }
 
 
-def _skip_reason(row, now: datetime) -> str:
+def _skip_reason(row: Notification, now: datetime) -> str:
     client_package = _client_package(row)
     if client_package is None or client_package.state != ClientPackageState.ACTIVE:
         return "package no longer active"

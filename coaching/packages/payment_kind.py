@@ -4,23 +4,26 @@ left. Each hook runs inside the payments transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from coaching.packages.services import (
     client_package_activate,
     client_package_release,
     client_package_revoke,
 )
 from coaching.payments.kinds import PurchaseKind, register_kind
+from coaching.payments.models import PurchaseLine
 
 
-def on_paid(*, line, **kwargs) -> None:
+def on_paid(*, line: PurchaseLine, **kwargs: Any) -> None:
     client_package_activate(client_package_id=line.object_id)
 
 
-def on_payment_failed(*, line, **kwargs) -> None:
+def on_payment_failed(*, line: PurchaseLine, **kwargs: Any) -> None:
     client_package_release(client_package_id=line.object_id)
 
 
-def on_reversed(*, line, **kwargs) -> None:
+def on_reversed(*, line: PurchaseLine, **kwargs: Any) -> None:
     client_package_revoke(client_package_id=line.object_id)
 
 

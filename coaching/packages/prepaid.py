@@ -4,11 +4,12 @@ coach's cancellation rule for single sessions too."""
 
 from __future__ import annotations
 
+from coaching.bookings.models import Booking
 from coaching.bookings.prepaid import register_prepaid
 from coaching.packages.models import ClientPackage, CreditEntry, CreditKind
 
 
-def on_booking_cancelled(*, booking, refund_due: bool, role: str) -> bool:
+def on_booking_cancelled(*, booking: Booking, refund_due: bool, role: str) -> bool:
     use = CreditEntry.objects.filter(booking=booking, kind=CreditKind.USE).first()
     if use is None:
         return False

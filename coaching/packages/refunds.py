@@ -8,6 +8,7 @@ a series gives back, per occurrence, what the bookings rule gives for cancelling
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -49,7 +50,7 @@ class SeriesRefundQuote:
 
 
 def series_refund_quote(
-    bookings, *, role: str = Role.CLIENT, now: datetime | None = None
+    bookings: Iterable[Booking], *, role: str = Role.CLIENT, now: datetime | None = None
 ) -> SeriesRefundQuote:
     """The refund for cancelling every upcoming confirmed occurrence among `bookings`."""
     now = now or timezone.now()

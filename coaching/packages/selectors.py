@@ -3,19 +3,35 @@ the balances a coach sees per client. Balances are sums over the credit ledger, 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from coaching.packages.models import ClientPackage, ClientPackageState, Package
+from coaching.practices.models import Practice
+from sofadoc.accounts.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Balance(TypedDict):
+        remaining: int
+
+    # A client package read with its balance: `remaining` sessions, summed over its ledger.
+    ClientPackageWithBalance: TypeAlias = WithAnnotations[ClientPackage, _Balance]
 
 SHOWN_STATES = (ClientPackageState.ACTIVE, ClientPackageState.EXPIRED, ClientPackageState.REVOKED)
 
 
-def _with_balance(client_packages: QuerySet[ClientPackage]) -> QuerySet[ClientPackage]:
+def _with_balance(
+    client_packages: QuerySet[ClientPackage],
+) -> QuerySet[ClientPackageWithBalance]:
     return client_packages.annotate(remaining=Coalesce(Sum("credits__delta"), 0))
 
 
-def packages_on_sale(practice) -> QuerySet[Package]:
+def packages_on_sale(practice: Practice) -> QuerySet[Package]:
     """A practice's offers, with their session type (for the saving per session)."""
     return (
         Package.objects.filter(practice=practice, is_active=True, session_type__is_active=True)
@@ -24,11 +40,11 @@ def packages_on_sale(practice) -> QuerySet[Package]:
     )
 
 
-def packages_of_practice(practice) -> QuerySet[Package]:
+def packages_of_practice(practice: Practice) -> QuerySet[Package]:
     return Package.objects.filter(practice=practice).select_related("session_type")
 
 
-def client_packages_of(client) -> QuerySet[ClientPackage]:
+def client_packages_of(client: User) -> QuerySet[ClientPackageWithBalance]:
     """What `client` bought (paid ones), newest first, each with `remaining` sessions."""
     return _with_balance(
         ClientPackage.objects.filter(client=client, state__in=SHOWN_STATES).select_related(
@@ -37,7 +53,9 @@ def client_packages_of(client) -> QuerySet[ClientPackage]:
     ).order_by("-activated_at")
 
 
-def package_balances(practice, client=None) -> QuerySet[ClientPackage]:
+def package_balances(
+    practice: Practice, client: User | None = None
+) -> QuerySet[ClientPackageWithBalance]:
     """The balances the coach of `practice` sees: every paid client package (of `client` only,
     when given), with `remaining` sessions and the client, in one query."""
     found = ClientPackage.objects.filter(practice=practice, state__in=SHOWN_STATES)
@@ -46,7 +64,7 @@ def package_balances(practice, client=None) -> QuerySet[ClientPackage]:
     return _with_balance(found.select_related("client", "session_type")).order_by("-activated_at")
 
 
-def client_package_for(client, reference: str) -> ClientPackage | None:
+def client_package_for(client: User, reference: str) -> ClientPackageWithBalance | None:
     """`client`'s own package by reference (None for anyone else's → 404), with its balance."""
     return (
         _with_balance(ClientPackage.objects.filter(Q(client=client), reference=reference))
@@ -55,7 +73,9 @@ def client_package_for(client, reference: str) -> ClientPackage | None:
     )
 
 
-def client_packages_expiring(*, before, now) -> QuerySet[ClientPackage]:
+def client_packages_expiring(
+    *, before: datetime, now: datetime
+) -> QuerySet[ClientPackageWithBalance]:
     """Active packages with sessions left that expire between `now` and `before`."""
     return (
         _with_balance(

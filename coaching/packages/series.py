@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from coaching.practices.availability import Interval
+from coaching.practices.models import SessionType
 from coaching.practices.selectors import session_type_free_slots_within
 
 MAX_ALTERNATIVES = 3
@@ -63,7 +64,7 @@ def series_plan(
 
 def series_check(
     *,
-    session_type,
+    session_type: SessionType,
     first_start: datetime,
     interval_weeks: int,
     count: int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,10 @@ from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.services import BookingError, booking_cancel, booking_hold
 from coaching.bookings.states import transition
 from coaching.packages.models import MAX_OCCURRENCES, BookingSeries
+from coaching.payments.models import Refund
 from coaching.payments.services import LineSpec, PaymentRefused, payment_cancel, purchase_create
+from coaching.practices.models import Practice
+from sofadoc.accounts.models import User
 
 
 class SeriesError(BookingError):
@@ -27,8 +31,8 @@ class SeriesError(BookingError):
 
 def series_hold(
     *,
-    client,
-    practice,
+    client: User,
+    practice: Practice,
     session_type_id: int,
     starts: list[datetime],
     interval_weeks: int,
@@ -85,11 +89,11 @@ def series_hold(
     return series
 
 
-def series_bookings(series: BookingSeries):
+def series_bookings(series: BookingSeries) -> QuerySet[Booking]:
     return Booking.objects.filter(purchase_id=series.purchase_id).order_by("start")
 
 
-def series_release(*, series: BookingSeries, order_id: str, actor) -> int:
+def series_release(*, series: BookingSeries, order_id: str, actor: User) -> int:
     """The client cancelled at PayPal: the order is closed and every held occurrence freed now
     (not when the holds run out). Returns how many were released."""
     with transaction.atomic():
@@ -108,12 +112,14 @@ def series_release(*, series: BookingSeries, order_id: str, actor) -> int:
     return released
 
 
-def series_cancel_rest(*, series: BookingSeries, actor, role: str = Role.CLIENT) -> list:
+def series_cancel_rest(
+    *, series: BookingSeries, actor: User, role: str = Role.CLIENT
+) -> list[Refund]:
     """Cancel every upcoming confirmed occurrence, each by the bookings rule (its own line back
     inside the free window, nothing after it); the amounts are those series_refund_quote shows.
     Returns the refunds made."""
     now = timezone.now()
-    refunds = []
+    refunds: list[Refund] = []
     with transaction.atomic():
         for booking in series_bookings(series).filter(state=BookingState.CONFIRMED, start__gt=now):
             refund = booking_cancel(

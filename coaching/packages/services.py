@@ -32,6 +32,8 @@ from coaching.payments.models import PaymentStatus
 from coaching.payments.services import LineSpec, PaymentRefused, purchase_create, refund_issue
 from coaching.practices.directory import directory_changed
 from coaching.practices.gates import practice_takes_payments
+from coaching.practices.models import Practice
+from sofadoc.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class PackageError(BookingError):
     """A request about a package we refuse; nothing changed. `message` can be shown."""
 
 
-def package_save(*, package: Package, actor) -> Package:
+def package_save(*, package: Package, actor: User) -> Package:
     """Create or change a coach's offer (validated by its form). The practice page shows
     offers, so its cached copies are retired."""
     if package.practice.owner_id != actor.pk:
@@ -60,7 +62,9 @@ def credit_balance(client_package: ClientPackage) -> int:
     return total["n"] or 0
 
 
-def client_package_start(*, package_id: int, practice, client, now: datetime | None = None):
+def client_package_start(
+    *, package_id: int, practice: Practice, client: User, now: datetime | None = None
+) -> ClientPackage:
     """A client begins to buy `package_id` of `practice`: a held client package with its
     purchase (one line of kind "package"); the caller starts the PayPal order for it.
     Refuses a package of another practice, one no longer on sale, and the coach's own."""
@@ -151,7 +155,7 @@ def client_package_revoke(*, client_package_id: int) -> None:
 
 
 def booking_from_credit(
-    *, client_package: ClientPackage, client, start: datetime, now: datetime | None = None
+    *, client_package: ClientPackage, client: User, start: datetime, now: datetime | None = None
 ) -> Booking:
     """Book a session of the package's type at `start` with one of its credits, without paying.
 
@@ -168,7 +172,11 @@ def booking_from_credit(
         )
         if locked is None:
             raise PackageError(_("This package cannot be used."))
-        if locked.state != ClientPackageState.ACTIVE or locked.expires_at <= now:
+        if (
+            locked.state != ClientPackageState.ACTIVE
+            or locked.expires_at is None
+            or locked.expires_at <= now
+        ):
             raise PackageError(_("This package has expired or is not paid yet."))
         if start >= locked.expires_at:
             raise PackageError(_("This session would be after your package expires."))
@@ -223,11 +231,12 @@ def client_package_expire(*, client_package_id: int, now: datetime) -> bool:
     client_package.state = ClientPackageState.EXPIRED
     client_package.save(update_fields=["state"])
     amount = package_expiry_refund(client_package, unused=unused)
+    purchase = client_package.purchase  # None: nothing was paid (no query then)
     payment = (
-        client_package.purchase.payments.filter(
+        purchase.payments.filter(
             status__in=[PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED]
         ).first()
-        if client_package.purchase_id
+        if purchase is not None
         else None
     )
     if amount > Decimal("0") and payment is not None:
@@ -239,7 +248,9 @@ def client_package_expire(*, client_package_id: int, now: datetime) -> bool:
     return True
 
 
-def _entry(client_package: ClientPackage, kind: str, delta: int, booking=None) -> CreditEntry:
+def _entry(
+    client_package: ClientPackage, kind: str, delta: int, booking: Booking | None = None
+) -> CreditEntry:
     return CreditEntry.objects.create(
         client_package=client_package,
         practice_id=client_package.practice_id,

@@ -7,12 +7,13 @@ signed-in coach's practice.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from coaching.packages.services import (
     client_package_start,
     package_save,
 )
-from coaching.payments.models import Payment
+from coaching.payments.models import Payment, Purchase
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.payments.services import (
     PaymentRefused,
@@ -42,13 +43,14 @@ from coaching.payments.services import (
 from coaching.practices.models import Practice
 from coaching.practices.selectors import session_type_free_slots
 from coaching.practices.views.setup import own_practice
+from sofadoc.http import AuthenticatedHttpRequest
 
 BOOKABLE_DAYS = 14
 
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def coach_packages(request: HttpRequest, practice: Practice) -> HttpResponse:
+def coach_packages(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
     """The coach's offers, a form for a new one, and each client's balance."""
     form = PackageForm(request.POST or None, practice=practice)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +72,9 @@ def coach_packages(request: HttpRequest, practice: Practice) -> HttpResponse:
 
 @own_practice
 @require_http_methods(["GET", "POST"])
-def coach_package_edit(request: HttpRequest, practice: Practice, package_id: int) -> HttpResponse:
+def coach_package_edit(
+    request: AuthenticatedHttpRequest, practice: Practice, package_id: int
+) -> HttpResponse:
     package = get_object_or_404(Package, pk=package_id, practice=practice)
     form = PackageForm(request.POST or None, instance=package, practice=practice)
     if request.method == "POST" and form.is_valid():
@@ -86,7 +90,7 @@ def coach_package_edit(request: HttpRequest, practice: Practice, package_id: int
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def package_buy(request: HttpRequest, slug: str, package_id: int) -> HttpResponse:
+def package_buy(request: AuthenticatedHttpRequest, slug: str, package_id: int) -> HttpResponse:
     """The terms before paying (sessions, validity, what happens at expiry, the saving), then
     PayPal. A package of another practice is a 404; one not on sale a 409."""
     practice = get_object_or_404(Practice, slug=slug, is_published=True)
@@ -104,7 +108,8 @@ def package_buy(request: HttpRequest, slug: str, package_id: int) -> HttpRespons
             return _problem(request, error.message, status=409, back=back)
         return checkout_redirect(
             request,
-            purchase=client_package.purchase,
+            # client_package_start creates the purchase with the package, in one transaction.
+            purchase=cast(Purchase, client_package.purchase),
             reference=client_package.reference,
             url_stem="paypal",
             back=back,
@@ -120,22 +125,23 @@ def package_buy(request: HttpRequest, slug: str, package_id: int) -> HttpRespons
     response = render(
         request, "packages/package_buy.html", context, status=200 if context["on_sale"] else 409
     )
-    response._csp_update = {"form-action": approval_origins()}
+    # django-csp's per-response addition (an attribute it reads, unknown to HttpResponse's type)
+    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
 
 
-def _own_held(request: HttpRequest, reference: str) -> tuple[ClientPackage, Payment]:
+def _own_held(request: AuthenticatedHttpRequest, reference: str) -> tuple[ClientPackage, Payment]:
     client_package = (
         ClientPackage.objects.select_related("practice")
         .filter(reference=reference, client=request.user)
         .first()
     )
+    if client_package is None or not client_package.purchase_id:
+        raise Http404
     order_id = request.GET.get("token", "")
-    payment = (
-        Payment.objects.filter(purchase_id=client_package.purchase_id, order_id=order_id).first()
-        if client_package is not None and client_package.purchase_id
-        else None
-    )
+    payment = Payment.objects.filter(
+        purchase_id=client_package.purchase_id, order_id=order_id
+    ).first()
     if payment is None:
         raise Http404
     return client_package, payment
@@ -143,7 +149,7 @@ def _own_held(request: HttpRequest, reference: str) -> tuple[ClientPackage, Paym
 
 @login_required
 @require_GET
-def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
+def paypal_return(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     client_package, payment = _own_held(request, reference)
     back = client_package.practice.get_absolute_url()
     try:
@@ -166,7 +172,7 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def paypal_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     client_package, payment = _own_held(request, reference)
     with transaction.atomic(durable=True):
         payment_cancel(purchase_id=payment.purchase_id, order_id=payment.order_id)
@@ -175,13 +181,15 @@ def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(client_package.practice.get_absolute_url())
 
 
-def _bookable_days(client_package: ClientPackage):
+def _bookable_days(client_package: ClientPackage) -> list[tuple[date, list[datetime]]]:
     zone = timezone.get_current_timezone()
     start = datetime.combine(timezone.localdate(), time.min, tzinfo=zone)
+    if client_package.expires_at is None:  # not paid yet: nothing to book
+        return []
     end = min(start + timedelta(days=BOOKABLE_DAYS), client_package.expires_at)
     session_type = client_package.session_type
     slots = session_type_free_slots(session_type=session_type, start=start, end=end)
-    days: dict = {}
+    days: dict[date, list[datetime]] = {}
     for slot in slots:
         days.setdefault(timezone.localtime(slot).date(), []).append(slot)
     return sorted(days.items())
@@ -189,12 +197,13 @@ def _bookable_days(client_package: ClientPackage):
 
 @login_required
 @require_GET
-def package_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def package_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     client_package = client_package_for(request.user, reference)
     if client_package is None:
         raise Http404
     usable = (
         client_package.state == ClientPackageState.ACTIVE
+        and client_package.expires_at is not None
         and client_package.expires_at > timezone.now()
         and client_package.remaining > 0
     )
@@ -209,7 +218,7 @@ def package_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def package_book(request: HttpRequest, reference: str) -> HttpResponse:
+def package_book(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     client_package = client_package_for(request.user, reference)
     if client_package is None:
         raise Http404

@@ -7,10 +7,12 @@ practice (404 for a session type of another practice).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,9 +37,10 @@ from coaching.payments.models import Payment
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.payments.services import PaymentRefused, payment_capture
 from coaching.practices.models import SessionType
+from sofadoc.http import AuthenticatedHttpRequest
 
 
-def _chosen_starts(request: HttpRequest):
+def _chosen_starts(request: AuthenticatedHttpRequest) -> list[datetime] | None:
     """The occurrences ticked on the check page (UTC ISO each); None if any is not a time."""
     values = request.POST.getlist("occurrence")
     if not 1 <= len(values) <= MAX_OCCURRENCES:
@@ -51,7 +54,9 @@ def _chosen_starts(request: HttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
+def series_start(
+    request: AuthenticatedHttpRequest, slug: str, session_type_id: int
+) -> HttpResponse:
     session_type = get_object_or_404(
         SessionType.objects.select_related("practice"),
         pk=session_type_id,
@@ -106,11 +111,12 @@ def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpR
         "own_practice": practice.owner_id == request.user.pk,
     }
     response = render(request, "packages/series_start.html", context)
-    response._csp_update = {"form-action": approval_origins()}
+    # django-csp's per-response addition (an attribute it reads, unknown to HttpResponse's type)
+    response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
 
 
-def _own_series(request: HttpRequest, reference: str) -> BookingSeries:
+def _own_series(request: AuthenticatedHttpRequest, reference: str) -> BookingSeries:
     series = (
         BookingSeries.objects.select_related("practice", "session_type")
         .filter(reference=reference, client=request.user)
@@ -121,7 +127,7 @@ def _own_series(request: HttpRequest, reference: str) -> BookingSeries:
     return series
 
 
-def _series_payment(request: HttpRequest, series: BookingSeries) -> Payment:
+def _series_payment(request: AuthenticatedHttpRequest, series: BookingSeries) -> Payment:
     payment = Payment.objects.filter(
         purchase_id=series.purchase_id, order_id=request.GET.get("token", "")
     ).first()
@@ -132,7 +138,7 @@ def _series_payment(request: HttpRequest, series: BookingSeries) -> Payment:
 
 @login_required
 @require_GET
-def series_paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
+def series_paypal_return(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     series = _own_series(request, reference)
     payment = _series_payment(request, series)
     back = series.practice.get_absolute_url()
@@ -149,7 +155,7 @@ def series_paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def series_paypal_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     series = _own_series(request, reference)
     payment = _series_payment(request, series)
     with transaction.atomic(durable=True):
@@ -162,7 +168,7 @@ def series_paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def series_detail(request: HttpRequest, reference: str) -> HttpResponse:
+def series_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     series = _own_series(request, reference)
     bookings = list(series_bookings(series).select_related("practice"))
     quote = series_refund_quote(bookings)
@@ -172,7 +178,7 @@ def series_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def series_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+def series_cancel(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The refund for the rest of the series is shown before the client confirms."""
     series = _own_series(request, reference)
     bookings = list(series_bookings(series).select_related("practice"))

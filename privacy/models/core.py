@@ -1,5 +1,7 @@
 """Versioned legal documents and the append-only consent log (Art. 7 (1) GDPR: proof of consent)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,7 +43,7 @@ class LegalDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version} ({self.language})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Published texts are evidence of what people agreed to: never edited, only superseded.
         if self.pk and LegalDocument.objects.filter(pk=self.pk).exists():
             raise ValidationError(
@@ -111,6 +113,13 @@ class ConsentRecord(models.Model):
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     ip_truncated = models.CharField(_("truncated IP address"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    # Not columns: set on the rows some reads return. selectors.consent_records_for marks
+    # `withdrawal` (a "no" that ended a grant) and `in_force`; the admin's list annotates
+    # `superseded` (a later record of the same pseudonym and purpose exists).
+    withdrawal: bool
+    in_force: bool
+    superseded: bool
 
     class Meta:
         verbose_name = _("consent record")

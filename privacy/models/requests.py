@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -92,8 +93,8 @@ class DataRequest(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.answered_on is None and (today or timezone.localdate()) > self.deadline
 
-    def clean(self):
-        errors = {}
+    def clean(self) -> None:
+        errors: dict[str, str | Promise] = {}
         if self.extended_until:
             latest = add_months(self.received_on, 3)
             if self.extended_until > latest:

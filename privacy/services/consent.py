@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 Purpose = ConsentRecord.Purpose
 SIGNUP_PURPOSES = (Purpose.AGE_18, Purpose.TERMS, Purpose.PRIVACY)
-_DOCUMENT_FOR = {
+_DOCUMENT_FOR: dict[str, str] = {
     Purpose.TERMS: LegalDocument.Kind.TERMS,
     Purpose.PRIVACY: LegalDocument.Kind.PRIVACY,
     Purpose.COOKIES_STATISTICS: LegalDocument.Kind.COOKIES,

@@ -161,11 +161,12 @@ def account_erasure_complete(*, erasure: ErasureRequest) -> tuple[str, str] | No
     if erasure.state == ErasureRequest.State.DONE:
         return None
     user = erasure.user
-    address = language = None
+    address: str | None = None
+    language = ""
     if user is not None:
         # The request keeps pointing at the person until their row goes (SET_NULL), so a
         # crashed run can be resumed with the same request.
-        address, language = user.email, user.language
+        address, language = user.email, user.language or ""
         account_erase(user=user, erasure=erasure)
     erasure.state = ErasureRequest.State.DONE
     erasure.completed_at = timezone.now()

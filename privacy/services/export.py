@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -75,7 +75,7 @@ def data_export_build(*, export: DataExport) -> None:
     export.size = len(buffer.getvalue())
     export.state = DataExport.State.READY
     export.ready_at = timezone.now()
-    export.expires_at = export.ready_at + timezone.timedelta(days=settings.PRIVACY_EXPORT_DAYS)
+    export.expires_at = export.ready_at + timedelta(days=settings.PRIVACY_EXPORT_DAYS)
     export.save()
 
     data_request_answered(
@@ -87,10 +87,10 @@ def data_export_download(*, token: str, user: User) -> tuple[DataExport, File] |
     """The export a download link names, opened from private storage: only for its owner, only
     while the link and the export are valid; None otherwise (the view answers 404)."""
     data = export_token_load(token)
-    if not data or data.get("user") != user.pk:
+    if not data or data.get("user") != user.pk or data.get("export") is None:
         return None
     export = DataExport.objects.filter(
-        pk=data.get("export"),
+        pk=data["export"],
         user=user,
         state=DataExport.State.READY,
         expires_at__gt=timezone.now(),

@@ -4,7 +4,7 @@ nothing else would ever pick the row up; the scan here queues it again."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ def privacy_jobs_resume_stalled(*, now: datetime | None = None) -> int:
     the erasure resumes step by step and stops at once for a request that is done. The delay
     is far longer than either job takes, so normally the original task has finished."""
 
-    cutoff = (now or timezone.now()) - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
+    cutoff = (now or timezone.now()) - timedelta(minutes=JOB_STALLED_AFTER_MINUTES)
     exports = list(
         DataExport.objects.filter(
             state=DataExport.State.PENDING, created_at__lte=cutoff

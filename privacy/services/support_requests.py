@@ -4,7 +4,7 @@ and delivered by a scan when their task was lost or gave up."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -70,8 +70,8 @@ def support_requests_deliver_stalled(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     stalled = SupportRequest.objects.filter(
         delivered_by="",
-        created_at__lte=now - timezone.timedelta(minutes=JOB_STALLED_AFTER_MINUTES),
-        created_at__gte=now - timezone.timedelta(days=SUPPORT_SCAN_DAYS),
+        created_at__lte=now - timedelta(minutes=JOB_STALLED_AFTER_MINUTES),
+        created_at__gte=now - timedelta(days=SUPPORT_SCAN_DAYS),
     ).order_by("created_at", "pk")
     delivered = unreachable = 0
     for pk in list(stalled.values_list("pk", flat=True)[:100]):
@@ -80,8 +80,11 @@ def support_requests_deliver_stalled(*, now: datetime | None = None) -> int:
         try:
             with transaction.atomic(durable=True):
                 # A task delivering it right now holds the row: skip it rather than wait.
-                item = SupportRequest.objects.select_for_update(skip_locked=True)
-                item = item.filter(pk=pk, delivered_by="").first()
+                item = (
+                    SupportRequest.objects.select_for_update(skip_locked=True)
+                    .filter(pk=pk, delivered_by="")
+                    .first()
+                )
                 if item is not None:
                     support_request_deliver(item=item)
                     delivered += 1

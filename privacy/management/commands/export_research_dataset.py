@@ -1,5 +1,7 @@
 import csv
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -10,7 +12,7 @@ from privacy.research import research_export
 class Command(BaseCommand):
     help = "Write anonymised, aggregated research statistics as CSV (groups below k suppressed)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("output", help="directory for the CSV files")
         parser.add_argument(
             "--k",
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             help="smallest group size that may appear (default: %(default)s)",
         )
 
-    def handle(self, *args, output, k, **options):
+    def handle(self, *args: Any, output: str, k: int, **options: Any) -> None:
         if k < 2:
             raise CommandError("k must be at least 2")
         folder = Path(output)

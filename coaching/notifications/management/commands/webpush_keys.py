@@ -1,6 +1,7 @@
 """Print a new VAPID key pair for web push (set them as WEBPUSH_VAPID_PUBLIC_KEY/PRIVATE_KEY)."""
 
 import base64
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -25,6 +26,6 @@ def vapid_key_pair() -> tuple[str, str]:
 class Command(BaseCommand):
     help = "Print a new VAPID key pair for web push."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         public, private = vapid_key_pair()
         self.stdout.write(f"WEBPUSH_VAPID_PUBLIC_KEY={public}\nWEBPUSH_VAPID_PRIVATE_KEY={private}")
