@@ -10,8 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.calendar import booking_ics
@@ -40,10 +39,9 @@ def _reminder_context(row: Notification) -> dict[str, Any]:
     if booking is None:
         return {}
     return {
+        # The subject says when (when_short, rendering.py), not "tomorrow": a session moved
+        # to later today, or a reminder the scan catches up on, would make "tomorrow" false.
         "join_url": settings.SITE_URL + reverse("video:join", args=[booking.reference]),
-        # The subject says when, not "tomorrow": a session moved to later today, or a reminder
-        # the scan catches up on, would make "tomorrow" false.
-        "when_short": date_format(timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"),
     }
 
 

@@ -39,6 +39,7 @@ register(
         fields=[
             "kind",
             "channel",
+            "address",
             "status",
             "subject",
             "body",
