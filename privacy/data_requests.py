@@ -8,14 +8,13 @@ import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from privacy.models import DataRequest
 from privacy.pseudonyms import user_pseudonym
+from sofadoc.mail import mail_queue
 
 if TYPE_CHECKING:
     from sofadoc.accounts.models import User
@@ -65,12 +64,11 @@ def data_requests_alert(*, now: datetime.datetime | None = None) -> dict[str, in
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = {"warning": 0, "due": 0}
-    alerts: list[tuple[DataRequest, bool]] = []
     with transaction.atomic(durable=True):
         for item in data_requests_open().select_for_update(skip_locked=True):
             deadline = item.deadline
             if deadline <= today and item.due_alert_at is None:
-                alerts.append((item, True))
+                _alert(item, due=True)
                 item.due_alert_at = now
                 item.warned_at = item.warned_at or now
                 item.save(update_fields=["due_alert_at", "warned_at"])
@@ -79,30 +77,20 @@ def data_requests_alert(*, now: datetime.datetime | None = None) -> dict[str, in
                 deadline - datetime.timedelta(days=WARN_DAYS_BEFORE) <= today
                 and item.warned_at is None
             ):
-                alerts.append((item, False))
+                _alert(item, due=False)
                 item.warned_at = now
                 item.save(update_fields=["warned_at"])
                 sent["warning"] += 1
-    # After the commit: the marks are stored, so a crash while mailing never sends twice.
-    for item, due in alerts:
-        _alert(item, due=due)
     return sent
 
 
 def _alert(item: DataRequest, *, due: bool) -> None:
-    from django.urls import reverse
-
-    url = settings.SITE_URL + reverse("admin:privacy_datarequest_change", args=[item.pk])
-    if due:
-        subject = _("Data request due today or overdue: %(request)s") % {"request": item}
-    else:
-        subject = _("Data request due in %(days)d days: %(request)s") % {
-            "request": item,
-            "days": (item.deadline - timezone.localdate()).days,
-        }
-    body = _("Deadline: %(deadline)s\nOpen it in the administration: %(url)s") % {
-        "deadline": item.deadline.isoformat(),
-        "url": url,
-    }
-    # Names nobody: staff open the register (behind two factors) to see who asked.
-    send_mail(subject, body, None, [settings.PRIVACY_REQUESTS_EMAIL])
+    """Queued in the transaction that marks the request (sofadoc/mail.py): marked means told.
+    The text (templates/notifications/data_request_alert.txt) names nobody: staff open the
+    register (behind two factors) to see who asked."""
+    mail_queue(
+        kind="data_request_alert",
+        key=f"datareq:{item.pk}:{'due' if due else 'warning'}",
+        address=settings.PRIVACY_REQUESTS_EMAIL,
+        language=settings.LANGUAGE_CODE,
+    )

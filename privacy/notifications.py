@@ -1,16 +1,14 @@
-"""The one e-mail sent outside the delivery log: the confirmation that an account was erased,
-to the address it had. The account (and so any Notification row for it) is gone by then; the
-address lives only in the task's memory. "Your export is ready" is a notification kind
-(data_export_ready, coaching/notifications/kinds.py)."""
+"""The confirmation that an account was erased, to the address it had. The account is gone by
+then, so the mail is a row of the delivery log without a recipient (sofadoc/mail.py): the
+address and language go with the row, which forgets the address once the mail is out (kind
+`erasure_done`, coaching/notifications/mail_kinds.py). "Your export is ready" is a notification
+kind too (data_export_ready)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from sofadoc.mail import mail_queue
 
 
-def erasure_done_mail(*, address: str, language: str) -> None:
-    with translation.override(language or "de"):
-        subject = render_to_string("privacy/email/erased_subject.txt", {}).strip()
-        body = render_to_string("privacy/email/erased.txt", {})
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [address])
+def erasure_done_mail(*, erasure_pk: int, address: str, language: str) -> int:
+    """Queue it once per erasure (a resumed erasure task queues nothing more)."""
+    return mail_queue(
+        kind="erasure_done", key=f"erasure:{erasure_pk}", address=address, language=language
+    )

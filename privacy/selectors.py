@@ -7,7 +7,14 @@ from django.core.cache import cache
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone, translation
 
-from privacy.models import ConsentRecord, DataExport, LegalDocument, Processor
+from privacy.models import (
+    ConsentRecord,
+    DataExport,
+    DataRequest,
+    LegalDocument,
+    Processor,
+    SupportRequest,
+)
 from sofadoc.accounts.models import User
 from sofadoc.pagecache import cached_under_versions, version_changed
 
@@ -219,3 +226,12 @@ def data_exports_for(*, user: User) -> list[DataExport]:
 
 def processors_active() -> list[Processor]:
     return list(Processor.objects.filter(is_active=True))
+
+
+# --- What the mails to the mailboxes say (coaching/notifications/mail_kinds.py) ----------------
+def support_request_for_mail(pk: int) -> SupportRequest | None:
+    return SupportRequest.objects.filter(pk=pk).first()
+
+
+def data_request_for_mail(pk: int) -> DataRequest | None:
+    return DataRequest.objects.filter(pk=pk).first()

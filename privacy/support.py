@@ -1,4 +1,6 @@
-"""Support requests to Zendesk (ticket API over plain HTTP) or, unconfigured, by e-mail.
+"""Support requests to Zendesk (ticket API over plain HTTP) or, unconfigured, by e-mail to
+SUPPORT_EMAIL through the delivery log (kind `support_request`, sofadoc/mail.py: queued with
+the request's delivery, sent and retried by the notification workers).
 
 The one place that talks to Zendesk. ZENDESK_SUBDOMAIN selects the account; a Zendesk sandbox
 account is simply another subdomain, so demo and tests use the same code path (tests fake the
@@ -9,7 +11,8 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.core.mail import EmailMessage
+
+from sofadoc.mail import mail_queue
 
 TIMEOUT = 10
 
@@ -35,12 +38,14 @@ def zendesk_configured() -> bool:
     )
 
 
-def deliver(*, name: str, email: str, subject: str, message: str, reference: str) -> Delivery:
+def deliver(
+    *, name: str, email: str, subject: str, message: str, reference: str, request_pk: int
+) -> Delivery:
     if zendesk_configured():
         return _zendesk_ticket(
             name=name, email=email, subject=subject, message=message, reference=reference
         )
-    return _email(name=name, email=email, subject=subject, message=message, reference=reference)
+    return _email(request_pk=request_pk)
 
 
 def _zendesk_ticket(
@@ -75,14 +80,13 @@ def _zendesk_ticket(
     return Delivery("zendesk", ticket_id)
 
 
-def _email(*, name: str, email: str, subject: str, message: str, reference: str) -> Delivery:
-    try:
-        EmailMessage(
-            subject=f"[SofaDoc support {reference}] {subject}",
-            body=f"{name} <{email}>\n\n{message}",
-            to=[settings.SUPPORT_EMAIL],
-            reply_to=[email],
-        ).send()
-    except OSError as error:  # smtplib's errors and refused or timed-out connections
-        raise SupportUnavailable(f"mail server: {type(error).__name__}") from error
+def _email(*, request_pk: int) -> Delivery:
+    """Queued once per request; the mail's text is read from the request itself when it is
+    sent (templates/notifications/support_request.txt), with the person as Reply-To."""
+    mail_queue(
+        kind="support_request",
+        key=f"support:{request_pk}",
+        address=settings.SUPPORT_EMAIL,
+        language=settings.LANGUAGE_CODE,
+    )
     return Delivery("email")

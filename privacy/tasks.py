@@ -54,8 +54,9 @@ def erase_account(erasure_pk: int) -> None:
         return
     recipient = account_erasure_complete(erasure=erasure)
     if recipient:
-        # The address lives only in this variable now; it is not stored anywhere.
-        erasure_done_mail(address=recipient[0], language=recipient[1])
+        # The address lives on only in the confirmation's delivery row, which blanks it once the
+        # mail is out.
+        erasure_done_mail(erasure_pk=erasure.pk, address=recipient[0], language=recipient[1])
 
 
 @shared_task(name="privacy.expire_data_exports")

@@ -38,6 +38,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = [
         "queued_at",
         "recipient",
+        "address",
         "kind_display",
         "channel",
         "status",
@@ -47,11 +48,12 @@ class NotificationAdmin(ReadOnlyAdmin):
         "booking",
     ]
     list_filter = ["status", "channel", KindFilter, "queued_at"]
-    search_fields = ["recipient__email", "booking__reference", "provider_id"]
+    search_fields = ["recipient__email", "address", "booking__reference", "provider_id"]
     list_select_related = ["recipient", "booking"]
     date_hierarchy = "queued_at"
-    # The text of inbox messages is the person's own; the log shows what, not the content.
-    exclude = ["body"]
+    # The text of inbox messages is the person's own, and what a sender handed over for a mail
+    # (links, news text) is not for staff either: the log shows what, not the content.
+    exclude = ["body", "payload"]
     actions = ["resend"]
 
     @admin.display(description=_("kind"), ordering="kind")
@@ -60,7 +62,12 @@ class NotificationAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Send again"), permissions=["view"])
     def resend(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Notification]) -> None:
-        rows = list(queryset.select_related("recipient", "booking"))
+        # A mail whose address was forgotten once sent (an erased account's) cannot go again.
+        rows = [
+            row
+            for row in queryset.select_related("recipient", "booking")
+            if row.recipient_id or row.address
+        ]
         for row in rows:
             notification_resend(notification=row, actor=request.user)
         self.message_user(

@@ -36,7 +36,7 @@ from coaching.notifications.models import (
 from coaching.notifications.preferences import (
     loaded_preferences,
 )
-from coaching.notifications.registry import kind_for
+from coaching.notifications.registry import kind_for, registered_kinds
 from coaching.notifications.rendering import Rendered, notification_render
 from coaching.notifications.selectors import inboxes_changed
 from coaching.notifications.sms_status import sms_opt_out
@@ -95,9 +95,14 @@ _CLAIM_SQL = """
     )
     RETURNING id
 """
+# A message that is over (sent, skipped, or failed for the last time) forgets what its sender
+# handed over (the payload) and, when its kind says so, the address it went to (a former
+# account's).
 _FINISH_SQL = """
     UPDATE {table} SET status = %s, reason = %s, sent_at = %s, subject = %s, body = %s,
-        provider_id = %s
+        provider_id = %s,
+        payload = CASE WHEN %s THEN '' ELSE payload END,
+        address = CASE WHEN %s THEN '' ELSE address END
     WHERE id = %s AND status = %s
 """
 
@@ -135,10 +140,14 @@ def _claim(*, limit: int, now: datetime, notification_id: int | None = None) -> 
 
 
 def _give_up_abandoned(*, now: datetime) -> int:
-    """A row whose claims all ended with a stopped worker is marked failed for staff to see."""
-    return Notification.objects.filter(
+    """A row whose claims all ended with a stopped worker is marked failed for staff to see;
+    like any message that is over, it forgets its payload and a forgettable address."""
+    abandoned = Notification.objects.filter(
         status=Status.SENDING, claimed_at__lt=now - _claim_lease(), attempts__gte=MAX_ATTEMPTS
-    ).update(status=Status.FAILED, reason="worker stopped while sending")
+    )
+    forgetting = [kind.code for kind in registered_kinds() if kind.forget_address]
+    abandoned.filter(kind__in=forgetting).update(address="")
+    return abandoned.update(status=Status.FAILED, reason="worker stopped while sending", payload="")
 
 
 @contextmanager
@@ -192,7 +201,7 @@ def _deliver_claimed(pks: list[int], *, now: datetime | None = None) -> list[str
         if pk in rows:  # else erased with its recipient since the claim
             statuses.append(_deliver_one(rows[pk], now=now or timezone.now()))
             if rows[pk].channel == Channel.INBOX and statuses[-1] == Status.SENT:
-                inboxes.add(rows[pk].recipient_id)
+                inboxes.add(rows[pk].person_id)
     # Written in SQL, so no signal tells the header: their unread counts go, in one round trip
     # for the whole chunk (a count read meanwhile is at most one chunk late).
     inboxes_changed(inboxes)
@@ -203,7 +212,7 @@ def _load_claimed(pks: list[int]) -> dict[int, Notification]:
     # Client and coach each get a booking's message by e-mail and in the inbox: the booking is
     # read once for all of them (a second query), not once per row. A message names the
     # practice; its long texts are not read.
-    bookings = Booking.objects.select_related("practice", "client").defer(
+    bookings = Booking.objects.select_related("practice__owner", "client").defer(
         *(f"practice__{name}" for name in _PRACTICE_TEXTS)
     )
     return (
@@ -220,7 +229,7 @@ def _release(pks: list[int]) -> None:
 
 
 def _deliver_one(row: Notification, *, now: datetime) -> str:
-    prefs = loaded_preferences(row.recipient)
+    prefs = loaded_preferences(row.recipient) if row.recipient is not None else None
     reason = _stale_reason(row, prefs, now)
     if reason:
         row.status, row.reason = Status.SKIPPED, reason
@@ -228,13 +237,14 @@ def _deliver_one(row: Notification, *, now: datetime) -> str:
         try:
             _send(row, prefs)
         except sms.SmsOptedOut as error:
-            sms_opt_out(phone=row.recipient.phone)
+            sms_opt_out(phone=row.person.phone)
             row.status, row.reason = Status.SKIPPED, str(error)
         except Exception as error:
             logger.warning("notification %s failed: %s", row.pk, type(error).__name__)
             row.status, row.reason = Status.FAILED, f"{type(error).__name__}: {error}"[:255]
         else:
             row.status, row.reason, row.sent_at = Status.SENT, "", timezone.now()
+    over = row.status in (Status.SENT, Status.SKIPPED) or row.attempts >= MAX_ATTEMPTS
     # Autocommit: recorded the moment it is sent, whatever happens to the rest of the chunk.
     with connection.cursor() as cursor:
         cursor.execute(
@@ -246,6 +256,8 @@ def _deliver_one(row: Notification, *, now: datetime) -> str:
                 row.subject,
                 row.body,
                 row.provider_id,
+                over,
+                over and _forgets_address(row),
                 row.pk,
                 Status.SENDING,
             ],
@@ -253,10 +265,20 @@ def _deliver_one(row: Notification, *, now: datetime) -> str:
     return row.status
 
 
-def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
-    if not row.recipient.is_active:
+def _forgets_address(row: Notification) -> bool:
+    try:
+        return kind_for(row.kind).forget_address
+    except LookupError:
+        return False
+
+
+def _stale_reason(row: Notification, prefs: Preferences | None, now: datetime) -> str:
+    if row.recipient is None:
+        if not row.address:
+            return "no address"
+    elif not row.recipient.is_active:
         return "recipient inactive"
-    if row.channel == Channel.SMS and not prefs.sms_possible():
+    elif row.channel == Channel.SMS and not (prefs and prefs.sms_possible()):
         return "no confirmed mobile number"
     try:
         kind = kind_for(row.kind)
@@ -265,9 +287,11 @@ def _stale_reason(row: Notification, prefs: Preferences, now: datetime) -> str:
     return kind.skip_reason(row, now) if kind.skip_reason else ""
 
 
-def _send(row: Notification, prefs: Preferences) -> None:
+def _send(row: Notification, prefs: Preferences | None) -> None:
     rendered = notification_render(row)
-    row.subject = rendered.subject
+    # The log keeps the subject of a person's own messages (the inbox shows it, erasure takes
+    # it); a mail to a mailbox may carry someone's words (a support request's subject): not kept.
+    row.subject = rendered.subject if row.recipient_id else ""
     if row.channel == Channel.INBOX:
         row.body = rendered.text
         # The devices that asked for it get a short push (coaching/notifications/push.py).
@@ -277,20 +301,31 @@ def _send(row: Notification, prefs: Preferences) -> None:
     elif row.channel == Channel.SMS:
         callback = settings.SITE_URL + reverse("notifications:twilio_sms")
         row.provider_id = sms.sms_backend().send(
-            to=row.recipient.phone, body=rendered.sms, status_callback=callback
+            to=row.person.phone, body=rendered.sms, status_callback=callback
         )
 
 
+def _address(row: Notification) -> str:
+    """A mailbox, an address being confirmed or a former account's address; else the
+    person's own."""
+    if row.address or row.recipient is None:
+        return row.address
+    return row.recipient.email
+
+
 def _send_email(row: Notification, rendered: Rendered) -> None:
-    user = row.recipient
+    kind = kind_for(row.kind)
+    headers = kind.headers(row) if kind.headers else {}
+    reply_to = headers.pop("Reply-To", "")
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[_address(row)],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
     )
     message.attach_alternative(rendered.html, "text/html")
-    kind = kind_for(row.kind)
     for attachment in kind.attachments(row) if kind.attachments else []:
         message.attach(*attachment)
     message.send()

@@ -10,8 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -41,15 +40,14 @@ def _reminder_context(row: Notification) -> dict[str, Any]:
     if booking is None:
         return {}
     return {
+        # The subject says when (when_short, rendering.py), not "tomorrow": a session moved
+        # to later today, or a reminder the scan catches up on, would make "tomorrow" false.
         "join_url": settings.SITE_URL + reverse("video:join", args=[booking.reference]),
-        # The subject says when, not "tomorrow": a session moved to later today, or a reminder
-        # the scan catches up on, would make "tomorrow" false.
-        "when_short": date_format(timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"),
     }
 
 
 def _news_confirm_context(row: Notification) -> dict[str, Any]:
-    token = news_confirm_token(row.recipient)
+    token = news_confirm_token(row.person)
     return {"confirm_url": settings.SITE_URL + reverse("notifications:news_confirm", args=[token])}
 
 
@@ -129,7 +127,7 @@ def _payment_pending_skip(row: Notification, booking: Booking, now: datetime) ->
 
 
 def _staff_only(row: Notification, now: datetime) -> str:
-    return "" if row.recipient.is_staff else "recipient is no longer staff"
+    return "" if row.person.is_staff else "recipient is no longer staff"
 
 
 def _news_confirm_skip(row: Notification, now: datetime) -> str:
@@ -144,7 +142,7 @@ def _data_export_skip(row: Notification, now: datetime) -> str:
 # --- Attachments ------------------------------------------------------------------------------
 def _calendar_entry(row: Notification) -> list[tuple[str, str | bytes, str]]:
     """The session's calendar entry (a cancellation cancels it in the calendar)."""
-    booking, user = row.booking, row.recipient
+    booking, user = row.booking, row.person
     if booking is None:  # queued without a booking (tests, the demo): nothing to attach
         return []
     cancelled = booking.state == BookingState.CANCELLED

@@ -1,13 +1,17 @@
 """Messages to people (e-mail, SMS, in-app inbox) and each person's choices about them.
 
 One row per recipient, kind and channel: the row is the delivery log and, for the inbox channel,
-the message itself. Unique constraints make each booking message happen at most once per
-booking revision (`booking_sequence`: a moved session gets fresh reminders, the old ones lapse).
+the message itself. Every e-mail the site sends is such a row, also one to a mailbox (support,
+data-protection requests) or to a person whose account is gone: then `recipient` is empty and
+`address` and `language` say where and how it goes. Unique constraints make each booking
+message happen at most once per booking revision (`booking_sequence`: a moved session gets
+fresh reminders, the old ones lapse).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.notifications.registry import label_for
+from sofadoc.crypto import EncryptedTextField
+
+if TYPE_CHECKING:
+    from sofadoc.accounts.models import User
 
 
 class Kind(StrEnum):
@@ -58,13 +66,21 @@ class Status(models.TextChoices):
 
 
 class Notification(models.Model):
-    # Erasing an account erases the messages sent to it.
+    # Erasing an account erases the messages sent to it. Empty for a mail to an address that
+    # is no account (a mailbox, or a person whose account was erased).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("recipient"),
     )
+    # Where an e-mail goes when it is not the recipient's own address (a mailbox, an address
+    # being confirmed, a former account's address: that one is blanked once sent).
+    address = models.EmailField(_("address"), blank=True)
+    # The language of a message without a recipient (a recipient's own language wins).
+    language = models.CharField(_("language"), max_length=8, blank=True)
     # A code from the kind registry (registry.py): no choices here, so that an app adding a
     # kind needs no migration of this app.
     kind = models.CharField(_("kind"), max_length=24)
@@ -90,6 +106,9 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     # Only inbox rows keep the text: it is what the person reads under "Messages".
     body = models.TextField(_("text"), blank=True)
+    # What the sender handed over for the text (JSON: a confirmation link, a news text, the
+    # facts of a staff alert): encrypted, never shown in the admin, emptied once sent.
+    payload = EncryptedTextField(_("payload"), blank=True)
     provider_id = models.CharField(_("provider message id"), max_length=64, blank=True)
     queued_at = models.DateTimeField(_("queued"), default=timezone.now)
     # When a worker last claimed it: a claim older than the lease was abandoned by a stopped
@@ -127,14 +146,44 @@ class Notification(models.Model):
                 condition=Q(booking__isnull=True),
                 name="notification_once_per_key",
             ),
+            # Without a recipient the key alone names the message (the address may be blanked
+            # once sent, and an address is not a person to count "once" for).
+            models.UniqueConstraint(
+                fields=["kind", "channel", "key"],
+                condition=Q(recipient__isnull=True),
+                name="notification_once_per_address",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False)
+                | ~Q(address="")
+                # once over, a former account's address is forgotten
+                | Q(status__in=["sent", "skipped", "failed"]),
+                name="notification_has_recipient",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind_label} → {self.recipient_id} ({self.channel}, {self.status})"
+        to = self.recipient_id or _("address")
+        return f"{self.kind_label} → {to} ({self.channel}, {self.status})"
 
     @property
     def kind_label(self) -> str:
         return label_for(self.kind)
+
+    @property
+    def person(self) -> User:
+        """The recipient of a message that only a person can get (SMS, inbox, push, a booking's
+        or a staff kind); only e-mails go to a bare address."""
+        if self.recipient is None:
+            raise ValueError(f"notification {self.pk} goes to an address, not to a person")
+        return self.recipient
+
+    @property
+    def person_id(self) -> int:
+        """person's key, without loading the person."""
+        if self.recipient_id is None:
+            raise ValueError(f"notification {self.pk} goes to an address, not to a person")
+        return self.recipient_id
 
 
 class ReminderTiming(models.TextChoices):

@@ -1,19 +1,17 @@
 """News and tips by e-mail: double opt-in, one-click unsubscribe (RFC 8058), sent only to
-confirmed subscribers."""
+confirmed subscribers, through the delivery log like every other mail (kind `news`,
+mail_kinds.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from coaching.notifications.links import news_token
+from coaching.notifications.mail_kinds import MailKind
 from coaching.notifications.models import (
     Kind,
     Preferences,
@@ -74,28 +72,24 @@ def news_unsubscribe(*, user: User, ip: str = "") -> None:
             consent_log(user=user, purpose="email_news", granted=False, source="news", ip=ip)
 
 
-def news_email(*, user: User, subject: str, text: str) -> EmailMultiAlternatives:
-    """A news or tips mail with its one-click unsubscribe (RFC 8058) in header and footer."""
-    url = settings.SITE_URL + reverse("notifications:news_unsubscribe", args=[news_token(user)])
-    with translation.override(user.language):
-        footer = render_to_string("notifications/partials/news_footer.txt", {"url": url})
-    return EmailMultiAlternatives(
-        subject=subject,
-        body=f"{text.rstrip()}\n\n{footer}",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
-    )
-
-
 def news_send(*, subject: str, text: str) -> int:
-    """Send a news/tips mail to confirmed subscribers only, each with its unsubscribe link."""
+    """Queue a news/tips mail for each confirmed subscriber (kind `news`, its unsubscribe link
+    in header and footer); the workers send it. The same news twice is queued once: the key is
+    its fingerprint. Returns the rows queued."""
+    fingerprint = hashlib.sha256(f"{subject}\n{text}".encode()).hexdigest()[:24]
     subscribers = Preferences.objects.filter(
         news_confirmed_at__isnull=False, user__is_active=True
     ).select_related("user")
-    messages = [news_email(user=p.user, subject=subject, text=text) for p in subscribers]
-    with get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    payload = {"news_subject": subject, "news_text": text.rstrip()}
+    with transaction.atomic(durable=True):
+        return sum(
+            len(
+                notification_queue(
+                    recipient=prefs.user,
+                    kind=MailKind.NEWS,
+                    key=f"news-{fingerprint}",
+                    payload=payload,
+                )
+            )
+            for prefs in subscribers
+        )

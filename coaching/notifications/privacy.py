@@ -52,6 +52,7 @@ register(
         fields=[
             "kind",
             "channel",
+            "address",
             "status",
             "subject",
             "body",

@@ -138,7 +138,7 @@ def push_for_inbox(row: Notification) -> int:
         return 0
     reminder = kind.preference == Preference.REMINDERS
     wanted = {"reminders": True} if reminder else {"messages": True}
-    devices = list(PushSubscription.objects.filter(user_id=row.recipient_id, **wanted))
+    devices = list(PushSubscription.objects.filter(user_id=row.person_id, **wanted))
     if not devices:
         return 0
     from django.urls import reverse

@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coaching.bookings.models import Booking
-from coaching.notifications.models import Kind, Notification
+from coaching.notifications.models import Channel, Kind, Notification
 from coaching.notifications.preferences import channels_for, preferences_for, wants
 from coaching.notifications.registry import kind_for
 from sofadoc.accounts.models import User
@@ -37,10 +40,18 @@ def notify(
 
 
 def notification_queue(
-    *, recipient: User | None, kind: str, booking: Booking | None = None, key: str = ""
+    *,
+    recipient: User | None,
+    kind: str,
+    booking: Booking | None = None,
+    key: str = "",
+    address: str = "",
+    payload: dict[str, Any] | None = None,
 ) -> list[Notification]:
     """Queue `kind` for `recipient` on each channel they get it by; a repeat is a no-op.
 
+    `address`: the e-mail goes there instead of the recipient's own address (one being
+    confirmed). `payload`: what the text needs beyond the row (see sofadoc/mail.py).
     Returns the rows created now. Safe inside a caller's transaction: delivery is enqueued
     only once it commits.
     """
@@ -50,21 +61,62 @@ def notification_queue(
     prefs = preferences_for(recipient)
     if not wants(prefs, kind):
         return []
+    rows = [
+        Notification(
+            recipient=recipient,
+            kind=kind,
+            channel=channel,
+            booking=booking,
+            booking_sequence=booking.sequence if booking else None,
+            key=key,
+            address=address if channel == Channel.EMAIL else "",
+            payload=_payload_text(payload),
+        )
+        for channel in channels_for(prefs, kind)
+    ]
+    return _queue_rows(rows)
+
+
+def mail_queue_row(
+    *,
+    kind: str,
+    key: str,
+    user: User | None = None,
+    address: str = "",
+    language: str = "",
+    payload: dict[str, Any] | None = None,
+) -> int:
+    """sofadoc.mail's queue (installed by NotificationsConfig.ready()): one e-mail to a person
+    or, without one, to an address in `language`. Returns the rows queued now."""
+    if user is not None:
+        rows = notification_queue(
+            recipient=user, kind=kind, key=key, address=address, payload=payload
+        )
+        return len(rows)
+    kind_for(kind)
+    row = Notification(
+        kind=kind,
+        channel=Channel.EMAIL,
+        key=key,
+        address=address,
+        language=(language or settings.LANGUAGE_CODE)[:8],
+        payload=_payload_text(payload),
+    )
+    return len(_queue_rows([row]))
+
+
+def _payload_text(payload: dict[str, Any] | None) -> str:
+    return json.dumps(payload, ensure_ascii=False) if payload else ""
+
+
+def _queue_rows(rows: list[Notification]) -> list[Notification]:
     created: list[Notification] = []
     with transaction.atomic():
-        for channel in channels_for(prefs, kind):
+        for row in rows:
             try:
                 with transaction.atomic():
-                    created.append(
-                        Notification.objects.create(
-                            recipient=recipient,
-                            kind=kind,
-                            channel=channel,
-                            booking=booking,
-                            booking_sequence=booking.sequence if booking else None,
-                            key=key,
-                        )
-                    )
+                    row.save(force_insert=True)
+                    created.append(row)
             except IntegrityError:
                 continue  # already queued or sent: each message happens once
     pks = [row.pk for row in created]
@@ -107,6 +159,9 @@ def notification_resend(*, notification: Notification, actor: User) -> Notificat
     with transaction.atomic(durable=True):
         copy = Notification.objects.create(
             recipient=notification.recipient,
+            address=notification.address,
+            language=notification.language,
+            payload=notification.payload,
             kind=notification.kind,
             channel=notification.channel,
             # A resend is outside the once-only rule: its own key lifts the constraint.

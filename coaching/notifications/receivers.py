@@ -117,4 +117,4 @@ def inbox_row_changed(*, instance: Notification, **kwargs: Any) -> None:
     the recipient's cached unread count goes. Delivery and reading write in SQL and bump it
     themselves."""
     if instance.channel == Channel.INBOX and instance.status == Status.SENT:
-        inbox_changed(instance.recipient_id)
+        inbox_changed(instance.person_id)

@@ -16,6 +16,9 @@ How to add a kind (from your own app; nothing under coaching/notifications/ chan
    from `row.key` (e.g. "thread:42:m17" → thread 42, message 17) or `row.booking`. Optional
    `skip_reason(row, now)` returns why the message is no longer true (then it is not sent), and
    `attachments(row)` e-mail attachments as (filename, content, mimetype).
+6. Apps below notifications (accounts, privacy, payments, billing) cannot import this module:
+   they send with `sofadoc.mail.mail_queue(kind=..., key=..., user=... or address=...)`, and
+   their kinds are registered here in notifications (mail_kinds.py).
 """
 
 from __future__ import annotations
@@ -65,6 +68,12 @@ class NotificationKind:
     # Re-checked right before sending: a non-empty reason skips the row (logged as the reason).
     skip_reason: Callable[[Notification, datetime], str] | None = None
     attachments: Callable[[Notification], list[tuple[str, str | bytes, str]]] | None = None
+    # Extra e-mail headers for one row (List-Unsubscribe; "Reply-To" becomes the reply address).
+    headers: Callable[[Notification], dict[str, str]] | None = None
+    # The row's address is blanked once it is sent (a former account's, one being confirmed).
+    forget_address: bool = False
+    # No "Hello <name>," line (news, account mails, mails to mailboxes bring their own).
+    greeting: bool = True
 
     def __post_init__(self) -> None:
         if not self.code or len(self.code) > CODE_LENGTH:

@@ -4,6 +4,7 @@ template of its kind (registry.py) with the context its kind adds."""
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from coaching.notifications.preferences import (
 )
 from coaching.notifications.registry import NotificationKind, kind_for
 from privacy.redaction import REDACTED
+from sofadoc.mail import SITE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,10 @@ def notification_render(row: Notification) -> Rendered:
     kind's one template (the e-mail's HTML is that text in the HTML frame), SMS from its own."""
     user = row.recipient
     kind = kind_for(row.kind)
-    with translation.override(user.language), timezone.override(ZoneInfo(user.time_zone)):
+    # A mail to an address (a mailbox, a former account) is in the language it was queued in.
+    language = user.language if user is not None else row.language or settings.LANGUAGE_CODE
+    zone = user.time_zone if user is not None else settings.TIME_ZONE
+    with translation.override(language), timezone.override(ZoneInfo(zone)):
         context = _context(row, kind)
         template = get_template(kind.template)
         subject = " ".join(template.render({**context, "part": "subject"}).split())
@@ -50,7 +55,8 @@ def notification_render(row: Notification) -> Rendered:
         html = ""
         if row.channel == Channel.EMAIL:
             html = render_to_string(
-                "notifications/email.html", {**context, "subject": subject, "text": text}
+                "notifications/email.html",
+                {**context, "subject": subject, "text": text, "language": language},
             )
         short = ""
         if row.channel == Channel.SMS:
@@ -70,14 +76,24 @@ def _context(row: Notification, kind: NotificationKind) -> dict:
     site = settings.SITE_URL
     booking = row.booking
     context = {
+        # What the sender handed over first: nothing it says can replace what follows.
+        **(json.loads(row.payload) if row.payload else {}),
         "recipient": user,
         "channel": row.channel,
+        "greeting": kind.greeting,
+        "site_name": SITE_NAME,
         "site_url": site,
         "messages_url": _page_url("notifications:list", site),
         "preferences_url": _page_url("notifications:preferences", site),
-        "zone": user.time_zone,
+        "zone": user.time_zone if user is not None else settings.TIME_ZONE,
         "open_url": "",
     }
+    if user is None:
+        # A mailbox or a former account: no inbox, no settings, no tracking, no booking.
+        context.update(messages_url="", preferences_url="")
+        if kind.context is not None:
+            context.update(kind.context(row))
+        return context
     if row.channel == Channel.EMAIL and loaded_preferences(user).open_tracking:
         token = signing.dumps(row.pk, salt=OPEN_SALT)
         context["open_url"] = site + reverse("notifications:opened", args=[token])
@@ -99,6 +115,18 @@ def _context(row: Notification, kind: NotificationKind) -> dict:
             booking_url=site + reverse("bookings:detail", args=[booking.reference]),
             when_text=f"{date_format(timezone.localtime(booking.start), 'DATETIME_FORMAT')} "
             f"({user.time_zone})",
+        )
+        # Subject lines say who and when: the coach's name for the client, the client's for
+        # the coach; the time short, in the recipient's zone and language.
+        context.update(
+            subject_name=(
+                context["other_name"]
+                if is_coach
+                # An erased coach's practice has no owner any more.
+                else (owner.display_name if (owner := booking.practice.owner) else "")
+                or booking.practice.name
+            ),
+            when_short=date_format(timezone.localtime(booking.start), "SHORT_DATETIME_FORMAT"),
         )
     if kind.context is not None:
         context.update(kind.context(row))

@@ -41,5 +41,5 @@ def sms_status_update(*, sid: str, status: str, error_code: str = "") -> None:
             row.reason = f"Twilio {status} {error_code}".strip()[:255]
             if error_code == str(sms.OPTED_OUT):
                 row.status = Status.SKIPPED
-                sms_opt_out(phone=row.recipient.phone)
+                sms_opt_out(phone=row.person.phone)
             row.save(update_fields=["status", "reason", "attempts"])

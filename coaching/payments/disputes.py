@@ -28,7 +28,7 @@ from coaching.payments.models import (
     Purchase,
 )
 from coaching.payments.signals import MoneyEvent, announce
-from coaching.payments.staff_mail import staff_mail_on_commit
+from coaching.payments.staff_mail import staff_mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -167,15 +167,18 @@ def _tell(*, dispute: Dispute, purchase: Purchase, entry_ids: list[int], settled
     )
     transaction.on_commit(lambda: announce(event))
     state = dispute.get_status_display() if settled else "open"
-    staff_mail_on_commit(
-        subject=f"PayPal dispute {dispute.dispute_id} ({state})",
-        body=(
-            f"Dispute {dispute.dispute_id} on capture {dispute.capture_id}\n"
-            f"Practice #{purchase.practice_id}, purchase #{purchase.pk}\n"
-            f"Amount: {dispute.amount} {dispute.currency}, reason: {dispute.reason or '-'}\n"
-            f"Status: {state}\n"
-            "Details: admin, Payments > Disputes. Answer the dispute at PayPal."
-        ),
+    staff_mail_queue(
+        kind="dispute_staff",
+        facts={
+            "dispute_id": dispute.dispute_id,
+            "capture_id": dispute.capture_id,
+            "practice_id": purchase.practice_id,
+            "purchase_id": purchase.pk,
+            "amount": str(dispute.amount),
+            "currency": dispute.currency,
+            "reason": dispute.reason or "-",
+            "state": str(state),
+        },
     )
 
 

@@ -34,7 +34,7 @@ from coaching.payments.models import (
 )
 from coaching.payments.onboarding import partner_for
 from coaching.payments.providers.paypal_partner import PartnerError, Transaction
-from coaching.payments.staff_mail import staff_mail_on_commit
+from coaching.payments.staff_mail import staff_mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -176,22 +176,17 @@ def reconcile_day(*, day: date) -> Outcome:
 
 
 def _mail_staff(day: date, outcome: Outcome) -> None:
-    lines = [
-        f"{d.provider_reference}: {d.description} (ledger {d.ledger_amount}, "
-        f"PayPal {d.provider_amount} {d.currency})"
-        for d in outcome.differences
-    ]
-    lines += [f"{m}: transaction search failed, not checked" for m in outcome.failed_merchants]
-    staff_mail_on_commit(
-        subject=f"Reconciliation {day:%Y-%m-%d}: {len(outcome.differences)} new difference(s)",
-        body="\n".join(
-            [
-                "Our ledger and PayPal's transaction search disagree. Nothing was corrected.",
-                "Admin: Payments > Reconciliation differences.",
-                "",
-                *lines,
-            ]
-        ),
+    staff_mail_queue(
+        kind="reconciliation_staff",
+        facts={
+            "day": f"{day:%Y-%m-%d}",
+            "differences": [
+                f"{d.provider_reference}: {d.description} (ledger {d.ledger_amount}, "
+                f"PayPal {d.provider_amount} {d.currency})"
+                for d in outcome.differences
+            ],
+            "failed_merchants": list(outcome.failed_merchants),
+        },
     )
 
 

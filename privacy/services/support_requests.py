@@ -47,6 +47,7 @@ def support_request_deliver(*, item: SupportRequest) -> None:
         subject=item.subject,
         message=item.message,
         reference=f"SR-{item.pk}",
+        request_pk=item.pk,
     )
     item.delivered_by = delivery.channel
     item.zendesk_ticket_id = delivery.ticket_id

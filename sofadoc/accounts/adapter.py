@@ -1,39 +1,70 @@
 import logging
+import secrets
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib import messages
 from django.db import DatabaseError
-from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from privacy.pseudonyms import request_ip, truncate_ip
 from privacy.services import SIGNUP_PURPOSES, consent_record
+from sofadoc.accounts.models import User
 from sofadoc.accounts.timezones import is_valid_time_zone
+from sofadoc.mail import SITE_NAME, mail_queue
 
 logger = logging.getLogger(__name__)
 
 
+def _request_language() -> str:
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _plain_values(context: dict[str, Any]) -> dict[str, Any]:
+    """What of allauth's context a worker can render later: links, codes, the address and the
+    (truncated) IP as text; a time as the person reads it; objects (user, request, site) are
+    left out, the worker knows the recipient."""
+    plain: dict[str, Any] = {}
+    for name, value in context.items():
+        if isinstance(value, datetime):
+            plain[name] = date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        elif isinstance(value, str | int | float | bool) or value is None:
+            plain[name] = value
+    return plain
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Account e-mails (address confirmation, password reset, login code) go out during the
-        request. With the mail server down or slow (EMAIL_TIMEOUT) the page says so instead of
-        a 500; everything else of the request stands, and each of these mails can be asked for
-        again (resend the confirmation, reset the password again)."""
-        try:
-            super().send_mail(template_prefix, email, context)
-        except OSError as error:  # smtplib's errors, refused and timed-out connections
-            logger.warning("account mail %s not sent: %s", template_prefix, type(error).__name__)
-            request = allauth_context.request
-            if request is not None:
-                messages.warning(
-                    request,
-                    _(
-                        "We could not send you the e-mail right now. Please ask for it again "
-                        "in a few minutes."
-                    ),
-                )
+        """Account e-mails (address confirmation, password reset, login code, security notices)
+        go through the delivery log like every other mail (sofadoc/mail.py): queued here,
+        sent by a worker once the request commits, retried while the mail server is down, in
+        the person's language, from SofaDoc's own templates (templates/notifications/account.txt
+        includes allauth's pair for `template_prefix`)."""
+        user = context.get("user")
+        user = user if isinstance(user, User) and user.pk else None
+        language = user.language if user is not None else _request_language()
+        with translation.override(language):
+            payload = {
+                **_plain_values(context),
+                "template_prefix": template_prefix,
+                "email": email,
+                "subject_prefix": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+                "current_site": {"name": SITE_NAME, "domain": urlsplit(settings.SITE_URL).netloc},
+            }
+        mail_queue(
+            kind="account",
+            # Every account mail is news (a second reset link, a new code): a key of its own.
+            key=f"{timezone.now():%Y%m%d%H%M%S%f}-{secrets.token_hex(4)}",
+            user=user,
+            # Another of the person's addresses (one being confirmed), or no account at all.
+            address="" if user is not None and email == user.email else email,
+            language=language,
+            payload=payload,
+        )
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sofadoc.accounts.models import User
 from tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from tests.mail import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def test_signup_sends_verification_mail_and_login_waits_for_it(client):
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
 
+    deliver_queued()  # the worker sends it, through the delivery log
     assert mail.outbox, "a verification mail is sent"
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
@@ -130,6 +132,7 @@ def test_a_password_change_sends_a_security_notice_with_a_truncated_address(clie
     )
 
     assert response.status_code == 302
+    deliver_queued()
     [notice] = mail.outbox
     assert notice.to == [user.email]
     assert notice.subject == "[SofaDoc] Passwort geändert"

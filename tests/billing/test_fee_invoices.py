@@ -21,8 +21,10 @@ from coaching.billing.selectors import document_numbers_for, fee_invoice_for
 from coaching.billing.services import fee_invoices_issue_month
 from coaching.billing.services.documents import LineDraft, document_write
 from coaching.billing.tasks import issue_fee_invoices
+from coaching.notifications.tasks import send_due_reminders
 from tests.billing.factories import paid, refund_record
 from tests.factories import PracticeFactory
+from tests.mail import deliver_queued
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = date(2026, 11, 1)
@@ -71,28 +73,41 @@ def test_the_monthly_task_invoices_last_months_fees_less_those_given_back(
     assert "3 Zahlungen im November 2026" in invoice.lines.first().description
     assert fee_invoice_for(practice=coach_practice, month=date(2026, 11, 17)) == invoice
 
+    assert deliver_queued() == ["sent"]  # a row of the delivery log, sent by the worker
     [message] = mail.outbox
     assert message.to == [coach_practice.owner.email]
     assert "November 2026" in message.subject
     assert f"/documents/{invoice.pk}/pdf/" in message.body
+    # The invoice itself goes with it: the same PDF/A-3 with its Factur-X XML as the download.
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == (f"Rechnung-{invoice.number}.pdf", "application/pdf")
+    assert get_xml_from_pdf(BytesIO(content), check_xsd=False)[1]
 
 
 def test_running_again_issues_and_sends_nothing_new(december_first, coach_practice):
     _november_activity(coach_practice)
     issue_fee_invoices.apply()
+    deliver_queued()
     assert issue_fee_invoices.apply().get() == {"issued": 0, "failed": 0, "announced": 0}
+    assert deliver_queued() == []
     assert Document.objects.filter(kind=DocumentKind.FEE_INVOICE).count() == 1
     assert len(mail.outbox) == 1
 
 
-def test_a_run_that_died_before_the_mails_catches_up_on_the_next_run(
+def test_a_mail_server_that_is_down_delays_the_invoice_mail_and_the_scan_sends_it(
     december_first, coach_practice, settings
 ):
     _november_activity(coach_practice)
     settings.EMAIL_BACKEND = "tests.billing.test_fee_invoices.BrokenMail"
-    assert issue_fee_invoices.apply().get()["announced"] == 0
+    # Announced means queued in the delivery log, in the transaction that marks the invoice.
+    assert issue_fee_invoices.apply().get()["announced"] == 1
+    assert deliver_queued() == ["failed"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert issue_fee_invoices.apply().get() == {"issued": 0, "failed": 0, "announced": 1}
+    assert issue_fee_invoices.apply().get() == {"issued": 0, "failed": 0, "announced": 0}
+    with time_machine.travel(datetime(2026, 12, 1, 1, 16, tzinfo=UTC), tick=False):
+        assert send_due_reminders.apply().get() == 1  # the next minute's scan retries it
+    [message] = mail.outbox
+    assert message.attachments[0][2] == "application/pdf"
 
 
 class BrokenMail:

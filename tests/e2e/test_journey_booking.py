@@ -197,7 +197,9 @@ def test_a_client_finds_books_pays_and_joins(
     # The confirmation: queued after the capture's commit, delivered by the real task.
     assert set(deliver_queued()) == {Status.SENT}
     [confirmation] = [m for m in mail.outbox if m.to == [jonas.email]]
-    assert confirmation.subject.endswith("Ihre Sitzung ist gebucht")
+    # Who and when, in Jonas's zone.
+    assert "Gebucht: Ihre Sitzung mit " in confirmation.subject
+    assert f"{booking.start.astimezone(BERLIN):%d.%m.%Y %H:%M}" in confirmation.subject
     assert booking.reference in confirmation.body
     assert (
         Notification.objects.filter(

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from icalendar import Calendar
 
 from coaching.bookings.models import BookingState, Role
@@ -64,8 +65,11 @@ def test_confirmation_mail_is_localised_and_carries_the_calendar_file(
     assert len(mail.outbox) == 2
     to_client = by_recipient[client_user.email]
     to_coach = by_recipient[practice.owner.email]
-    assert to_client.subject == "Your session is booked"  # client_user speaks English
-    assert to_coach.subject == "Ihre Sitzung ist gebucht"
+    # Who and when, in each recipient's language and zone (Berlin): the client reads the
+    # coach's name, the coach the client's.
+    # client_user speaks English
+    assert to_client.subject == "Booked: your session with Anna Coach on 06/02/2026 10 a.m."
+    assert to_coach.subject == "Neue Buchung: Jonas Client am 02.06.2026 10:00"
     # Times in the recipient's zone (Berlin), naming it.
     assert "10:00" in to_coach.body or "10 a.m." in to_client.body
     assert "Europe/Berlin" in to_client.body
@@ -77,6 +81,23 @@ def test_confirmation_mail_is_localised_and_carries_the_calendar_file(
     assert str(event["uid"]) == f"{confirmed.reference}@sofadoc"
     html = to_client.alternatives[0][0]
     assert confirmed.reference in html and "<img" not in html  # no open tracking without consent
+    # The booking's link is a button, not a raw address.
+    url = f"http://127.0.0.1:8000{reverse('bookings:detail', args=[confirmed.reference])}"
+    assert f'<a href="{url}" style="' in html and ">Open your booking</a>" in html
+
+
+def test_the_inbox_says_who_and_when_and_shows_the_link_as_a_button(confirmed, client_user, client):
+    deliver_all()
+    inbox = Notification.objects.get(
+        recipient=client_user, channel=Channel.INBOX, kind=Kind.BOOKING_CONFIRMED
+    )
+    assert inbox.subject == "Booked: your session with Anna Coach on 06/02/2026 10 a.m."
+    client.force_login(client_user)
+    listing = client.get(reverse("notifications:list")).content.decode()
+    assert "Booked: your session with Anna Coach on 06/02/2026 10 a.m." in listing
+    page = client.get(reverse("notifications:detail", args=[inbox.pk])).content.decode()
+    url = f"http://127.0.0.1:8000{reverse('bookings:detail', args=[confirmed.reference])}"
+    assert f'<a class="button" href="{url}">Open your booking</a>' in page
 
 
 def test_inbox_copy_keeps_the_text(confirmed, client_user):
@@ -106,7 +127,11 @@ def test_cancellation_sends_a_cancel_calendar_entry(
 
     kinds = set(Notification.objects.values_list("kind", flat=True))
     assert {Kind.BOOKING_CANCELLED, Kind.BOOKING_REFUNDED} <= kinds
-    cancelled = next(m for m in mail.outbox if m.subject == "A session was cancelled")
+    cancelled = next(
+        m
+        for m in mail.outbox
+        if m.subject == "Cancelled: session with Anna Coach on 06/02/2026 10 a.m."
+    )
     assert "method=CANCEL" in cancelled.attachments[0][2]
 
 
@@ -182,8 +207,8 @@ def test_a_booking_life_confirmation_reminder_cancellation(
 
     send_due_reminders.apply()  # confirmation (booked Monday 10:00 for Tuesday 10:00)
     assert {m.subject for m in mail.outbox} == {
-        "Your session is booked",
-        "Ihre Sitzung ist gebucht",
+        "Booked: your session with Anna Coach on 06/02/2026 10 a.m.",
+        "Neue Buchung: Jonas Client am 02.06.2026 10:00",
     }
 
     frozen.shift(timedelta(hours=2))  # Monday 12:00: the session is 22 hours away

@@ -48,7 +48,7 @@ def test_the_demo_database_delivers_the_seeded_messages(tmp_path):
     out = _manage("send_due_reminders", env=env)
 
     # The console backend prints each mail: the seeded bookings' confirmations are among them.
-    assert "Subject:   Ihre Sitzung ist gebucht" in out
+    assert "Subject:   Gebucht: Ihre Sitzung mit " in out
     assert "Subject:   Willkommen bei SofaDoc" in out
     counts = _manage(
         "shell",

@@ -84,6 +84,6 @@ def test_a_booking_made_while_redis_is_down_is_confirmed_and_the_scan_sends_its_
     )
     # Each in their own language: the client English, the coach German (the default).
     assert {m.subject for m in mail.outbox} == {
-        "Your session is booked",
-        "Ihre Sitzung ist gebucht",
+        "Booked: your session with Anna Coach on 06/02/2026 10 a.m.",
+        "Neue Buchung: Jonas Client am 02.06.2026 10:00",
     }

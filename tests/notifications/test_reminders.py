@@ -51,12 +51,13 @@ def test_a_booking_life_gets_each_reminder_once_at_the_right_time(booking, clien
     assert len(mail.outbox) == 4
     reminder = next(m for m in mail.outbox if m.to == [client_user.email])
     # When, in the client's zone (10:00 in Berlin), not "tomorrow", which a move can falsify.
-    assert reminder.subject == "Reminder: your session on 06/10/2026 10 a.m."
+    assert reminder.subject == "Reminder: session with Anna Coach on 06/10/2026 10 a.m."
     assert f"/bookings/{booking.reference}/join/" in reminder.body  # the join link
     html = reminder.alternatives[0][0]
     assert f'href="http://testserver/bookings/{booking.reference}/join/"' in html.replace(
         settings.SITE_URL, "http://testserver"
     )
+    assert ">Join the video session</a>" in html  # a button, not a raw address
 
 
 def test_a_confirmation_still_queued_when_the_session_is_cancelled_is_not_sent(booking):
@@ -143,7 +144,9 @@ def test_payment_pending_when_the_hold_is_about_to_expire(session_type, client_u
         send_due_reminders.apply()
         send_due_reminders.apply()
     assert sent(Kind.PAYMENT_PENDING) == [client_user.pk]
-    assert [m.subject for m in mail.outbox] == ["Your payment is still open"]
+    assert [m.subject for m in mail.outbox] == [
+        "Payment still open: session with Anna Coach on 06/10/2026 10 a.m."
+    ]
 
 
 def test_weekly_calendar_nudge_for_coaches_without_free_hours(practice):

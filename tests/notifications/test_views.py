@@ -12,11 +12,11 @@ from django.urls import reverse
 
 from coaching.notifications.links import news_token
 from coaching.notifications.models import Channel, Kind, Notification, Preferences, Status
-from coaching.notifications.news import news_email
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.queueing import notification_queue
-from coaching.notifications.tasks import deliver, send_due_reminders
+from coaching.notifications.tasks import deliver, send_due_reminders, send_news
 from tests.factories import NotificationFactory, StaffFactory, UserFactory
+from tests.mail import deliver_queued
 from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,10 @@ def test_news_double_opt_in_and_one_click_unsubscribe(client, person):
     client.post(path)
     assert Preferences.objects.get(user=person).news_confirmed_at
 
-    news = news_email(user=person, subject="Neu bei SofaDoc", text="Tipps")
+    mail.outbox.clear()
+    assert send_news.apply(args=["Neu bei SofaDoc", "Tipps"]).get() == 1
+    deliver_queued()
+    [news] = mail.outbox
     unsubscribe = news.extra_headers["List-Unsubscribe"].strip("<>")
     assert news.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe in news.body
@@ -243,7 +246,6 @@ def test_admin_shows_preferences_read_only(admin_client):
 
 def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
     from coaching.notifications.news import news_confirm, news_request
-    from coaching.notifications.tasks import send_news
 
     subscriber, asked_only, nobody = UserFactory(), UserFactory(), UserFactory()
     news_request(user=subscriber)
@@ -251,6 +253,11 @@ def test_news_go_only_to_confirmed_subscribers_with_the_unsubscribe_header():
     news_request(user=asked_only)  # never clicked the link
 
     assert send_news.apply(args=["SofaDoc news", "Tipps für Ihre Sitzung"]).get() == 1
+    # The same news again queues nothing more (its fingerprint is the key).
+    assert send_news.apply(args=["SofaDoc news", "Tipps für Ihre Sitzung"]).get() == 0
+    [row] = Notification.objects.filter(kind="news")
+    assert (row.recipient, row.channel, row.status) == (subscriber, "email", "queued")
+    assert deliver.apply(args=[row.pk]).get() == "sent"  # by the worker, through the task
     news = [m for m in mail.outbox if m.subject == "SofaDoc news"]
     assert [m.to for m in news] == [[subscriber.email]]
     assert news[0].extra_headers["List-Unsubscribe"].startswith("<http://127.0.0.1:8000/news/")

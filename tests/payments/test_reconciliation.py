@@ -13,6 +13,7 @@ from coaching.payments.models import ReconciliationDifference
 from coaching.payments.providers.paypal_partner import auth_assertion
 from coaching.payments.reconciliation import reconcile_day, reconcile_yesterday
 from tests.factories import PracticeFactory
+from tests.mail import deliver_queued
 from tests.payments.ledger import captured, fees_for, refunded
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,7 @@ def test_a_matching_day_finds_nothing(partner_api, day_of_money):
     outcome = reconcile_day(day=DAY)
 
     assert outcome.differences == [] and outcome.failed_merchants == []
+    assert deliver_queued() == []
     assert not mail.outbox
     request = next(c.request for c in partner_api.calls if "/reporting/" in c.request.url)
     query = parse_qs(urlsplit(request.url).query)
@@ -101,6 +103,7 @@ def test_differences_are_listed_for_staff_and_never_corrected(
         (refund_id, "missing at PayPal"),
         ("CAP-STRANGER", "missing in our ledger"),
     }
+    assert deliver_queued() == ["sent"]  # through the delivery log, by the worker
     [message] = mail.outbox
     assert message.to == [settings.SUPPORT_EMAIL] and "CAP-STRANGER" in message.body
     ledger_rows = practice.ledger_entries.count()
@@ -111,6 +114,7 @@ def test_differences_are_listed_for_staff_and_never_corrected(
     assert again.differences == []  # listed once
     assert ReconciliationDifference.objects.count() == 4
     assert practice.ledger_entries.count() == ledger_rows  # nothing corrected
+    assert deliver_queued() == []
     assert len(mail.outbox) == 1
 
 

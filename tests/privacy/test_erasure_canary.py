@@ -8,6 +8,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from coaching.bookings.models import BookingEvent
+from coaching.notifications.models import Notification
+from coaching.notifications.tasks import deliver
 from privacy.models import ConsentRecord, ErasureRequest, ProcessorErasure, RestrictedRecord
 from privacy.scan import Finding, database_scan, files_scan, redis_scan, storage_roots
 from privacy.services import account_erasure_request
@@ -63,6 +65,10 @@ def _erase(user, django_capture_on_commit_callbacks):
         erasure = account_erasure_request(user=user)
     erase_account.apply(args=[erasure.pk])
     retry_processor_erasures.apply()  # the scan runs what the queued tasks would
+    # The confirmation to the former address is a row of the delivery log until the worker
+    # has sent it; then the row forgets the address.
+    [confirmation] = Notification.objects.filter(kind="erasure_done")
+    assert deliver.apply(args=[confirmation.pk]).get() == "sent"
     return ErasureRequest.objects.get(pk=erasure.pk)
 
 

@@ -386,7 +386,14 @@ def test_delete_flow_requires_reauthentication_then_erases_via_task(
     erasure.refresh_from_db()
     assert erasure.state == ErasureRequest.State.DONE and erasure.user is None
     assert not User.objects.filter(pk=user.pk).exists()
+    # The confirmation is a row of the delivery log to the address (the account is gone),
+    # queued once although the task ran twice, sent by the notifications worker.
+    [row] = Notification.objects.filter(kind="erasure_done")
+    assert (row.recipient, row.address, row.key) == (None, EMAIL, f"erasure:{erasure.pk}")
+    assert deliver.apply(args=[row.pk]).get() == "sent"
     assert [m.to for m in mail.outbox] == [[EMAIL]]
+    row.refresh_from_db()
+    assert row.address == ""  # "We have not kept your address"
     assert scan_database([EMAIL, NAME, PHONE]) == []
     # Signed out: the session is gone.
     assert "_auth_user_id" not in client.session
@@ -532,6 +539,10 @@ def test_an_interrupted_erasure_resumes_where_it_stopped(monkeypatch):
 
     erasure.refresh_from_db()
     assert erasure.state == ErasureRequest.State.DONE
+    # The confirmation to the former address waits in the delivery log until the worker has
+    # sent it; then its row forgets the address too.
+    [confirmation] = Notification.objects.filter(kind="erasure_done")
+    assert deliver.apply(args=[confirmation.pk]).get() == "sent"
     assert scan_database([EMAIL, NAME, PHONE, IP]) == []
 
 

@@ -16,6 +16,7 @@ from privacy.retention import SCHEDULE
 from privacy.services import consent_record, data_export_request
 from privacy.tasks import build_data_export, data_requests_alert, retention_enforce
 from tests.factories import UserFactory
+from tests.mail import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,14 @@ def test_alerts_go_seven_days_before_and_on_the_deadline_once_each(mailoutbox, s
     with time_machine.travel(datetime.datetime(2026, 2, 21, 9, tzinfo=datetime.UTC)):
         assert data_requests_alert.apply().get() == {"warning": 1, "due": 0}
         assert data_requests_alert.apply().get() == {"warning": 0, "due": 0}
+        assert deliver_queued() == ["sent"]  # a row of the delivery log, sent by the worker
     with time_machine.travel(datetime.datetime(2026, 2, 28, 9, tzinfo=datetime.UTC)):
         assert data_requests_alert.apply().get() == {"warning": 0, "due": 1}
         assert data_requests_alert.apply().get() == {"warning": 0, "due": 0}
+        assert deliver_queued() == ["sent"]
     assert [m.to for m in mailoutbox] == [["dsb@sofadoc.example"]] * 2
     assert "Eva" not in mailoutbox[1].body and f"/{item.pk}/" in mailoutbox[1].body
+    assert "7 Tagen" in mailoutbox[0].subject and "heute" in mailoutbox[1].subject
 
 
 def test_overdue_requests_show_on_the_admin_index(staff_client):

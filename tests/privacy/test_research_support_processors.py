@@ -17,6 +17,7 @@ from privacy.models import ConsentRecord, Processor, SupportRequest
 from privacy.research import suppress_small_groups
 from privacy.tasks import deliver_support_request
 from tests.factories import UserFactory
+from tests.mail import deliver_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +125,12 @@ def test_support_request_without_zendesk_is_emailed(client, django_capture_on_co
     deliver_support_request.apply(args=[item.pk])
     item.refresh_from_db()
     assert item.delivered_by == "email"
+    # A row of the delivery log to the support mailbox, queued once, sent by the worker.
+    assert deliver_queued() == ["sent"]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].reply_to == ["ida@example.org"]
+    assert mail.outbox[0].subject == f"[SofaDoc support SR-{item.pk}] Kamera"
+    assert "Geht nicht" in mail.outbox[0].body
 
 
 @responses.activate

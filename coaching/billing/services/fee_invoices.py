@@ -15,13 +15,9 @@ import logging
 from datetime import date
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Sum
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
 from coaching.billing.models import SOFADOC_ISSUER, Document, DocumentKind
@@ -30,6 +26,7 @@ from coaching.billing.services.documents import LineDraft, document_write
 from coaching.billing.tax import VAT_RATE
 from coaching.payments.models import LedgerEntry, LedgerKind
 from coaching.practices.models import Practice, TaxTreatment
+from sofadoc.mail import mail_queue
 
 logger = logging.getLogger(__name__)
 
@@ -161,9 +158,10 @@ def fee_invoices_issue_month(*, month: date) -> dict[str, int]:
 def fee_invoices_announce(*, batch: int = 50) -> int:
     """E-mail each coach whose fee invoice they have not been told about yet, once.
 
-    Claims a batch of rows with SKIP LOCKED, so two workers never both send one; the marks are
-    written in the transaction that claimed them, so a crash before the commit means a second
-    e-mail for that batch rather than none. A failed send stays unmarked for the next run.
+    Claims a batch of rows with SKIP LOCKED, so two workers never both announce one; each mail
+    is queued in the delivery log in the transaction that marks its invoice, so an invoice is
+    announced exactly once (the log sends and retries it). One that cannot be queued stays
+    unmarked for the next run.
     """
     announced = 0
     failed: set[int] = set()
@@ -193,14 +191,6 @@ def fee_invoices_announce(*, batch: int = 50) -> int:
 
 
 def _send_fee_invoice_mail(document: Document, user) -> None:
-    with translation.override(getattr(user, "language", None) or "de"):
-        context = {
-            "document": document,
-            "user": user,
-            "month": _month_name(document.period_start),  # type: ignore[arg-type]
-            "url": settings.SITE_URL.rstrip("/")
-            + reverse("billing:document_pdf", args=[document.pk]),
-        }
-        subject = _("Your SofaDoc invoice for %(month)s") % {"month": context["month"]}
-        body = render_to_string("billing/email/fee_invoice.txt", context)
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    """Queued in the transaction that marks the invoice announced (sofadoc/mail.py); the
+    worker attaches the PDF (kind `fee_invoice`, coaching/notifications/mail_kinds.py)."""
+    mail_queue(kind="fee_invoice", key=f"feeinvoice:{document.pk}", user=user)
