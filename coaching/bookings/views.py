@@ -1,4 +1,5 @@
 """Booking pages: book and pay, the booking itself, cancel, move, receipt, calendar files.
+The coach's calendar and feed are in views_coach.py.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
 the booking's client, its coach and staff with two factors (as in the admin) gets a 404.
@@ -17,19 +18,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.attendance_source import attended_seconds
 from coaching.bookings.forms import CancelForm, HoldForm, MoveForm
-from coaching.bookings.models import Booking, BookingState, CalendarFeed, Role
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.permissions import booking_permissions
-from coaching.bookings.selectors import (
-    booking_for_participant,
-    bookings_for_client,
-    bookings_for_coach,
-)
+from coaching.bookings.selectors import booking_for_participant, bookings_for_client
 from coaching.bookings.services import (
     BookingError,
     booking_abandon,
@@ -41,12 +38,10 @@ from coaching.bookings.services import (
 )
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
-from coaching.practices.models import Practice, SessionType
+from coaching.practices.models import SessionType
 from coaching.practices.pages import published_practice_and_types
 from coaching.practices.selectors import session_type_free_slots
 from sofadoc.http import AuthenticatedHttpRequest
-
-MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages
 
 
 def _problem(
@@ -400,75 +395,3 @@ def client_bookings(request: HttpRequest) -> HttpResponse:
     ]
     past = [b for b in reversed(bookings) if b not in upcoming]
     return render(request, "bookings/client_bookings.html", {"upcoming": upcoming, "past": past})
-
-
-@login_required
-@require_GET
-def coach_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    practice = Practice.objects.filter(owner=request.user).first()
-    if practice is None:
-        return redirect("practices:start")
-    zone = timezone.get_current_timezone()
-    today = timezone.localdate()
-    try:
-        week_of = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        week_of = today
-    if abs(week_of - today) > MAX_WEEK_DISTANCE:
-        # Nothing is booked that far off, and the calendar's first or last week would
-        # overflow when we step a week back or ahead.
-        week_of = today
-    monday = week_of - timedelta(days=week_of.weekday())
-    week_start = datetime.combine(monday, time.min, tzinfo=zone)
-    week_end = week_start + timedelta(days=7)
-    now = timezone.now()
-    bookings = bookings_for_coach(request.user)
-    upcoming = list(bookings.filter(state=BookingState.CONFIRMED, end__gt=now)[:50])
-    week = list(
-        bookings.filter(start__lt=week_end, end__gt=week_start).exclude(
-            state=BookingState.CANCELLED
-        )
-    )
-    days = [
-        (
-            monday + timedelta(days=i),
-            [b for b in week if timezone.localtime(b.start).date() == monday + timedelta(days=i)],
-        )
-        for i in range(7)
-    ]
-    feed = CalendarFeed.objects.filter(practice=practice).first()  # made by a POST below
-    context = {
-        "practice": practice,
-        "upcoming": upcoming,
-        "days": days,
-        "monday": monday,
-        "previous_week": monday - timedelta(days=7),
-        "next_week": monday + timedelta(days=7),
-        "feed_url": (
-            request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])) if feed else ""
-        ),
-    }
-    return render(request, "bookings/coach_bookings.html", context)
-
-
-@login_required
-@require_POST
-def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
-    practice = get_object_or_404(Practice, owner=request.user)
-    renewed = CalendarFeed.objects.filter(practice=practice).exists()
-    calendar.calendar_feed_renew(practice=practice)
-    if renewed:
-        messages.success(
-            request, _("You have a new calendar address. The old one no longer works.")
-        )
-    else:
-        messages.success(request, _("Your calendar address is ready."))
-    return redirect("bookings:coach")
-
-
-@require_GET
-def coach_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = get_object_or_404(CalendarFeed.objects.select_related("practice"), token=token)
-    return HttpResponse(
-        calendar.practice_feed(feed.practice), content_type="text/calendar; charset=utf-8"
-    )
