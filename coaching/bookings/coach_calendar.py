@@ -50,7 +50,7 @@ def _booking_thing(booking: Booking, now: datetime) -> Thing:
         start=booking.start,
         end=booking.end,
         kind="booking",
-        title=(booking.client.display_name if booking.client_id else "") or _("former client"),
+        title=(booking.client.display_name if booking.client else "") or _("former client"),
         detail=booking.session_name,
         status=status,
         classes=f"state-{booking.state} {classes}".strip(),

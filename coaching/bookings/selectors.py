@@ -153,7 +153,7 @@ def sessions_booked_between(
             start=booking.start,
             end=booking.end,
             session_name=booking.session_name,
-            client_name=booking.client.display_name if booking.client_id else "",
+            client_name=booking.client.display_name if booking.client else "",
         )
         for booking in bookings
     ]
