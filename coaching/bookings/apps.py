@@ -12,6 +12,10 @@ class BookingsConfig(AppConfig):
         from coaching.practices.busy import register_busy_source
 
         register_busy_source(booking_busy_intervals)
+        from coaching.bookings.selectors import sessions_booked_between
+        from coaching.practices.booked import register_booked_sessions
+
+        register_booked_sessions(sessions_booked_between)  # time off warns of the sessions
         from coaching.bookings.payment_kind import register
 
         register()  # bookings are sold through payments as lines of kind "booking"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coaching.bookings.models import Booking, BookingState
 from coaching.practices.availability import Interval
+from coaching.practices.booked import BookedSession
 from coaching.practices.models import SessionType
 from coaching.practices.selectors import session_type_free_slots
 from sofadoc.accounts.staff import staff_with_two_factors
@@ -190,3 +191,27 @@ def booking_for_participant(user, reference: str) -> Booking | None:
     if not staff_with_two_factors(user):
         bookings = bookings.filter(Q(client=user) | Q(practice__owner=user))
     return bookings.filter(reference=reference).first()
+
+
+def sessions_booked_between(
+    *, practice_id: int, start: datetime, end: datetime
+) -> list[BookedSession]:
+    """The source registered with practices (booked.py): confirmed sessions overlapping
+    [start, end), for the warning when time off covers them."""
+    bookings = (
+        Booking.objects.filter(
+            practice_id=practice_id, state=BookingState.CONFIRMED, start__lt=end, end__gt=start
+        )
+        .select_related("client")
+        .order_by("start")
+    )
+    return [
+        BookedSession(
+            reference=booking.reference,
+            start=booking.start,
+            end=booking.end,
+            session_name=booking.session_name,
+            client_name=booking.client.display_name if booking.client else "",
+        )
+        for booking in bookings
+    ]

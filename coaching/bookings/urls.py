@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.bookings import views, views_checkout
+from coaching.bookings import views, views_checkout, views_coach
 
 app_name = "bookings"
 
@@ -26,7 +26,7 @@ urlpatterns = [
     path("bookings/<str:reference>/move/", views.booking_move_view, name="move"),
     path("bookings/<str:reference>/receipt/", views.booking_receipt, name="receipt"),
     path("bookings/<str:reference>/calendar.ics", views.booking_ics, name="ics"),
-    path("practice/bookings/", views.coach_bookings, name="coach"),
-    path("practice/calendar/new/", views.coach_feed_regenerate, name="feed_regenerate"),
-    path("calendar/<str:token>.ics", views.coach_feed, name="feed"),
+    path("practice/bookings/", views_coach.coach_bookings, name="coach"),
+    path("practice/calendar/new/", views_coach.coach_feed_regenerate, name="feed_regenerate"),
+    path("calendar/<str:token>.ics", views_coach.coach_feed, name="feed"),
 ]

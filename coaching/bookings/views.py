@@ -1,5 +1,5 @@
 """Booking pages after the checkout (views_checkout.py): the booking itself, cancel, move,
-receipt, calendar files, the client's and the coach's lists.
+receipt, calendar files, the client's list. The coach's calendar and feed are in views_coach.py.
 
 Every view that takes a booking reference finds it through booking_for_participant: anyone but
 the booking's client, its coach and staff with two factors (as in the admin) gets a 404. What a
@@ -8,36 +8,30 @@ participant may do is bookings.permissions' (the rules the services enforce).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings import calendar
 from coaching.bookings.attendance_source import attended_seconds
 from coaching.bookings.forms import CancelForm, MoveForm
-from coaching.bookings.models import Booking, BookingState, CalendarFeed, Role
+from coaching.bookings.models import Booking, BookingState, Role
 from coaching.bookings.permissions import booking_permissions, booking_role
 from coaching.bookings.selectors import (
     booking_for_participant,
     booking_move_choices,
-    bookings_for_coach,
     bookings_of_client_by_time,
 )
 from coaching.bookings.services import BookingError, booking_cancel, booking_move
-from coaching.practices.models import Practice
 from sofadoc.http import AuthenticatedHttpRequest
-
-MAX_WEEK_DISTANCE = timedelta(days=3660)  # how far the coach's week view pages
 
 
 def _participant_booking(request: HttpRequest, reference: str) -> Booking:
@@ -199,74 +193,3 @@ def booking_ics(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
 def client_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
     upcoming, past = bookings_of_client_by_time(request.user, now=timezone.now())
     return render(request, "bookings/client_bookings.html", {"upcoming": upcoming, "past": past})
-
-
-@login_required
-@require_GET
-def coach_bookings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    practice = Practice.objects.filter(owner=request.user).first()
-    if practice is None:
-        return redirect("practices:start")
-    zone = timezone.get_current_timezone()
-    today = timezone.localdate()
-    try:
-        week_of = date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        week_of = today
-    if abs(week_of - today) > MAX_WEEK_DISTANCE:
-        # Nothing is booked that far off, and the calendar's first or last week would
-        # overflow when we step a week back or ahead.
-        week_of = today
-    monday = week_of - timedelta(days=week_of.weekday())
-    week_start = datetime.combine(monday, time.min, tzinfo=zone)
-    week_end = week_start + timedelta(days=7)
-    now = timezone.now()
-    bookings = bookings_for_coach(request.user)
-    upcoming = list(bookings.filter(state=BookingState.CONFIRMED, end__gt=now)[:50])
-    week = list(
-        bookings.filter(start__lt=week_end, end__gt=week_start).exclude(
-            state=BookingState.CANCELLED
-        )
-    )
-    days = [
-        (
-            monday + timedelta(days=i),
-            [b for b in week if timezone.localtime(b.start).date() == monday + timedelta(days=i)],
-        )
-        for i in range(7)
-    ]
-    feed = CalendarFeed.objects.filter(practice=practice).first()  # made by a POST below
-    context = {
-        "practice": practice,
-        "upcoming": upcoming,
-        "days": days,
-        "monday": monday,
-        "previous_week": monday - timedelta(days=7),
-        "next_week": monday + timedelta(days=7),
-        "feed_url": (
-            request.build_absolute_uri(reverse("bookings:feed", args=[feed.token])) if feed else ""
-        ),
-    }
-    return render(request, "bookings/coach_bookings.html", context)
-
-
-@login_required
-@require_POST
-def coach_feed_regenerate(request: HttpRequest) -> HttpResponse:
-    practice = get_object_or_404(Practice, owner=request.user)
-    _feed, renewed = calendar.calendar_feed_renew(practice=practice)
-    if renewed:
-        messages.success(
-            request, _("You have a new calendar address. The old one no longer works.")
-        )
-    else:
-        messages.success(request, _("Your calendar address is ready."))
-    return redirect("bookings:coach")
-
-
-@require_GET
-def coach_feed(request: HttpRequest, token: str) -> HttpResponse:
-    feed = get_object_or_404(CalendarFeed.objects.select_related("practice"), token=token)
-    return HttpResponse(
-        calendar.practice_feed(feed.practice), content_type="text/calendar; charset=utf-8"
-    )

@@ -17,6 +17,11 @@ class CalendarsConfig(AppConfig):
         # Imported busy time, hour blocks and stale connections hide slots.
         register_busy_source(calendar_busy_intervals)
         register_checklist_step(calendar_step)
+        from coaching.bookings.calendar_layers import register_calendar_layer
+        from coaching.calendars.calendar_layer import LAYER
+
+        # Hour blocks and imported busy times on the coach's calendar page (bookings').
+        register_calendar_layer(LAYER)
         from coaching.calendars import notifications
         from coaching.calendars.signals import connection_broken
 

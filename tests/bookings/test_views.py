@@ -147,8 +147,12 @@ def test_booking_lists_cost_a_fixed_number_of_queries(
 def test_coach_week_view_shows_the_session_on_its_day(client, booking, practice):
     client.force_login(practice.owner)
     response = client.get(reverse("bookings:coach"), {"week": "2026-06-03"})
-    days = dict(response.context["days"])
-    assert [b.reference for b in days[TUESDAY_10.date()]] == [booking.reference]
+    days = {column.day: column for column in response.context["grid"].days}
+    tuesday = days[TUESDAY_10.date()]
+    assert [item.thing.url for item in tuesday.items] == [
+        reverse("bookings:detail", args=[booking.reference])
+    ]
+    assert not any(column.items for column in days.values() if column is not tuesday)
 
 
 def test_confirm_page_shows_times_in_both_zones_price_and_refund_rule(client, session_type, frozen):

@@ -32,17 +32,28 @@ def test_the_settings_page_lists_connections_and_shows_oauth_as_not_configured(
     assert "Noch nicht verfügbar" in page or "Not available yet" in page
 
 
-def test_the_week_view_blocks_an_hour_and_the_slot_goes(client, calendar_practice, frozen):
+def test_the_calendar_blocks_a_free_hour_and_the_slot_goes(client, calendar_practice, frozen):
     from coaching.practices.selectors import session_type_free_slots
 
     client.force_login(calendar_practice.owner)
-    page = client.get(reverse("calendars:week") + "?week=2026-06-02")
-    assert page.status_code == 200
+    calendar = reverse("bookings:coach") + "?week=2026-06-02"
+    page = client.get(calendar).content.decode()
+    # Tuesday 10:00 is a free working hour: it links to the block form, filled in with it.
+    form_url = reverse("calendars:block_add") + "?day=2026-06-02&amp;start_time=10%3A00"
+    assert form_url in page
+    form = client.get(form_url.replace("&amp;", "&") + "&end_time=11%3A00")
+    assert form.status_code == 200
+    assert form.context["form"].initial == {
+        "day": "2026-06-02",
+        "start_time": "10:00",
+        "end_time": "11:00",
+    }
     response = client.post(
         reverse("calendars:block_add"),
         {"day": "2026-06-02", "start_time": "10:00", "end_time": "11:00"},
     )
     assert response.status_code == 302
+    assert response.url == calendar
     block = HourBlock.objects.get()
     assert (block.start, block.end) == (TUESDAY_10, TUESDAY_10 + timedelta(hours=1))
     slots = session_type_free_slots(
@@ -51,9 +62,8 @@ def test_the_week_view_blocks_an_hour_and_the_slot_goes(client, calendar_practic
         end=TUESDAY_10 + timedelta(hours=3),
     )
     assert TUESDAY_10 not in slots and TUESDAY_10 + timedelta(hours=1) in slots
-    assert (
-        "is-blocked" in client.get(reverse("calendars:week") + "?week=2026-06-02").content.decode()
-    )
+    page = client.get(calendar).content.decode()
+    assert "is-block" in page and reverse("calendars:block_remove", args=[block.pk]) in page
 
     client.post(reverse("calendars:block_remove", args=[block.pk]))
     assert not HourBlock.objects.exists()
@@ -94,7 +104,12 @@ def test_bad_input_is_a_400_not_a_500(client, calendar_practice):
         == 400
     )
     assert client.post(reverse("calendars:caldav_connect"), {}).status_code == 400
-    assert client.get(reverse("calendars:week") + "?week=99999-1-1").status_code == 200
+    assert client.get(reverse("calendars:block_add") + "?day=99999-1-1").status_code == 200
+    # The former week view's address opens the calendar on the same week.
+    old = client.get(reverse("calendars:week") + "?week=99999-1-1")
+    assert old.status_code == 302 and old.url == reverse("bookings:coach")
+    old = client.get(reverse("calendars:week") + "?week=2026-06-02")
+    assert old.url == reverse("bookings:coach") + "?week=2026-06-02"
     assert client.get(reverse("calendars:oauth_start", args=["yahoo"])).status_code == 404
     # OAuth not configured: back to the page with a message, no redirect to the provider.
     response = client.get(reverse("calendars:oauth_start", args=["google"]))

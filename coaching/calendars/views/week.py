@@ -1,9 +1,15 @@
-"""The coach's week view: opening hours, sessions, imported busy time and hour blocks, with a
-button per free hour to block it (works without JavaScript)."""
+"""Hour blocks: the form that blocks time (reached from a free hour of the coach's calendar,
+filled in with it), the question when the time covers booked sessions, and removing a block.
+
+The calendar itself is bookings' page (bookings:coach); calendars adds its blocks and busy
+times there through bookings' calendar_layers registry (calendar_layer.py). The old week view's
+address sends there.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,97 +23,68 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coaching.calendars.blocks import BlockCoversBookings, hour_block_add, hour_block_remove
 from coaching.calendars.forms import HourBlockForm
-from coaching.calendars.models import BusyInterval, HourBlock
+from coaching.calendars.models import HourBlock
 from coaching.practices.models import Practice
 from coaching.practices.views.setup import own_practice
 
-FIRST_HOUR, LAST_HOUR = 6, 22
 
-
-def _monday(value: str | None, zone: ZoneInfo) -> date:
-    try:
-        day = date.fromisoformat(value) if value else datetime.now(zone).date()
-    except ValueError:
-        day = datetime.now(zone).date()
-    day = min(max(day, date(2000, 1, 3)), date(2999, 12, 1))
-    return day - timedelta(days=day.weekday())
-
-
-def _week_context(practice: Practice, monday: date) -> dict:
-    from coaching.bookings.models import Booking, BookingState
-
-    zone = ZoneInfo(practice.time_zone)
-    start = datetime.combine(monday, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone).astimezone(UTC)
-    blocks = list(HourBlock.objects.filter(practice=practice, start__lt=end, end__gt=start))
-    busy = list(
-        BusyInterval.objects.filter(practice=practice, start__lt=end, end__gt=start)
-        .order_by("start")
-        .values_list("start", "end")
-    )
-    sessions = list(
-        Booking.objects.filter(
-            practice=practice, state=BookingState.CONFIRMED, start__lt=end, end__gt=start
-        ).values_list("start", "end", "session_name")
-    )
-    hours = {(h.weekday, h.start_time, h.end_time) for h in practice.weekly_hours.all()}
-    days = []
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
-        cells = []
-        for hour in range(FIRST_HOUR, LAST_HOUR):
-            cell_start = datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC)
-            cell_end = cell_start + timedelta(hours=1)
-            block = next((b for b in blocks if b.start < cell_end and b.end > cell_start), None)
-            session = next((s for s in sessions if s[0] < cell_end and s[1] > cell_start), None)
-            cells.append(
-                {
-                    "hour": hour,
-                    "open": any(w == day.weekday() and s <= time(hour) < e for w, s, e in hours),
-                    "block": block,
-                    "session": session[2] if session else "",
-                    "busy": any(b[0] < cell_end and b[1] > cell_start for b in busy),
-                }
-            )
-        days.append({"day": day, "cells": cells})
-    rows = [
-        {"hour": hour, "cells": [(d["day"], d["cells"][index]) for d in days]}  # type: ignore[index]
-        for index, hour in enumerate(range(FIRST_HOUR, LAST_HOUR))
-    ]
-    return {
-        "days": days,
-        "rows": rows,
-        "monday": monday,
-        "previous": monday - timedelta(days=7),
-        "next": monday + timedelta(days=7),
-        "zone": practice.time_zone,
-    }
+def _calendar_at(day: date | None, view: str = "") -> str:
+    """The coach's calendar on the week (or, from the day view, the day) of `day`."""
+    url = reverse("bookings:coach")
+    if day is None:
+        return url
+    if view == "day":
+        return f"{url}?{urlencode({'view': 'day', 'day': day.isoformat()})}"
+    return f"{url}?{urlencode({'week': day.isoformat()})}"
 
 
 @own_practice
 @require_http_methods(["GET"])
 def week(request: HttpRequest, practice: Practice) -> HttpResponse:
-    zone = ZoneInfo(practice.time_zone)
-    monday = _monday(request.GET.get("week"), zone)
-    context = {"practice": practice, "active": "week", "form": HourBlockForm()}
-    context.update(_week_context(practice, monday))
-    return render(request, "calendars/week.html", context)
+    """The former week view: its links and bookmarks open the calendar on the same week."""
+    day: date | None
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = None
+    return redirect(_calendar_at(day))
+
+
+def _form_page(request, practice, form, *, status=200, covered=(), pending=None):
+    context = {
+        "practice": practice,
+        "active": "calendar",
+        "form": form,
+        "covered": covered,
+        "pending": pending,
+        "zone": practice.time_zone,
+        "back": _calendar_at(
+            form.cleaned_data.get("day") if form.is_bound and form.is_valid() else None,
+            request.POST.get("view") or request.GET.get("view", ""),
+        ),
+        "view": request.POST.get("view") or request.GET.get("view", ""),
+    }
+    return render(request, "calendars/block_form.html", context, status=status)
 
 
 @own_practice
-@require_POST
+@require_http_methods(["GET", "POST"])
 def block_add(request: HttpRequest, practice: Practice) -> HttpResponse:
+    if request.method == "GET":
+        # Filled in from the free hour the coach chose; anything unreadable is just left out.
+        initial = {k: request.GET[k] for k in ("day", "start_time", "end_time") if k in request.GET}
+        probe = HourBlockForm(initial)
+        probe.is_valid()
+        form = HourBlockForm(initial={k: v for k, v in initial.items() if k not in probe.errors})
+        return _form_page(request, practice, form)
     zone = ZoneInfo(practice.time_zone)
     form = HourBlockForm(request.POST)
     if not form.is_valid():
-        context = {"practice": practice, "active": "week", "form": form}
-        context.update(_week_context(practice, _monday(request.POST.get("day"), zone)))
-        return render(request, "calendars/week.html", context, status=400)
+        return _form_page(request, practice, form, status=400)
     data = form.cleaned_data
     start = datetime.combine(data["day"], data["start_time"], tzinfo=zone).astimezone(UTC)
     end_day = data["day"] + timedelta(days=1) if data["end_time"] == time(0) else data["day"]
     end = datetime.combine(end_day, data["end_time"], tzinfo=zone).astimezone(UTC)
-    back = reverse("calendars:week") + f"?week={data['day'].isoformat()}"
     try:
         with transaction.atomic(durable=True):
             _block, cancelled = hour_block_add(
@@ -119,15 +96,9 @@ def block_add(request: HttpRequest, practice: Practice) -> HttpResponse:
                 reason=_("Your coach is not available at this time."),
             )
     except BlockCoversBookings as covered:
-        context = {
-            "practice": practice,
-            "active": "week",
-            "form": form,
-            "covered": covered.bookings,
-            "pending": data,
-        }
-        context.update(_week_context(practice, _monday(data["day"].isoformat(), zone)))
-        return render(request, "calendars/week.html", context, status=409)
+        return _form_page(
+            request, practice, form, status=409, covered=covered.bookings, pending=data
+        )
     if cancelled:
         messages.success(
             request,
@@ -140,7 +111,7 @@ def block_add(request: HttpRequest, practice: Practice) -> HttpResponse:
         )
     else:
         messages.success(request, _("The hours are blocked."))
-    return redirect(back)
+    return redirect(_calendar_at(data["day"], request.POST.get("view", "")))
 
 
 @own_practice
@@ -151,5 +122,4 @@ def block_remove(request: HttpRequest, practice: Practice, pk: int) -> HttpRespo
         hour_block_remove(practice=practice, actor=request.user, block_id=pk)
     messages.success(request, _("The block is removed."))
     zone = ZoneInfo(practice.time_zone)
-    day = block.start.astimezone(zone).date().isoformat()
-    return redirect(reverse("calendars:week") + f"?week={day}")
+    return redirect(_calendar_at(block.start.astimezone(zone).date()))

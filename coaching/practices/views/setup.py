@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coaching.practices.booked import sessions_on_days, time_off_with_sessions
 from coaching.practices.checklist import practice_checklist
 from coaching.practices.forms import (
     BillingForm,
@@ -224,17 +227,42 @@ def _practice_fields_step(request, practice, form_class, *, active, title, intro
 @own_practice
 @require_http_methods(["GET", "POST"])
 def practice_time_off(request: AuthenticatedHttpRequest, practice: Practice) -> HttpResponse:
+    """Days off. Booked sessions on those days stay booked: before saving, the coach is shown
+    which ones and saves anyway (keeping them) or changes the days; after saving, each stretch
+    of time off lists the sessions still on it, with links to move or cancel them."""
     form = TimeOffForm(request.POST or None)
+    covered: list = []
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic(durable=True):
-            time_off_add(practice=practice, actor=request.user, **form.cleaned_data)
-        messages.success(request, _("Your time off is saved."))
-        return redirect("practices:time_off")
-    return _step(
-        request,
-        "time_off",
-        {"practice": practice, "form": form, "time_off": practice.time_off.all()},
+        days = form.cleaned_data
+        covered = sessions_on_days(
+            practice=practice,
+            first_day=days["first_day"],
+            last_day=days["last_day"],
+            now=timezone.now(),
+        )
+        if not covered or request.POST.get("sessions") == "keep":
+            with transaction.atomic(durable=True):
+                time_off_add(practice=practice, actor=request.user, **form.cleaned_data)
+            if covered:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Your time off is saved. %(n)d booked session falls on these days: "
+                        "move or cancel it below.",
+                        "Your time off is saved. %(n)d booked sessions fall on these days: "
+                        "move or cancel them below.",
+                        len(covered),
+                    )
+                    % {"n": len(covered)},
+                )
+            else:
+                messages.success(request, _("Your time off is saved."))
+            return redirect("practices:time_off")
+    time_off = time_off_with_sessions(
+        practice=practice, time_off=list(practice.time_off.all()), now=timezone.now()
     )
+    context = {"practice": practice, "form": form, "time_off": time_off, "covered": covered}
+    return _step(request, "time_off", context, status=409 if covered else 200)
 
 
 @own_practice
@@ -271,6 +299,8 @@ def practice_publish_toggle(request: AuthenticatedHttpRequest, practice: Practic
     return redirect("practices:setup")
 
 
-def _step(request, active: str, context: dict, *, template: str | None = None) -> HttpResponse:
+def _step(
+    request, active: str, context: dict, *, template: str | None = None, status: int = 200
+) -> HttpResponse:
     context = {**context, "active": active}
-    return render(request, f"practices/setup/{template or active}.html", context)
+    return render(request, f"practices/setup/{template or active}.html", context, status=status)
