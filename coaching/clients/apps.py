@@ -10,3 +10,10 @@ class ClientsConfig(AppConfig):
     def ready(self):
         # notify registers its message kinds; receivers connects its @receiver functions.
         from coaching.clients import notify, receivers  # noqa: F401
+
+    def register_fact_source(self, **kwargs):
+        """What packages (and any app beside clients) call from their ready(): see facts.py.
+        Through the app config, so they need not import clients, which sits in their layer."""
+        from coaching.clients.facts import register_fact_source
+
+        return register_fact_source(**kwargs)
