@@ -36,9 +36,11 @@ from coaching.bookings.services import (
     booking_cancel,
     booking_capture,
     booking_hold,
+    booking_line,
     booking_move,
     booking_start_payment,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.availability import Interval
 from coaching.practices.models import Practice, SessionType
@@ -76,6 +78,20 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
     )
 
 
+def _preview(practice, session_type: SessionType, start) -> Booking:
+    """The booking as it would be held (unsaved): for the page before paying."""
+    return Booking(
+        practice=practice,
+        session_type=session_type,
+        start=start,
+        end=start + timedelta(minutes=session_type.duration_minutes),
+        price=session_type.price,
+        currency=session_type.currency,
+        session_name=session_type.name,
+        cancellation_window_hours=practice.cancellation_window_hours,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
@@ -95,7 +111,19 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
             request, _("This time is in the past. Please pick another slot."), status=400, back=back
         )
 
+    code = entered_code(request)
     if request.method == "POST":
+        if code:  # checked before the slot is held: a wrong code holds nothing
+            _discount, refused = discount_quote(
+                code=code,
+                practice=practice,
+                buyer=request.user,
+                lines=[booking_line(_preview(practice, session_type, start))],
+                now=timezone.now(),
+            )
+            if refused:
+                return _problem(request, refused, status=409, back=back)
+        booking = None
         try:
             with transaction.atomic(durable=True):
                 booking = booking_hold(
@@ -115,8 +143,13 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
                         reverse("bookings:paypal_cancel", args=[booking.reference])
                     ),
                     locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                    discount_code=code,
                 )
         except BookingError as error:
+            if booking is not None and code:
+                # The code was used up by someone else meanwhile: the slot is freed at once.
+                with transaction.atomic(durable=True):
+                    booking_abandon(booking=booking, order_id="", actor=request.user)
             return _problem(request, error.message, status=409, back=back)
         except PaymentError as error:
             message = (
@@ -131,15 +164,13 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
     free = session_type_free_slots(
         session_type=session_type, start=start, end=start + timedelta(microseconds=1)
     )
-    booking_preview = Booking(
+    booking_preview = _preview(practice, session_type, start)
+    discount, discount_error = discount_quote(
+        code=code,
         practice=practice,
-        session_type=session_type,
-        start=start,
-        end=start + timedelta(minutes=session_type.duration_minutes),
-        price=session_type.price,
-        currency=session_type.currency,
-        session_name=session_type.name,
-        cancellation_window_hours=practice.cancellation_window_hours,
+        buyer=request.user,
+        lines=[booking_line(booking_preview)],
+        now=timezone.now(),
     )
     context = {
         "practice": practice,
@@ -149,9 +180,12 @@ def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> Http
         "available": free == [start],
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
+        "keep": [("start", form["start"].value())],
+        **discount_context(code, discount, discount_error),
     }
+    status = 200 if free == [start] else 409
     response = render(
-        request, "bookings/booking_start.html", context, status=200 if free == [start] else 409
+        request, "bookings/booking_start.html", context, status=400 if discount_error else status
     )
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]

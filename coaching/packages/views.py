@@ -30,8 +30,10 @@ from coaching.packages.services import (
     booking_from_credit,
     client_package_release,
     client_package_start,
+    package_line,
     package_save,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.models import Payment
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.payments.services import (
@@ -94,11 +96,12 @@ def package_buy(request: HttpRequest, slug: str, package_id: int) -> HttpRespons
         Package.objects.select_related("session_type"), pk=package_id, practice=practice
     )
     back = practice.get_absolute_url()
+    code = entered_code(request)
     if request.method == "POST":
         try:
             with transaction.atomic(durable=True):
                 client_package = client_package_start(
-                    package_id=package.pk, practice=practice, client=request.user
+                    package_id=package.pk, practice=practice, client=request.user, coupon_code=code
                 )
         except BookingError as error:
             return _problem(request, error.message, status=409, back=back)
@@ -109,16 +112,24 @@ def package_buy(request: HttpRequest, slug: str, package_id: int) -> HttpRespons
             url_stem="paypal",
             back=back,
         )
+    discount, discount_error = discount_quote(
+        code=code,
+        practice=practice,
+        buyer=request.user,
+        lines=[package_line(package)],
+        now=timezone.now(),
+    )
+    price = discount.total if discount else package.price
     context = {
         "practice": practice,
         "package": package,
         "on_sale": package.is_active and package.session_type.is_active,
-        "refund_one": package_refund_for_unused(
-            price=package.price, sessions=package.sessions, unused=1
-        ),
+        "refund_one": package_refund_for_unused(price=price, sessions=package.sessions, unused=1),
+        **discount_context(code, discount, discount_error),
     }
+    status = 200 if context["on_sale"] else 409
     response = render(
-        request, "packages/package_buy.html", context, status=200 if context["on_sale"] else 409
+        request, "packages/package_buy.html", context, status=400 if discount_error else status
     )
     response._csp_update = {"form-action": approval_origins()}
     return response

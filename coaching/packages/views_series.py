@@ -13,12 +13,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coaching.bookings.forms import SlotField
-from coaching.bookings.models import BookingState
-from coaching.bookings.services import BookingError
+from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.services import BookingError, booking_line
 from coaching.packages.checkout import checkout_redirect
 from coaching.packages.checkout import problem as _problem
 from coaching.packages.forms import SeriesForm
@@ -31,6 +32,7 @@ from coaching.packages.series_services import (
     series_hold,
     series_release,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.models import Payment
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.payments.services import PaymentRefused, payment_capture
@@ -47,6 +49,22 @@ def _chosen_starts(request: HttpRequest):
         return [field.clean(value) for value in values]
     except Exception:
         return None
+
+
+def _series_lines(session_type: SessionType, starts) -> list:
+    """The purchase lines the free occurrences would have (for the price shown first)."""
+    return [
+        booking_line(
+            Booking(
+                session_type=session_type,
+                session_name=session_type.name,
+                price=session_type.price,
+                currency=session_type.currency,
+                start=start,
+            )
+        )
+        for start in starts
+    ]
 
 
 @login_required
@@ -66,6 +84,7 @@ def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpR
         message = _("Please choose a first session, a rhythm and between 1 and %(max)s sessions.")
         return _problem(request, message % {"max": MAX_OCCURRENCES}, status=400, back=back)
     data = form.cleaned_data
+    code = entered_code(request)
     if request.method == "POST":
         starts = _chosen_starts(request)
         if starts is None:
@@ -79,6 +98,7 @@ def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpR
                     session_type_id=session_type.pk,
                     starts=starts,
                     interval_weeks=data["interval_weeks"],
+                    coupon_code=code,
                 )
         except BookingError as error:
             return _problem(request, error.message, status=409, back=back)
@@ -96,6 +116,17 @@ def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpR
         count=data["count"],
     )
     free = [o for o in plan if o.free]
+    discount, discount_error = (
+        discount_quote(
+            code=code,
+            practice=practice,
+            buyer=request.user,
+            lines=_series_lines(session_type, [o.start for o in free]),
+            now=timezone.now(),
+        )
+        if code and free
+        else (None, "")
+    )
     context = {
         "practice": practice,
         "session_type": session_type,
@@ -104,8 +135,12 @@ def series_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpR
         "free_count": len(free),
         "total": session_type.price * len(free),
         "own_practice": practice.owner_id == request.user.pk,
+        "keep": [(name, form[name].value()) for name in ("start", "interval_weeks", "count")],
+        **discount_context(code, discount, discount_error),
     }
-    response = render(request, "packages/series_start.html", context)
+    response = render(
+        request, "packages/series_start.html", context, status=400 if discount_error else 200
+    )
     response._csp_update = {"form-action": approval_origins()}
     return response
 
