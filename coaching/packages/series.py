@@ -1,11 +1,11 @@
 """The series check: which occurrences of "same weekday and time, every N weeks" can be held.
 
 `series_starts` and `series_plan` are pure (no ORM, no clock): the plan takes the free starts the
-slot engine found on the occurrences' days and marks each wanted occurrence free or not, with
-alternatives on the same day. `series_check` feeds it from the database: the slot engine asks about each
-wanted start alone and looks at a whole day only where a start is not free, with the hours and
-busy time read once per look (a fixed number of queries for any number of occurrences), which is
-what makes 52 weekly occurrences against a busy coach cheap.
+slot engine found and marks each wanted occurrence free or not, with alternatives on the same
+day. `series_check` feeds it from the database: the slot engine asks about each wanted start
+alone and looks at a whole day only where a start is not free, with the hours and busy time read
+once per look (a fixed number of queries for any number of occurrences), which is what makes 52
+weekly occurrences against a busy coach cheap.
 """
 
 from __future__ import annotations
