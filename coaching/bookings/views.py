@@ -94,7 +94,9 @@ def _preview(practice, session_type: SessionType, start) -> Booking:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def booking_start(request: HttpRequest, slug: str, session_type_id: int) -> HttpResponse:
+def booking_start(
+    request: AuthenticatedHttpRequest, slug: str, session_type_id: int
+) -> HttpResponse:
     session_type = _bookable_session_type(request, slug, session_type_id)
     practice = session_type.practice
     back = practice.get_absolute_url()
