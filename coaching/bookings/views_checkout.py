@@ -28,8 +28,10 @@ from coaching.bookings.services import (
     booking_abandon,
     booking_capture,
     booking_hold,
+    booking_line,
     booking_start_payment,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.models import SessionType
 from coaching.practices.pages import published_practice_and_types, slot_shown_free
@@ -84,7 +86,19 @@ def booking_start(
             request, _("This time is in the past. Please pick another slot."), status=400, back=back
         )
 
+    code = entered_code(request)
     if request.method == "POST":
+        if code:  # checked before the slot is held: a wrong code holds nothing
+            _discount, refused = discount_quote(
+                code=code,
+                practice=practice,
+                buyer=request.user,
+                lines=[booking_line(booking_preview(session_type=session_type, start=start))],
+                now=timezone.now(),
+            )
+            if refused:
+                return _problem(request, refused, status=409, back=back)
+        booking = None
         try:
             with transaction.atomic(durable=True):
                 booking = booking_hold(
@@ -104,8 +118,13 @@ def booking_start(
                         reverse("bookings:paypal_cancel", args=[booking.reference])
                     ),
                     locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                    discount_code=code,
                 )
         except BookingError as error:
+            if booking is not None and code:
+                # The code was used up by someone else meanwhile: the slot is freed at once.
+                with transaction.atomic(durable=True):
+                    booking_abandon(booking=booking, order_id="", actor=request.user)
             return _problem(request, error.message, status=409, back=back)
         except PaymentError as error:
             message = (
@@ -118,21 +137,32 @@ def booking_start(
         return redirect(approve_url)
 
     available = slot_shown_free(session_type=session_type, start=start)
+    preview = booking_preview(session_type=session_type, start=start)
+    discount, discount_error = discount_quote(
+        code=code,
+        practice=practice,
+        buyer=request.user,
+        lines=[booking_line(preview)],
+        now=timezone.now(),
+    )
+    start_value = start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     context = {
         "practice": practice,
         "session_type": session_type,
-        "booking": booking_preview(session_type=session_type, start=start),
+        "booking": preview,
         "form": form,
         "available": available,
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
-        # What the page's {% memo %} part is kept for, besides the values it names itself.
-        "listing_version": getattr(practice, "listing_version", None),
-        "start_value": start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        # What the page's {% memo %} part is kept for, besides the values it names itself; a
+        # code makes the page the buyer's own (their uses of it), so it is rendered each time.
+        "listing_version": None if code else getattr(practice, "listing_version", None),
+        "start_value": start_value,
+        "keep": [("start", start_value)],
+        **discount_context(code, discount, discount_error),
     }
-    response = render(
-        request, "bookings/booking_start.html", context, status=200 if available else 409
-    )
+    status = 400 if discount_error else 200 if available else 409
+    response = render(request, "bookings/booking_start.html", context, status=status)
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +16,10 @@ class ClientsConfig(AppConfig):
         from sofadoc import prefetch
 
         prefetch.register(header_cache_keys)
+
+    def register_fact_source(self, **kwargs: Any) -> None:
+        """What packages (and any app beside clients) call from their ready(): see facts.py.
+        Through the app config, so they need not import clients, which sits in their layer."""
+        from coaching.clients.facts import register_fact_source
+
+        register_fact_source(**kwargs)

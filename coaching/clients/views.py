@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coaching.clients import selectors, services
+from coaching.clients.facts import client_facts, fact_sources
 from coaching.clients.forms import (
     ClientSearchForm,
     FileForm,
@@ -62,10 +63,24 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     rows = selectors.client_list(practice=practice, query=query)
     page = Paginator(rows, selectors.CLIENT_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # What the apps beside clients know of them (package balances): one query for the page.
+    facts = client_facts(
+        practice=practice, client_ids=[r.client_id for r in page.object_list], now=timezone.now()
+    )
+    for row in page.object_list:
+        row.fact_columns = facts.get(row.client_id, [])  # type: ignore[attr-defined]  # shown by the template
     return render(
         request,
         "clients/client_list.html",
-        {"practice": practice, "form": form, "page": page, "query": query, "active": "clients"},
+        {
+            "practice": practice,
+            "form": form,
+            "page": page,
+            "query": query,
+            "fact_sources": fact_sources(),
+            "active": "clients",
+        },
     )
 
 
@@ -78,6 +93,10 @@ def _client_page(
     status: int = 200,
 ) -> HttpResponse:
     history = list(selectors.client_history(relationship))
+    now = timezone.now()
+    facts = client_facts(
+        practice=relationship.practice, client_ids=[relationship.client_id], now=now
+    )
     return render(
         request,
         "clients/client_detail.html",
@@ -85,7 +104,8 @@ def _client_page(
             "practice": relationship.practice,
             "relationship": relationship,
             "history": history,
-            "now": timezone.now(),
+            "now": now,
+            "fact_columns": facts.get(relationship.client_id, []),
             "notes": selectors.notes_of(relationship),
             "tasks": selectors.tasks_of(relationship),
             "files": selectors.files_of(relationship),

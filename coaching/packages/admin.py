@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from coaching.packages.models import BookingSeries, ClientPackage, CreditEntry, Package
+from coaching.packages.models import (
+    BookingSeries,
+    ClientPackage,
+    Coupon,
+    CouponUse,
+    CreditEntry,
+    Package,
+)
 from sofadoc.admin_site import ReadOnlyAdmin
 
 
@@ -52,3 +59,45 @@ class BookingSeriesAdmin(ReadOnlyAdmin):
     list_filter = ["interval_weeks"]
     search_fields = ["reference", "practice__name", "client__email"]
     list_select_related = ["practice", "client", "session_type"]
+
+
+class CouponUseInline(admin.TabularInline):
+    model = CouponUse
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "purchase", "client", "amount", "currency", "hold_until")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    """Coaches' coupons; staff may deactivate one (its uses are records of money, kept)."""
+
+    list_display = [
+        "code",
+        "practice",
+        "kind",
+        "value",
+        "max_uses",
+        "valid_from",
+        "valid_until",
+        "is_active",
+    ]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["code", "practice__name"]
+    list_select_related = ["practice"]
+    raw_id_fields = ["practice", "session_type", "package"]
+    inlines = [CouponUseInline]
+
+
+@admin.register(CouponUse)
+class CouponUseAdmin(ReadOnlyAdmin):
+    """Checkouts that used a coupon (counted while paid or held: packages/coupons.py)."""
+
+    list_display = ["created_at", "coupon", "purchase", "client", "amount", "hold_until"]
+    list_filter = ["coupon__kind"]
+    search_fields = ["coupon__code", "purchase__reference", "client__email"]
+    list_select_related = ["coupon", "purchase", "client"]

@@ -1,13 +1,13 @@
 """Demo data for packages: the demo coach sells five sessions of their first session type for
 the price of four and a half, valid for six months, unused ones refunded pro rata. The demo
 client buys it through the PayPal sandbox twin like a single session (README, "What the demo
-shows")."""
+shows"). A coupon WILLKOMMEN10 takes 10 % off anything of that coach, 100 times."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from coaching.packages.models import ExpiryRule, Package
+from coaching.packages.models import Coupon, CouponKind, ExpiryRule, Package
 from coaching.practices.models import Practice
 
 
@@ -25,5 +25,10 @@ def seed(*, practice: Practice) -> Package | None:
             "validity_days": 180,
             "expiry_rule": ExpiryRule.REFUND,
         },
+    )
+    Coupon.objects.get_or_create(
+        practice=practice,
+        code="WILLKOMMEN10",
+        defaults={"kind": CouponKind.PERCENT, "value": Decimal("10"), "max_uses": 100},
     )
     return package

@@ -12,7 +12,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -254,3 +254,113 @@ class BookingSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ({self.count} × {self.session_type.name})"
+
+
+COUPON_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{2,31}$"
+
+
+class CouponKind(models.TextChoices):
+    PERCENT = "percent", _("percent off")
+    AMOUNT = "amount", _("amount off")
+
+
+class Coupon(models.Model):
+    """A code a coach gives out: a percentage or an amount off a single session, a series or a
+    package of their practice, optionally for one session type or one package only, within a
+    validity window, for a limited number of uses (CouponUse rows, counted under this row's
+    lock: coupons.py)."""
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="coupons", verbose_name=_("practice")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=32,
+        validators=[RegexValidator(COUPON_CODE_PATTERN)],
+        help_text=_("3 to 32 letters, digits or hyphens, e.g. SOMMER20."),
+    )
+    kind = models.CharField(
+        _("discount"), max_length=8, choices=CouponKind.choices, default=CouponKind.PERCENT
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Percent (1 to 100) or an amount in euros."),
+    )
+    max_uses = models.PositiveIntegerField(
+        _("number of uses"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: unlimited."),
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    session_type = models.ForeignKey(
+        SessionType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coupons",
+        verbose_name=_("only for the session"),
+    )
+    package = models.ForeignKey(
+        Package,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coupons",
+        verbose_name=_("only for the package"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "code"], name="coupon_code_per_practice"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="coupon_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100), name="coupon_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CouponUse(models.Model):
+    """One checkout that used a coupon: the purchase it lowered and by how much. It counts
+    against the coupon's uses while the purchase is paid, or held (until `hold_until`) and its
+    payment neither cancelled nor failed: an abandoned checkout gives its use back by itself
+    (coupons.counting_uses)."""
+
+    coupon = models.ForeignKey(
+        Coupon, on_delete=models.PROTECT, related_name="uses", verbose_name=_("coupon")
+    )
+    purchase = models.OneToOneField(
+        Purchase, on_delete=models.PROTECT, related_name="coupon_use", verbose_name=_("purchase")
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # kept without the client: its money records stay
+        null=True,
+        related_name="coupon_uses",
+        verbose_name=_("client"),
+    )
+    amount = models.DecimalField(_("discount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    hold_until = models.DateTimeField(_("held until"))
+    created_at = models.DateTimeField(_("used"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("coupon use")
+        verbose_name_plural = _("coupon uses")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} −{self.amount} {self.currency}"

@@ -42,6 +42,21 @@ register(
         order=320,
     ),
     PersonalData(
+        "packages.CouponUse",
+        subject=("client", "coupon__practice__owner"),
+        fields=["coupon__code", "amount", "currency", "created_at", "purchase__reference"],
+        erase=Erase.KEEP,  # part of a purchase's money record (§ 147 AO)
+        anonymise={"client": None},
+        order=320,
+    ),
+    PersonalData(
+        "packages.Coupon",
+        subject="practice__owner",
+        fields=["code", "kind", "value", "max_uses", "valid_from", "valid_until", "is_active"],
+        erase=Erase.KEEP,  # named on receipts that are kept; it names no client
+        order=330,
+    ),
+    PersonalData(
         "packages.Package",
         subject="practice__owner",
         fields=["name", "sessions", "price", "currency", "validity_days", "expiry_rule"],

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coaching.bookings.models import Booking, BookingState, Role
-from coaching.bookings.services import BookingError, booking_cancel, booking_hold
+from coaching.bookings.services import BookingError, booking_cancel, booking_hold, booking_line
 from coaching.bookings.states import transition
 from coaching.packages.models import MAX_OCCURRENCES, BookingSeries
 from coaching.payments.models import Refund
-from coaching.payments.services import LineSpec, PaymentRefused, payment_cancel, purchase_create
+from coaching.payments.services import PaymentRefused, payment_cancel, purchase_create
 from coaching.practices.models import Practice
 from sofadoc.accounts.models import User
 
@@ -37,10 +37,12 @@ def series_hold(
     starts: list[datetime],
     interval_weeks: int,
     now: datetime | None = None,
+    coupon_code: str = "",
 ) -> BookingSeries:
     """Hold every start in `starts` (the occurrences the client accepted, alternatives
-    included) and create the series' purchase, one line per booking. All or nothing: one taken
-    start (SlotTaken) holds none. Refuses 0 or more than MAX_OCCURRENCES starts, or repeats."""
+    included) and create the series' purchase, one line per booking, lowered by `coupon_code`
+    if given. All or nothing: one taken start (SlotTaken) or a code that does not apply holds
+    none. Refuses 0 or more than MAX_OCCURRENCES starts, or repeats."""
     if not 1 <= len(starts) <= MAX_OCCURRENCES or len(set(starts)) != len(starts):
         raise SeriesError(
             _("A series has between 1 and %(max)s different sessions.") % {"max": MAX_OCCURRENCES}
@@ -63,17 +65,8 @@ def series_hold(
             purchase = purchase_create(
                 practice=practice,
                 buyer=client,
-                lines=[
-                    LineSpec(
-                        kind="booking",
-                        object_id=booking.pk,
-                        description=booking.session_name,
-                        amount=booking.price,
-                        currency=booking.currency,
-                        service_date=booking.start,
-                    )
-                    for booking in bookings
-                ],
+                lines=[booking_line(booking) for booking in bookings],
+                discount_code=coupon_code,
             )
         except PaymentRefused as error:
             raise SeriesError(error.message) from error

@@ -62,12 +62,32 @@ def credit_balance(client_package: ClientPackage) -> int:
     return total["n"] or 0
 
 
+def package_line(package: Package, *, object_id: int = 0, now: datetime | None = None) -> LineSpec:
+    """The purchase line of `package` (object_id 0 for the price shown before buying)."""
+    return LineSpec(
+        kind="package",
+        object_id=object_id,
+        description=f"{package.name}: {package.sessions} × {package.session_type.name}",
+        amount=package.price,
+        currency=package.currency,
+        service_date=now or timezone.now(),
+        offer_keys=(f"package:{package.pk}", f"session_type:{package.session_type_id}"),
+    )
+
+
 def client_package_start(
-    *, package_id: int, practice: Practice, client: User, now: datetime | None = None
+    *,
+    package_id: int,
+    practice: Practice,
+    client: User,
+    now: datetime | None = None,
+    coupon_code: str = "",
 ) -> ClientPackage:
     """A client begins to buy `package_id` of `practice`: a held client package with its
     purchase (one line of kind "package"); the caller starts the PayPal order for it.
-    Refuses a package of another practice, one no longer on sale, and the coach's own."""
+    Refuses a package of another practice, one no longer on sale, and the coach's own, and a
+    coupon that does not apply (its use is counted with the purchase: coupons.py). The client
+    package's price is what the client pays, so a pro rata refund gives back what was paid."""
     with transaction.atomic():
         package = (
             Package.objects.select_related("session_type", "practice")
@@ -99,21 +119,13 @@ def client_package_start(
                 practice=practice,
                 buyer=client,
                 reference=client_package.reference,
-                lines=[
-                    LineSpec(
-                        kind="package",
-                        object_id=client_package.pk,
-                        description=f"{package.name}: {package.sessions} × "
-                        f"{package.session_type.name}",
-                        amount=package.price,
-                        currency=package.currency,
-                        service_date=now or timezone.now(),
-                    )
-                ],
+                lines=[package_line(package, object_id=client_package.pk, now=now)],
+                discount_code=coupon_code,
             )
         except PaymentRefused as error:
             raise PackageError(error.message) from error
-        client_package.save(update_fields=["purchase"])
+        client_package.price = client_package.purchase.total
+        client_package.save(update_fields=["purchase", "price"])
     return client_package
 
 

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from coaching.packages import views, views_series
+from coaching.packages import views, views_coupons, views_series
 
 app_name = "packages"
 
 urlpatterns = [
     path("practice/packages/", views.coach_packages, name="coach"),
     path("practice/packages/<int:package_id>/", views.coach_package_edit, name="edit"),
+    path("practice/coupons/", views_coupons.coach_coupons, name="coupons"),
+    path(
+        "practice/coupons/<int:coupon_id>/deactivate/",
+        views_coupons.coach_coupon_deactivate,
+        name="coupon_deactivate",
+    ),
     path("coaches/<slug:slug>/packages/<int:package_id>/buy/", views.package_buy, name="buy"),
     path("packages/<str:reference>/", views.package_detail, name="detail"),
     path("packages/<str:reference>/book/", views.package_book, name="book"),

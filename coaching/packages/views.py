@@ -31,8 +31,10 @@ from coaching.packages.services import (
     booking_from_credit,
     client_package_release,
     client_package_start,
+    package_line,
     package_save,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.models import Payment, Purchase
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.payments.services import (
@@ -98,11 +100,12 @@ def package_buy(request: AuthenticatedHttpRequest, slug: str, package_id: int) -
         Package.objects.select_related("session_type"), pk=package_id, practice=practice
     )
     back = practice.get_absolute_url()
+    code = entered_code(request)
     if request.method == "POST":
         try:
             with transaction.atomic(durable=True):
                 client_package = client_package_start(
-                    package_id=package.pk, practice=practice, client=request.user
+                    package_id=package.pk, practice=practice, client=request.user, coupon_code=code
                 )
         except BookingError as error:
             return _problem(request, error.message, status=409, back=back)
@@ -114,16 +117,24 @@ def package_buy(request: AuthenticatedHttpRequest, slug: str, package_id: int) -
             url_stem="paypal",
             back=back,
         )
+    discount, discount_error = discount_quote(
+        code=code,
+        practice=practice,
+        buyer=request.user,
+        lines=[package_line(package)],
+        now=timezone.now(),
+    )
+    price = discount.total if discount else package.price
     context = {
         "practice": practice,
         "package": package,
         "on_sale": package.is_active and package.session_type.is_active,
-        "refund_one": package_refund_for_unused(
-            price=package.price, sessions=package.sessions, unused=1
-        ),
+        "refund_one": package_refund_for_unused(price=price, sessions=package.sessions, unused=1),
+        **discount_context(code, discount, discount_error),
     }
+    status = 200 if context["on_sale"] else 409
     response = render(
-        request, "packages/package_buy.html", context, status=200 if context["on_sale"] else 409
+        request, "packages/package_buy.html", context, status=400 if discount_error else status
     )
     # django-csp's per-response addition (an attribute it reads, unknown to HttpResponse's type)
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ practice (404 for a session type of another practice).
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,27 +16,29 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coaching.bookings.forms import SlotField
-from coaching.bookings.models import BookingState
-from coaching.bookings.services import BookingError
+from coaching.bookings.models import Booking, BookingState
+from coaching.bookings.services import BookingError, booking_line
 from coaching.packages.checkout import checkout_redirect
 from coaching.packages.checkout import problem as _problem
 from coaching.packages.forms import SeriesForm
 from coaching.packages.models import MAX_OCCURRENCES, BookingSeries
 from coaching.packages.refunds import series_refund_quote
-from coaching.packages.series import series_check
+from coaching.packages.series import Occurrence, series_check
 from coaching.packages.series_services import (
     series_bookings,
     series_cancel_rest,
     series_hold,
     series_release,
 )
+from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.models import Payment
 from coaching.payments.providers import PaymentError, approval_origins
-from coaching.payments.services import PaymentRefused, payment_capture
+from coaching.payments.services import LineSpec, PaymentRefused, payment_capture
 from coaching.practices.models import SessionType
 from sofadoc.http import AuthenticatedHttpRequest
 
@@ -50,6 +53,57 @@ def _chosen_starts(request: AuthenticatedHttpRequest) -> list[datetime] | None:
         return [field.clean(value) for value in values]
     except Exception:
         return None
+
+
+def _series_lines(session_type: SessionType, starts: list[datetime]) -> list[LineSpec]:
+    """The purchase lines the free occurrences would have (for the price shown first)."""
+    return [
+        booking_line(
+            Booking(
+                session_type=session_type,
+                session_name=session_type.name,
+                price=session_type.price,
+                currency=session_type.currency,
+                start=start,
+            )
+        )
+        for start in starts
+    ]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One occurrence as the check page shows it, formatted once here: the template's date,
+    time and utc filters cost three localised formats per occurrence (half the page's time
+    for 52 of them)."""
+
+    value: str  # the UTC ISO start the form sends back
+    label: str  # "Di 2. Jun 2026, 18:00" in the viewer's zone and language
+    free: bool
+    alternatives: tuple[tuple[str, str], ...]  # (value, "17:30")
+
+
+def _iso(start: datetime) -> str:
+    return start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plan_rows(plan: list[Occurrence]) -> list[PlanRow]:
+    zone = timezone.get_current_timezone()
+    rows = []
+    for occurrence in plan:
+        local = occurrence.start.astimezone(zone)
+        rows.append(
+            PlanRow(
+                value=_iso(occurrence.start),
+                label=f"{dateformat.format(local, 'D j. M Y')}, {local:%H:%M}",
+                free=occurrence.free,
+                alternatives=tuple(
+                    (_iso(alternative), f"{alternative.astimezone(zone):%H:%M}")
+                    for alternative in occurrence.alternatives
+                ),
+            )
+        )
+    return rows
 
 
 @login_required
@@ -71,6 +125,7 @@ def series_start(
         message = _("Please choose a first session, a rhythm and between 1 and %(max)s sessions.")
         return _problem(request, message % {"max": MAX_OCCURRENCES}, status=400, back=back)
     data = form.cleaned_data
+    code = entered_code(request)
     if request.method == "POST":
         starts = _chosen_starts(request)
         if starts is None:
@@ -84,6 +139,7 @@ def series_start(
                     session_type_id=session_type.pk,
                     starts=starts,
                     interval_weeks=data["interval_weeks"],
+                    coupon_code=code,
                 )
         except BookingError as error:
             return _problem(request, error.message, status=409, back=back)
@@ -101,16 +157,33 @@ def series_start(
         count=data["count"],
     )
     free = [o for o in plan if o.free]
+    discount, discount_error = (
+        discount_quote(
+            code=code,
+            practice=practice,
+            buyer=request.user,
+            lines=_series_lines(session_type, [o.start for o in free]),
+            now=timezone.now(),
+        )
+        if code and free
+        else (None, "")
+    )
     context = {
         "practice": practice,
         "session_type": session_type,
         "form": form,
-        "plan": plan,
+        "plan": _plan_rows(plan),
         "free_count": len(free),
         "total": session_type.price * len(free),
         "own_practice": practice.owner_id == request.user.pk,
+        "keep": [(name, form[name].value()) for name in ("start", "interval_weeks", "count")],
+        "rhythms": form.fields["interval_weeks"].choices,  # type: ignore[attr-defined]  # a ChoiceField
+        "max_count": MAX_OCCURRENCES,
+        **discount_context(code, discount, discount_error),
     }
-    response = render(request, "packages/series_start.html", context)
+    response = render(
+        request, "packages/series_start.html", context, status=400 if discount_error else 200
+    )
     # django-csp's per-response addition (an attribute it reads, unknown to HttpResponse's type)
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response

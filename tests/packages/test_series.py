@@ -191,7 +191,9 @@ def test_the_series_pages(client, paypal, frozen, practice, session_type, client
     page = client.get(url, {"start": start, "interval_weeks": 1, "count": 6})
     assert page.status_code == 200
     assert len(page.context["plan"]) == 6
-    chosen = [o.start.isoformat().replace("+00:00", "Z") for o in page.context["plan"]]
+    chosen = [row.value for row in page.context["plan"]]
+    assert chosen == [s.isoformat().replace("+00:00", "Z") for s in six]
+    assert page.context["plan"][0].label == "Tue 2. Jun 2026, 10:00"  # the client's zone
     assert client.post(url, {"start": start, "interval_weeks": 1, "count": 6}).status_code == 400
     response = client.post(
         url, {"start": start, "interval_weeks": 1, "count": 6, "occurrence": chosen}
@@ -234,3 +236,24 @@ def test_the_series_page_has_a_fixed_number_of_queries(
         with pinned_queries(8):
             response = client.get(reverse("packages:series_detail", args=[series.reference]))
         assert response.status_code == 200
+
+
+def test_the_series_check_page_costs_the_same_for_6_or_52_occurrences(
+    client, frozen, practice, session_type, client_user, six
+):
+    from tests.queries import pinned_queries
+
+    client.force_login(client_user)
+    url = reverse("packages:series_start", args=[practice.slug, session_type.pk])
+    start = six[0].isoformat().replace("+00:00", "Z")
+    # A taken occurrence: its day is looked at a second time, for the alternatives.
+    booking_hold(
+        client=UserFactory(), practice=practice, session_type_id=session_type.pk, start=six[2]
+    )
+    for count, expected in ((6, 8), (52, 8)):
+        query = {"start": start, "interval_weeks": 1, "count": count}
+        assert client.get(url, query).status_code == 200  # warm: session, consent, header
+        # The user, the session type with its practice, then per look (the starts alone; the
+        # taken day): hours with time off, bookings' and calendars' busy time.
+        with pinned_queries(expected):
+            assert client.get(url, query).status_code == 200

@@ -253,6 +253,19 @@ def touch_everything():
     CreditEntry.objects.create(
         client_package=bought, practice=practice, session_type=session_type, kind="grant", delta=5
     )
+    # A coupon of the coach's, used by their client at a checkout.
+    from coaching.packages.models import Coupon, CouponUse
+
+    coupon = Coupon.objects.create(practice=practice, code="SOMMER", kind="percent", value=10)
+    CouponUse.objects.create(
+        coupon=coupon,
+        purchase=Purchase.objects.create(
+            practice=practice, buyer=own_client, total="72.00", platform_fee="1.00"
+        ),
+        client=own_client,
+        amount="8.00",
+        hold_until=timezone.now(),
+    )
     BookingSeries.objects.create(
         practice=other.practice,
         session_type=other,

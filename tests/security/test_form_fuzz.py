@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coaching.notifications.forms import PreferencesForm
+from coaching.packages.forms import CouponForm
 from coaching.practices.forms import (
     BillingForm,
     DirectoryFilterForm,
@@ -261,18 +262,24 @@ FORMS = {
         lambda w: {"first_day": "2026-08-01", "last_day": "2026-08-14"},
     ),
     "publish": Form("coach", url("practices:publish"), ["action"], lambda w: {"action": "publish"}),
+    "coupon_new": Form(
+        "coach",
+        url("packages:coupons"),
+        fields_of(CouponForm),
+        lambda w: {"code": "SOMMER20", "kind": "percent", "value": "20", "max_uses": "10"},
+    ),
     # Booking
     "booking_start_page": Form(
         "client",
         lambda w: reverse("bookings:start", args=[w.practice.slug, w.session_type.pk]),
-        ["start", "price"],
+        ["start", "price", "coupon"],
         lambda w: {"start": "2026-06-02T12:00:00Z"},
         method="get",
     ),
     "booking_start": Form(
         "client",
         lambda w: reverse("bookings:start", args=[w.practice.slug, w.session_type.pk]),
-        ["start", "price"],
+        ["start", "price", "coupon"],
         lambda w: {"start": "2026-06-02T12:00:00Z", "price": "80.00"},
     ),
     "booking_cancel": Form(

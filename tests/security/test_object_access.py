@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 OUTSIDERS = ("other_client", "other_coach", "anonymous")
 # Pages of the signed-in coach's own practice (a person without one is sent to create it).
-COACH_PAGES = ("practices:", "calendars:", "packages:edit")
+COACH_PAGES = ("practices:", "calendars:", "packages:edit", "packages:coupon_deactivate")
 
 
 def _nothing_changes(world: World) -> None:
@@ -234,6 +234,14 @@ def _package(world: World):
     )[0]
 
 
+def _coupon(world: World):
+    from coaching.packages.models import Coupon
+
+    return Coupon.objects.get_or_create(
+        practice=world.practice, code="SOMMER20", defaults={"kind": "percent", "value": 20}
+    )[0]
+
+
 def _client_package(world: World, *, paid: bool = True):
     """The client's package (paid, or approved at PayPal and not yet captured), made once."""
     from coaching.packages.models import ClientPackage
@@ -392,6 +400,13 @@ MATRIX = {
             "is_active": "on",
         },
         state=lambda w: _package(w).name,
+    ),
+    "packages:coupon_deactivate": Case(
+        "coach",
+        lambda w: {"coupon_id": _coupon(w).pk},
+        post=lambda w: {},
+        state=lambda w: _coupon(w).is_active,
+        owner_changes_state=True,
     ),
     "packages:detail": Case(
         "client",

@@ -93,6 +93,8 @@ SIGNED_IN = {
     "billing:document_pdf",
     "packages:coach",
     "packages:edit",
+    "packages:coupons",
+    "packages:coupon_deactivate",
     "packages:buy",
     "packages:detail",
     "packages:book",

@@ -32,43 +32,55 @@ if TYPE_CHECKING:
     from sofadoc.accounts.models import User
 
 
-def booking_purchase_ensure(*, booking: Booking) -> Purchase:
+def booking_line(booking: Booking) -> LineSpec:
+    """A booking's purchase line (a preview's too: object_id 0 before it is held)."""
+    return LineSpec(
+        kind="booking",
+        object_id=booking.pk or 0,
+        description=booking.session_name,
+        amount=booking.price,
+        currency=booking.currency,
+        service_date=booking.start,
+        offer_keys=(f"session_type:{booking.session_type_id}",),
+    )
+
+
+def booking_purchase_ensure(*, booking: Booking, discount_code: str = "") -> Purchase:
     """The booking's purchase, made on the first call: one line of kind "booking", invoice id =
-    the booking's reference. The caller holds the booking's row lock. Raises PaymentRefused
-    when the fee cannot be taken from the price."""
+    the booking's reference, lowered by `discount_code` if given (payments/discounts.py). The
+    caller holds the booking's row lock. Raises PaymentRefused when the fee cannot be taken
+    from the price or the code does not apply."""
     if booking.purchase is None:
         booking.purchase = purchase_create(
             practice=booking.practice,
             buyer=booking.client,
             reference=booking.reference,
-            lines=[
-                LineSpec(
-                    kind="booking",
-                    object_id=booking.pk,
-                    description=booking.session_name,
-                    amount=booking.price,
-                    currency=booking.currency,
-                    service_date=booking.start,
-                )
-            ],
+            lines=[booking_line(booking)],
+            discount_code=discount_code,
         )
         booking.save(update_fields=["purchase", "updated_at"])
     return booking.purchase
 
 
 def booking_start_payment(
-    *, booking: Booking, return_url: str, cancel_url: str, locale: str, provider: str | None = None
+    *,
+    booking: Booking,
+    return_url: str,
+    cancel_url: str,
+    locale: str,
+    provider: str | None = None,
+    discount_code: str = "",
 ) -> str:
     """Create (or, on a repeated click, find again) the PayPal order for the booking's purchase;
     returns where to send the client to approve it. The first call creates the purchase: one
-    line of kind "booking", invoice id = the booking's reference."""
+    line of kind "booking", invoice id = the booking's reference, with `discount_code`."""
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.state != BookingState.HELD or booking.hold_expires_at <= timezone.now():  # type: ignore[operator]
             raise BookingError(_("This reservation has expired. Please pick the slot again."))
         try:
             payment = payment_start(
-                purchase=booking_purchase_ensure(booking=booking),
+                purchase=booking_purchase_ensure(booking=booking, discount_code=discount_code),
                 return_url=return_url,
                 cancel_url=cancel_url,
                 locale=locale,

@@ -7,8 +7,10 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coaching.payments.discounts import DiscountRefused, discount_for
 from coaching.payments.fees import FeeError, platform_fee_for
 from coaching.payments.models import Purchase, PurchaseLine
 from coaching.payments.services.common import PaymentRefused, announce_on_commit
@@ -23,6 +25,8 @@ class LineSpec:
     currency: str = "EUR"
     service_date: datetime | None = None
     quantity: int = 1
+    # What is sold, for a discount source to match ("session_type:12", "package:4"); not stored.
+    offer_keys: tuple[str, ...] = ()
 
 
 def purchase_create(
@@ -33,15 +37,56 @@ def purchase_create(
     billing_name: str = "",
     billing_address: str = "",
     reference: str = "",
+    discount_code: str = "",
 ) -> Purchase:
     """A purchase from `practice` with SofaDoc's fee decided now (fees.platform_fee_for).
 
     Refuses (PaymentRefused, nothing written) lines in more than one currency, a negative
     amount, nothing to buy, or a fee the price cannot carry. `reference` (unique) becomes the
-    order's invoice id at PayPal; a random one when not given.
+    order's invoice id at PayPal; a random one when not given. `discount_code` lowers the lines
+    through the registered discount source (discounts.py), which counts its use in the same
+    transaction; a code that does not apply is refused (PaymentRefused) and nothing is written.
     """
     if not lines:
         raise PaymentRefused(_("There is nothing to pay."))
+    with transaction.atomic():
+        discount = None
+        if discount_code:
+            try:
+                discount = discount_for(
+                    code=discount_code,
+                    practice=practice,
+                    buyer=buyer,
+                    lines=lines,
+                    now=timezone.now(),
+                    record=True,
+                )
+            except DiscountRefused as error:
+                raise PaymentRefused(error.message) from error
+            lines = discount.lines
+        purchase = _purchase_write(
+            practice=practice,
+            buyer=buyer,
+            lines=lines,
+            billing_name=billing_name,
+            billing_address=billing_address,
+            reference=reference,
+        )
+        if discount is not None:
+            discount.redeem(purchase)
+    return purchase
+
+
+def _purchase_write(
+    *,
+    practice,
+    buyer,
+    lines: list[LineSpec],
+    billing_name: str,
+    billing_address: str,
+    reference: str,
+) -> Purchase:
+    """Check and write the purchase and its lines (inside purchase_create's transaction)."""
     currencies = {line.currency for line in lines}
     if len(currencies) != 1:
         raise PaymentRefused(_("All items of one payment must be in the same currency."))
@@ -52,30 +97,29 @@ def purchase_create(
         fee = platform_fee_for(practice, total)
     except FeeError as error:
         raise PaymentRefused(error.message) from error
-    with transaction.atomic():
-        purchase = Purchase.objects.create(
-            practice=practice,
-            buyer=buyer,
-            total=total,
-            currency=currencies.pop(),
-            platform_fee=fee,
-            billing_name=billing_name,
-            billing_address=billing_address,
-            **({"reference": reference} if reference else {}),
+    purchase = Purchase.objects.create(
+        practice=practice,
+        buyer=buyer,
+        total=total,
+        currency=currencies.pop(),
+        platform_fee=fee,
+        billing_name=billing_name,
+        billing_address=billing_address,
+        **({"reference": reference} if reference else {}),
+    )
+    PurchaseLine.objects.bulk_create(
+        PurchaseLine(
+            purchase=purchase,
+            kind=line.kind,
+            object_id=line.object_id,
+            description=line.description[:200],
+            service_date=line.service_date,
+            quantity=line.quantity,
+            amount=line.amount,
+            currency=line.currency,
         )
-        PurchaseLine.objects.bulk_create(
-            PurchaseLine(
-                purchase=purchase,
-                kind=line.kind,
-                object_id=line.object_id,
-                description=line.description[:200],
-                service_date=line.service_date,
-                quantity=line.quantity,
-                amount=line.amount,
-                currency=line.currency,
-            )
-            for line in lines
-        )
+        for line in lines
+    )
     return purchase
 
 
