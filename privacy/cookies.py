@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext, ngettext
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from privacy.durations import DAY
+from privacy.durations import duration_text as lifetime_text
 
 NECESSARY = "necessary"
 STATISTICS = "statistics"
@@ -22,24 +24,9 @@ CATEGORIES = {
 CONSENT_COOKIE_NAME = "sofadoc_consent"
 
 
-DAY = 24 * 60 * 60
 # The policy (§ 6.4) promises that the Ads conversion cookie expires after 30 days.
 ADS_COOKIE_MAX_AGE = 30 * DAY
 GA_COOKIE_MAX_AGE = 2 * 365 * DAY  # gtag's default for _ga and _ga_*
-
-
-def _lifetime_text(seconds: int | None) -> str:
-    if seconds is None:
-        return gettext("Until you close the browser")
-    days = seconds // DAY
-    if days >= 365 and days % 365 < 7:
-        return ngettext("%(count)d year", "%(count)d years", days // 365) % {"count": days // 365}
-    if days >= 14 and days % 7 == 0:
-        return ngettext("%(count)d week", "%(count)d weeks", days // 7) % {"count": days // 7}
-    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-
-
-lifetime_text = lazy(_lifetime_text, str)
 
 
 @dataclass(frozen=True)

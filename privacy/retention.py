@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from privacy.durations import duration_text
 from privacy.models import DataExport, RestrictedRecord, RetentionRun
 from privacy.registry import declaration_for
 from privacy.services.export import data_exports_expire
@@ -29,7 +30,6 @@ DAY = datetime.timedelta(days=1)
 class Rule:
     key: str
     what: Promise
-    period: Promise
     basis: Promise
     model: str = ""  # label; rows older than `age` by `date_field` (and matching `where`) go
     date_field: str = ""
@@ -38,6 +38,12 @@ class Rule:
     exclude: dict = field(default_factory=dict)
     # Instead of a plain delete (files to remove, columns to clear): now -> count.
     enforce: Callable[[datetime.datetime], int] | None = None
+    # How long, in words; unless said otherwise, the `age` the rule enforces ("90 days").
+    period: Promise | str = ""
+
+    def __post_init__(self) -> None:
+        if not self.period and self.age is not None:
+            object.__setattr__(self, "period", duration_text(int(self.age.total_seconds())))
 
     def run(self, now: datetime.datetime) -> int:
         if self.enforce is not None:
@@ -97,7 +103,6 @@ SCHEDULE: list[Rule] = [
     Rule(
         "holds",
         _("Booking holds that were never paid (expired or abandoned)"),
-        _("30 days"),
         _("Art. 6 (1) b GDPR: only needed while the booking is being made"),
         model="bookings.Booking",
         date_field="created_at",
@@ -112,7 +117,6 @@ SCHEDULE: list[Rule] = [
     Rule(
         "webhooks",
         _("PayPal webhook payloads (stored without payer and payee)"),
-        _("90 days"),
         _("Art. 6 (1) f GDPR: checking payments against PayPal's reports"),
         model="payments.WebhookEvent",
         date_field="received_at",
@@ -121,7 +125,6 @@ SCHEDULE: list[Rule] = [
     Rule(
         "deliveries",
         _("Delivery log of e-mails and SMS (not the messages in your inbox)"),
-        _("180 days"),
         _("Art. 6 (1) f GDPR: answering questions about a message"),
         model="notifications.Notification",
         date_field="queued_at",
@@ -132,13 +135,12 @@ SCHEDULE: list[Rule] = [
     Rule(
         "inbox",
         _("Messages in your inbox"),
-        _("As long as your account exists"),
         _("Art. 6 (1) b GDPR"),
+        period=_("As long as your account exists"),
     ),
     Rule(
         "attendance",
         _("Join and leave times of video sessions"),
-        _("1 year"),
         _("Art. 6 (1) b and f GDPR: questions about a session (attendance, refunds)"),
         model="video.ParticipantEvent",
         date_field="occurred_at",
@@ -147,21 +149,20 @@ SCHEDULE: list[Rule] = [
     Rule(
         "exports",
         _("Data exports (the ZIP file; the record of the request)"),
-        _("7 days (file); 90 days (record)"),
         _("Art. 15 and 20 GDPR"),
         enforce=_expire_exports,
+        period=_("7 days (file); 90 days (record)"),
     ),
     Rule(
         "sessions",
         _("Login sessions and the list of signed-in devices (IP shortened, browser)"),
-        _("2 weeks after the last visit, or until you sign out"),
         _("Art. 6 (1) b and f GDPR: keeping you signed in, showing your devices"),
         enforce=_sessions,
+        period=_("2 weeks after the last visit, or until you sign out"),
     ),
     Rule(
         "support",
         _("Support requests"),
-        _("1 year"),
         _("Art. 6 (1) b and f GDPR: answering the request and follow-up questions"),
         model="privacy.SupportRequest",
         date_field="created_at",
@@ -170,7 +171,6 @@ SCHEDULE: list[Rule] = [
     Rule(
         "consents",
         _("Consent records of erased accounts and of visitors (pseudonymous)"),
-        _("3 years"),
         _("Art. 7 (1) GDPR proof of consent; § 195 BGB limitation period"),
         model="privacy.ConsentRecord",
         date_field="created_at",
@@ -180,18 +180,18 @@ SCHEDULE: list[Rule] = [
     Rule(
         "requests",
         _("Register of data-subject requests"),
-        _("3 years after the answer"),
         _("Art. 5 (2) GDPR accountability; § 195 BGB limitation period"),
         model="privacy.DataRequest",
         date_field="answered_on",
         age=3 * 365 * DAY,
+        period=_("3 years after the answer"),
     ),
     Rule(
         "accounting",
         _("Receipts and accounting records (restricted after an account is erased)"),
-        _("8 years from the end of the calendar year"),
         _("§ 147 AO, § 14b UStG; Art. 17 (3) b and Art. 18 GDPR"),
         enforce=_restricted_records,
+        period=_("8 years from the end of the calendar year"),
     ),
 ]
 

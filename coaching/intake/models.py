@@ -50,22 +50,31 @@ class QuestionKind(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
 
 
-class IntakeFormVersion(models.Model):
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="intake_versions")
+class PublishedVersion(models.Model):
+    """What the questionnaire's and the agreement's versions share: numbered per practice (the
+    subclass has the `practice` and says what `active` means), newest first, never edited."""
+
     number = models.PositiveIntegerField(_("version"))
-    active = models.BooleanField(_("asked of new clients"), default=True)
     created_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
 
     class Meta:
+        abstract = True
+        ordering = ["practice", "-number"]
+
+    def __str__(self) -> str:
+        return f"{self.practice} · v{self.number}"  # type: ignore[attr-defined]
+
+
+class IntakeFormVersion(PublishedVersion):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="intake_versions")
+    active = models.BooleanField(_("asked of new clients"), default=True)
+
+    class Meta(PublishedVersion.Meta):
         verbose_name = _("intake questionnaire version")
         verbose_name_plural = _("intake questionnaire versions")
-        ordering = ["practice", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "number"], name="intake_form_version_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.practice} · v{self.number}"
 
 
 class IntakeQuestion(models.Model):
@@ -159,31 +168,25 @@ def agreement_upload_to(instance, filename: str) -> str:
     return f"agreements/{instance.practice_id}/v{instance.number}.pdf"
 
 
-class AgreementVersion(models.Model):
+class AgreementVersion(PublishedVersion):
     """The coaching agreement as the coach wrote it (text) or uploaded it (PDF)."""
 
     practice = models.ForeignKey(
         Practice, on_delete=models.CASCADE, related_name="agreement_versions"
     )
-    number = models.PositiveIntegerField(_("version"))
     active = models.BooleanField(_("required of clients"), default=True)
     text = models.TextField(_("agreement text"), blank=True, max_length=MAX_AGREEMENT_CHARS)
     pdf = models.FileField(
         _("PDF"), storage=private_storage, upload_to=agreement_upload_to, blank=True
     )
     pdf_sha256 = models.CharField(_("PDF checksum"), max_length=64, blank=True)
-    created_at = models.DateTimeField(_("published"), default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(PublishedVersion.Meta):
         verbose_name = _("coaching agreement version")
         verbose_name_plural = _("coaching agreement versions")
-        ordering = ["practice", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "number"], name="agreement_version_once")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.practice} · v{self.number}"
 
 
 class AgreementAcceptance(models.Model):

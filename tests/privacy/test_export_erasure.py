@@ -3,6 +3,7 @@ import io
 import json
 import os
 import zipfile
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -153,7 +154,7 @@ def touch_everything():
         practice=other.practice,
         buyer=user,
         total=booking.price,
-        platform_fee="4.00",
+        platform_fee=Decimal("4.00"),
         billing_name=NAME,
         billing_address=f"{NAME}\nMusterweg 1",
         line__object_id=booking.pk,

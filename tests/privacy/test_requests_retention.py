@@ -136,19 +136,17 @@ def test_the_daily_task_enforces_the_schedule_and_reports_what_it_deleted(staff_
 
 def test_holds_never_paid_go_after_30_days_and_paid_bookings_stay():
     from coaching.bookings.models import Booking
-    from tests.factories import SessionTypeFactory
-    from tests.privacy.test_export_erasure import _past_booking
+    from tests.factories import BookingFactory, SessionTypeFactory
 
     session_type = SessionTypeFactory()
-    now = timezone.now()
-    with time_machine.travel(now - datetime.timedelta(days=31)):
-        stale = _past_booking(
-            practice=session_type.practice, client=UserFactory(), session_type=session_type
-        )
-    fresh = _past_booking(
-        practice=session_type.practice, client=UserFactory(), session_type=session_type
-    )
-    Booking.objects.filter(pk__in=[stale.pk, fresh.pk]).update(state="expired")
+
+    def expired_hold():
+        start = timezone.now() - datetime.timedelta(days=3)
+        return BookingFactory(session_type=session_type, start=start, state="expired")
+
+    with time_machine.travel(timezone.now() - datetime.timedelta(days=31)):
+        expired_hold()  # made 31 days ago
+    fresh = expired_hold()
     report = retention_enforce.apply().get()
     assert report["holds"] == 1
     assert list(Booking.objects.values_list("pk", flat=True)) == [fresh.pk]
