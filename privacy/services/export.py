@@ -115,12 +115,17 @@ def data_exports_expire(*, now: datetime | None = None) -> int:
     count = 0
     stale = DataExport.objects.filter(state=DataExport.State.READY, expires_at__lte=now)
     for export in stale.select_for_update(skip_locked=True):
-        data_export_delete_file(export=export)
-        export.state = DataExport.State.EXPIRED
-        export.file_name = ""
-        export.save(update_fields=["state", "file_name"])
+        _data_export_withdraw(export)
         count += 1
     return count
+
+
+def _data_export_withdraw(export: DataExport) -> None:
+    """The file goes and the export shows as expired (its owner may ask again)."""
+    data_export_delete_file(export=export)
+    export.state = DataExport.State.EXPIRED
+    export.file_name = ""
+    export.save(update_fields=["state", "file_name"])
 
 
 def data_exports_forget_person(*, user: User) -> int:
@@ -148,9 +153,6 @@ def data_exports_forget_person(*, user: User) -> int:
         with storage.open(export.file_name, "rb") as handle:
             text = content_text(handle.read()).decode(errors="replace")
         if pattern.search(text):
-            data_export_delete_file(export=export)
-            export.state = DataExport.State.EXPIRED
-            export.file_name = ""
-            export.save(update_fields=["state", "file_name"])
+            _data_export_withdraw(export)
             count += 1
     return count
