@@ -38,7 +38,7 @@ from coaching.practices.pages import (
     free_times_hold_until,
     published_practice_and_types,
 )
-from coaching.practices.selectors import practice_free_slots
+from coaching.practices.selectors import practice_free_slots, practice_next_free_for_listing
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.cache import cache_read
@@ -56,7 +56,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
     key = (
-        directory_cache_key(query=list(request.GET.lists()), language=get_language())  # type: ignore[arg-type]
+        directory_cache_key(
+            query=list(request.GET.lists()),  # type: ignore[arg-type]
+            language=get_language(),
+            zone=timezone.get_current_timezone_name(),
+        )
         if valid and not form.filters().free_soon
         else None
     )
@@ -102,6 +106,9 @@ def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, 
             request.GET.get("page")
         )
         page.object_list = with_lowest_prices(list(page.object_list))
+        next_free = practice_next_free_for_listing([p.pk for p in page.object_list])
+        for practice in page.object_list:
+            practice.next_free = next_free.get(practice.pk)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
