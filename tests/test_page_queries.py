@@ -71,6 +71,18 @@ def test_practice_page_rendered_for_a_visitor(client, practice):
     with pinned_queries(3):
         assert client.get(url).status_code == 200
 
+
+def test_practice_page_for_one_day_of_another_type_rendered_for_a_visitor(client, practice):
+    # The day strip's link for a later day: the same three queries, whatever the day or type.
+    later = timezone.localdate() + timedelta(days=20)
+    url = reverse("practices:detail", args=[practice.slug])
+    url += f"?type={practice.session_types.last().pk}&day={later}"
+    client.get(url)
+    availability_changed(practice.pk)
+    with pinned_queries(3):
+        assert client.get(url).status_code == 200
+
+
 def test_directory_listing_rendered_with_next_free_times_from_beat(client, practice):
     # Each card's next free time comes from what beat cached with the booked-out set: the
     # listing costs what it did without them (count, page, prices, topics, languages, specialties).
@@ -83,7 +95,6 @@ def test_directory_listing_rendered_with_next_free_times_from_beat(client, pract
     directory_changed()
     with pinned_queries(LISTING_QUERIES):
         assert "Nächster freier Termin:" in client.get(url).content.decode()
-
 
 
 def test_practice_page_signed_in(client, practice, person):

@@ -6,7 +6,7 @@ import contextlib
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,12 +42,14 @@ def practice_free_slots(
     now: datetime | None = None,
     ignore: Collection[Interval] = (),
     limit: int | None = None,
+    limits: Mapping[int, int] | None = None,
 ) -> dict[int, list[datetime]]:
     """Free start times (UTC, sorted) in [start, end) for each session type, by its id.
 
     One query plus one per busy source, however many types or bookings there are: weekly hours
     with time off, and busy time, are read once and shared. `ignore` drops busy intervals equal
-    to one of these, e.g. the blocked time of a booking that is being moved.
+    to one of these, e.g. the blocked time of a booking that is being moved. `limits` caps some
+    types by id (e.g. only the next free time of the types not being looked at), `limit` the rest.
     """
     if not session_types:
         return {}
@@ -68,7 +70,7 @@ def practice_free_slots(
             zone=zone,
             now=now,
             window=window,
-            limit=limit,
+            limit=(limits or {}).get(type_id, limit),
         )
         for type_id, rules in all_rules.items()
     }
