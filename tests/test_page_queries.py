@@ -18,6 +18,8 @@ from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
+LISTING_QUERIES = 7  # count, page, topics, languages, prices; the filters' topics and languages
+
 
 @pytest.fixture
 def practice():
@@ -74,6 +76,31 @@ def test_practice_page_rendered_for_a_visitor(client, practice):
     # Practice and types from Redis; hours with time off; busy time (bookings, calendars).
     with pinned_queries(3):
         assert client.get(url).status_code == 200
+
+
+def test_practice_page_for_one_day_of_another_type_rendered_for_a_visitor(client, practice):
+    # The day strip's link for a later day: the same three queries, whatever the day or type.
+    later = timezone.localdate() + timedelta(days=20)
+    url = reverse("practices:detail", args=[practice.slug])
+    url += f"?type={practice.session_types.last().pk}&day={later}"
+    client.get(url)
+    availability_changed(practice.pk)
+    with pinned_queries(3):
+        assert client.get(url).status_code == 200
+
+
+def test_directory_listing_rendered_with_next_free_times_from_beat(client, practice):
+    # Each card's next free time comes from what beat cached with the booked-out set: the
+    # listing costs what it did without them (count, page, prices, topics, languages, specialties).
+    from coaching.practices.directory import directory_changed
+    from coaching.practices.tasks import refresh_booked_out
+
+    url = reverse("practices:directory")
+    client.get(url)
+    refresh_booked_out.apply().get()
+    directory_changed()
+    with pinned_queries(LISTING_QUERIES):
+        assert "Nächster freier Termin:" in client.get(url).content.decode()
 
 
 def test_practice_page_signed_in(client, practice, person):

@@ -124,8 +124,9 @@ DIRECTORY_CACHE_SECONDS = 60
 LISTING_VERSION_KEY = "practices:directory:version"
 
 
-def directory_cache_key(*, query: list[tuple[str, str]], language: str) -> str:
-    digest = hashlib.sha256(repr(sorted(query)).encode()).hexdigest()[:32]
+def directory_cache_key(*, query: list[tuple[str, str]], language: str, zone: str) -> str:
+    # The zone: each card shows its coach's next free time in the viewer's.
+    digest = hashlib.sha256(repr((sorted(query), zone)).encode()).hexdigest()[:32]
     return f"practices:directory:{language}:{digest}"
 
 

@@ -6,7 +6,7 @@ import contextlib
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,12 +42,14 @@ def practice_free_slots(
     now: datetime | None = None,
     ignore: Collection[Interval] = (),
     limit: int | None = None,
+    limits: Mapping[int, int] | None = None,
 ) -> dict[int, list[datetime]]:
     """Free start times (UTC, sorted) in [start, end) for each session type, by its id.
 
     One query plus one per busy source, however many types or bookings there are: weekly hours
     with time off, and busy time, are read once and shared. `ignore` drops busy intervals equal
-    to one of these, e.g. the blocked time of a booking that is being moved.
+    to one of these, e.g. the blocked time of a booking that is being moved. `limits` caps some
+    types by id (e.g. only the next free time of the types not being looked at), `limit` the rest.
     """
     if not session_types:
         return {}
@@ -68,7 +70,7 @@ def practice_free_slots(
             zone=zone,
             now=now,
             window=window,
-            limit=limit,
+            limit=(limits or {}).get(type_id, limit),
         )
         for type_id, rules in all_rules.items()
     }
@@ -159,7 +161,16 @@ def session_type_free_slots_within(
 def practice_ids_free_within(
     *, practice_ids: Iterable[int], within: timedelta, now: datetime | None = None
 ) -> set[int]:
-    """Practices with at least one free slot of an active session type in the next `within`.
+    """Practices with at least one free slot of an active session type in the next `within`."""
+    found = practice_next_free_starts(practice_ids=practice_ids, within=within, now=now)
+    return {pid for pid, start in found.items() if start is not None}
+
+
+def practice_next_free_starts(
+    *, practice_ids: Iterable[int], within: timedelta, now: datetime | None = None
+) -> dict[int, datetime | None]:
+    """Each practice's first free start (UTC) of an active session type in the next `within`,
+    None when it has none; practices without an active type are left out.
 
     The shortest active session type decides: any start that fits a longer session fits a
     shorter one too, since the buffers are the practice's. A fixed number of queries for any
@@ -176,15 +187,15 @@ def practice_ids_free_within(
     ):
         shortest.setdefault(session_type.practice_id, session_type)
     if not shortest:
-        return set()
+        return {}
     ids = list(shortest)
     weekly, days_off = _hours_and_time_off(practice_ids=ids, around=window)
     longest = max((shortest[pid].practice.slot_rules(shortest[pid]) for pid in ids), key=_reach)
     busy = _busy(practice_ids=ids, window=window, rules=longest)
-    free = set()
+    found: dict[int, datetime | None] = {}
     for pid, session_type in shortest.items():
         practice = session_type.practice
-        if free_slots(
+        first = free_slots(
             weekly=weekly[pid],
             time_off=days_off[pid],
             busy=busy[pid],
@@ -193,9 +204,9 @@ def practice_ids_free_within(
             now=now,
             window=window,
             limit=1,
-        ):
-            free.add(pid)
-    return free
+        )
+        found[pid] = first[0] if first else None
+    return found
 
 
 _RULE_FIELDS = ("time_zone", *SLOT_RULE_FIELDS)
@@ -235,14 +246,38 @@ _booked_out_here: tuple[float, frozenset[int] | None] = (0.0, None)
 
 
 def practice_ids_booked_out_refresh() -> frozenset[int]:
+    """Work out the booked-out set, and each published practice's next free time with it (the
+    same slot-engine run), and cache both."""
     global _booked_out_here
     published = set(Practice.objects.filter(is_published=True).values_list("pk", flat=True))
-    free = practice_ids_free_within(practice_ids=published, within=FREE_SOON)
-    booked_out = frozenset(published - free)
+    next_free = practice_next_free_starts(practice_ids=published, within=FREE_SOON)
+    booked_out = frozenset(pid for pid in published if next_free.get(pid) is None)
     _booked_out_here = (time.monotonic(), booked_out)
     with contextlib.suppress(Exception):  # Redis down: this process keeps its copy (above)
-        cache.set(BOOKED_OUT_CACHE_KEY, booked_out, timeout=BOOKED_OUT_CACHE_SECONDS)
+        cache.set_many(
+            {BOOKED_OUT_CACHE_KEY: booked_out, NEXT_FREE_CACHE_KEY: next_free},
+            timeout=BOOKED_OUT_CACHE_SECONDS,
+        )
     return booked_out
+
+
+NEXT_FREE_CACHE_KEY = "practices:next-free:v1"
+
+
+def practice_next_free_for_listing(
+    practice_ids: Sequence[int], *, now: datetime | None = None
+) -> dict[int, datetime | None]:
+    """The next free time (UTC) within 7 days of each of a directory page's practices, None for
+    none: from what beat cached with the booked-out set (no query), worked out afresh (a fixed
+    number of queries) only for those it does not know or whose time has passed since."""
+    now = now or timezone.now()
+    cached = cache_read(lambda: cache.get(NEXT_FREE_CACHE_KEY), down=None) or {}
+    found = {pid: cached[pid] for pid in practice_ids if pid in cached}
+    stale = [pid for pid, start in found.items() if start is not None and start <= now]
+    missing = [pid for pid in practice_ids if pid not in found] + stale
+    if missing:
+        found.update(practice_next_free_starts(practice_ids=missing, within=FREE_SOON, now=now))
+    return found
 
 
 def _reach(rules: SlotRules) -> timedelta:

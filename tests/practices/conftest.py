@@ -1,6 +1,8 @@
 import io
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -29,3 +31,21 @@ def coach_client(client):
     client.force_login(practice.owner)
     client.practice = practice
     return client
+
+
+# Monday 1 June 2026, 06:00 in Berlin: "now" for the tests of the public pages.
+MONDAY_MORNING = datetime(2026, 6, 1, 4, tzinfo=UTC)
+
+
+@pytest.fixture
+def monday_morning():
+    with time_machine.travel(MONDAY_MORNING, tick=False):
+        yield
+
+
+@pytest.fixture
+def no_busy_sources(monkeypatch):
+    """Free times follow the practice's hours and time off only (no bookings, no calendars)."""
+    from coaching.practices import busy
+
+    monkeypatch.setattr(busy, "_sources", [])

@@ -130,14 +130,18 @@ def queries_for(client, url: str, *, exactly: int | None = None, at_most: int | 
 
 
 def test_directory_costs_the_same_queries_for_3_or_30_practices(client):
+    from coaching.practices.tasks import refresh_booked_out
+
     url = reverse("practices:directory")
     for _ in range(3):
         published()
     queries_for(client, url)  # warm the process-wide caches (e.g. the cookie-policy version)
+    refresh_booked_out.apply()  # the cards' next free times, as beat keeps them every minute
     directory_changed()  # measure a rendered listing, not a cached one
     few = queries_for(client, url, at_most=7)
     for _ in range(27):
         published()
+    refresh_booked_out.apply()
 
     queries_for(client, url, exactly=few)
 
@@ -233,9 +237,10 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nordamerikanische Ostküstenzeit (New York)" in html
-    [offer] = response.context["offers"]
-    [(day, [(local, url)])] = offer["days"]
-    assert day == date(2026, 6, 2)
+    assert "Zeitzone des Coachs: Mitteleuropäische Zeit (Berlin)" in html
+    panel = response.context["panel"]
+    assert panel["day"] == date(2026, 6, 2)  # the first day with a free time
+    [(local, url)] = panel["times"]
     assert local.strftime("%H:%M %Z") == "03:00 EDT"  # 09:00 CEST
     assert f"/coaches/anna/book/{session_type.pk}/" in url
     assert url.endswith("?start=2026-06-02T07%3A00%3A00Z")
@@ -304,24 +309,28 @@ def test_unpublished_practice_is_a_404_except_for_its_owner(client):
     assert response.context["is_owner_preview"]
 
 
-@pytest.mark.parametrize("first_day", ["9999-12-30", "0001-01-01", "2026-13-01", "morgen"])
-def test_practice_page_survives_any_from_date(client, first_day):
+@pytest.mark.parametrize("day", ["9999-12-30", "0001-01-01", "2026-13-01", "morgen", ""])
+@pytest.mark.parametrize("type_id", ["", "x", "999999", "99999999999999999999999"])
+def test_practice_page_survives_any_day_and_type(client, day, type_id):
     practice = published(slug="weit")
 
-    response = client.get(reverse("practices:detail", args=["weit"]), {"from": first_day})
+    response = client.get(reverse("practices:detail", args=["weit"]), {"day": day, "type": type_id})
 
     assert response.status_code == 200
-    assert date(2026, 6, 1) <= response.context["first_day"]
-    assert response.context["first_day"] <= date(2026, 6, 1) + timedelta(practice.horizon_days)
+    panel = response.context["panel"]
+    assert panel["chosen"] == practice.session_types.get()
+    assert date(2026, 6, 1) <= panel["day"] <= date(2026, 6, 1) + timedelta(practice.horizon_days)
 
 
-def test_practice_page_offers_later_times_only_up_to_the_horizon(client):
+def test_practice_page_offers_later_days_only_up_to_the_horizon(client):
     practice = published(slug="horizont")
     url = reverse("practices:detail", args=["horizont"])
-    last_page = date(2026, 6, 1) + timedelta(days=practice.horizon_days - 3)
+    last_day = date(2026, 6, 1) + timedelta(days=practice.horizon_days)
 
-    assert client.get(url).context["next_day"] == date(2026, 6, 8)
-    assert client.get(url, {"from": last_page.isoformat()}).context["next_day"] is None
+    assert client.get(url).context["panel"]["window"].later == date(2026, 6, 15)
+    window = client.get(url, {"day": last_day.isoformat()}).context["panel"]["window"]
+    assert window.later is None and window.first <= last_day < window.end
+    assert window.earlier == window.first - timedelta(days=14)
 
 
 def test_an_old_slug_redirects_permanently(client):
@@ -429,5 +438,7 @@ def test_time_off_to_the_end_of_the_calendar_just_means_no_slots(client):
     )
 
     assert page.status_code == 200
-    assert all(not offer["days"] for offer in page.context["offers"])
+    panel = page.context["panel"]
+    assert panel["next"] is None and panel["times"] == []
+    assert not any(free for _, free in panel["strip"])
     assert slots.status_code == 200 and slots.json()["slots"] == []

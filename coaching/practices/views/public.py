@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
-from itertools import groupby
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coaching.practices.daystrip import booking_panel, chosen_type, strip_window
 from coaching.practices.directory import (
     DIRECTORY_CACHE_SECONDS,
     LISTING_VERSION_KEY,
@@ -38,7 +39,7 @@ from coaching.practices.pages import (
     free_times_hold_until,
     published_practice_and_types,
 )
-from coaching.practices.selectors import practice_free_slots
+from coaching.practices.selectors import practice_free_slots, practice_next_free_for_listing
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.cache import cache_read
@@ -50,7 +51,7 @@ from sofadoc.pagecache import (
 )
 
 PAGE_SIZE = 12
-PAGE_DAYS = 7
+SLOTS_DAYS = 7  # slots.json without ?days=
 
 
 @require_GET
@@ -61,7 +62,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
     key = (
-        directory_cache_key(query=list(request.GET.lists()), language=get_language())  # type: ignore[arg-type]
+        directory_cache_key(
+            query=list(request.GET.lists()),  # type: ignore[arg-type]
+            language=get_language(),
+            zone=timezone.get_current_timezone_name(),
+        )
         if valid and not form.filters().free_soon
         else None
     )
@@ -107,6 +112,9 @@ def _directory_listing_context(request: HttpRequest, form: DirectoryFilterForm, 
             request.GET.get("page")
         )
         page.object_list = with_lowest_prices(list(page.object_list))
+        next_free = practice_next_free_for_listing([p.pk for p in page.object_list])
+        for practice in page.object_list:
+            practice.next_free = next_free.get(practice.pk)  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return {"page": page, "query": query.urlencode(), "specialties": Specialty.objects.all()}
@@ -124,50 +132,61 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
     # Nothing is bookable before today or after the horizon; clamping also keeps absurd dates
-    # (?from=9999-12-31) from overflowing.
-    last_bookable_day = today + timedelta(days=practice.horizon_days)
-    first_day = _parse_day(request.GET.get("from")) or today
-    first_day = min(max(first_day, today), last_bookable_day)
-    start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(first_day + timedelta(days=PAGE_DAYS), datetime.min.time(), tzinfo=zone)
-
-    slots = practice_free_slots(
-        practice=practice, session_types=session_types, start=start, end=end
+    # (?day=9999-12-31) from overflowing.
+    last_day = today + timedelta(days=practice.horizon_days)
+    asked_day = _parse_day(request.GET.get("day"))
+    window = strip_window(today=today, last_day=last_day, day=asked_day or today)
+    chosen = chosen_type(session_types, request.GET.get("type"))
+    slots: dict[int, list[datetime]] = {}
+    if chosen is not None:
+        # From today, so each card's next free time is the next one; of the types not chosen
+        # only that first time (the slot engine stops there).
+        slots = practice_free_slots(
+            practice=practice,
+            session_types=session_types,
+            start=_midnight(today, zone),
+            end=_midnight(window.end, zone),
+            limits={st.pk: 1 for st in session_types if st is not chosen},
+        )
+    panel = (
+        booking_panel(
+            session_types=session_types,
+            chosen=chosen,
+            slots=slots,
+            window=window,
+            asked_day=asked_day,
+            zone=zone,
+            coach_zone=ZoneInfo(practice.time_zone),
+            book_url=slot_booking_url_for(practice),
+        )
+        if chosen is not None
+        else None
     )
-    offers = []
-    for session_type in session_types:
-        book = _booking_path(practice, session_type)
-        days = [
-            (day, [(t, f"{book}?{_start_query(t)}") for t in times])
-            for day, times in _by_local_day(slots[session_type.pk], zone)
-        ]
-        offers.append({"session_type": session_type, "days": days})
+    if panel is not None:
+        panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
+    header_html, about_html = _profile_html(practice)
     context = {
         "practice": practice,
-        "offers": offers,
-        "offers_html": _offers_html(offers, zone),
-        "profile_html": _profile_html(practice),
-        "zone_name": str(zone),
-        "first_day": first_day,
-        "previous_day": first_day - timedelta(days=PAGE_DAYS) if first_day > today else None,
-        "next_day": first_day + timedelta(days=PAGE_DAYS)
-        if first_day + timedelta(days=PAGE_DAYS) <= last_bookable_day
-        else None,
-        "last_day": first_day + timedelta(days=PAGE_DAYS - 1),
+        "panel": panel,
+        "booking_html": _booking_html(practice, panel),
+        "header_html": header_html,
+        "about_html": about_html,
         "is_owner_preview": not practice.is_published,
     }
     response = render(request, "practices/practice_detail.html", context)
     if practice.is_published:
-        shown = [slot for session_type in session_types for slot in slots[session_type.pk]]
-        tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=zone)
         until = free_times_hold_until(
             now=timezone.now(),
-            first_slot=min(shown, default=None),
+            first_slot=min((times[0] for times in slots.values() if times), default=None),
             min_notice_hours=practice.min_notice_hours,
-            next_midnight=tomorrow,
+            next_midnight=_midnight(today + timedelta(days=1), zone),
         )
         cache_for_visitors(response, until=until)
     return response
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
 
 
 @require_GET
@@ -200,7 +219,7 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     zone_name = request.GET.get("tz", "")
     zone = ZoneInfo(zone_name) if is_valid_time_zone(zone_name) else timezone.get_current_timezone()
     first_day = form.cleaned_data["start"]
-    days = form.cleaned_data["days"] or PAGE_DAYS
+    days = form.cleaned_data["days"] or SLOTS_DAYS
     start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
     session_type: SessionType = form.cleaned_data["type"]  # type: ignore[no-redef]
@@ -252,6 +271,18 @@ def slot_booking_url(practice: Practice, session_type: SessionType, start: datet
     return f"{_booking_path(practice, session_type)}?{_start_query(start)}"
 
 
+def slot_booking_url_for(practice: Practice) -> Callable[[SessionType, datetime], str]:
+    """slot_booking_url of this practice, each type's path reversed once (not once a slot)."""
+    paths: dict[int, str] = {}
+
+    def url(session_type: SessionType, start: datetime) -> str:
+        if session_type.pk not in paths:
+            paths[session_type.pk] = _booking_path(practice, session_type)
+        return f"{paths[session_type.pk]}?{_start_query(start)}"
+
+    return url
+
+
 def _booking_path(practice: Practice, session_type: SessionType) -> str:
     try:
         return reverse(
@@ -279,44 +310,57 @@ def _practice_and_types(request: HttpRequest, slug: str) -> tuple[Practice, list
     return practice, list(practice.session_types.filter(is_active=True))
 
 
-def _profile_html(practice: Practice) -> str:
-    """Name, photo, topics, languages and bio, rendered and cached under the listings' version
-    (any change to a practice, its topics or languages replaces it) and the practice's last
-    change: its topics and languages are then read only when it is rendered."""
-    key = f"practices:profile:{practice.pk}:{practice.updated_at.timestamp()}:{get_language()}"
-    html, version = versioned_get(key)
-    if html is None:
-        html = render_to_string("practices/partials/practice_profile.html", {"practice": practice})
-        versioned_set(key, html, version=version, timeout=PROFILE_CACHE_SECONDS)
-    return mark_safe(html)  # type: ignore[call-overload]  # our own template's output
-
-
-OFFERS_CACHE_SECONDS = 600
-
-
-def _offers_html(offers: list[dict], zone: ZoneInfo) -> str:
-    """The session types with their free times, rendered, and cached under a digest of all it
-    shows. The slots are worked out afresh on every request; only identical results share the
-    rendering, so a booked or freed time shows at once and nothing is ever stale."""
-    shown = [
-        (
-            offer["session_type"].pk,
-            offer["session_type"].name,
-            offer["session_type"].description,
-            offer["session_type"].duration_minutes,
-            str(offer["session_type"].price),
-            offer["session_type"].currency,
-            offer["days"],
+def _profile_html(practice: Practice) -> tuple[str, str]:
+    """Name, photo, topics and languages; and the bio: rendered and cached under the listings'
+    version (any change to a practice, its topics or languages replaces them) and the
+    practice's last change: its topics and languages are then read only when it is rendered.
+    Two pieces, so the booking panel can stand between them on a phone."""
+    # v2: header and bio apart (v1 held them as one string).
+    key = f"practices:profile:v2:{practice.pk}:{practice.updated_at.timestamp()}:{get_language()}"
+    cached, version = versioned_get(key)
+    if cached is None:
+        cached = tuple(
+            render_to_string(f"practices/partials/{name}.html", {"practice": practice})
+            for name in ("practice_profile", "practice_about")
         )
-        for offer in offers
-    ]
-    digest = hashlib.sha256(repr((get_language(), str(zone), shown)).encode()).hexdigest()
-    key = f"practices:offers:{digest}"
-    html = cache_read(lambda: cache.get(key), down=None) if key else None
+        versioned_set(key, cached, version=version, timeout=PROFILE_CACHE_SECONDS)
+    header, about = cast(tuple[str, str], cached)
+    return mark_safe(header), mark_safe(about)  # our own templates' output
+
+
+BOOKING_CACHE_SECONDS = 600
+
+
+def _booking_html(practice: Practice, panel: dict | None) -> str:
+    """The booking panel, rendered, and cached under a digest of all it shows. The slots are
+    worked out afresh on every request; only identical results share the rendering, so a
+    booked or freed time shows at once and nothing is ever stale."""
+    shown = None
+    if panel is not None:
+        types = [
+            (
+                card["session_type"].pk,
+                card["session_type"].name,
+                card["session_type"].description,
+                card["session_type"].duration_minutes,
+                str(card["session_type"].price),
+                card["session_type"].currency,
+                card["next"],
+                card["selected"],
+            )
+            for card in panel["cards"]
+        ]
+        rest = {k: v for k, v in panel.items() if k not in ("cards", "chosen")}
+        shown = (types, sorted(rest.items()))
+    parts = (get_language(), practice.slug, practice.cancellation_window_hours, shown)
+    key = f"practices:booking:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+    html = cache_read(lambda: cache.get(key), down=None)
     if html is None:
-        html = render_to_string("practices/partials/offers.html", {"offers": offers})
+        html = render_to_string(
+            "practices/partials/booking_panel.html", {"practice": practice, "panel": panel}
+        )
         with suppress(Exception):
-            cache.set(key, html, OFFERS_CACHE_SECONDS)
+            cache.set(key, html, BOOKING_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output
 
 
@@ -353,8 +397,3 @@ def _parse_day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _by_local_day(slots: Iterable[datetime], zone: ZoneInfo) -> list[tuple[date, list[datetime]]]:
-    local = (slot.astimezone(zone) for slot in slots)
-    return [(day, list(times)) for day, times in groupby(local, key=lambda dt: dt.date())]
