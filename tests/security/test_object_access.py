@@ -406,7 +406,6 @@ MATRIX = {
         lambda w: {"coupon_id": _coupon(w).pk},
         post=lambda w: {},
         state=lambda w: _coupon(w).is_active,
-        owner_changes_state=True,
     ),
     "packages:detail": Case(
         "client",
