@@ -142,3 +142,17 @@ def test_coach_week_view_shows_the_session_on_its_day(client, booking, practice)
     response = client.get(reverse("bookings:coach"), {"week": "2026-06-03"})
     days = dict(response.context["days"])
     assert [b.reference for b in days[TUESDAY_10.date()]] == [booking.reference]
+
+
+@pytest.mark.parametrize(("viewer_zone", "shown"), [("Europe/Berlin", False), ("Asia/Tokyo", True)])
+def test_the_coachs_time_is_shown_only_when_the_viewer_lives_in_another_zone(
+    client, booking, client_user, viewer_zone, shown
+):
+    client_user.time_zone = viewer_zone
+    client_user.save(update_fields=["time_zone"])
+    client.force_login(client_user)
+
+    page = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
+
+    assert booking.practice.time_zone == "Europe/Berlin"
+    assert ("Coach's time" in page or "Coach&#x27;s time" in page) is shown
