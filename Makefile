@@ -19,9 +19,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 system-packages:
 	@scripts/ensure-system-packages.sh
 
-# The suite's browser tests drive Debian's Chromium (Playwright never downloads a browser).
+# The suite's browser tests drive Debian's Chromium (Playwright never downloads a browser) and
+# inject axe-core, installed from the npm registry into tests/e2e/axe/ (once; offline after).
 browser-packages:
 	@scripts/ensure-system-packages.sh browser
+	@scripts/ensure-axe-core.sh
 
 # Compile the committed .po catalogues (needs Debian's gettext).
 messages: system-packages $(VENV)/.installed

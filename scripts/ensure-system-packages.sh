@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages SofaDoc needs outside Python, if they are missing.
 # Usage: ensure-system-packages.sh [browser|bench]
-#   "browser" adds Chromium for the browser tests, "bench" wrk for the load benchmark
+#   "browser" adds Chromium and npm (axe-core) for the browser tests, "bench" wrk for the load
+#   benchmark
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
@@ -16,6 +17,7 @@ fc-list 2>/dev/null | grep -qi "dejavu" || missing+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [[ "${1:-}" == "browser" ]]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 if [[ "${1:-}" == "bench" ]]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)

@@ -393,3 +393,17 @@ def test_the_booking_page_offers_join_now_in_the_window(client, booking, client_
         f'href="{reverse("video:join", args=[booking.reference])}"'
         in client.get(url).content.decode()
     )
+
+
+@pytest.mark.parametrize(("viewer_zone", "shown"), [("Europe/Berlin", False), ("Asia/Tokyo", True)])
+def test_the_coachs_time_is_shown_only_when_the_viewer_lives_in_another_zone(
+    client, booking, client_user, viewer_zone, shown
+):
+    client_user.time_zone = viewer_zone
+    client_user.save(update_fields=["time_zone"])
+    client.force_login(client_user)
+
+    page = client.get(reverse("bookings:detail", args=[booking.reference])).content.decode()
+
+    assert booking.practice.time_zone == "Europe/Berlin"
+    assert ("Coach's time" in page or "Coach&#x27;s time" in page) is shown
