@@ -208,11 +208,16 @@ def test_a_client_finds_books_pays_and_joins(
         == 2
     )  # e-mail and inbox
     page.get_by_role("link", name="Nachrichten").click()
-    message = page.locator(".message-list a", has_text="Ihre Sitzung ist gebucht")
+    # The inbox says who and when too.
+    message = page.locator(".message-list a", has_text="Gebucht: Ihre Sitzung mit")
     assert message.count() == 1
     screenshot(page, "journey2-06-inbox")
     message.click()
-    expect(page.get_by_text(booking.reference).first).to_be_visible()
+    # The booking's link is a button (to this booking), not a raw address.
+    button = page.locator(".message-body a.button", has_text="Ihre Buchung öffnen")
+    expect(button).to_be_visible()
+    assert booking.reference in button.get_attribute("href")
+    screenshot(page, "journey2-06b-message")
 
     # Five minutes before the start the room is open; the page shows the own camera.
     monday.move_to(booking.start - timedelta(minutes=5))
