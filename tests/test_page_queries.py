@@ -104,9 +104,18 @@ def test_directory_listing_rendered_with_next_free_times_from_beat(client, pract
 
 
 def test_practice_page_signed_in(client, practice, person):
-    # The user; hours with time off; busy time from bookings and from calendars (session,
-    # practice, types, unread from Redis).
-    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 4)
+    # The user (session, practice, types, unread from Redis; the free times kept in the
+    # process under the practice's versions: practices.pages.free_slots_kept).
+    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 1)
+
+
+def test_practice_page_signed_in_after_a_change(client, practice, person):
+    url = reverse("practices:detail", args=[practice.slug])
+    client.get(url)
+    availability_changed(practice.pk)  # the kept free times are retired: read afresh
+    # The user; hours with time off; busy time from bookings and from calendars.
+    with pinned_queries(4):
+        assert client.get(url).status_code == 200
 
 
 def test_directory_signed_in(client, practice, person):

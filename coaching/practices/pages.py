@@ -10,7 +10,7 @@ show what was about to change). Time itself retires the page too: see `free_time
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sofadoc.pagecache import version_changed, version_current
@@ -101,3 +101,57 @@ def slot_shown_free(*, session_type: SessionType, start: datetime) -> bool:
             _free.clear()
         _free[key] = (start - timedelta(hours=practice.min_notice_hours)).timestamp()
     return True
+
+
+# practice_free_slots answers for pages, per process: key -> (until, slots).
+_kept_slots: dict[tuple, tuple[float, dict[int, list[datetime]]]] = {}
+_KEPT_SLOTS_ENTRIES = 1024
+
+
+def free_slots_kept(
+    *,
+    practice: Practice,
+    session_types: list[SessionType],
+    start: datetime,
+    end: datetime,
+    limits: dict[int, int],
+    next_midnight: datetime,
+) -> dict[int, list[datetime]]:
+    """practice_free_slots for a page, kept in this process while it holds without a write:
+    under the practice's availability version and the listings' version (which every change
+    to hours, time off, bookings, busy time or the offer moves) and until time changes it
+    (free_times_hold_until: the first slot's minimum notice, the viewer's midnight, at most
+    PAGE_SECONDS). What people signed in see, for whom no whole page is kept."""
+    from coaching.practices.selectors import practice_free_slots
+
+    listing = getattr(practice, "listing_version", None)
+    availability = version_current(availability_version_key(practice.pk))
+    key = (
+        practice.pk,
+        listing,
+        availability,
+        tuple(session_type.pk for session_type in session_types),
+        start,
+        end,
+        tuple(sorted(limits.items())),
+    )
+    keep = listing is not None and availability is not None
+    hit = _kept_slots.get(key) if keep else None
+    if hit is not None and hit[0] > time.time():
+        slots = hit[1]
+    else:
+        slots = practice_free_slots(
+            practice=practice, session_types=session_types, start=start, end=end, limits=limits
+        )
+        if keep:
+            first = min((times[0] for times in slots.values() if times), default=None)
+            until = free_times_hold_until(
+                now=datetime.now(UTC),
+                first_slot=first,
+                min_notice_hours=practice.min_notice_hours,
+                next_midnight=next_midnight,
+            )
+            if len(_kept_slots) >= _KEPT_SLOTS_ENTRIES:
+                _kept_slots.clear()
+            _kept_slots[key] = (until, slots)
+    return {pk: list(times) for pk, times in slots.items()}  # the caller's own lists

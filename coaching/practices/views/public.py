@@ -36,6 +36,7 @@ from coaching.practices.forms import DirectoryFilterForm, SlotsQueryForm
 from coaching.practices.models import Practice, PracticeSlugRedirect, SessionType, Specialty
 from coaching.practices.pages import (
     availability_version_key,
+    free_slots_kept,
     free_times_hold_until,
     published_practice_and_types,
 )
@@ -141,12 +142,13 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if chosen is not None:
         # From today, so each card's next free time is the next one; of the types not chosen
         # only that first time (the slot engine stops there).
-        slots = practice_free_slots(
+        slots = free_slots_kept(
             practice=practice,
             session_types=session_types,
             start=_midnight(today, zone),
             end=_midnight(window.end, zone),
             limits={st.pk: 1 for st in session_types if st is not chosen},
+            next_midnight=_midnight(today + timedelta(days=1), zone),
         )
     panel = (
         booking_panel(
