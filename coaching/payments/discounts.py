@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext_lazy as _
 
+from coaching.payments.lines import LineSpec
 from sofadoc.errors import ShownError
 
 if TYPE_CHECKING:
     from coaching.payments.models import Purchase
-    from coaching.payments.services.purchases import LineSpec
 
 
 class DiscountRefused(ShownError):

@@ -5,6 +5,7 @@ durable), re-reads the payment under lock before changing money, tells the selli
 their kind hooks inside the transaction and announces a MoneyEvent after commit.
 """
 
+from coaching.payments.lines import LineSpec
 from coaching.payments.services.checkout import (
     payment_cancel,
     payment_capture,
@@ -13,7 +14,7 @@ from coaching.payments.services.checkout import (
     payment_start,
 )
 from coaching.payments.services.common import PaymentRefused
-from coaching.payments.services.purchases import LineSpec, purchase_create, purchase_line_reschedule
+from coaching.payments.services.purchases import purchase_create, purchase_line_reschedule
 from coaching.payments.services.refunds import (
     payment_reverse,
     refund_issue,

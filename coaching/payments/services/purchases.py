@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,21 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from coaching.payments.discounts import DiscountRefused, discount_for
 from coaching.payments.fees import FeeError, platform_fee_for
+from coaching.payments.lines import LineSpec
 from coaching.payments.models import Purchase, PurchaseLine
 from coaching.payments.services.common import PaymentRefused, announce_on_commit
-
-
-@dataclass(frozen=True)
-class LineSpec:
-    kind: str  # a registered PurchaseKind ("booking")
-    object_id: int
-    description: str
-    amount: Decimal
-    currency: str = "EUR"
-    service_date: datetime | None = None
-    quantity: int = 1
-    # What is sold, for a discount source to match ("session_type:12", "package:4"); not stored.
-    offer_keys: tuple[str, ...] = ()
 
 
 def purchase_create(
