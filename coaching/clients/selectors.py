@@ -116,7 +116,6 @@ def client_list(
     )
     rows = (
         Relationship.objects.filter(practice=practice)
-        .select_related("client")
         .annotate(
             next_session=Subquery(next_start),
             last_session=Subquery(last_start),

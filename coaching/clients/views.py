@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coaching.clients import selectors, services
+from coaching.clients import client_rows, selectors, services
 from coaching.clients.facts import client_facts, fact_sources
 from coaching.clients.forms import (
     ClientSearchForm,
@@ -61,15 +61,14 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("practices:start")
     form = ClientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = selectors.client_list(practice=practice, query=query)
+    rows = selectors.client_list(practice=practice, query=query).values(*client_rows.FIELDS)
     page = Paginator(rows, selectors.CLIENT_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
+    values = list(page.object_list)
     # What the apps beside clients know of them (package balances): one query for the page.
     facts = client_facts(
-        practice=practice, client_ids=[r.client_id for r in page.object_list], now=timezone.now()
+        practice=practice, client_ids=[row["client_id"] for row in values], now=timezone.now()
     )
-    for row in page.object_list:
-        row.fact_columns = facts.get(row.client_id, [])  # type: ignore[attr-defined]  # shown by the template
+    page.object_list = client_rows.client_rows(values, facts)
     return render(
         request,
         "clients/client_list.html",

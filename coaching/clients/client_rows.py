@@ -1,0 +1,82 @@
+"""The coach's client list, one row per client as the page shows it, formatted here once.
+
+The rows are read as plain values (no Relationship and User objects for 50 clients) and every
+link, date and count label is made in Python with coaching/clients/formatting.py: the template
+only places them. The figures keep their raw values beside the text for tests and other uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import ngettext
+
+from coaching.clients.facts import FactColumn
+from coaching.clients.formatting import PageDates, PathFor
+
+# What a row reads of the annotated query (selectors.client_list).
+FIELDS = (
+    "pk",
+    "client_id",
+    "client__display_name",
+    "ended_at",
+    "next_session",
+    "last_session",
+    "no_shows",
+    "open_tasks",
+    "unread",
+)
+
+
+@dataclass(frozen=True)
+class ClientRow:
+    pk: int
+    client_id: int
+    name: str
+    ended: bool
+    next_session: datetime | None
+    last_session: datetime | None
+    no_shows: int
+    open_tasks: int
+    unread: int
+    next_text: str  # "Tue 6. Jan, 09:30" in the viewer's zone, "" for none
+    last_text: str  # "6. Jan 2026", "" for none
+    unread_text: str  # "3 new", "" for none
+    detail_url: str
+    thread_url: str
+    fact_columns: Sequence[FactColumn]
+
+
+def client_rows(
+    values: Iterable[Mapping[str, Any]], facts: Mapping[int, Sequence[FactColumn]]
+) -> list[ClientRow]:
+    dates = PageDates()
+    detail, thread = PathFor("clients:detail"), PathFor("clients:thread")
+    rows = []
+    for row in values:
+        next_session, last_session, unread = row["next_session"], row["last_session"], row["unread"]
+        rows.append(
+            ClientRow(
+                pk=row["pk"],
+                client_id=row["client_id"],
+                name=row["client__display_name"],
+                ended=row["ended_at"] is not None,
+                next_session=next_session,
+                last_session=last_session,
+                no_shows=row["no_shows"],
+                open_tasks=row["open_tasks"],
+                unread=unread,
+                next_text=dates.weekday_time(next_session) if next_session else "",
+                last_text=dates.day_year(last_session) if last_session else "",
+                unread_text=(
+                    ngettext("%(n)s new", "%(n)s new", unread) % {"n": unread} if unread else ""
+                ),
+                detail_url=detail(row["pk"]),
+                thread_url=thread(row["pk"]),
+                fact_columns=facts.get(row["client_id"], ()),
+            )
+        )
+    return rows
