@@ -182,7 +182,8 @@ class ThreadPage:
 def thread_page(relationship: Relationship, *, before: int | None = None) -> ThreadPage:
     """One page of the thread, newest page first, by keyset (an id) rather than offset: the
     cost stays the same on page 1 and page 40 of a long thread."""
-    rows = relationship.messages.prefetch_related("attachments").order_by("-created_at", "-pk")
+    # Their attachments come with the relationship's files (thread_lines.py), not from here.
+    rows = relationship.messages.order_by("-created_at", "-pk")
     if before is not None:
         anchor = relationship.messages.filter(pk=before).values("created_at").first()
         if anchor is not None:

@@ -28,6 +28,7 @@ from coaching.clients.forms import (
 )
 from coaching.clients.guard import upload_view
 from coaching.clients.models import PrivateNote, Relationship, Side
+from coaching.clients.thread_lines import thread_lines
 from coaching.practices.models import Practice
 from sofadoc.http import AuthenticatedHttpRequest
 
@@ -139,6 +140,7 @@ def _thread_page(
     page = selectors.thread_page(
         relationship, before=int(before) if before and before.isdigit() else None
     )
+    files = list(selectors.files_of(relationship))
     return render(
         request,
         "clients/thread.html",
@@ -146,11 +148,12 @@ def _thread_page(
             "relationship": relationship,
             "side": side,
             "page": page,
+            "lines": thread_lines(page.messages, relationship=relationship, side=side, files=files),
             "form": form or MessageForm(),
             "office_hours": selectors.coach_settings_for(relationship.practice).office_hours,
             "tasks": selectors.tasks_of(relationship) if side == Side.CLIENT else None,
             "answer_form": TaskAnswerForm(),
-            "files": selectors.files_of(relationship),
+            "files": files,
             "file_form": FileForm(),
         },
         status=status,

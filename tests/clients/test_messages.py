@@ -134,3 +134,35 @@ def test_a_long_thread_is_paged_by_id(client, relationship, client_user):
     assert len(page.messages) == THREAD_PAGE_SIZE and page.older_than is not None
     older = client.get(f"{url}?before={page.older_than}").context["page"]
     assert len(older.messages) == 5 and older.older_than is None
+
+
+def test_each_attachment_shows_under_its_own_message_on_every_page(
+    client, relationship, client_user
+):
+    from coaching.clients.selectors import THREAD_PAGE_SIZE
+    from tests.clients.people import shared_file
+
+    messages = Message.objects.bulk_create(
+        Message(relationship=relationship, sender_side="coach", recipient=client_user, text=f"N{i}")
+        for i in range(THREAD_PAGE_SIZE + 5)
+    )
+    oldest, newest = messages[0], messages[-1]
+    for message, name in [(oldest, "alt.pdf"), (newest, "neu.pdf")]:
+        shared = shared_file(relationship, "coach", name)
+        SharedFile.objects.filter(pk=shared.pk).update(message=message, original_name=name)
+    client.force_login(client_user)
+    url = reverse("clients:thread", args=[relationship.pk])
+
+    def bubbles(address):
+        page = client.get(address).content.decode()
+        return {
+            bubble.split("<p>", 1)[1].split("</p>", 1)[0]: bubble.split("</small>", 1)[0]
+            for bubble in page.split('<li class="bubble')[1:]
+        }
+
+    first = bubbles(url)
+    assert "neu.pdf" in first[newest.text] and "alt.pdf" not in first[newest.text]
+    assert sum("pdf" in bubble for bubble in first.values()) == 1
+    older = client.get(url).context["page"].older_than
+    earlier = bubbles(f"{url}?before={older}")
+    assert "alt.pdf" in earlier[oldest.text] and "neu.pdf" not in earlier[oldest.text]

@@ -56,6 +56,6 @@ def test_a_message_thread(client, relationship, client_user):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, marking read, messages with attachments, office hours, tasks with
-    # their files, files.
-    assert len(few) == len(many) == 9, "\n".join(many)
+    # User, relationship, marking read, messages, office hours, tasks with their files, files
+    # (the messages' attachments among them).
+    assert len(few) == len(many) == 8, "\n".join(many)
