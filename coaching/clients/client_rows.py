@@ -1,8 +1,9 @@
 """The coach's client list, one row per client as the page shows it, formatted here once.
 
-The rows are read as plain values (no Relationship and User objects for 50 clients) and every
-link, date and count label is made in Python with coaching/clients/formatting.py: the template
-only places them. The figures keep their raw values beside the text for tests and other uses.
+The rows are read as plain values (selectors.ClientList: no Relationship and User objects for
+50 clients) and every link, date and count label is made in Python with
+coaching/clients/formatting.py: the template only places them. The figures keep their raw
+values beside the text for tests and other uses.
 """
 
 from __future__ import annotations
@@ -16,19 +17,6 @@ from django.utils.translation import ngettext
 
 from coaching.clients.facts import FactColumn
 from coaching.clients.formatting import PageDates, PathFor
-
-# What a row reads of the annotated query (selectors.client_list).
-FIELDS = (
-    "pk",
-    "client_id",
-    "client__display_name",
-    "ended_at",
-    "next_session",
-    "last_session",
-    "no_shows",
-    "open_tasks",
-    "unread",
-)
 
 
 @dataclass(frozen=True)
@@ -62,7 +50,7 @@ def client_rows(
             ClientRow(
                 pk=row["pk"],
                 client_id=row["client_id"],
-                name=row["client__display_name"],
+                name=row["display_name"],
                 ended=row["ended_at"] is not None,
                 next_session=next_session,
                 last_session=last_session,

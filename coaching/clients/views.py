@@ -62,7 +62,7 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("practices:start")
     form = ClientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    rows = selectors.client_list(practice=practice, query=query).values(*client_rows.FIELDS)
+    rows = selectors.ClientList(practice=practice, query=query)
     page = Paginator(rows, selectors.CLIENT_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     values = list(page.object_list)
     # What the apps beside clients know of them (package balances): one query for the page.
