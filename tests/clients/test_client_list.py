@@ -125,3 +125,40 @@ def test_pages_of_fifty(client, coach, practice):
     assert not {row.pk for row in first} & {row.pk for row in second}
     page = client.get(reverse("clients:list"), {"page": 2}).context["page"]
     assert (page.number, page.paginator.num_pages, page.paginator.count) == (2, 2, 51)
+
+
+@pytest.fixture
+def html_fact_source():
+    """A fact source whose facts hold markup, as a careless source might give them."""
+    from dataclasses import dataclass
+
+    from coaching.clients import facts
+
+    @dataclass(frozen=True)
+    class Fact:
+        text: str
+        note: str
+
+    def known(*, practice, client_ids, now):
+        return {
+            pk: [Fact("<b>3 & mehr</b>", ""), Fact("zwei", "<i>bis morgen</i>")]
+            for pk in client_ids
+        }
+
+    facts.register_fact_source(code="zz-html", title="<Notiz>", facts=known)
+    yield
+    del facts._sources["zz-html"]
+
+
+def test_fact_columns_show_each_fact_escaped_and_a_dash_for_none(
+    client, coach, practice, html_fact_source
+):
+    Relationship.objects.create(practice=practice, client=UserFactory())
+    client.force_login(coach)
+    page = client.get(reverse("clients:list")).content.decode()
+    assert (
+        '<td data-label="&lt;Notiz&gt;" class="client-facts"><div>&lt;b&gt;3 &amp; mehr&lt;/b&gt;'
+        '</div><div>zwei <span class="muted">· &lt;i&gt;bis morgen&lt;/i&gt;</span></div></td>'
+    ) in page
+    # The packages source knows nothing of this client.
+    assert 'class="client-facts"><span class="muted">–</span></td>' in page
