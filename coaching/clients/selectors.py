@@ -123,7 +123,7 @@ class ClientList:
     def __init__(self, *, practice: Practice, query: str = "", now: datetime | None = None):
         query = query.strip()
         self._search = _CLIENT_SEARCH_SQL if query else ""
-        self._params = {
+        self._params: dict[str, int | str | datetime | None] = {
             "practice": practice.pk,
             "now": now or timezone.now(),
             "confirmed": BookingState.CONFIRMED.value,

@@ -7,6 +7,8 @@ notes views answer only the coach.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -63,13 +65,14 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ClientSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     rows = selectors.ClientList(practice=practice, query=query)
-    page = Paginator(rows, selectors.CLIENT_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Paginator asks ClientList only what it has: count() and one slice.
+    paginator: Paginator[dict[str, Any]] = Paginator(rows, selectors.CLIENT_LIST_PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
     values = list(page.object_list)
     # What the apps beside clients know of them (package balances): one query for the page.
     facts = client_facts(
         practice=practice, client_ids=[row["client_id"] for row in values], now=timezone.now()
     )
-    page.object_list = client_rows.client_rows(values, facts)
     return render(
         request,
         "clients/client_list.html",
@@ -77,6 +80,7 @@ def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "practice": practice,
             "form": form,
             "page": page,
+            "rows": client_rows.client_rows(values, facts),
             "query": query,
             "fact_sources": fact_sources(),
             "active": "clients",

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _rows(client, query: str = "", page: int = 1):
     response = client.get(reverse("clients:list"), {"q": query, "page": page})
     assert response.status_code == 200
-    return response.context["page"].object_list
+    return response.context["rows"]
 
 
 def test_each_figure_counts_what_it_says(client, coach, practice):

@@ -24,8 +24,7 @@ def test_a_confirmed_booking_makes_the_relationship(booking, practice, client_us
 def test_the_client_list_shows_figures_and_finds_by_name(client, relationship, coach, booking):
     fill_relationship(relationship, "Hallo")
     client.force_login(coach)
-    page = client.get(reverse("clients:list")).context["page"]
-    row = page.object_list[0]
+    row = client.get(reverse("clients:list")).context["rows"][0]
     assert row.next_session == booking.start
     assert (row.open_tasks, row.no_shows, row.unread) == (1, 0, 1)
     assert client.get(reverse("clients:list") + "?q=jonas").context["page"].object_list
