@@ -154,7 +154,12 @@ def _thread_page(
             "page": page,
             "lines": thread_lines(page.messages, relationship=relationship, side=side, files=files),
             "form": form or MessageForm(),
-            "office_hours": selectors.coach_settings_for(relationship.practice).office_hours,
+            # Both are shown to the client only: the coach's page asks for neither.
+            "office_hours": (
+                selectors.coach_settings_for(relationship.practice).office_hours
+                if side == Side.CLIENT
+                else ""
+            ),
             "tasks": selectors.tasks_of(relationship) if side == Side.CLIENT else None,
             "answer_form": TaskAnswerForm(),
             "files": files,

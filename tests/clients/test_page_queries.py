@@ -59,3 +59,19 @@ def test_a_message_thread(client, relationship, client_user):
     # User, relationship, marking read, messages, office hours, tasks with their files, files
     # (the messages' attachments among them).
     assert len(few) == len(many) == 8, "\n".join(many)
+
+
+def test_the_coachs_side_of_a_thread(client, relationship, coach):
+    from coaching.clients.models import CoachSettings
+
+    CoachSettings.objects.create(practice=relationship.practice, office_hours="Mo-Fr 9-12")
+    fill_relationship(relationship, "Hallo")
+    client.force_login(coach)
+    url = reverse("clients:thread", args=[relationship.pk])
+    few = queries(client, url)
+    fill_relationship(relationship, "Noch mehr")
+    many = queries(client, url)
+    # User, relationship, marking read, messages, files: office hours and tasks are the
+    # client's to see, so the coach's page asks for neither.
+    assert len(few) == len(many) == 5, "\n".join(many)
+    assert "Mo-Fr 9-12" not in client.get(url).content.decode()
