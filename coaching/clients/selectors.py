@@ -117,8 +117,9 @@ CLIENT_ROW_FIELDS = (
 
 class ClientList:
     """The coach's clients with next and last session, no-shows, open tasks and unread
-    messages, active ones first, then by newest message: for Paginator, which asks count()
-    and one slice (a dict per client), one query each."""
+    messages, for Paginator, which asks count() and one slice (a dict per client), one query
+    each. The order is the ORM version's: ended_at ascending, where PostgreSQL puts the NULLs
+    (active relationships) last, then the newest message first (none yet before any)."""
 
     def __init__(self, *, practice: Practice, query: str = "", now: datetime | None = None):
         query = query.strip()
