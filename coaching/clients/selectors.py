@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -189,9 +189,21 @@ def files_of(relationship: Relationship) -> QuerySet[SharedFile]:
 
 
 # --- Threads -----------------------------------------------------------------------------------
+class ThreadMessage(NamedTuple):
+    """What a thread page shows of a message (plain values: 50 model objects cost more)."""
+
+    pk: int
+    sender_side: str
+    text: str
+    created_at: datetime
+
+
+_THREAD_COLUMNS = ("pk", "sender_side", "text", "created_at")
+
+
 @dataclass(frozen=True)
 class ThreadPage:
-    messages: list[Message]  # oldest first, for reading top to bottom
+    messages: list[ThreadMessage]  # oldest first, for reading top to bottom
     older_than: int | None  # the id to ask for the page before, or None at the start
 
 
@@ -199,15 +211,17 @@ def thread_page(relationship: Relationship, *, before: int | None = None) -> Thr
     """One page of the thread, newest page first, by keyset (an id) rather than offset: the
     cost stays the same on page 1 and page 40 of a long thread."""
     # Their attachments come with the relationship's files (thread_lines.py), not from here.
-    rows = relationship.messages.order_by("-created_at", "-pk")
+    messages = Message.objects.filter(relationship_id=relationship.pk)
+    rows = messages.order_by("-created_at", "-pk")
     if before is not None:
-        anchor = relationship.messages.filter(pk=before).values("created_at").first()
+        anchor = next(
+            iter(messages.filter(pk=before).values_list("created_at", flat=True)[:1]), None
+        )
         if anchor is not None:
-            rows = rows.filter(
-                Q(created_at__lt=anchor["created_at"])
-                | Q(created_at=anchor["created_at"], pk__lt=before)
-            )
-    found = list(rows[: THREAD_PAGE_SIZE + 1])
+            rows = rows.filter(Q(created_at__lt=anchor) | Q(created_at=anchor, pk__lt=before))
+    found = [
+        ThreadMessage(*row) for row in rows.values_list(*_THREAD_COLUMNS)[: THREAD_PAGE_SIZE + 1]
+    ]
     more = len(found) > THREAD_PAGE_SIZE
     found = found[:THREAD_PAGE_SIZE]
     return ThreadPage(

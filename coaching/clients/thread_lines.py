@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from coaching.clients.formatting import PageDates
-from coaching.clients.models import Message, Relationship, SharedFile, Side
+from coaching.clients.models import Relationship, SharedFile, Side
+from coaching.clients.selectors import ThreadMessage
 from coaching.clients.text import formatted
 
 
@@ -31,7 +32,7 @@ class ThreadLine:
 
 
 def thread_lines(
-    messages: Iterable[Message],
+    messages: Iterable[ThreadMessage],
     *,
     relationship: Relationship,
     side: str,
