@@ -17,8 +17,9 @@ the client list's 50 rows cost 29 ms in process, of which the template's per-row
 five subqueries (twice, for the page count) 3.5 ms; a thread's 50 messages cost 15 ms, two new
 querysets per message (message.attachments.all) and the per-message formatting most of it. Now
 each row and message line is made once in Python (coaching/clients/client_rows.py,
-thread_lines.py, formatting.py) and the list is one written query (selectors.ClientList):
-about 10.5 and 8.7 ms.
+thread_lines.py, formatting.py), the list is one written query (selectors.ClientList) and a
+thread's messages plain values: about 11 and 8 ms (function calls per request 123,000 -> 58,000
+and 51,600 -> 27,600).
 """
 
 import os
