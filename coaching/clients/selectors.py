@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -90,7 +90,7 @@ SELECT r.id, r.client_id, u.display_name, r.ended_at,
      WHERE m.relationship_id = r.id AND m.sender_side = %(client)s AND m.read_at IS NULL)
 FROM clients_relationship r JOIN accounts_user u ON u.id = r.client_id
 WHERE r.practice_id = %(practice)s {search}
-ORDER BY r.ended_at ASC, r.last_message_at DESC, r.created_at DESC, r.id DESC
+ORDER BY r.ended_at DESC NULLS FIRST, r.last_message_at DESC, r.created_at DESC, r.id DESC
 LIMIT %(limit)s OFFSET %(offset)s
 """
 _CLIENT_COUNT_SQL = """
@@ -118,8 +118,8 @@ CLIENT_ROW_FIELDS = (
 class ClientList:
     """The coach's clients with next and last session, no-shows, open tasks and unread
     messages, for Paginator, which asks count() and one slice (a dict per client), one query
-    each. The order is the ORM version's: ended_at ascending, where PostgreSQL puts the NULLs
-    (active relationships) last, then the newest message first (none yet before any)."""
+    each. Active clients come first, then ended ones, the most recently ended first; within
+    each, the newest message first (a client with none yet, just added, before them)."""
 
     def __init__(self, *, practice: Practice, query: str = "", now: datetime | None = None):
         query = query.strip()
@@ -161,7 +161,7 @@ def relationships_of_client(user: User) -> QuerySet[Relationship]:
         Relationship.objects.filter(client=user)
         .select_related("practice")
         .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
-        .order_by("ended_at", "-last_message_at", "-created_at")
+        .order_by(F("ended_at").desc(nulls_first=True), "-last_message_at", "-created_at")
     )
 
 

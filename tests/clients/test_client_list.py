@@ -95,6 +95,29 @@ def test_clients_by_newest_message_those_without_one_yet_first(client, coach, pr
     assert [row.name for row in _rows(client)] == ["Ohne Nachricht", "Neu", "Alt"]
 
 
+def test_ended_clients_after_the_active_ones_the_latest_ended_first(client, coach, practice):
+    now = timezone.now()
+    for name, last, ended in [
+        ("Beendet früher", now - timedelta(hours=1), now - timedelta(days=9)),
+        ("Aktiv alt", now - timedelta(days=5), None),
+        ("Beendet jüngst", now - timedelta(days=7), now - timedelta(days=2)),
+        ("Aktiv neu", now - timedelta(days=1), None),
+    ]:
+        Relationship.objects.create(
+            practice=practice,
+            client=UserFactory(display_name=name),
+            last_message_at=last,
+            ended_at=ended,
+        )
+    client.force_login(coach)
+    assert [row.name for row in _rows(client)] == [
+        "Aktiv neu",
+        "Aktiv alt",
+        "Beendet jüngst",
+        "Beendet früher",
+    ]
+
+
 def test_the_search_finds_part_of_a_name_or_the_whole_address(client, coach, practice):
     for name, email in [("Greta Gans", "greta@example.org"), ("Hans_Huhn", "hans@example.org")]:
         Relationship.objects.create(
