@@ -149,10 +149,19 @@ class _DayHours:
     changes: list[ClockChange]
 
 
+Bounds = tuple[datetime, datetime]  # a day's first moment and the next day's, in UTC
+
+
+def _bounds(day: date, zone: ZoneInfo) -> Bounds:
+    # In UTC: datetimes sharing a tzinfo compare by wall clock, blind to `fold`; against UTC
+    # any aware datetime compares by the moment it means.
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
 def _day_hours(day: date, zone: ZoneInfo) -> _DayHours:
     """The hours `day` really has in `zone`."""
-    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    start, end = _bounds(day, zone)
     if end - start == timedelta(days=1) and (
         start.astimezone(zone).utcoffset() == end.astimezone(zone).utcoffset()
     ):
@@ -189,13 +198,10 @@ def _axis(hours: list[_DayHours], low: Slot, high: Slot) -> Grid:
 
 
 def _clip(
-    start: datetime, end: datetime, day: date, zone: ZoneInfo
+    start: datetime, end: datetime, day: Bounds, zone: ZoneInfo
 ) -> tuple[datetime, datetime] | None:
-    """The part of [start, end) on `day` in `zone`, or None."""
-    # Compared in UTC: datetimes sharing a tzinfo compare by wall clock, blind to `fold`.
-    day_start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    """The part of [start, end) on the day within `day`'s bounds, in `zone`, or None."""
+    day_start, day_end = day
     if start >= day_end or end <= day_start:
         return None
     return max(start, day_start).astimezone(zone), min(end, day_end).astimezone(zone)
@@ -259,9 +265,10 @@ def lay_out(
     # The hours shown: the default span widened to the openings, sessions and blocks (not to an
     # imported all-day event, which would stretch the grid to midnight for little news).
     low, high = (FIRST_HOUR, 0), (LAST_HOUR - 1, 0)
-    for column in columns:
-        for start, end in _parts(openings, column.day, zone) + _parts(
-            [Interval(t.start, t.end) for t in things if t.kind != "busy"], column.day, zone
+    bounds = [_bounds(column.day, zone) for column in columns]
+    for day in bounds:
+        for start, end in _parts(openings, day, zone) + _parts(
+            [Interval(t.start, t.end) for t in things if t.kind != "busy"], day, zone
         ):
             low = min(low, _slot(start))
             high = max(high, _slot(_local(end.astimezone(UTC) - timedelta(microseconds=1), zone)))
@@ -286,12 +293,12 @@ def lay_out(
         row = begin // 15 + 1
         return row, max(1, ceil(finish / 15) + 1 - row)
 
-    for column, day_hours in zip(columns, hours, strict=True):
+    for column, day, day_hours in zip(columns, bounds, hours, strict=True):
         column.gaps = _gaps(grid.slots, set(day_hours.slots))
         note = next((n for a, b, n in off if a <= column.day <= b), None)
         column.off = note
         for thing in things:
-            part = _clip(thing.start, thing.end, column.day, zone)
+            part = _clip(thing.start, thing.end, day, zone)
             placed_rows = rows(part[0], part[1], column.day) if part else None
             if part and placed_rows:
                 column.items.append(Placed(thing, part[0], part[1], *placed_rows))
@@ -301,7 +308,7 @@ def lay_out(
             at = minutes(local_now, column.day)
             if grid.slots[0] <= _slot(local_now) <= grid.slots[-1] and at < grid.rows * 15:
                 column.now_row = at // 15 + 1
-        for start, end in _parts(openings, column.day, zone) if note is None else ():
+        for start, end in _parts(openings, day, zone) if note is None else ():
             placed_rows = rows(start, end, column.day)
             if placed_rows:
                 column.openings.append(placed_rows)
@@ -323,7 +330,7 @@ def _gaps(slots: list[Slot], has: set[Slot]) -> list[tuple[int, int]]:
 
 
 def _parts(
-    intervals: Iterable[Interval], day: date, zone: ZoneInfo
+    intervals: Iterable[Interval], day: Bounds, zone: ZoneInfo
 ) -> list[tuple[datetime, datetime]]:
     parts = []
     for interval in intervals:
@@ -345,12 +352,10 @@ def _free_hours(start, end, column, now, zone, block_url, minutes) -> list[FreeH
         cell += timedelta(hours=1) - into_hour
     last = end.astimezone(UTC)
     while cell + timedelta(hours=1) <= last:
-        cell_start = cell.astimezone(zone)
-        cell_end = (cell + timedelta(hours=1)).astimezone(zone)
-        taken = any(
-            item.thing.takes_time
-            and item.start.astimezone(UTC) < cell + timedelta(hours=1)
-            and item.end.astimezone(UTC) > cell
+        after = cell + timedelta(hours=1)
+        cell_start, cell_end = cell.astimezone(zone), after.astimezone(zone)
+        taken = any(  # against UTC, so by the moment
+            item.thing.takes_time and item.start < after and item.end > cell
             for item in column.items
         )
         if not taken and cell_start.minute == 0:
