@@ -5,12 +5,13 @@ Registered with payments as its discount source (payments/discounts.py) from thi
 transaction, which locks the coupon row, counts the uses under that lock and writes the use
 with the purchase, so two concurrent checkouts can never take more uses than the coupon has.
 
-A use counts while its purchase is paid (any payment captured, pending, or refunded later), or
-while it is held: until `hold_until` (the booking hold's length) and as long as its payment was
-neither cancelled at PayPal nor failed. An abandoned checkout therefore gives its use back by
-itself, whether the client pressed "cancel" at PayPal or just closed the tab. (A capture that
-arrives after the hold ran out is honoured, as the booking's is: the client approved that price
-at PayPal.)
+A use counts while its purchase is paid (a payment captured, pending, partly refunded or
+reversed), or while it is held: until `hold_until` (the booking hold's length) and as long as its
+payment was neither cancelled at PayPal, nor failed, nor refunded. An abandoned checkout therefore
+gives its use back by itself, whether the client pressed "cancel" at PayPal or just closed the
+tab; so does a purchase refunded in full (cancelled within the terms, or by the coach), which
+the client ends up never having bought. (A capture that arrives after the hold ran out is
+honoured, as the booking's is: the client approved that price at PayPal.)
 
 The discount is written into the purchase lines: each line's amount is lowered and its
 description names the coupon, so the PayPal order (amount and description) and the receipt
@@ -46,14 +47,18 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 # PayPal takes no order below this, and SofaDoc's fee must fit in what is left.
 MIN_TOTAL = Decimal("1.00")
+# A partial refund keeps the use: the client kept something bought at the coupon's price (a
+# goodwill refund, the sessions of a series taken before the rest was cancelled). A reversal
+# (chargeback) keeps it too: that is a dispute, not a cancellation within the terms, and giving
+# the use back would let a contested purchase free a limited code. Only REFUNDED, set once the
+# refunds reach the whole amount (payments/services/refunds.py), gives it back.
 PAID_STATES = (
     PaymentStatus.CAPTURED,
     PaymentStatus.PENDING,
     PaymentStatus.PARTIALLY_REFUNDED,
-    PaymentStatus.REFUNDED,
     PaymentStatus.REVERSED,
 )
-DROPPED_STATES = (PaymentStatus.CANCELLED, PaymentStatus.FAILED)
+ENDED_STATES = (PaymentStatus.CANCELLED, PaymentStatus.FAILED, PaymentStatus.REFUNDED)
 
 
 class CouponError(ShownError):
@@ -64,8 +69,8 @@ class CouponError(ShownError):
 def counting_uses(now: datetime) -> Q:
     """The CouponUse rows that count against their coupon at `now` (see the module docstring)."""
     paid = Payment.objects.filter(purchase_id=OuterRef("purchase_id"), status__in=PAID_STATES)
-    dropped = Payment.objects.filter(purchase_id=OuterRef("purchase_id"), status__in=DROPPED_STATES)
-    return Q(Exists(paid)) | (Q(hold_until__gt=now) & ~Q(Exists(dropped)))
+    ended = Payment.objects.filter(purchase_id=OuterRef("purchase_id"), status__in=ENDED_STATES)
+    return Q(Exists(paid)) | (Q(hold_until__gt=now) & ~Q(Exists(ended)))
 
 
 def coupon_uses_counted(coupon: Coupon, *, now: datetime) -> int:

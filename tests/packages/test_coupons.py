@@ -6,16 +6,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from coaching.billing.selectors import documents_for_item
-from coaching.bookings.models import Booking
-from coaching.packages.coupons import coupon_uses_counted, discount_amounts
+from coaching.bookings.models import Booking, Role
+from coaching.bookings.services import booking_cancel, booking_refund_issue
+from coaching.packages.coupons import coupon_uses_counted, coupons_of_practice, discount_amounts
 from coaching.packages.models import ClientPackage, Coupon, CouponKind, CouponUse, Package
 from coaching.packages.series_services import series_hold
 from coaching.packages.services import PackageError, client_package_start
-from coaching.payments.models import Purchase, PurchaseLine
+from coaching.payments.models import PaymentStatus, Purchase, PurchaseLine
 from coaching.payments.services import payment_cancel, payment_capture, payment_start
 from tests.bookings.fixtures import TUESDAY_10
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
@@ -239,6 +241,48 @@ def test_uses_are_limited_and_an_abandoned_checkout_gives_its_use_back(
         _buy(package, other)
     assert CouponUse.objects.count() == 3
     assert second.purchase.coupon_use.coupon == code
+
+
+def test_a_fully_refunded_purchase_gives_its_use_back_a_partly_refunded_one_keeps_it(
+    client, client_user, session_type, paypal, frozen
+):
+    code = coupon(session_type.practice, session_type=session_type, max_uses=1)
+    url = reverse("bookings:start", args=[session_type.practice.slug, session_type.pk])
+    start = TUESDAY_10 + timedelta(days=7)  # well inside the free cancellation window
+
+    def paid_with_code(buyer, at):
+        client.force_login(buyer)
+        client.post(url, {"start": at.isoformat(), "price": "80.00", "coupon": "SOMMER20"})
+        booking = Booking.objects.get(client=buyer)
+        payment = booking.purchase.payments.get()
+        paypal.approve(payment.order_id)
+        payment_capture(order_id=payment.order_id, actor=buyer)
+        assert booking.purchase.total == Decimal("64.00")
+        return booking, payment
+
+    booking, payment = paid_with_code(client_user, start)
+    assert coupon_uses_counted(code, now=timezone.now()) == 1
+    # Cancelled within the terms and refunded in full: as if never bought, the use too.
+    booking_cancel(booking=booking, actor=client_user, role=Role.CLIENT)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUNDED
+    assert coupon_uses_counted(code, now=timezone.now()) == 0
+    [listed] = coupons_of_practice(session_type.practice, now=timezone.now())
+    assert listed.used == 0
+
+    # So another client can use the code; ten euros back to them keeps the use (they had the
+    # session at the coupon's price).
+    other, other_payment = paid_with_code(UserFactory(), start + timedelta(hours=2))
+    with transaction.atomic():
+        booking_refund_issue(
+            booking=Booking.objects.select_for_update().get(pk=other.pk),
+            payment=other_payment,
+            amount=Decimal("10.00"),
+            reason="goodwill",
+        )
+    other_payment.refresh_from_db()
+    assert other_payment.status == PaymentStatus.PARTIALLY_REFUNDED
+    assert coupon_uses_counted(code, now=timezone.now()) == 1
 
 
 # --- The coach's page ------------------------------------------------------------------------
