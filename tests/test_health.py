@@ -4,7 +4,9 @@ import time
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (the health check opens its own connection), with the content types restored
+# afterwards so the serialized-rollback tests that follow still find them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CLOSED = "redis://127.0.0.1:1/0"
 

@@ -335,9 +335,9 @@ class Coupon(models.Model):
 
 class CouponUse(models.Model):
     """One checkout that used a coupon: the purchase it lowered and by how much. It counts
-    against the coupon's uses while the purchase is paid, or held (until `hold_until`) and its
-    payment neither cancelled nor failed: an abandoned checkout gives its use back by itself
-    (coupons.counting_uses)."""
+    against the coupon's uses while the purchase is paid and not refunded in full, or held
+    (until `hold_until`) and its payment neither cancelled nor failed: an abandoned checkout
+    and a full refund give the use back by themselves (coupons.counting_uses)."""
 
     coupon = models.ForeignKey(
         Coupon, on_delete=models.PROTECT, related_name="uses", verbose_name=_("coupon")
