@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coaching.bookings.checkout_prefetch import practice_shown
 from coaching.bookings.forms import HoldForm
 from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.selectors import booking_of_client, booking_preview
@@ -53,6 +54,8 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
     afresh); a hold reads the database, with the coach, as the booking it makes must."""
     if request.method == "GET":
         found = published_practice_and_types(slug)
+        if found is not None:
+            practice_shown(slug, found[0].pk)  # its availability version: prefetched next time
         for session_type in found[1] if found else ():
             if session_type.pk == session_type_id:
                 return session_type

@@ -45,6 +45,11 @@ def free_times_hold_until(
 PAGE_DATA_SECONDS = 600
 
 
+def page_data_key(slug: str) -> str:
+    """Where published_practice_and_types keeps the practice at `slug` with its types."""
+    return f"practices:page-data:{slug}"
+
+
 def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]] | None:
     """The published practice at `slug` (its current slug) with its bookable session types, or
     None. Kept in Redis under the listings' version, which any save of a practice or session
@@ -54,7 +59,7 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
     from coaching.practices.directory import versioned_get, versioned_set
     from coaching.practices.models import Practice
 
-    key = f"practices:page-data:{slug}"
+    key = page_data_key(slug)
     cached, version = versioned_get(key)
     found: tuple[Practice, list[SessionType]]
     if cached is not None:

@@ -1,7 +1,6 @@
 """slots.json for a visitor: what it asks Redis, in round trips (each costs under load)."""
 
 import pytest
-import redis
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,19 +10,6 @@ from privacy.selectors import COOKIE_VERSION_CACHE_KEY
 from tests.factories import PracticeFactory, SessionTypeFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def commands(monkeypatch):
-    sent = []
-    original = redis.Redis.execute_command
-
-    def counted(self, *args, **kwargs):
-        sent.append((str(args[0]), [str(arg) for arg in args[1:]]))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
-    return sent
 
 
 @pytest.fixture
