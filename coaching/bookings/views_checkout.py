@@ -7,11 +7,12 @@ order's token, checked against the booking's own orders (404 for anyone else's b
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,14 +77,12 @@ def booking_start(
     session_type = _bookable_session_type(request, slug, session_type_id)
     practice = session_type.practice
     back = practice.get_absolute_url()
-    form = HoldForm(
-        request.POST or {"start": request.GET.get("start"), "price": session_type.price}
-    )
-    if not form.is_valid():
+    form = HoldForm(request.POST) if request.method == "POST" else None
+    start = _start_asked(request, form)
+    if start is None:
         return _problem(
             request, _("This is not a valid time for a session."), status=400, back=back
         )
-    start = form.cleaned_data["start"]
     if start <= timezone.now():
         return _problem(
             request, _("This time is in the past. Please pick another slot."), status=400, back=back
@@ -109,7 +108,7 @@ def booking_start(
                     practice=practice,
                     session_type_id=session_type.pk,
                     start=start,
-                    expected_price=form.cleaned_data["price"],
+                    expected_price=form.cleaned_data["price"],  # type: ignore[union-attr]
                 )
             with transaction.atomic(durable=True):
                 approve_url = booking_start_payment(
@@ -153,7 +152,6 @@ def booking_start(
         "practice": practice,
         "session_type": session_type,
         "booking": preview,
-        "form": form,
         "available": available,
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
@@ -169,6 +167,17 @@ def booking_start(
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
+
+
+def _start_asked(request: HttpRequest, form: HoldForm | None) -> datetime | None:
+    """The slot's start: the hold form's (with the price the client saw) for a POST; for the
+    page, the address's `start` through the same field, without building a form each time."""
+    if form is not None:
+        return form.cleaned_data["start"] if form.is_valid() else None
+    try:
+        return HoldForm.base_fields["start"].clean(request.GET.get("start"))
+    except ValidationError:
+        return None
 
 
 @login_required
