@@ -36,7 +36,7 @@ from coaching.bookings.services import (
 from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.models import SessionType
-from coaching.practices.pages import published_practice_and_types, slot_shown_free
+from coaching.practices.pages import published_session_type, slot_shown_free
 from sofadoc.http import AuthenticatedHttpRequest
 
 
@@ -54,12 +54,10 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
     otherwise). The page comes from the practice's cached page data (its free times are read
     afresh); a hold reads the database, with the coach, as the booking it makes must."""
     if request.method == "GET":
-        found = published_practice_and_types(slug)
+        found = published_session_type(slug, session_type_id)
         if found is not None:
-            practice_shown(slug, found[0].pk)  # its availability version: prefetched next time
-        for session_type in found[1] if found else ():
-            if session_type.pk == session_type_id:
-                return session_type
+            practice_shown(slug, found.practice_id)  # its availability version: prefetched next
+            return found
     return get_object_or_404(
         SessionType.objects.select_related("practice__owner"),
         pk=session_type_id,

@@ -77,6 +77,17 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
     return found
 
 
+def published_session_type(slug: str, session_type_id: int) -> SessionType | None:
+    """The active session type of the published practice at `slug`, with that practice, from
+    its page data (published_practice_and_types: no query when kept); None when there is none
+    (the caller then asks the database, which also knows old slugs and previews)."""
+    found = published_practice_and_types(slug)
+    for session_type in found[1] if found else ():
+        if session_type.pk == session_type_id:
+            return session_type
+    return None
+
+
 # Free answers of slot_shown_free, per process: (practice, type, start, versions) -> until.
 _free: dict[tuple, float] = {}
 _FREE_ENTRIES = 4096

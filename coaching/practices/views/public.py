@@ -39,6 +39,7 @@ from coaching.practices.pages import (
     free_slots_kept,
     free_times_hold_until,
     published_practice_and_types,
+    published_session_type,
 )
 from coaching.practices.selectors import (
     practice_free_slot_seconds,
@@ -204,9 +205,9 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     change, or time closes its first slot."""
     session_type = _published_type_at(request, slug)
     if session_type is not None:  # the usual request: practice and type from the cache
-        practice = session_type.practice
         # The listings' version read with them, before them: the session type's rules.
-        depends_on(request, LISTING_VERSION_KEY, current=practice.listing_version)  # type: ignore[attr-defined]
+        version = getattr(session_type.practice, "listing_version", None)
+        depends_on(request, LISTING_VERSION_KEY, current=version)
     else:
         depends_on(request, LISTING_VERSION_KEY)  # the session type's rules
         session_type = _bookable_type_at(request, slug)
@@ -260,9 +261,9 @@ _EPOCH = date(1970, 1, 1)
 
 
 def _utc_iso(seconds: list[float]) -> list[str]:
-    """ "2026-06-01T09:30:00Z" for each time in seconds since the epoch (whole seconds, as the
-    slot engine's are). Each day's date and each time of day is written once: a strftime per
-    slot was a fifth of a computed answer of 60 days."""
+    """Each time in seconds since the epoch (whole seconds, as the slot engine's are) as
+    "2026-06-01T09:30:00Z". Each day's date and each time of day is written once: a strftime
+    per slot was a fifth of a computed answer of 60 days."""
     days: dict[int, str] = {}
     clock: dict[int, str] = {}
     written = []
@@ -281,18 +282,13 @@ def _utc_iso(seconds: list[float]) -> list[str]:
 
 
 def _published_type_at(request: HttpRequest, slug: str) -> SessionType | None:
-    """The active session type `?type=` of the published practice at `slug`, with the practice,
-    from the practice's cached page data (published_practice_and_types): no query. None when
-    it is not there (then _bookable_type_at asks the database, for previews too)."""
+    """The type `?type=` of the published practice at `slug` from its cached page data (no
+    query); None otherwise (_bookable_type_at then asks the database, for previews too)."""
     try:
         type_id = int(request.GET.get("type", ""))
     except ValueError:
         return None
-    found = published_practice_and_types(slug)
-    for session_type in found[1] if found else ():
-        if session_type.pk == type_id:
-            return session_type
-    return None
+    return published_session_type(slug, type_id)
 
 
 def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
