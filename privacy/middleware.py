@@ -1,5 +1,6 @@
 """Re-acceptance gate: new terms/privacy versions block booking and practice pages."""
 
+import functools
 from collections.abc import Callable
 from fnmatch import fnmatchcase
 from typing import Any, cast
@@ -65,13 +66,18 @@ class CookieConsentMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        # The policy's version is read once per request: the page cache's key and the cookie
+        # choice both need it, and for a visitor each reading was a round trip to Redis.
+        version = functools.cache(cookie_policy_version)
         # Read on first use only (the lazy object stands in for the CookieChoice).
-        choice = cast(CookieChoice, SimpleLazyObject(lambda: current_cookie_choice(request)))
+        choice = cast(
+            CookieChoice, SimpleLazyObject(lambda: current_cookie_choice(request, version))
+        )
         # Attributes this middleware adds to every request, which HttpRequest's type does not
         # declare. The version is for the visitor page cache, whose key holds it
         # (sofadoc.pagecache must not import privacy: it is infrastructure the apps build on).
         request.cookie_choice = choice  # type: ignore[attr-defined]
-        request.cookie_policy_version = cookie_policy_version  # type: ignore[attr-defined]
+        request.cookie_policy_version = version  # type: ignore[attr-defined]
         response = self.get_response(request)
         update = csp_update_for(choice)
         if update:
@@ -84,7 +90,7 @@ class CookieConsentMiddleware:
         return response
 
 
-def current_cookie_choice(request: HttpRequest) -> CookieChoice:
-    return CookieChoice.from_cookie(
-        request.COOKIES.get(CONSENT_COOKIE_NAME), cookie_policy_version()
-    )
+def current_cookie_choice(
+    request: HttpRequest, version: Callable[[], int] = cookie_policy_version
+) -> CookieChoice:
+    return CookieChoice.from_cookie(request.COOKIES.get(CONSENT_COOKIE_NAME), version())

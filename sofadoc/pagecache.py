@@ -55,13 +55,17 @@ def version_current(version_key: str) -> int | None:
     return cache_read(read, down=None)
 
 
-def depends_on(request: HttpRequest, version_key: str) -> None:
+_READ = object()
+
+
+def depends_on(request: HttpRequest, version_key: str, *, current: object = _READ) -> None:
     """The page being rendered shows data guarded by the version at `version_key` (a counter
     that changes whenever that data does). Call before reading the data: a change that lands
-    while the page renders then retires it at once."""
+    while the page renders then retires it at once. `current` is the version as the caller
+    already read it before the data (None: unknown), which saves reading it again."""
     if getattr(request, "_visitor_page_cache", None) is None:
         return
-    value = version_current(version_key)
+    value = version_current(version_key) if current is _READ else current
     if value is None:  # no cache: the page is not stored
         request._visitor_page_cache = None  # type: ignore[attr-defined]
     else:

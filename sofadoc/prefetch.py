@@ -9,6 +9,8 @@ page's time under load: bench.load's profile). Apps name those keys here, from t
     prefetch.register(lambda user_id: [consent_version_key(user_id), ...])
 
 and `PrefetchMiddleware`, once the session says who is asking, reads them all with one MGET.
+A page that knows from its address alone what it will read (the booking page: its practice's
+cached rows and versions) adds those keys with `register_for_request`.
 The cache backend (sofadoc.cache.RedisCache) answers later reads of those keys in the same
 request from that copy, and forgets a key the request writes. So a request reads the values
 as they were when it started, as if it had read them all at once then; version checks that
@@ -22,17 +24,26 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.http import HttpRequest
 
 from sofadoc.cache import cache_read, prefetched
 
 KeysFor = Callable[[int], Iterable[str]]
 
 _registry: list[KeysFor] = []
+_request_registry: list[Callable[[HttpRequest], Iterable[str]]] = []
 
 
 def register(keys_for: KeysFor) -> None:
     """`keys_for(user_id)` names cache keys every request of that person may read."""
     _registry.append(keys_for)
+
+
+def register_for_request(keys_for: Callable[[HttpRequest], Iterable[str]]) -> None:
+    """`keys_for(request)` names cache keys this signed-in request will read, from its method
+    and address (nothing for requests it does not know); once per process."""
+    if keys_for not in _request_registry:
+        _request_registry.append(keys_for)
 
 
 def keys_for(user_id: int) -> list[str]:
@@ -51,6 +62,7 @@ class PrefetchMiddleware:
         if user_id is None or fetch is None or not _registry:
             return self.get_response(request)
         keys = keys_for(int(user_id))
+        keys += [key for keys_of in _request_registry for key in keys_of(request)]
         copy = cache_read(lambda: fetch(keys), down=None)
         token = prefetched.set(copy)
         try:

@@ -2,6 +2,7 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import cache
 
@@ -77,3 +78,17 @@ def staff_client(client):
 
     client.force_login(StaffFactory(two_factors=True))
     return client
+
+
+@pytest.fixture
+def commands(monkeypatch):
+    """The commands sent to Redis from here on, as (name, [arguments as text]): round trips."""
+    sent = []
+    original = redis.Redis.execute_command
+
+    def counted(self, *args, **kwargs):
+        sent.append((str(args[0]), [str(arg) for arg in args[1:]]))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent

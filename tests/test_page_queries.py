@@ -51,13 +51,14 @@ def slots_url(practice) -> str:
     )
 
 
-def test_slots_json_rendered_takes_four_queries(client, practice):
+def test_slots_json_rendered_takes_three_queries(client, practice):
     url = slots_url(practice)
     client.get(url)
     availability_changed(practice.pk)  # the kept answer is retired: computed afresh
-    # The type with its practice; hours with time off; busy time from bookings and from the
-    # coach's calendars (imported events, hour blocks, staleness: one query).
-    with pinned_queries(4):
+    # The type with its practice from Redis (the practice's page data); hours with time off;
+    # busy time from bookings and from the coach's calendars (imported events, hour blocks,
+    # staleness: one query).
+    with pinned_queries(3):
         assert client.get(url).status_code == 200
 
 

@@ -2,7 +2,6 @@
 from the request's copy, and a request that writes one reads what it wrote."""
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -12,19 +11,6 @@ from sofadoc.cache import prefetched
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def commands(monkeypatch):
-    sent = []
-    original = redis.Redis.execute_command
-
-    def counted(self, *args, **kwargs):
-        sent.append((str(args[0]), [str(arg) for arg in args[1:]]))
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counted)
-    return sent
 
 
 def test_a_signed_in_page_reads_the_persons_values_in_one_round_trip(client, commands):
@@ -81,3 +67,11 @@ def test_the_copy_is_a_snapshot_of_the_request_start():
         prefetched.reset(token)
     assert prefetched.get() is None
     assert cache.get("v") == 5
+
+
+def test_the_booking_pages_pattern_is_its_address():
+    from coaching.bookings.checkout_prefetch import BOOKING_PAGE
+
+    match = BOOKING_PAGE.match(reverse("bookings:start", args=["anna-b_2", 17]))
+    assert match is not None and match["slug"] == "anna-b_2"
+    assert BOOKING_PAGE.match(reverse("bookings:mine")) is None

@@ -41,7 +41,35 @@ def booking_busy_intervals(
     """
     ids = list(practice_ids)
     if connection.vendor == "postgresql":
+        at = datetime.fromtimestamp
+        return {
+            practice_id: [Interval(at(lower, UTC), at(upper, UTC)) for lower, upper in rows]
+            for practice_id, rows in _busy_merged_in_postgresql(ids, start, end, ignore).items()
+        }
+    return _busy_from_orm(ids, start, end, ignore)
+
+
+def booking_busy_seconds(
+    *,
+    practice_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    ignore: Collection[Interval] = (),
+) -> dict[int, list[tuple[float, float]]]:
+    """booking_busy_intervals as (start, end) seconds since the epoch: on PostgreSQL the rows
+    as they come (no datetime made for any), the slot engine's own unit."""
+    ids = list(practice_ids)
+    if connection.vendor == "postgresql":
         return _busy_merged_in_postgresql(ids, start, end, ignore)
+    return {
+        practice_id: [(i.start.timestamp(), i.end.timestamp()) for i in intervals]
+        for practice_id, intervals in _busy_from_orm(ids, start, end, ignore).items()
+    }
+
+
+def _busy_from_orm(
+    ids: list[int], start: datetime, end: datetime, ignore: Collection[Interval]
+) -> dict[int, list[Interval]]:
     rows = (
         Booking.objects.filter(holds_time(), practice_id__in=ids)
         .filter(blocked_start__lt=end, blocked_end__gt=start)
@@ -87,8 +115,9 @@ FROM (
 
 def _busy_merged_in_postgresql(
     ids: list[int], start: datetime, end: datetime, ignore: Collection[Interval]
-) -> dict[int, list[Interval]]:
-    busy: defaultdict[int, list[Interval]] = defaultdict(list)
+) -> dict[int, list[tuple[float, float]]]:
+    """Per practice, its merged busy time as (start, end) epoch seconds, sorted."""
+    busy: defaultdict[int, list[tuple[float, float]]] = defaultdict(list)
     if not ids:
         return busy
     one = len(ids) == 1
@@ -101,12 +130,11 @@ def _busy_merged_in_postgresql(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    at = datetime.fromtimestamp
     if one:
-        busy[ids[0]] = [Interval(at(lower, UTC), at(upper, UTC)) for lower, upper in rows]
+        busy[ids[0]] = rows
     else:
         for practice_id, lower, upper in rows:
-            busy[practice_id].append(Interval(at(lower, UTC), at(upper, UTC)))
+            busy[practice_id].append((lower, upper))
     return busy
 
 

@@ -7,11 +7,12 @@ order's token, checked against the booking's own orders (404 for anyone else's b
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from coaching.bookings.checkout_prefetch import practice_shown
 from coaching.bookings.forms import HoldForm
 from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.selectors import booking_of_client, booking_preview
@@ -34,7 +36,7 @@ from coaching.bookings.services import (
 from coaching.payments.discounts import discount_context, discount_quote, entered_code
 from coaching.payments.providers import PaymentError, approval_origins
 from coaching.practices.models import SessionType
-from coaching.practices.pages import published_practice_and_types, slot_shown_free
+from coaching.practices.pages import published_session_type, slot_shown_free
 from sofadoc.http import AuthenticatedHttpRequest
 
 
@@ -52,10 +54,10 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
     otherwise). The page comes from the practice's cached page data (its free times are read
     afresh); a hold reads the database, with the coach, as the booking it makes must."""
     if request.method == "GET":
-        found = published_practice_and_types(slug)
-        for session_type in found[1] if found else ():
-            if session_type.pk == session_type_id:
-                return session_type
+        found = published_session_type(slug, session_type_id)
+        if found is not None:
+            practice_shown(slug, found.practice_id)  # its availability version: prefetched next
+            return found
     return get_object_or_404(
         SessionType.objects.select_related("practice__owner"),
         pk=session_type_id,
@@ -73,14 +75,12 @@ def booking_start(
     session_type = _bookable_session_type(request, slug, session_type_id)
     practice = session_type.practice
     back = practice.get_absolute_url()
-    form = HoldForm(
-        request.POST or {"start": request.GET.get("start"), "price": session_type.price}
-    )
-    if not form.is_valid():
+    form = HoldForm(request.POST) if request.method == "POST" else None
+    start = _start_asked(request, form)
+    if start is None:
         return _problem(
             request, _("This is not a valid time for a session."), status=400, back=back
         )
-    start = form.cleaned_data["start"]
     if start <= timezone.now():
         return _problem(
             request, _("This time is in the past. Please pick another slot."), status=400, back=back
@@ -106,7 +106,7 @@ def booking_start(
                     practice=practice,
                     session_type_id=session_type.pk,
                     start=start,
-                    expected_price=form.cleaned_data["price"],
+                    expected_price=form.cleaned_data["price"],  # type: ignore[union-attr]
                 )
             with transaction.atomic(durable=True):
                 approve_url = booking_start_payment(
@@ -150,7 +150,6 @@ def booking_start(
         "practice": practice,
         "session_type": session_type,
         "booking": preview,
-        "form": form,
         "available": available,
         "coach_zone": ZoneInfo(practice.time_zone),
         "own_practice": practice.owner_id == request.user.pk,
@@ -166,6 +165,17 @@ def booking_start(
     # "Pay with PayPal" is answered with a redirect to PayPal; without this the browser blocks it.
     response._csp_update = {"form-action": approval_origins()}  # type: ignore[attr-defined]
     return response
+
+
+def _start_asked(request: HttpRequest, form: HoldForm | None) -> datetime | None:
+    """The slot's start: the hold form's (with the price the client saw) for a POST; for the
+    page, the address's `start` through the same field, without building a form each time."""
+    if form is not None:
+        return form.cleaned_data["start"] if form.is_valid() else None
+    try:
+        return HoldForm.base_fields["start"].clean(request.GET.get("start"))
+    except ValidationError:
+        return None
 
 
 @login_required

@@ -77,6 +77,33 @@ def free_slots(
     daylight-saving change inside opening hours neither invents the skipped spring hour nor drops
     the autumn hour that the clock shows twice: both of its instants are offered, each once.
     """
+    found = free_slot_seconds(
+        weekly=weekly,
+        time_off=time_off,
+        busy=[(interval.start.timestamp(), interval.end.timestamp()) for interval in busy],
+        rules=rules,
+        zone=zone,
+        now=now,
+        window=window,
+        limit=limit,
+    )
+    return [datetime.fromtimestamp(start, UTC) for start in found]
+
+
+def free_slot_seconds(
+    *,
+    weekly: Iterable[WeeklyWindow],
+    time_off: Iterable[DateRange],
+    busy: Iterable[tuple[float, float]],
+    rules: SlotRules,
+    zone: ZoneInfo,
+    now: datetime,
+    window: Interval,
+    limit: int | None = None,
+) -> list[float]:
+    """free_slots as seconds since the epoch, with busy time as (start, end) seconds: what the
+    database hands over and what slots.json writes out, so hundreds of busy intervals and slots
+    need no datetime each (they were half of the selector's time)."""
     _require_aware(now=now, window_start=window.start, window_end=window.end)
     earliest = max(window.start, now + rules.min_notice)
     latest = min(window.end, now + rules.horizon)  # exclusive bound for a slot's start
@@ -89,14 +116,10 @@ def free_slots(
     for openings in by_weekday.values():
         openings.sort(key=lambda o: o.start)
     days_off = list(time_off)
-    blocked = _merged(busy)
     # The inner loop runs once per candidate slot (over a thousand for 60 days): it compares
     # seconds since the epoch rather than datetimes, which it would otherwise create three of
     # per candidate. Both are exact here: whole seconds and microseconds fit a float's 53 bits.
-    timeline = _Timeline(
-        starts=[interval.start.timestamp() for interval in blocked],
-        ends=[interval.end.timestamp() for interval in blocked],
-    )
+    timeline = _merged(busy)
     grid = _Grid(
         step=rules.step.total_seconds(),
         duration=rules.duration.total_seconds(),
@@ -121,7 +144,7 @@ def free_slots(
             break
         day += timedelta(days=1)
 
-    ordered = [datetime.fromtimestamp(start, UTC) for start in sorted(slots)]
+    ordered = sorted(slots)
     return ordered[:limit] if limit is not None else ordered
 
 
@@ -176,18 +199,20 @@ def _add_slots_in_opening(
         start += grid.step
 
 
-def _merged(busy: Iterable[Interval]) -> list[Interval]:
+def _merged(busy: Iterable[tuple[float, float]]) -> _Timeline:
     """Sorted, disjoint intervals covering the same time, so one binary search answers overlap."""
-    merged: list[Interval] = []
-    for interval in sorted(busy, key=lambda i: i.start):
-        if interval.end <= interval.start:
+    starts: list[float] = []
+    ends: list[float] = []
+    for start, end in sorted(busy):
+        if end <= start:
             continue
-        if merged and interval.start <= merged[-1].end:
-            if interval.end > merged[-1].end:
-                merged[-1] = Interval(merged[-1].start, interval.end)
+        if ends and start <= ends[-1]:
+            if end > ends[-1]:
+                ends[-1] = end
         else:
-            merged.append(interval)
-    return merged
+            starts.append(start)
+            ends.append(end)
+    return _Timeline(starts=starts, ends=ends)
 
 
 def _require_aware(**values: datetime) -> None:

@@ -11,6 +11,10 @@ A source returns, per practice id, the *blocked* intervals (buffers included, UT
 booking being moved). It may merge touching or overlapping intervals (the bookings source does so
 in the database), which is why `ignore` is applied by the source and not afterwards. With no
 source registered every coach is free, which is true before bookings exist.
+
+A source may also give the same time as (start, end) seconds since the epoch
+(`register_busy_source(source, seconds=...)`): the slot engine works in seconds, and a source
+reading hundreds of intervals from the database then makes no datetime for any of them.
 """
 
 from __future__ import annotations
@@ -34,13 +38,30 @@ class BusySource(Protocol):
     ) -> dict[int, list[Interval]]: ...
 
 
+class BusySecondsSource(Protocol):
+    def __call__(
+        self,
+        *,
+        practice_ids: Iterable[int],
+        start: datetime,
+        end: datetime,
+        ignore: Collection[Interval] = (),
+    ) -> dict[int, list[tuple[float, float]]]: ...
+
+
 _sources: list[BusySource] = []
+_seconds: dict[BusySource, BusySecondsSource] = {}
 
 
-def register_busy_source(source: BusySource) -> BusySource:
-    """Add a source once (AppConfig.ready may run twice under some test runners)."""
+def register_busy_source(
+    source: BusySource, *, seconds: BusySecondsSource | None = None
+) -> BusySource:
+    """Add a source once (AppConfig.ready may run twice under some test runners); `seconds`
+    answers the same as `source` does, in seconds since the epoch."""
     if source not in _sources:
         _sources.append(source)
+    if seconds is not None:
+        _seconds[source] = seconds
     return source
 
 
@@ -62,8 +83,41 @@ def practice_busy_intervals(
     return {pid: sorted(merged[pid], key=_by_start) for pid in ids}
 
 
+def practice_busy_seconds(
+    *,
+    practice_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    ignore: Collection[Interval] = (),
+) -> dict[int, list[tuple[float, float]]]:
+    """practice_busy_intervals as (start, end) seconds since the epoch, in no particular order
+    (the slot engine sorts and merges them)."""
+    ids = list(practice_ids)
+    merged: dict[int, list[tuple[float, float]]] = {pid: [] for pid in ids}
+    for source in _sources:
+        in_seconds = _seconds.get(source)
+        if in_seconds is not None:
+            found = in_seconds(practice_ids=ids, start=start, end=end, ignore=ignore)
+        else:
+            found = {
+                practice_id: [(i.start.timestamp(), i.end.timestamp()) for i in intervals]
+                for practice_id, intervals in source(
+                    practice_ids=ids, start=start, end=end, ignore=ignore
+                ).items()
+            }
+        for practice_id, intervals in found.items():
+            merged.setdefault(practice_id, []).extend(intervals)
+    return merged
+
+
 def _by_start(interval: Interval) -> datetime:
     return interval.start
 
 
-__all__ = ["BusySource", "practice_busy_intervals", "register_busy_source"]
+__all__ = [
+    "BusySecondsSource",
+    "BusySource",
+    "practice_busy_intervals",
+    "practice_busy_seconds",
+    "register_busy_source",
+]

@@ -45,6 +45,11 @@ def free_times_hold_until(
 PAGE_DATA_SECONDS = 600
 
 
+def page_data_key(slug: str) -> str:
+    """Where published_practice_and_types keeps the practice at `slug` with its types."""
+    return f"practices:page-data:{slug}"
+
+
 def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]] | None:
     """The published practice at `slug` (its current slug) with its bookable session types, or
     None. Kept in Redis under the listings' version, which any save of a practice or session
@@ -54,7 +59,7 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
     from coaching.practices.directory import versioned_get, versioned_set
     from coaching.practices.models import Practice
 
-    key = f"practices:page-data:{slug}"
+    key = page_data_key(slug)
     cached, version = versioned_get(key)
     found: tuple[Practice, list[SessionType]]
     if cached is not None:
@@ -70,6 +75,17 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
     # per process on their account (slot_shown_free, {% memo %} parts of the pages).
     found[0].listing_version = version  # type: ignore[attr-defined]
     return found
+
+
+def published_session_type(slug: str, session_type_id: int) -> SessionType | None:
+    """The active session type of the published practice at `slug`, with that practice, from
+    its page data (published_practice_and_types: no query when kept); None when there is none
+    (the caller then asks the database, which also knows old slugs and previews)."""
+    found = published_practice_and_types(slug)
+    for session_type in found[1] if found else ():
+        if session_type.pk == session_type_id:
+            return session_type
+    return None
 
 
 # Free answers of slot_shown_free, per process: (practice, type, start, versions) -> until.

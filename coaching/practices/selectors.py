@@ -20,9 +20,9 @@ from coaching.practices.availability import (
     Interval,
     SlotRules,
     WeeklyWindow,
-    free_slots,
+    free_slot_seconds,
 )
-from coaching.practices.busy import practice_busy_intervals
+from coaching.practices.busy import practice_busy_seconds
 from coaching.practices.models import (
     SLOT_RULE_FIELDS,
     Practice,
@@ -51,6 +51,32 @@ def practice_free_slots(
     to one of these, e.g. the blocked time of a booking that is being moved. `limits` caps some
     types by id (e.g. only the next free time of the types not being looked at), `limit` the rest.
     """
+    found = practice_free_slot_seconds(
+        practice=practice,
+        session_types=session_types,
+        start=start,
+        end=end,
+        now=now,
+        ignore=ignore,
+        limit=limit,
+        limits=limits,
+    )
+    at = datetime.fromtimestamp
+    return {type_id: [at(s, UTC) for s in starts] for type_id, starts in found.items()}
+
+
+def practice_free_slot_seconds(
+    *,
+    practice: Practice,
+    session_types: Sequence[SessionType],
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    ignore: Collection[Interval] = (),
+    limit: int | None = None,
+    limits: Mapping[int, int] | None = None,
+) -> dict[int, list[float]]:
+    """practice_free_slots as seconds since the epoch (slots.json writes them out as they are)."""
     if not session_types:
         return {}
     now = now or timezone.now()
@@ -62,7 +88,7 @@ def practice_free_slots(
     busy = _busy(practice_ids=[practice.pk], window=window, rules=widest, ignore=ignore)
     zone = ZoneInfo(practice.time_zone)
     return {
-        type_id: free_slots(
+        type_id: free_slot_seconds(
             weekly=weekly,
             time_off=days_off,
             busy=busy[practice.pk],
@@ -134,19 +160,18 @@ def session_type_free_slots_within(
     span = Interval(windows[0].start, windows[-1].end)
     all_weekly, all_days_off = _hours_and_time_off(practice_ids=[practice.pk], around=span)
     busy = sorted(
-        _busy(practice_ids=[practice.pk], window=span, rules=rules, ignore=ignore)[practice.pk],
-        key=lambda interval: interval.start,
+        _busy(practice_ids=[practice.pk], window=span, rules=rules, ignore=ignore)[practice.pk]
     )
-    busy_starts = [interval.start for interval in busy]
-    reach = _reach(rules)
+    busy_starts = [start for start, _end in busy]
+    reach = _reach(rules).total_seconds()
     zone = ZoneInfo(practice.time_zone)
-    found: list[datetime] = []
+    found: list[float] = []
     for window in windows:
         # Merged busy intervals do not overlap, so those ending after the window's reach starts
         # are the ones starting after the previous one's start: slice by start with slack.
-        first = max(bisect_left(busy_starts, window.start - reach) - 1, 0)
-        last = bisect_left(busy_starts, window.end + reach)
-        found += free_slots(
+        first = max(bisect_left(busy_starts, window.start.timestamp() - reach) - 1, 0)
+        last = bisect_left(busy_starts, window.end.timestamp() + reach)
+        found += free_slot_seconds(
             weekly=all_weekly[practice.pk],
             time_off=all_days_off[practice.pk],
             busy=busy[first:last],
@@ -155,7 +180,7 @@ def session_type_free_slots_within(
             now=now,
             window=window,
         )
-    return sorted(set(found))
+    return [datetime.fromtimestamp(start, UTC) for start in sorted(set(found))]
 
 
 def practice_ids_free_within(
@@ -195,7 +220,7 @@ def practice_next_free_starts(
     found: dict[int, datetime | None] = {}
     for pid, session_type in shortest.items():
         practice = session_type.practice
-        first = free_slots(
+        first = free_slot_seconds(
             weekly=weekly[pid],
             time_off=days_off[pid],
             busy=busy[pid],
@@ -205,7 +230,7 @@ def practice_next_free_starts(
             window=window,
             limit=1,
         )
-        found[pid] = first[0] if first else None
+        found[pid] = datetime.fromtimestamp(first[0], UTC) if first else None
     return found
 
 
@@ -359,10 +384,11 @@ def _busy(
     window: Interval,
     rules: SlotRules,
     ignore: Collection[Interval] = (),
-) -> defaultdict[int, list[Interval]]:
+) -> defaultdict[int, list[tuple[float, float]]]:
+    """Busy time as (start, end) seconds since the epoch, the slot engine's unit."""
     # A slot starting inside the window blocks time from (start - buffer_before) up to
     # (start + duration + buffer_after), so ask for busy time over that wider range.
-    busy = practice_busy_intervals(
+    busy = practice_busy_seconds(
         practice_ids=practice_ids,
         start=window.start - rules.buffer_before,
         end=window.end + rules.duration + rules.buffer_after,

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from coaching.bookings.services import booking_hold
+from coaching.practices.pages import availability_version_key
 from coaching.practices.services import session_type_save
 from coaching.video.admission import room_settings_update
 from sofadoc import fragments
@@ -98,3 +99,15 @@ def test_each_person_gets_their_own_csrf_token_and_own_practice_notice(
 def _rules(response) -> str:
     html = response.content.decode()
     return html[html.index("attendance-before-booking") :][:2000]
+
+
+def test_the_page_reads_redis_in_two_round_trips(signed_in, session_type, frozen, commands):
+    """The practice's cached rows, the listings' and its availability version come in the
+    person's one MGET (coaching.bookings.checkout_prefetch), after the session's GET."""
+    page(signed_in, session_type)  # learns the practice's id, keeps the "free" answer
+    commands.clear()
+
+    assert page(signed_in, session_type).status_code == 200
+
+    assert [name for name, _ in commands] == ["GET", "MGET"]
+    assert f":{availability_version_key(session_type.practice_id)}" in " ".join(commands[1][1])

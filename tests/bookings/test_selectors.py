@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from coaching.bookings.models import BookingState
-from coaching.bookings.selectors import booking_busy_intervals
+from coaching.bookings.selectors import booking_busy_intervals, booking_busy_seconds
 from coaching.practices.availability import Interval
 from tests.factories import BookingFactory, PracticeFactory, SessionTypeFactory
 from tests.queries import pinned_queries
@@ -101,3 +101,51 @@ def test_a_free_coach_has_no_busy_time(session_type):
     book(session_type, at(30), at(31))  # the next day only
 
     assert busy(session_type.practice) == []
+
+
+def test_busy_in_seconds_is_the_same_time(session_type):
+    """The slot engine's own unit (booking_busy_seconds) says what booking_busy_intervals says,
+    for one practice and several, with a booking left out."""
+    other = SessionTypeFactory(practice=PracticeFactory(slug="carla"))
+    start = at(9) + timedelta(microseconds=250_000)
+    book(session_type, start, at(10))
+    book(session_type, at(10), at(11))
+    book(session_type, at(13), at(14))
+    book(other, at(9), at(12))
+    ids = [session_type.practice_id, other.practice_id]
+
+    for practice_ids in (ids[:1], ids):
+        for ignore in ((), [Interval(at(13), at(14))]):
+            kwargs = {"practice_ids": practice_ids, "start": at(0), "end": at(24), "ignore": ignore}
+            in_seconds = booking_busy_seconds(**kwargs)  # type: ignore[arg-type]
+            as_intervals = booking_busy_intervals(**kwargs)  # type: ignore[arg-type]
+            for practice_id in practice_ids:
+                assert list(in_seconds[practice_id]) == [
+                    (i.start.timestamp(), i.end.timestamp()) for i in as_intervals[practice_id]
+                ]
+    assert booking_busy_seconds(practice_ids=ids[:1], start=at(0), end=at(24))[ids[0]] == [
+        (start.timestamp(), at(11).timestamp()),
+        (at(13).timestamp(), at(14).timestamp()),
+    ]
+
+
+def test_busy_seconds_of_every_source(session_type, monkeypatch):
+    """practice_busy_seconds asks a source without a seconds variant for intervals and converts
+    them, and adds them to the bookings' own."""
+    from coaching.practices import busy as busy_module
+
+    def calendar(*, practice_ids, start, end, ignore=()):
+        return {pid: [Interval(at(15), at(16))] for pid in practice_ids}
+
+    monkeypatch.setattr(busy_module, "_sources", list(busy_module._sources))
+    busy_module.register_busy_source(calendar)
+    book(session_type, at(9), at(10))
+
+    found = busy_module.practice_busy_seconds(
+        practice_ids=[session_type.practice_id], start=at(0), end=at(24)
+    )
+
+    assert sorted(found[session_type.practice_id]) == [
+        (at(9).timestamp(), at(10).timestamp()),
+        (at(15).timestamp(), at(16).timestamp()),
+    ]

@@ -442,3 +442,21 @@ def test_time_off_to_the_end_of_the_calendar_just_means_no_slots(client):
     assert panel["next"] is None and panel["times"] == []
     assert not any(free for _, free in panel["strip"])
     assert slots.status_code == 200 and slots.json()["slots"] == []
+
+
+def test_slots_json_answers_a_changed_offer_at_once(client):
+    """The type comes from the practice's page data in Redis: a change to it (a longer session,
+    the type withdrawn) shows on the very next request, kept answer or not."""
+    practice = published(slug="change", hours=[(1, 9, 11)])
+    session_type = practice.session_types.get()
+    url = reverse("practices:slots", args=["change"])
+    query = {"type": session_type.pk, "start": "2026-06-02", "days": "1"}
+    assert len(client.get(url, query).json()["slots"]) == 3
+
+    session_type.duration_minutes = 120
+    session_type.save()
+    assert client.get(url, query).json()["slots"] == ["2026-06-02T07:00:00Z"]
+
+    session_type.is_active = False
+    session_type.save()
+    assert client.get(url, query).status_code == 400

@@ -39,8 +39,12 @@ from coaching.practices.pages import (
     free_slots_kept,
     free_times_hold_until,
     published_practice_and_types,
+    published_session_type,
 )
-from coaching.practices.selectors import practice_free_slots, practice_next_free_for_listing
+from coaching.practices.selectors import (
+    practice_free_slot_seconds,
+    practice_next_free_for_listing,
+)
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.cache import cache_read
@@ -199,9 +203,15 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     The same for everyone who asks: a published practice's answer is kept for the next
     request like a visitor's page (sofadoc.pagecache), until a booking, the hours or the offer
     change, or time closes its first slot."""
-    depends_on(request, LISTING_VERSION_KEY)  # the session type's rules
-    session_type = _bookable_type_at(request, slug)
-    if session_type is not None:  # the usual request: practice and type in one query
+    session_type = _published_type_at(request, slug)
+    if session_type is not None:  # the usual request: practice and type from the cache
+        # The listings' version read with them, before them: the session type's rules.
+        version = getattr(session_type.practice, "listing_version", None)
+        depends_on(request, LISTING_VERSION_KEY, current=version)
+    else:
+        depends_on(request, LISTING_VERSION_KEY)  # the session type's rules
+        session_type = _bookable_type_at(request, slug)
+    if session_type is not None:
         practice = session_type.practice
     else:  # an old address, a type not offered, a bad query: the full checks and messages
         practice = _visible_practice(request, slug)
@@ -226,20 +236,18 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     end = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone)
     session_type: SessionType = form.cleaned_data["type"]  # type: ignore[no-redef]
     depends_on(request, availability_version_key(practice.pk))  # before the slots are read
-    slots = practice_free_slots(
+    slots = practice_free_slot_seconds(
         practice=practice,
         session_types=[session_type],  # type: ignore[list-item]
         start=start,
         end=end,
     )[session_type.pk]  # type: ignore[union-attr]
-    response = JsonResponse(
-        {"timezone": str(zone), "slots": [s.strftime("%Y-%m-%dT%H:%M:%SZ") for s in slots]}
-    )
+    response = JsonResponse({"timezone": str(zone), "slots": _utc_iso(slots)})
     if practice.is_published:  # an owner's preview of an unpublished practice is theirs alone
         today = timezone.localdate(timezone=zone)
         until = free_times_hold_until(
             now=timezone.now(),
-            first_slot=slots[0] if slots else None,
+            first_slot=datetime.fromtimestamp(slots[0], UTC) if slots else None,
             min_notice_hours=practice.min_notice_hours,
             next_midnight=datetime.combine(
                 today + timedelta(days=1), datetime.min.time(), tzinfo=zone
@@ -247,6 +255,40 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
         )
         cache_for_visitors(response, until=until)
     return response
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def _utc_iso(seconds: list[float]) -> list[str]:
+    """Each time in seconds since the epoch (whole seconds, as the slot engine's are) as
+    "2026-06-01T09:30:00Z". Each day's date and each time of day is written once: a strftime
+    per slot was a fifth of a computed answer of 60 days."""
+    days: dict[int, str] = {}
+    clock: dict[int, str] = {}
+    written = []
+    for at in seconds:
+        day, second = divmod(int(at), 86400)
+        prefix = days.get(day)
+        if prefix is None:
+            prefix = days[day] = f"{(_EPOCH + timedelta(days=day)).isoformat()}T"
+        time_of_day = clock.get(second)
+        if time_of_day is None:
+            time_of_day = clock[second] = (
+                f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}Z"
+            )
+        written.append(prefix + time_of_day)
+    return written
+
+
+def _published_type_at(request: HttpRequest, slug: str) -> SessionType | None:
+    """The type `?type=` of the published practice at `slug` from its cached page data (no
+    query); None otherwise (_bookable_type_at then asks the database, for previews too)."""
+    try:
+        type_id = int(request.GET.get("type", ""))
+    except ValueError:
+        return None
+    return published_session_type(slug, type_id)
 
 
 def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
