@@ -130,6 +130,23 @@ def test_the_coach_week_fits_the_screen_and_shows_the_day_on_a_phone(
     assert errors == []
 
 
+def test_the_week_chosen_on_a_phone_scrolls_inside_its_frame_not_the_page(
+    signed_in_page, live_server, coach_week
+):
+    page = signed_in_page(coach_week.owner, viewport=PHONE)
+    reject_cookies(page, live_server.url + reverse("bookings:coach") + "?view=week")
+    assert page.locator(".cal-body:visible").count() == 7
+    expect(page.locator(".cal-strip")).to_be_hidden()
+    frame = page.locator(".cal-scroll")
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")
+    # The free hours' hidden labels past the frame's edge are clipped by it, not the page's.
+    assert page.evaluate(SIDEWAYS) <= 0
+    frame.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    expect(page.locator(".cal-dayhead").last).to_be_in_viewport()
+    assert page.evaluate(SIDEWAYS) <= 0
+    screenshot(page, "coach-calendar-explicit-week-390")
+
+
 def test_the_day_view_the_feed_address_and_its_copy_button(signed_in_page, live_server, coach_week):
     page = signed_in_page(coach_week.owner, viewport=PHONE)
     reject_cookies(page, live_server.url + reverse("bookings:coach") + "?view=day")

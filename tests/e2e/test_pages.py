@@ -153,6 +153,13 @@ def main_pages(world) -> list[Page]:
         Page("devices", "client", reverse("usersessions_list"), ("main .main-content h1",)),
         # One calendar page now (week and day on an hour grid; calendars:week sends there).
         Page("coach-calendar", "coach", reverse("bookings:coach"), ("main .main-content h1",)),
+        # The week chosen explicitly: on a phone all seven days, scrolling inside their frame.
+        Page(
+            "coach-calendar-week",
+            "coach",
+            reverse("bookings:coach") + "?view=week",
+            ("main .main-content h1",),
+        ),
     ]
     # The receipt itself and the confirmation message (both made by the payment above).
     document = reverse("billing:document", args=[receipts[0].pk])
@@ -288,4 +295,4 @@ def test_main_pages_fit_the_screen_and_pass_axe(axe_core, tabs, live_server, wor
     banner = [v for v in found["home-with-cookie-banner"] if v["impact"] in FAILING]
     assert banner == []
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
-    assert len(found) >= 17  # every page was walked
+    assert len(found) >= 19  # every page was walked
