@@ -83,6 +83,7 @@ def directory(request: HttpRequest) -> HttpResponse:
                 (listing, time.time() + DIRECTORY_CACHE_SECONDS),
                 version=version,
                 timeout=DIRECTORY_CACHE_SECONDS * 3,
+                fresh=DIRECTORY_CACHE_SECONDS,
             )
     context["listing"] = mark_safe(listing)  # type: ignore[assignment]  # our own template's output
     response = render(request, "practices/directory.html", context, status=200 if valid else 400)
@@ -331,6 +332,8 @@ def _profile_html(practice: Practice) -> tuple[str, str]:
 
 
 BOOKING_CACHE_SECONDS = 600
+BOOKING_PANELS_KEPT = 512
+_booking_panels: dict[str, str] = {}
 
 
 def _booking_html(practice: Practice, panel: dict | None) -> str:
@@ -356,13 +359,17 @@ def _booking_html(practice: Practice, panel: dict | None) -> str:
         shown = (types, sorted(rest.items()))
     parts = (get_language(), practice.slug, practice.cancellation_window_hours, shown)
     key = f"practices:booking:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    html = cache_read(lambda: cache.get(key), down=None)
+    # The key is the content: a copy in this process can never be stale, and saves a round trip.
+    html = _booking_panels.get(key) or cache_read(lambda: cache.get(key), down=None)
     if html is None:
         html = render_to_string(
             "practices/partials/booking_panel.html", {"practice": practice, "panel": panel}
         )
         with suppress(Exception):
             cache.set(key, html, BOOKING_CACHE_SECONDS)
+    if len(_booking_panels) >= BOOKING_PANELS_KEPT:
+        _booking_panels.clear()
+    _booking_panels[key] = html
     return mark_safe(html)  # our own template's output
 
 
