@@ -142,12 +142,15 @@ def free_slots_kept(
     end: datetime,
     limits: dict[int, int],
     next_midnight: datetime,
-) -> dict[int, list[datetime]]:
+) -> tuple[dict[int, list[datetime]], tuple | None]:
     """practice_free_slots for a page, kept in this process while it holds without a write:
     under the practice's availability version and the listings' version (which every change
     to hours, time off, bookings, busy time or the offer moves) and until time changes it
     (free_times_hold_until: the first slot's minimum notice, the viewer's midnight, at most
-    PAGE_SECONDS). What people signed in see, for whom no whole page is kept."""
+    PAGE_SECONDS). What people signed in see, for whom no whole page is kept.
+
+    Also a stamp of the answer (None when it is not kept): the same stamp, the same free times,
+    so what a page works out of them may be kept under it too."""
     from coaching.practices.selectors import practice_free_slots
 
     listing = getattr(practice, "listing_version", None)
@@ -164,7 +167,7 @@ def free_slots_kept(
     keep = listing is not None and availability is not None
     hit = _kept_slots.get(key) if keep else None
     if hit is not None and hit[0] > time.time():
-        slots = hit[1]
+        until, slots = hit
     else:
         slots = practice_free_slots(
             practice=practice, session_types=session_types, start=start, end=end, limits=limits
@@ -180,4 +183,5 @@ def free_slots_kept(
             if len(_kept_slots) >= _KEPT_SLOTS_ENTRIES:
                 _kept_slots.clear()
             _kept_slots[key] = (until, slots)
-    return {pk: list(times) for pk, times in slots.items()}  # the caller's own lists
+    stamp = (key, until) if keep else None
+    return {pk: list(times) for pk, times in slots.items()}, stamp  # the caller's own lists

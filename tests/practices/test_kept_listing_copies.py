@@ -106,3 +106,33 @@ def test_a_signed_in_visitor_sees_a_changed_practice_at_once(client):
 
     html = client.get(url).content.decode()
     assert "Nachher" in html and "Vorher" not in html
+
+
+def test_the_kept_booking_panel_follows_language_zone_and_a_new_booking_rule(client):
+    from coaching.practices.pages import availability_changed
+
+    practice = PracticeFactory(slug="panel", hours=[(day, 8, 20) for day in range(7)])
+    SessionTypeFactory(practice=practice, name="Erstgespräch")
+    practice_publish(practice=practice, actor=practice.owner)
+    person = UserFactory(language="de")
+    client.force_login(person)
+    url = reverse("practices:detail", args=[practice.slug])
+
+    def panel_html() -> str:
+        html = client.get(url).content.decode()
+        return html[html.index('id="times-heading"') : html.index('class="practice-packages"')]
+
+    german = panel_html()
+    assert german == panel_html()  # kept, and the same
+    person.language = "en"
+    person.save()
+    assert "Book a time" in panel_html()
+    person.time_zone = "America/New_York"
+    person.save()
+    assert "New York" in panel_html()
+
+    practice.session_types.update(name="Kennenlernen")  # no signal: the versions tell
+    availability_changed(practice.pk)
+    assert "Kennenlernen" not in panel_html()  # the listing rests
+    directory_changed()
+    assert "Kennenlernen" in panel_html()

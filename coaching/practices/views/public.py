@@ -140,10 +140,11 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     window = strip_window(today=today, last_day=last_day, day=asked_day or today)
     chosen = chosen_type(session_types, request.GET.get("type"))
     slots: dict[int, list[datetime]] = {}
+    stamp = None
     if chosen is not None:
         # From today, so each card's next free time is the next one; of the types not chosen
         # only that first time (the slot engine stops there).
-        slots = free_slots_kept(
+        slots, stamp = free_slots_kept(
             practice=practice,
             session_types=session_types,
             start=_midnight(today, zone),
@@ -151,27 +152,42 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
             limits={st.pk: 1 for st in session_types if st is not chosen},
             next_midnight=_midnight(today + timedelta(days=1), zone),
         )
-    panel = (
-        booking_panel(
-            session_types=session_types,
-            chosen=chosen,
-            slots=slots,
-            window=window,
-            asked_day=asked_day,
-            zone=zone,
-            coach_zone=ZoneInfo(practice.time_zone),
-            book_url=slot_booking_url_for(practice),
-        )
-        if chosen is not None
+    # The same free times shown the same way: the panel and its HTML kept in this process.
+    shown_as = (
+        (stamp, window, asked_day, str(zone), chosen.pk, get_language())  # type: ignore[union-attr]
+        if stamp is not None
         else None
     )
-    if panel is not None:
-        panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
+    kept = _panels.get(shown_as) if shown_as is not None else None
+    if kept is not None:
+        panel, booking_html = kept
+    else:
+        panel = (
+            booking_panel(
+                session_types=session_types,
+                chosen=chosen,
+                slots=slots,
+                window=window,
+                asked_day=asked_day,
+                zone=zone,
+                coach_zone=ZoneInfo(practice.time_zone),
+                book_url=slot_booking_url_for(practice),
+            )
+            if chosen is not None
+            else None
+        )
+        if panel is not None:
+            panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
+        booking_html = _booking_html(practice, panel)
+        if shown_as is not None:
+            if len(_panels) >= PANELS_KEPT:
+                _panels.clear()
+            _panels[shown_as] = (panel, booking_html)
     header_html, about_html = _profile_html(practice)
     context = {
         "practice": practice,
         "panel": panel,
-        "booking_html": _booking_html(practice, panel),
+        "booking_html": booking_html,
         "header_html": header_html,
         "about_html": about_html,
         "is_owner_preview": not practice.is_published,
@@ -186,6 +202,14 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         cache_for_visitors(response, until=until)
     return response
+
+
+# A practice page's booking panel and its HTML, per process: (free times' stamp, what else the
+# panel shows) -> (panel, html). The stamp covers the practice, its types and the listings'
+# version (cancellation window, slug), so nothing else of the practice goes into the key.
+# Shared between requests: read only.
+_panels: dict[tuple, tuple[dict | None, str]] = {}
+PANELS_KEPT = 512
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
