@@ -136,3 +136,33 @@ def test_the_kept_booking_panel_follows_language_zone_and_a_new_booking_rule(cli
     assert "Kennenlernen" not in panel_html()  # the listing rests
     directory_changed()
     assert "Kennenlernen" in panel_html()
+
+
+def test_a_directory_query_found_invalid_is_answered_once_it_becomes_valid(client):
+    from coaching.practices.models import Specialty
+
+    client.force_login(UserFactory())
+    url = reverse("practices:directory") + "?specialty=achtsamkeit"
+    for _ in range(2):  # the second time the process knows it is never stored
+        assert client.get(url).status_code == 400
+
+    Specialty.objects.create(slug="achtsamkeit", name_de="Achtsamkeit", name_en="Mindfulness")
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'value="achtsamkeit" selected' in response.content.decode()
+    assert client.get(url).status_code == 200  # stored now, and served
+
+
+def test_a_stored_directory_listing_is_served_without_the_filter_form(client, monkeypatch):
+    from coaching.practices import forms
+
+    client.force_login(UserFactory())
+    url = reverse("practices:directory")
+    first = client.get(url).content.decode()
+
+    def no_form(*args, **kwargs):
+        raise AssertionError("the form was built")
+
+    monkeypatch.setattr(forms.DirectoryFilterForm, "__init__", no_form)
+    assert client.get(url).content.decode().count('name="q"') == first.count('name="q"') == 1

@@ -59,25 +59,32 @@ SLOTS_DAYS = 7  # slots.json without ?days=
 @visitor_page_cache
 def directory(request: HttpRequest) -> HttpResponse:
     depends_on(request, LISTING_VERSION_KEY)
-    form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
-    valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
-    key = (
-        directory_cache_key(
-            query=list(request.GET.lists()),  # type: ignore[arg-type]
-            language=get_language(),
-            zone=timezone.get_current_timezone_name(),
-        )
-        if valid and not form.filters().free_soon
-        else None
+    # Looked up before the filter form is built (a tenth of the page's time): a listing is
+    # stored only for a query the form found valid and without "free within 7 days", under
+    # the version its specialties and languages were read at, so a hit needs no form.
+    key = directory_cache_key(
+        query=list(request.GET.lists()),  # type: ignore[arg-type]
+        language=get_language(),
+        zone=timezone.get_current_timezone_name(),
     )
-    entry, version = versioned_get(key) if key else (None, None)
-    listing = _fresh_enough(entry, key)  # type: ignore[arg-type]
-    context = {"form": form}
+    listing = None
+    version = None
+    if key not in _never_stored:
+        entry, version = versioned_get(key)
+        listing = _fresh_enough(entry, key)  # type: ignore[arg-type]
+    valid = stored = True
     if listing is None:
-        context.update(_directory_listing_context(request, form, valid))
+        form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
+        valid = form.is_valid()
+        stored = valid and not form.filters().free_soon
+        if stored:
+            _never_stored.discard(key)
+        else:
+            _remember_never_stored(key)
+        context = {"form": form, **_directory_listing_context(request, form, valid)}
         listing = render_to_string("practices/partials/directory_listing.html", context)
-        if key:
+        if stored:
             versioned_set(
                 key,
                 (listing, time.time() + DIRECTORY_CACHE_SECONDS),
@@ -85,11 +92,24 @@ def directory(request: HttpRequest) -> HttpResponse:
                 timeout=DIRECTORY_CACHE_SECONDS * 3,
                 fresh=DIRECTORY_CACHE_SECONDS,
             )
-    context["listing"] = mark_safe(listing)  # type: ignore[assignment]  # our own template's output
+    context = {"listing": mark_safe(listing)}  # our own template's output
     response = render(request, "practices/directory.html", context, status=200 if valid else 400)
-    if key:  # "free within 7 days" rests on a set refreshed every minute: never cached
+    if stored:  # "free within 7 days" rests on a set refreshed every minute: never cached
         cache_for_visitors(response, until=time.time() + DIRECTORY_CACHE_SECONDS)
     return response
+
+
+# Queries whose listing is never stored (not valid, or "free within 7 days"), as this process
+# last found: their lookup would only cost a round trip. Should one become valid (a new
+# specialty), the form says so the next time the listing is rendered.
+_never_stored: set[str] = set()
+_NEVER_STORED = 1024
+
+
+def _remember_never_stored(key: str) -> None:
+    if len(_never_stored) >= _NEVER_STORED:
+        _never_stored.clear()
+    _never_stored.add(key)
 
 
 def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
