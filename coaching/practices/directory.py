@@ -136,7 +136,7 @@ def directory_cache_key(*, query: list[tuple[str, str]], language: str, zone: st
 # A signed-in request has the listings' version from its prefetched copy (sofadoc/prefetch.py),
 # so a kept value costs it no round trip. Pickled, so every request gets its own objects.
 _kept: dict[str, tuple[int, float, bytes]] = {}
-_KEPT_ENTRIES = 1024
+_KEPT_ENTRIES = 512  # listings of ~20 kB each: at most ~10 MB a process
 
 
 def versioned_get(key: str) -> tuple[object | None, int | None]:
