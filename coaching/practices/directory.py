@@ -176,8 +176,9 @@ def versioned_set(
 
 
 def _keep(key: str, version: int, value: object, *, until: float) -> None:
-    if until <= time.time():
-        return
+    kept = _kept.get(key)
+    if until <= time.time() or (kept is not None and kept[:2] == (version, until)):
+        return  # past its age, or kept already (a request without the version prefetched)
     if len(_kept) >= _KEPT_ENTRIES:
         _kept.clear()
     _kept[key] = (version, until, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
