@@ -33,9 +33,10 @@ def test_the_client_list(client, relationship, coach, practice):
     few = queries(client, url)
     _more(practice, 3)
     many = queries(client, url)
-    # Session and user, practice, count for the pages, the calendar notice, the page of clients
-    # with its figures, the fact sources' (packages: balances) one query for the page.
-    assert len(few) == len(many) == 6, "\n".join(many)
+    # Practice, count for the pages, the calendar notice, the page of clients with its figures,
+    # the fact sources' (packages: balances) one query for the page (session and user from
+    # Redis).
+    assert len(few) == len(many) == 5, "\n".join(many)
 
 
 def test_a_clients_page(client, relationship, coach):
@@ -45,8 +46,9 @@ def test_a_clients_page(client, relationship, coach):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, sessions, tasks with their files, notes, files, package balances.
-    assert len(few) == len(many) == 9, "\n".join(many)
+    # Relationship, sessions, tasks with their files, notes, files, package balances (the user
+    # from Redis).
+    assert len(few) == len(many) == 8, "\n".join(many)
 
 
 def test_a_message_thread(client, relationship, client_user):
@@ -56,6 +58,6 @@ def test_a_message_thread(client, relationship, client_user):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, marking read, messages with attachments, office hours, tasks with
-    # their files, files.
-    assert len(few) == len(many) == 9, "\n".join(many)
+    # Relationship, marking read, messages with attachments, office hours, tasks with their
+    # files, files (the user from Redis).
+    assert len(few) == len(many) == 8, "\n".join(many)
