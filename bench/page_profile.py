@@ -142,6 +142,10 @@ def main() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     os.environ.update(load.server_environment(0))
     setup_django()
+    from django.core.management import call_command
+
+    # As bench.load: production static files (the manifest {% static %} reads).
+    call_command("collectstatic", "--no-input", verbosity=0)
     load.directory.build()
     load.build_bookings()
 

@@ -43,6 +43,16 @@ prefetched: ContextVar[dict[str, Any] | None] = ContextVar("prefetched", default
 MISSING = object()
 
 
+def prefetched_value(key: str) -> Any:
+    """The value at `key` in the current request's prefetched copy (None where Redis had
+    none), or MISSING when the copy does not hold the key or there is no copy."""
+    copy = prefetched.get()
+    if copy is None:
+        return MISSING
+    value = copy.get(key, MISSING)
+    return None if value is MISSING and key in copy else value
+
+
 def cache_read(read: Callable[[], T], *, down: T) -> T:
     """`read()` (one or more calls to the cache), or `down` when the cache fails: a cache
     outage never takes a page down, the caller renders or asks the database instead. Any error

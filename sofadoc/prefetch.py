@@ -7,15 +7,17 @@ page's time under load: bench.load's profile). Apps name those keys here, from t
 `AppConfig.ready()`:
 
     prefetch.register(lambda user_id: [consent_version_key(user_id), ...])
+    prefetch.register_for_path(lambda path: [...])  # keys a page at `path` reads
 
 and `PrefetchMiddleware`, once the session says who is asking, reads them all with one MGET.
-A page that knows from its address alone what it will read (the booking page: its practice's
-cached rows and versions) adds those keys with `register_for_request`.
+The session itself is read in that MGET too: the process remembers whose each session key was
+(a key never changes hands: signing in gives a new one), reads the session with that person's
+values and checks the session still names them; a session that does not is read again alone.
 The cache backend (sofadoc.cache.RedisCache) answers later reads of those keys in the same
 request from that copy, and forgets a key the request writes. So a request reads the values
-as they were when it started, as if it had read them all at once then; version checks that
-must see changes made while a page renders (sofadoc.pagecache.depends_on) use keys that are
-never prefetched.
+as they were when it started, as if it had read them all at once then. Version keys may be
+among them: a version read before the data it guards can only retire a copy too early, never
+keep one too long (sofadoc.pagecache).
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
-from django.http import HttpRequest
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
 from sofadoc.cache import cache_read, prefetched
 
 KeysFor = Callable[[int], Iterable[str]]
+KeysAt = Callable[[str], Iterable[str]]
 
 _registry: list[KeysFor] = []
-_request_registry: list[Callable[[HttpRequest], Iterable[str]]] = []
+_path_registry: list[KeysAt] = []
+
+# Session key -> the person it signed in, as last seen by this process.
+_session_users: dict[str, int] = {}
+_SESSION_USERS = 4096
 
 
 def register(keys_for: KeysFor) -> None:
@@ -39,31 +45,65 @@ def register(keys_for: KeysFor) -> None:
     _registry.append(keys_for)
 
 
-def register_for_request(keys_for: Callable[[HttpRequest], Iterable[str]]) -> None:
-    """`keys_for(request)` names cache keys this signed-in request will read, from its method
-    and address (nothing for requests it does not know); once per process."""
-    if keys_for not in _request_registry:
-        _request_registry.append(keys_for)
+def register_for_path(keys_at: KeysAt) -> None:
+    """`keys_at(path)` names cache keys a signed-in request for `path` may read."""
+    _path_registry.append(keys_at)
 
 
 def keys_for(user_id: int) -> list[str]:
     return [key for keys_of in _registry for key in keys_of(user_id)]
 
 
+def keys_at(path: str) -> list[str]:
+    return [key for keys_of in _path_registry for key in keys_of(path)]
+
+
+def forget_sessions() -> None:
+    """Forget whose the session keys were (tests)."""
+    _session_users.clear()
+
+
 class PrefetchMiddleware:
-    """After AuthenticationMiddleware: one MGET for the signed-in person's registered keys."""
+    """After AuthenticationMiddleware: one MGET for the session and the signed-in person's
+    registered keys."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user_id = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
         fetch = getattr(cache, "prefetch", None)
-        if user_id is None or fetch is None or not _registry:
+        session = getattr(request, "session", None)
+        if fetch is None or session is None or not _registry:
             return self.get_response(request)
-        keys = keys_for(int(user_id))
-        keys += [key for keys_of in _request_registry for key in keys_of(request)]
-        copy = cache_read(lambda: fetch(keys), down=None)
+        copy = None
+        session_key = session.session_key  # before loading, which forgets a key it cannot find
+        guess = _session_users.get(session_key) if session_key else None
+        if guess is not None and getattr(session, "_cache", None) is caches[DEFAULT_CACHE_ALIAS]:
+            # The session and its person's values at once; the session store reads its data
+            # from the copy (it asks the same cache).
+            copy = cache_read(
+                lambda: fetch([session.cache_key, *keys_for(guess), *keys_at(request.path)]),
+                down=None,
+            )
+            token = prefetched.set(copy)
+            try:
+                user_id = session.get(SESSION_KEY)
+            finally:
+                prefetched.reset(token)
+            if user_id is None or int(user_id) != guess:
+                copy = None  # another person's values (or nobody's): never used
+                _session_users.pop(session_key, None)
+        else:
+            user_id = session.get(SESSION_KEY)
+        if user_id is None:
+            return self.get_response(request)
+        if copy is None:
+            keys = [*keys_for(int(user_id)), *keys_at(request.path)]
+            copy = cache_read(lambda: fetch(keys), down=None)
+            if session.session_key:
+                if len(_session_users) >= _SESSION_USERS:
+                    _session_users.clear()
+                _session_users[session.session_key] = int(user_id)
         token = prefetched.set(copy)
         try:
             return self.get_response(request)

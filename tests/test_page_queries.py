@@ -66,8 +66,9 @@ def test_slots_json_kept_takes_none(client, practice):
     pin_warm(client, slots_url(practice), 0)
 
 
-def test_slots_json_signed_in_is_kept_too_and_adds_only_the_user(client, practice, person):
-    pin_warm(client, slots_url(practice), 1)
+def test_slots_json_signed_in_is_kept_too_and_adds_nothing(client, practice, person):
+    # The user's row comes with the session's prefetch (sofadoc/accounts/usercache.py).
+    pin_warm(client, slots_url(practice), 0)
 
 
 def test_practice_page_rendered_for_a_visitor(client, practice):
@@ -105,23 +106,23 @@ def test_directory_listing_rendered_with_next_free_times_from_beat(client, pract
 
 
 def test_practice_page_signed_in(client, practice, person):
-    # The user (session, practice, types, unread from Redis; the free times kept in the
-    # process under the practice's versions: practices.pages.free_slots_kept).
-    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 1)
+    # None: session, user, unread counts and versions in one MGET; practice, types, profile and
+    # panel kept in the process under them, the free times too (practices.pages.free_slots_kept).
+    pin_warm(client, reverse("practices:detail", args=[practice.slug]), 0)
 
 
 def test_practice_page_signed_in_after_a_change(client, practice, person):
     url = reverse("practices:detail", args=[practice.slug])
     client.get(url)
     availability_changed(practice.pk)  # the kept free times are retired: read afresh
-    # The user; hours with time off; busy time from bookings and from calendars.
-    with pinned_queries(4):
+    # Hours with time off; busy time from bookings and from calendars.
+    with pinned_queries(3):
         assert client.get(url).status_code == 200
 
 
 def test_directory_signed_in(client, practice, person):
-    # The user; the listing comes from Redis.
-    pin_warm(client, reverse("practices:directory"), 1)
+    # None: the user with the session's prefetch; the listing kept in the process.
+    pin_warm(client, reverse("practices:directory"), 0)
 
 
 def test_booking_page_signed_in(client, practice, person):
@@ -134,12 +135,12 @@ def test_booking_page_signed_in(client, practice, person):
         reverse("bookings:start", args=[practice.slug, session_type.pk])
         + f"?start={start:%Y-%m-%dT%H:%M:%SZ}"
     )
-    # The user (the practice and its types, the consent gate's answer and the unread count
-    # from Redis; the slot's "free" and the page's content kept in the process while the
-    # practice's versions stand: tests/bookings/test_booking_page_kept.py).
-    pin_warm(client, url, 1)
+    # None (the user, the consent gate's answer and the unread count with the session's
+    # prefetch; the practice and its types, the slot's "free" and the page's content kept in
+    # the process while the practice's versions stand: tests/bookings/test_booking_page_kept.py).
+    pin_warm(client, url, 0)
 
 
 def test_empty_inbox_page(client, person):
-    # The user; the paginator's count (nothing to page; the header's count from Redis).
-    pin_warm(client, reverse("notifications:list"), 2)
+    # The paginator's count (nothing to page; the user and the header's count from Redis).
+    pin_warm(client, reverse("notifications:list"), 1)

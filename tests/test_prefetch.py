@@ -26,10 +26,10 @@ def test_a_signed_in_page_reads_the_persons_values_in_one_round_trip(client, com
     # The consent gate, the cookie banner and both unread counts are registered...
     assert any("consent" in key for key in keys) and any("inbox" in key for key in keys)
     assert any("clients:unread" in key for key in keys)
-    # ... read once, in one MGET, and not again.
-    reading = [(name, args) for name, args in commands if any(k in a for a in args for k in keys)]
-    assert [name for name, _ in reading] == ["MGET"]
-    assert len(reading[0][1]) == len(keys)
+    # ... read once, in one MGET with the session itself, and nothing else asked of Redis.
+    assert [name for name, _ in commands] == ["MGET"]
+    session_key = client.session.cache_key
+    assert [a.split(":", 2)[-1] for a in commands[0][1]] == [session_key, *keys]
 
 
 def test_an_anonymous_request_prefetches_nothing(client, commands):
@@ -69,9 +69,66 @@ def test_the_copy_is_a_snapshot_of_the_request_start():
     assert cache.get("v") == 5
 
 
-def test_the_booking_pages_pattern_is_its_address():
-    from coaching.bookings.checkout_prefetch import BOOKING_PAGE
+def _other_persons_session(client, user):
+    """The process remembers `user` for the client's session key, as if it had changed hands."""
+    prefetch._session_users[client.session.session_key] = user.pk
 
-    match = BOOKING_PAGE.match(reverse("bookings:start", args=["anna-b_2", 17]))
-    assert match is not None and match["slug"] == "anna-b_2"
-    assert BOOKING_PAGE.match(reverse("bookings:mine")) is None
+
+def test_a_session_that_names_someone_else_than_remembered_reads_its_own_persons_values(
+    client, commands
+):
+    someone, other = UserFactory(), UserFactory()
+    client.force_login(someone)
+    client.get(reverse("notifications:list"))
+    _other_persons_session(client, other)
+    commands.clear()
+
+    assert client.get(reverse("notifications:list")).status_code == 200
+
+    # The guess (the session with the other person's values) is read, found wrong and dropped;
+    # the person's own values come in a second MGET, and the process remembers them now.
+    assert [name for name, _ in commands][:2] == ["MGET", "MGET"]
+    assert any(f":{other.pk}:" in a for a in commands[0][1])
+    assert all(f":{other.pk}:" not in a for a in commands[1][1])
+    assert any(f":{someone.pk}:" in a for a in commands[1][1])
+    assert prefetch._session_users[client.session.session_key] == someone.pk
+
+
+def test_an_ended_session_read_with_a_guess_signs_nobody_in(client, commands):
+    from django.contrib.sessions.backends.base import SessionBase
+
+    user = UserFactory()
+    client.force_login(user)
+    client.get(reverse("notifications:list"))
+    session_key = client.session.session_key
+    assert prefetch._session_users[session_key] == user.pk
+    # Ended elsewhere (another device's logout, an erasure): the cookie still names it.
+    store: SessionBase = client.session
+    store.delete()
+
+    response = client.get(reverse("notifications:list"))
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert session_key not in prefetch._session_users
+
+
+def test_a_signed_in_practice_page_asks_redis_once(client, commands):
+    from coaching.practices.pages import availability_version_key
+    from coaching.practices.services import practice_publish
+    from tests.factories import PracticeFactory, SessionTypeFactory
+
+    practice = PracticeFactory(slug="einmal", hours=[(day, 8, 20) for day in range(7)])
+    SessionTypeFactory(practice=practice)
+    practice_publish(practice=practice, actor=practice.owner)
+    client.force_login(UserFactory())
+    url = reverse("practices:detail", args=[practice.slug])
+    client.get(url)
+    client.get(url)  # the process has kept what the page shows
+    commands.clear()
+
+    assert client.get(url).status_code == 200
+
+    # Session, person's values, the listings' and this practice's availability version: one
+    # MGET; practice, profile, offers and booking panel from the process's copies.
+    assert [name for name, _ in commands] == ["MGET"]
+    assert any(a.endswith(availability_version_key(practice.pk)) for a in commands[0][1])

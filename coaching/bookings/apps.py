@@ -12,10 +12,6 @@ class BookingsConfig(AppConfig):
         from coaching.practices.busy import register_busy_source
 
         register_busy_source(booking_busy_intervals, seconds=booking_busy_seconds)
-        from coaching.bookings.checkout_prefetch import booking_page_keys
-        from sofadoc import prefetch
-
-        prefetch.register_for_request(booking_page_keys)  # the booking page's reads: one MGET
         from coaching.bookings.selectors import sessions_booked_between
         from coaching.practices.booked import register_booked_sessions
 

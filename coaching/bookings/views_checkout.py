@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coaching.bookings.checkout_prefetch import practice_shown
 from coaching.bookings.forms import HoldForm
 from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.selectors import booking_of_client, booking_preview
@@ -56,7 +55,6 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
     if request.method == "GET":
         found = published_session_type(slug, session_type_id)
         if found is not None:
-            practice_shown(slug, found.practice_id)  # its availability version: prefetched next
             return found
     return get_object_or_404(
         SessionType.objects.select_related("practice__owner"),

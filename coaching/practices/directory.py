@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import pickle
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -14,7 +16,7 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Su
 
 from coaching.practices.models import Language, Practice, SessionType, Specialty
 from coaching.practices.selectors import practice_ids_booked_out
-from sofadoc.cache import cache_read
+from sofadoc.cache import MISSING, cache_read, prefetched_value
 from sofadoc.pagecache import version_changed, version_current
 
 SORTS = ("relevance", "price", "-price", "name", "newest")
@@ -130,9 +132,22 @@ def directory_cache_key(*, query: list[tuple[str, str]], language: str, zone: st
     return f"practices:directory:{language}:{digest}"
 
 
+# What versioned_get found, kept in this process too: key -> (version, until, pickled value).
+# A signed-in request has the listings' version from its prefetched copy (sofadoc/prefetch.py),
+# so a kept value costs it no round trip. Pickled, so every request gets its own objects.
+_kept: dict[str, tuple[int, float, bytes]] = {}
+_KEPT_ENTRIES = 512  # listings of ~20 kB each: at most ~10 MB a process
+
+
 def versioned_get(key: str) -> tuple[object | None, int | None]:
     """What is cached at `key` if it was stored under the current listings' version, and that
-    version (None when the cache is down): both in one round trip to Redis."""
+    version (None when the cache is down): from this process's copy when the request already
+    knows the version, else both in one round trip to Redis."""
+    known = prefetched_value(LISTING_VERSION_KEY)
+    if known is not MISSING:
+        kept = _kept.get(key)
+        if kept is not None and kept[0] == known and kept[1] > time.time():
+            return pickle.loads(kept[2]), known  # noqa: S301 - our own pickle of our own value
     found = cache_read(lambda: cache.get_many([LISTING_VERSION_KEY, key]), down=None)
     if found is None:  # the cache is down: pages render uncached
         return None, None
@@ -140,15 +155,38 @@ def versioned_get(key: str) -> tuple[object | None, int | None]:
     if version is None:
         return None, version_current(LISTING_VERSION_KEY)
     stored = found.get(key)
-    if stored is None or stored[0] != version:
+    # (version, value, until); older code stored (version, value): computed again, once.
+    if stored is None or len(stored) != 3 or stored[0] != version:
         return None, version
+    _keep(key, version, stored[1], until=stored[2])
     return stored[1], version
 
 
-def versioned_set(key: str, value: object, *, version: int | None, timeout: int) -> None:
+def versioned_set(
+    key: str, value: object, *, version: int | None, timeout: int, fresh: int | None = None
+) -> None:
+    """Store `value` under `version` for `timeout` seconds; processes keep their own copy of it
+    for `fresh` seconds at most (the timeout unless told), the age that bounds what no version
+    reports."""
     if version is not None:
+        until = time.time() + (fresh if fresh is not None else timeout)
         with contextlib.suppress(Exception):
-            cache.set(key, (version, value), timeout)
+            cache.set(key, (version, value, until), timeout)
+        _keep(key, version, value, until=until)
+
+
+def _keep(key: str, version: int, value: object, *, until: float) -> None:
+    kept = _kept.get(key)
+    if until <= time.time() or (kept is not None and kept[:2] == (version, until)):
+        return  # past its age, or kept already (a request without the version prefetched)
+    if len(_kept) >= _KEPT_ENTRIES:
+        _kept.clear()
+    _kept[key] = (version, until, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
+def forget_kept() -> None:
+    """Drop this process's copies (tests)."""
+    _kept.clear()
 
 
 def directory_changed(**kwargs) -> None:

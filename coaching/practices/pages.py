@@ -9,6 +9,8 @@ show what was about to change). Time itself retires the page too: see `free_time
 
 from __future__ import annotations
 
+import functools
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -44,6 +46,27 @@ def free_times_hold_until(
 
 PAGE_DATA_SECONDS = 600
 
+# Published practices' slugs -> ids, as this process last read them; a stale entry only makes
+# the prefetch read a version nobody asks for.
+_practice_ids: dict[str, int] = {}
+_PRACTICE_IDS = 4096
+
+
+def availability_keys_at(path: str) -> list[str]:
+    """The availability version a signed-in request for `path` reads, if it is a practice's
+    page (or below it: booking, slots) whose id this process knows: prefetched with the
+    person's values (sofadoc/prefetch.py), one round trip less."""
+    match = _practice_path().match(path)
+    practice_id = _practice_ids.get(match[1]) if match else None
+    return [availability_version_key(practice_id)] if practice_id else []
+
+
+@functools.cache
+def _practice_path() -> re.Pattern[str]:
+    from django.urls import reverse
+
+    return re.compile(re.escape(reverse("practices:directory")) + r"([-\w]+)/")
+
 
 def page_data_key(slug: str) -> str:
     """Where published_practice_and_types keeps the practice at `slug` with its types."""
@@ -71,6 +94,9 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
             return None
         found = (practice, list(practice.session_types.filter(is_active=True)))
         versioned_set(key, found, version=version, timeout=PAGE_DATA_SECONDS)
+    if len(_practice_ids) >= _PRACTICE_IDS:
+        _practice_ids.clear()
+    _practice_ids[slug] = found[0].pk
     # The version these rows were current under (None with the cache down), for what is kept
     # per process on their account (slot_shown_free, {% memo %} parts of the pages).
     found[0].listing_version = version  # type: ignore[attr-defined]
@@ -132,12 +158,15 @@ def free_slots_kept(
     end: datetime,
     limits: dict[int, int],
     next_midnight: datetime,
-) -> dict[int, list[datetime]]:
+) -> tuple[dict[int, list[datetime]], tuple | None]:
     """practice_free_slots for a page, kept in this process while it holds without a write:
     under the practice's availability version and the listings' version (which every change
     to hours, time off, bookings, busy time or the offer moves) and until time changes it
     (free_times_hold_until: the first slot's minimum notice, the viewer's midnight, at most
-    PAGE_SECONDS). What people signed in see, for whom no whole page is kept."""
+    PAGE_SECONDS). What people signed in see, for whom no whole page is kept.
+
+    Also a stamp of the answer (None when it is not kept): the same stamp, the same free times,
+    so what a page works out of them may be kept under it too."""
     from coaching.practices.selectors import practice_free_slots
 
     listing = getattr(practice, "listing_version", None)
@@ -154,7 +183,7 @@ def free_slots_kept(
     keep = listing is not None and availability is not None
     hit = _kept_slots.get(key) if keep else None
     if hit is not None and hit[0] > time.time():
-        slots = hit[1]
+        until, slots = hit
     else:
         slots = practice_free_slots(
             practice=practice, session_types=session_types, start=start, end=end, limits=limits
@@ -170,4 +199,5 @@ def free_slots_kept(
             if len(_kept_slots) >= _KEPT_SLOTS_ENTRIES:
                 _kept_slots.clear()
             _kept_slots[key] = (until, slots)
-    return {pk: list(times) for pk, times in slots.items()}  # the caller's own lists
+    stamp = (key, until) if keep else None
+    return {pk: list(times) for pk, times in slots.items()}, stamp  # the caller's own lists

@@ -1,17 +1,36 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sofadoc.accounts import usercache
 from sofadoc.accounts.phone import validate_e164
 from sofadoc.accounts.timezones import time_zone_choices
 
 
+class UserQuerySet(models.QuerySet):
+    """Updates that bypass save() still retire the cached rows of the users they change
+    (sofadoc/accounts/usercache.py): erasure, retention, bulk_update, relation managers."""
+
+    def update(self, **kwargs):
+        from sofadoc.accounts.usercache import users_changed
+
+        changed = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        users_changed(changed)
+        return count
+
+    update.alters_data = True  # type: ignore[attr-defined]
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
+
+    def get_queryset(self):
+        return UserQuerySet(self.model, using=self._db)
 
     def _create_user(self, email: str, password: str | None, **extra_fields):
         if not email:
@@ -46,6 +65,11 @@ class UserManager(BaseUserManager):
         except ValidationError:
             return super().get(*args, **kwargs)  # the ORM's own error for a bad value
         db = self.db
+        if db == DEFAULT_DB_ALIAS:
+            # The request's own person, from the session's prefetch (usercache).
+            kept = usercache.kept_user(pk)
+            if kept is not None:
+                return kept
         sql = _USER_BY_PK_SQL.get(db)
         if sql is None:
             sql, params = self.get_queryset().using(db).filter(pk=0).query.sql_with_params()
@@ -59,7 +83,10 @@ class UserManager(BaseUserManager):
             raise self.model.DoesNotExist(
                 f"{self.model._meta.object_name} matching query does not exist."
             )
-        return self.model.from_db(db, [f.attname for f in self.model._meta.concrete_fields], row)
+        user = self.model.from_db(db, [f.attname for f in self.model._meta.concrete_fields], row)
+        if db == DEFAULT_DB_ALIAS:
+            usercache.keep_user(user)
+        return user
 
 
 # Database alias -> the compiled SELECT of one user by primary key (see UserManager.get).

@@ -150,7 +150,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "sofadoc.staticfiles.StaticFilesStorage"
         )
     },
 }

@@ -101,13 +101,13 @@ def _rules(response) -> str:
     return html[html.index("attendance-before-booking") :][:2000]
 
 
-def test_the_page_reads_redis_in_two_round_trips(signed_in, session_type, frozen, commands):
-    """The practice's cached rows, the listings' and its availability version come in the
-    person's one MGET (coaching.bookings.checkout_prefetch), after the session's GET."""
+def test_the_page_reads_redis_in_one_round_trip(signed_in, session_type, frozen, commands):
+    """The session, the person's values, the listings' and the practice's availability version
+    come in one MGET (sofadoc/prefetch.py); the practice's rows from the process's copy."""
     page(signed_in, session_type)  # learns the practice's id, keeps the "free" answer
     commands.clear()
 
     assert page(signed_in, session_type).status_code == 200
 
-    assert [name for name, _ in commands] == ["GET", "MGET"]
-    assert f":{availability_version_key(session_type.practice_id)}" in " ".join(commands[1][1])
+    assert [name for name, _ in commands] == ["MGET"]
+    assert f":{availability_version_key(session_type.practice_id)}" in " ".join(commands[0][1])

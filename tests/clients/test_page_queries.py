@@ -33,9 +33,10 @@ def test_the_client_list(client, relationship, coach, practice):
     few = queries(client, url)
     _more(practice, 3)
     many = queries(client, url)
-    # Session and user, practice, count for the pages, the calendar notice, the page of clients
-    # with its figures, the fact sources' (packages: balances) one query for the page.
-    assert len(few) == len(many) == 6, "\n".join(many)
+    # Practice, count for the pages, the calendar notice, the page of clients with its figures,
+    # the fact sources' (packages: balances) one query for the page (session and user from
+    # Redis).
+    assert len(few) == len(many) == 5, "\n".join(many)
 
 
 def test_a_clients_page(client, relationship, coach):
@@ -45,8 +46,9 @@ def test_a_clients_page(client, relationship, coach):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, sessions, tasks with their files, notes, files, package balances.
-    assert len(few) == len(many) == 9, "\n".join(many)
+    # Relationship, sessions, tasks with their files, notes, files, package balances (the user
+    # from Redis).
+    assert len(few) == len(many) == 8, "\n".join(many)
 
 
 def test_a_message_thread(client, relationship, client_user):
@@ -56,9 +58,9 @@ def test_a_message_thread(client, relationship, client_user):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, marking read, messages, office hours, tasks with their files, files
-    # (the messages' attachments among them).
-    assert len(few) == len(many) == 8, "\n".join(many)
+    # Relationship, marking read, messages, office hours, tasks with their files, files (the
+    # messages' attachments among them); the user from Redis.
+    assert len(few) == len(many) == 7, "\n".join(many)
 
 
 def test_the_coachs_side_of_a_thread(client, relationship, coach):
@@ -71,7 +73,7 @@ def test_the_coachs_side_of_a_thread(client, relationship, coach):
     few = queries(client, url)
     fill_relationship(relationship, "Noch mehr")
     many = queries(client, url)
-    # User, relationship, marking read, messages, files: office hours and tasks are the
-    # client's to see, so the coach's page asks for neither.
-    assert len(few) == len(many) == 5, "\n".join(many)
+    # Relationship, marking read, messages, files (the user from Redis): office hours and
+    # tasks are the client's to see, so the coach's page asks for neither.
+    assert len(few) == len(many) == 4, "\n".join(many)
     assert "Mo-Fr 9-12" not in client.get(url).content.decode()

@@ -152,9 +152,9 @@ def test_the_join_page_takes_a_fixed_number_of_queries(booking, client_user, fro
     in_session(frozen)
     browser = browser_for(client_user)
     browser.get(video_url("join", booking))
-    # The session's user; the booking with practice, coach and client; the room settings; what
-    # is missing before the session (intake questionnaire, agreement).
-    with pinned_queries(4):
+    # The booking with practice, coach and client; the room settings; what is missing before
+    # the session (intake questionnaire, agreement). The session's user comes from Redis.
+    with pinned_queries(3):
         assert browser.get(video_url("join", booking)).status_code == 200
 
 

@@ -63,36 +63,57 @@ SLOTS_DAYS = 7  # slots.json without ?days=
 @visitor_page_cache
 def directory(request: HttpRequest) -> HttpResponse:
     depends_on(request, LISTING_VERSION_KEY)
-    form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
-    valid = form.is_valid()
     # The listing (filters, count, cards) is the same for everyone asking the same: cached.
-    key = (
-        directory_cache_key(
-            query=list(request.GET.lists()),  # type: ignore[arg-type]
-            language=get_language(),
-            zone=timezone.get_current_timezone_name(),
-        )
-        if valid and not form.filters().free_soon
-        else None
+    # Looked up before the filter form is built (a tenth of the page's time): a listing is
+    # stored only for a query the form found valid and without "free within 7 days", under
+    # the version its specialties and languages were read at, so a hit needs no form.
+    key = directory_cache_key(
+        query=list(request.GET.lists()),  # type: ignore[arg-type]
+        language=get_language(),
+        zone=timezone.get_current_timezone_name(),
     )
-    entry, version = versioned_get(key) if key else (None, None)
-    listing = _fresh_enough(entry, key)  # type: ignore[arg-type]
-    context = {"form": form}
+    listing = None
+    version = None
+    if key not in _never_stored:
+        entry, version = versioned_get(key)
+        listing = _fresh_enough(entry, key)  # type: ignore[arg-type]
+    valid = stored = True
     if listing is None:
-        context.update(_directory_listing_context(request, form, valid))
+        form = DirectoryFilterForm(request.GET)  # every field is optional: no query is valid
+        valid = form.is_valid()
+        stored = valid and not form.filters().free_soon
+        if stored:
+            _never_stored.discard(key)
+        else:
+            _remember_never_stored(key)
+        context = {"form": form, **_directory_listing_context(request, form, valid)}
         listing = render_to_string("practices/partials/directory_listing.html", context)
-        if key:
+        if stored:
             versioned_set(
                 key,
                 (listing, time.time() + DIRECTORY_CACHE_SECONDS),
                 version=version,
                 timeout=DIRECTORY_CACHE_SECONDS * 3,
+                fresh=DIRECTORY_CACHE_SECONDS,
             )
-    context["listing"] = mark_safe(listing)  # type: ignore[assignment]  # our own template's output
+    context = {"listing": mark_safe(listing)}  # our own template's output
     response = render(request, "practices/directory.html", context, status=200 if valid else 400)
-    if key:  # "free within 7 days" rests on a set refreshed every minute: never cached
+    if stored:  # "free within 7 days" rests on a set refreshed every minute: never cached
         cache_for_visitors(response, until=time.time() + DIRECTORY_CACHE_SECONDS)
     return response
+
+
+# Queries whose listing is never stored (not valid, or "free within 7 days"), as this process
+# last found: their lookup would only cost a round trip. Should one become valid (a new
+# specialty), the form says so the next time the listing is rendered.
+_never_stored: set[str] = set()
+_NEVER_STORED = 1024
+
+
+def _remember_never_stored(key: str) -> None:
+    if len(_never_stored) >= _NEVER_STORED:
+        _never_stored.clear()
+    _never_stored.add(key)
 
 
 def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
@@ -143,10 +164,11 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
     window = strip_window(today=today, last_day=last_day, day=asked_day or today)
     chosen = chosen_type(session_types, request.GET.get("type"))
     slots: dict[int, list[datetime]] = {}
+    stamp = None
     if chosen is not None:
         # From today, so each card's next free time is the next one; of the types not chosen
         # only that first time (the slot engine stops there).
-        slots = free_slots_kept(
+        slots, stamp = free_slots_kept(
             practice=practice,
             session_types=session_types,
             start=_midnight(today, zone),
@@ -154,27 +176,42 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
             limits={st.pk: 1 for st in session_types if st is not chosen},
             next_midnight=_midnight(today + timedelta(days=1), zone),
         )
-    panel = (
-        booking_panel(
-            session_types=session_types,
-            chosen=chosen,
-            slots=slots,
-            window=window,
-            asked_day=asked_day,
-            zone=zone,
-            coach_zone=ZoneInfo(practice.time_zone),
-            book_url=slot_booking_url_for(practice),
-        )
-        if chosen is not None
+    # The same free times shown the same way: the panel and its HTML kept in this process.
+    shown_as = (
+        (stamp, window, asked_day, str(zone), chosen.pk, get_language())  # type: ignore[union-attr]
+        if stamp is not None
         else None
     )
-    if panel is not None:
-        panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
+    kept = _panels.get(shown_as) if shown_as is not None else None
+    if kept is not None:
+        panel, booking_html = kept
+    else:
+        panel = (
+            booking_panel(
+                session_types=session_types,
+                chosen=chosen,
+                slots=slots,
+                window=window,
+                asked_day=asked_day,
+                zone=zone,
+                coach_zone=ZoneInfo(practice.time_zone),
+                book_url=slot_booking_url_for(practice),
+            )
+            if chosen is not None
+            else None
+        )
+        if panel is not None:
+            panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
+        booking_html = _booking_html(practice, panel)
+        if shown_as is not None:
+            if len(_panels) >= PANELS_KEPT:
+                _panels.clear()
+            _panels[shown_as] = (panel, booking_html)
     header_html, about_html = _profile_html(practice)
     context = {
         "practice": practice,
         "panel": panel,
-        "booking_html": _booking_html(practice, panel),
+        "booking_html": booking_html,
         "header_html": header_html,
         "about_html": about_html,
         "is_owner_preview": not practice.is_published,
@@ -189,6 +226,14 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         cache_for_visitors(response, until=until)
     return response
+
+
+# A practice page's booking panel and its HTML, per process: (free times' stamp, what else the
+# panel shows) -> (panel, html). The stamp covers the practice, its types and the listings'
+# version (cancellation window, slug), so nothing else of the practice goes into the key.
+# Shared between requests: read only.
+_panels: dict[tuple, tuple[dict | None, str]] = {}
+PANELS_KEPT = 512
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -373,6 +418,8 @@ def _profile_html(practice: Practice) -> tuple[str, str]:
 
 
 BOOKING_CACHE_SECONDS = 600
+BOOKING_PANELS_KEPT = 512
+_booking_panels: dict[str, str] = {}
 
 
 def _booking_html(practice: Practice, panel: dict | None) -> str:
@@ -398,13 +445,17 @@ def _booking_html(practice: Practice, panel: dict | None) -> str:
         shown = (types, sorted(rest.items()))
     parts = (get_language(), practice.slug, practice.cancellation_window_hours, shown)
     key = f"practices:booking:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
-    html = cache_read(lambda: cache.get(key), down=None)
+    # The key is the content: a copy in this process can never be stale, and saves a round trip.
+    html = _booking_panels.get(key) or cache_read(lambda: cache.get(key), down=None)
     if html is None:
         html = render_to_string(
             "practices/partials/booking_panel.html", {"practice": practice, "panel": panel}
         )
         with suppress(Exception):
             cache.set(key, html, BOOKING_CACHE_SECONDS)
+    if len(_booking_panels) >= BOOKING_PANELS_KEPT:
+        _booking_panels.clear()
+    _booking_panels[key] = html
     return mark_safe(html)  # our own template's output
 
 
