@@ -146,6 +146,14 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
 
+    def get_session_auth_hash(self) -> str:
+        # A row kept in Redis (usercache) carries the hash made from its password instead of
+        # the password hash; once the password is loaded or set, it is computed as usual.
+        kept = self.__dict__.get("kept_session_auth_hash")
+        if kept is not None and "password" not in self.__dict__:
+            return kept
+        return super().get_session_auth_hash()
+
     def __str__(self) -> str:
         return self.display_name or self.email
 

@@ -13,6 +13,11 @@ retires what is stored; every change bumps it at once and again when its transac
 - queryset updates, bulk_update and relation managers (UserQuerySet: erasure, retention).
 What no code reports (a data migration, SQL typed by hand, a bump lost while Redis was down)
 is bounded by USER_SECONDS, as the session copies are by sofadoc.sessions.CACHE_SECONDS.
+
+The password hash never leaves PostgreSQL: the kept row holds, in its place, the session hash
+made from it (what AuthenticationMiddleware compares, User.get_session_auth_hash), and its
+password is a deferred field, which the ORM reads from the database if anything asks for it
+(a password change checking the old one).
 """
 
 from __future__ import annotations
@@ -65,7 +70,14 @@ def keep_user(user: Any) -> None:
         if version is None:
             cache.add(version_key(user.pk), time.time_ns(), timeout=None)
         else:
-            cache.set(row_key(user.pk), (version, user), USER_SECONDS)
+            cache.set(row_key(user.pk), (version, _without_password(user)), USER_SECONDS)
+
+
+def _without_password(user: Any) -> Any:
+    kept = copy.copy(user)
+    kept.kept_session_auth_hash = user.get_session_auth_hash()
+    del kept.__dict__["password"]  # deferred: read from PostgreSQL when asked for
+    return kept
 
 
 def users_changed(user_ids: Iterable[int]) -> None:

@@ -1,6 +1,8 @@
 """The signed-in person's user row comes with the session's prefetch (accounts/usercache.py): no
 query on a warm page, and every way a user changes is seen on the very next request."""
 
+import pickle
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -108,3 +110,37 @@ def test_a_changed_users_row_leaves_redis(client, person):
     User.objects.filter(pk=person.pk).update(display_name="Gelöscht")
 
     assert cache.get(usercache.row_key(person.pk)) is None
+
+
+def test_the_kept_row_holds_no_password_hash_and_still_checks_the_session(client, person):
+    kept = cache.get(usercache.row_key(person.pk))
+    assert kept is not None
+    _, row = kept
+    assert "password" not in row.__dict__
+    assert person.password.encode() not in pickle.dumps(kept)
+
+    assert client.get(reverse(PAGE)).status_code == 200  # the session hash still matches
+
+
+def test_the_kept_row_reads_its_password_from_the_database_when_asked(client, person):
+    person.set_password("das-alte-Passwort-2026")
+    person.save()
+    client.force_login(person)
+    for _ in range(3):
+        client.get(reverse(PAGE))
+    token = prefetched.set(
+        {key: cache.get(key) for key in usercache.prefetch_keys(person.pk)}
+    )
+    try:
+        user = User.objects.get(pk=person.pk)
+    finally:
+        prefetched.reset(token)
+
+    assert "password" not in user.__dict__  # the kept row, not a query
+    with pinned_queries(touching="accounts_user") as counted:
+        assert user.check_password("das-alte-Passwort-2026")
+    assert len(counted) == 1
+    user.display_name = "Neu"
+    user.save()  # saves what was loaded: the password stays
+    person.refresh_from_db()
+    assert person.check_password("das-alte-Passwort-2026") and person.display_name == "Neu"
