@@ -163,6 +163,8 @@ def coupon_discount(
 ) -> Discount:
     """The discount source (payments/discounts.py). With `record`, the caller's transaction
     holds the coupon's row lock from here until it commits, and `redeem` writes the use."""
+    if "\x00" in code:  # no code holds one (the form refuses it), and PostgreSQL cannot ask
+        raise DiscountRefused(_("This code is not valid."))
     found = Coupon.objects.filter(practice_id=practice.pk, code=code)
     if record:
         found = found.select_for_update()

@@ -108,7 +108,7 @@ def test_the_buy_page_shows_the_price_with_the_discount_before_paying(
 def test_a_wrong_code_buys_nothing(client, client_user, package, paypal, frozen):
     client.force_login(client_user)
     url = reverse("packages:buy", args=[package.practice.slug, package.pk])
-    for code in ["NOPE", "X" * 10_000]:
+    for code in ["NOPE", "X" * 10_000, "SOM\x00MER20"]:  # PostgreSQL cannot compare a NUL
         response = client.post(url, {"coupon": code})
         assert response.status_code == 409
         assert "This code is not valid." in response.content.decode()
