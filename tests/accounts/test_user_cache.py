@@ -128,9 +128,7 @@ def test_the_kept_row_reads_its_password_from_the_database_when_asked(client, pe
     client.force_login(person)
     for _ in range(3):
         client.get(reverse(PAGE))
-    token = prefetched.set(
-        {key: cache.get(key) for key in usercache.prefetch_keys(person.pk)}
-    )
+    token = prefetched.set({key: cache.get(key) for key in usercache.prefetch_keys(person.pk)})
     try:
         user = User.objects.get(pk=person.pk)
     finally:
