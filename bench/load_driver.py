@@ -64,9 +64,19 @@ def _signal(process: subprocess.Popen, signum: int) -> None:
             process.send_signal(signum)
 
 
+# A CSRF secret as Django sets it in the cookie (32 letters and digits).
+CSRF_SECRET = "BenchLoadCsrfSecret0123456789abc"
+
+
 def headers(target: Target) -> dict[str, str]:
-    # What a browser sends after its first page: static/js/tz.js stores the zone in a cookie.
-    cookies = ["sofadoc_tz=Europe/Berlin", *([target.cookie] if target.cookie else [])]
+    # What a browser sends after its first page: static/js/tz.js stores the zone in a cookie,
+    # and every page with a form (the cookie banner, the language switch) set the CSRF cookie;
+    # without it each request would make a new secret and a Set-Cookie, which browsers do not.
+    cookies = [
+        "sofadoc_tz=Europe/Berlin",
+        f"csrftoken={CSRF_SECRET}",
+        *([target.cookie] if target.cookie else []),
+    ]
     return {
         "X-Forwarded-Proto": "https",  # as the TLS proxy in front sets it
         "Accept-Language": "de",
