@@ -65,7 +65,7 @@ def _signal(process: subprocess.Popen, signum: int) -> None:
 
 
 # A CSRF secret as Django sets it in the cookie (32 letters and digits).
-CSRF_SECRET = "BenchLoadCsrfSecret0123456789abc"
+CSRF_SECRET = "BenchLoadCsrfSecret0123456789abc"  # noqa: S105 (bench only)
 
 
 def headers(target: Target) -> dict[str, str]:
