@@ -57,18 +57,41 @@ def calendar_busy_intervals(
     ignore: Collection[Interval] = (),
 ) -> dict[int, list[Interval]]:
     ids = list(practice_ids)
-    busy: defaultdict[int, list[Interval]] = defaultdict(list)
+    if db.vendor != "postgresql":
+        return _busy_without_range_agg(ids, start, end) if ids and start < end else {}
+    return {
+        practice_id: [
+            Interval(datetime.fromtimestamp(lower, UTC), datetime.fromtimestamp(upper, UTC))
+            for lower, upper in intervals
+        ]
+        for practice_id, intervals in calendar_busy_seconds(
+            practice_ids=ids, start=start, end=end
+        ).items()
+    }
+
+
+def calendar_busy_seconds(
+    *,
+    practice_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    ignore: Collection[Interval] = (),
+) -> dict[int, list[tuple[float, float]]]:
+    """The same as (start, end) seconds since the epoch, the slot engine's unit: on PostgreSQL
+    the rows as they come, no datetime made for any of them."""
+    ids = list(practice_ids)
+    busy: defaultdict[int, list[tuple[float, float]]] = defaultdict(list)
     if not ids or end <= start:
         return busy
     if db.vendor != "postgresql":
-        return _busy_without_range_agg(ids, start, end)
+        for practice_id, intervals in _busy_without_range_agg(ids, start, end).items():
+            busy[practice_id] = [(i.start.timestamp(), i.end.timestamp()) for i in intervals]
+        return busy
     params: dict[str, Any] = {"ids": ids, "start": start, "end": end, "now": timezone.now()}
     with db.cursor() as cursor:
         cursor.execute(_SQL, params)
         for practice_id, lower, upper in cursor.fetchall():
-            busy[practice_id].append(
-                Interval(datetime.fromtimestamp(lower, UTC), datetime.fromtimestamp(upper, UTC))
-            )
+            busy[practice_id].append((lower, upper))
     return busy
 
 
