@@ -1,9 +1,11 @@
 import pytest
 import responses
+from allauth.mfa.models import Authenticator
 
 # The bookings fixtures (practice, session_type, client_user, paypal, frozen) are a plugin of
 # the root conftest; only the constants are imported.
 from tests.bookings.fixtures import NOW, TUESDAY_10  # noqa: F401
+from tests.factories import StaffFactory
 
 TWILIO_SID = "AC00000000000000000000000000000000"
 TWILIO_URL = f"https://api.twilio.com/2010-04-01/Accounts/{TWILIO_SID}/Messages.json"
@@ -30,3 +32,12 @@ def twilio(settings):
             status=201,
         )
         yield mock
+
+
+@pytest.fixture
+def admin_client(client):
+    """Staff in the admin (which asks for a second factor first)."""
+    staff = StaffFactory()
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
+    client.force_login(staff)
+    return client

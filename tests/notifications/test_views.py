@@ -6,7 +6,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
-from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.urls import reverse
 
@@ -15,7 +14,7 @@ from coaching.notifications.models import Channel, Kind, Notification, Preferenc
 from coaching.notifications.preferences import preferences_update
 from coaching.notifications.queueing import notification_queue
 from coaching.notifications.tasks import deliver, send_due_reminders, send_news
-from tests.factories import NotificationFactory, StaffFactory, UserFactory
+from tests.factories import NotificationFactory, UserFactory
 from tests.mail import deliver_queued
 from tests.queries import pinned_queries
 
@@ -201,14 +200,6 @@ def test_open_tracking_only_with_consent(client, person):
     client.get(pixel)
     row.refresh_from_db()
     assert not row.opened
-
-
-@pytest.fixture
-def admin_client(client):
-    staff = StaffFactory()
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(staff)
-    return client
 
 
 def test_admin_delivery_log_is_read_only_and_can_resend(admin_client):
