@@ -95,9 +95,12 @@ class Notification(models.Model):
         verbose_name=_("booking"),
     )
     booking_sequence = models.PositiveIntegerField(_("booking revision"), null=True, blank=True)
-    # For messages without a booking: what makes them unique (e.g. the ISO week of a nudge);
-    # a staff resend gets its own key, which takes it out of the once-only rule.
+    # What the message is about and what makes it unique (e.g. "export:7", the ISO week of a
+    # nudge); a kind's context reads its object back from it, so a resend keeps it too.
     key = models.CharField(_("key"), max_length=32, blank=True)
+    # A staff resend: the number of the row it repeats (a number, not a link: the log's rows go
+    # their own ways). Being a resend, not a changed key, takes it out of the once-only rules.
+    resend_of = models.PositiveBigIntegerField(_("resend of"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
     )
@@ -138,19 +141,19 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["booking", "booking_sequence", "kind", "channel", "recipient"],
-                condition=Q(booking__isnull=False, key=""),
+                condition=Q(booking__isnull=False, key="", resend_of__isnull=True),
                 name="notification_once_per_booking",
             ),
             models.UniqueConstraint(
                 fields=["recipient", "kind", "channel", "key"],
-                condition=Q(booking__isnull=True),
+                condition=Q(booking__isnull=True, resend_of__isnull=True),
                 name="notification_once_per_key",
             ),
             # Without a recipient the key alone names the message (the address may be blanked
             # once sent, and an address is not a person to count "once" for).
             models.UniqueConstraint(
                 fields=["kind", "channel", "key"],
-                condition=Q(recipient__isnull=True),
+                condition=Q(recipient__isnull=True, resend_of__isnull=True),
                 name="notification_once_per_address",
             ),
             models.CheckConstraint(

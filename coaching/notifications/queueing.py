@@ -155,7 +155,9 @@ def staff_notify_payment_problem(*, booking: Booking, problem: str) -> int:
 
 
 def notification_resend(*, notification: Notification, actor: User) -> Notification:
-    """Staff: send a message again as a new row (the log keeps the first attempt)."""
+    """Staff: send a message again as a new row (the log keeps the first attempt). The copy
+    keeps the first row's key, so its kind finds the same object; `resend_of` alone takes it
+    out of the once-only rule."""
     with transaction.atomic(durable=True):
         copy = Notification.objects.create(
             recipient=notification.recipient,
@@ -164,10 +166,12 @@ def notification_resend(*, notification: Notification, actor: User) -> Notificat
             payload=notification.payload,
             kind=notification.kind,
             channel=notification.channel,
-            # A resend is outside the once-only rule: its own key lifts the constraint.
             booking=notification.booking,
             booking_sequence=notification.booking_sequence,
-            key=f"resend-{notification.pk}-{timezone.now():%Y%m%d%H%M%S%f}"[:32],
+            # The same key: the kind finds the same object (export, message, request) from it.
+            key=notification.key,
+            # What takes the copy out of the once-only rule.
+            resend_of=notification.pk,
             reason=f"resend of #{notification.pk} by {actor.pk}",
         )
         pk = copy.pk

@@ -13,7 +13,8 @@ How to add a kind (from your own app; nothing under coaching/notifications/ chan
    `coaching.notifications.queueing`), inside or outside your transaction. Once-only: a second
    call with the same recipient, kind and key (or booking) does nothing. Keys are ≤ 32 characters.
 5. `context(row)` returns the extra template context for a `Notification` row; read your object
-   from `row.key` (e.g. "thread:42:m17" → thread 42, message 17) or `row.booking`. Optional
+   from `row.key` (e.g. "thread:42:m17" → thread 42, message 17; a staff resend keeps the key)
+   or `row.booking`. Optional
    `skip_reason(row, now)` returns why the message is no longer true (then it is not sent), and
    `attachments(row)` e-mail attachments as (filename, content, mimetype).
 6. Apps below notifications (accounts, privacy, payments, billing) cannot import this module:
