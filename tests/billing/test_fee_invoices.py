@@ -25,6 +25,7 @@ from coaching.notifications.tasks import send_due_reminders
 from tests.billing.factories import paid, refund_record
 from tests.factories import PracticeFactory
 from tests.mail import deliver_queued
+from tests.notifications.resending import assert_sent_again_alike, resend_as_staff
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = date(2026, 11, 1)
@@ -82,6 +83,19 @@ def test_the_monthly_task_invoices_last_months_fees_less_those_given_back(
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"Rechnung-{invoice.number}.pdf", "application/pdf")
     assert get_xml_from_pdf(BytesIO(content), check_xsd=False)[1]
+
+
+def test_a_fee_invoice_sent_again_names_the_same_invoice_with_its_pdf(
+    december_first, coach_practice
+):
+    _november_activity(coach_practice)
+    issue_fee_invoices.apply()
+    invoice = Document.objects.get(kind=DocumentKind.FEE_INVOICE)
+    [message] = assert_sent_again_alike(resend_as_staff)
+    assert f"/documents/{invoice.pk}/pdf/" in message.body
+    assert [name for name, _content, _kind in message.attachments] == [
+        f"Rechnung-{invoice.number}.pdf"
+    ]
 
 
 def test_running_again_issues_and_sends_nothing_new(december_first, coach_practice):

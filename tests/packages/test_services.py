@@ -33,6 +33,7 @@ from coaching.payments.models import LedgerEntry, PaymentStatus, PurchaseLine
 from coaching.practices.services import practice_publish
 from tests.bookings.fixtures import NOW, TUESDAY_10
 from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.notifications.resending import assert_sent_again_alike, resend_as_staff
 from tests.packages.conftest import bought
 
 pytestmark = pytest.mark.django_db
@@ -237,6 +238,16 @@ def test_a_client_is_told_once_two_weeks_before_unused_sessions_expire(
     assert notices.exists()
     assert notices.count() == notices.values("channel").distinct().count()  # once per channel
     assert {n.key for n in notices} == {f"package:{client_package.pk}"}
+
+
+def test_a_package_notice_sent_again_names_the_same_package(client_package, client_user, frozen):
+    from django.urls import reverse
+
+    frozen.move_to(client_package.expires_at - timedelta(days=13))
+    expire_packages.apply()
+    sent = assert_sent_again_alike(resend_as_staff)
+    url = reverse("packages:detail", args=[client_package.reference])
+    assert any(url in m.body for m in sent if m.to == [client_user.email])
 
 
 # One credit left, 32 bookings at once from the same package on a real PostgreSQL: exactly one
