@@ -103,7 +103,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@mkdir -p var
-	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(BIN)/python -m mypy
 	$(BIN)/lint-imports --no-cache
 	PYTHONPATH=. $(BIN)/python scripts/import_cycles.py

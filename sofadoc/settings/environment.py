@@ -4,6 +4,7 @@ environment through `env` from here (the `.env` file is read once, before any of
 
 import base64
 import hashlib
+import sys
 from pathlib import Path
 
 import environ
@@ -18,10 +19,18 @@ if (BASE_DIR / ".env").is_file():
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# Outside debug mode a missing key is fatal: env() raises ImproperlyConfigured naming it.
+# Commands that only compare the models with their migrations sign and encrypt nothing, so a
+# fresh checkout can run `manage.py makemigrations --check` without any configuration.
+_KEYLESS_COMMANDS = {"makemigrations"}
+_keyless = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and (
+    sys.argv[1] in _KEYLESS_COMMANDS
+)
+
+# Outside debug mode (and those commands) a missing key is fatal: env() raises
+# ImproperlyConfigured naming it.
 SECRET_KEY = (
     env("DJANGO_SECRET_KEY", default="django-insecure-demo-only-key-never-use-in-production")
-    if DEBUG
+    if DEBUG or _keyless
     else env("DJANGO_SECRET_KEY")
 )
 
