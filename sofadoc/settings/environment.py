@@ -22,8 +22,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Commands that only compare the models with their migrations sign and encrypt nothing, so a
 # fresh checkout can run `manage.py makemigrations --check` without any configuration.
 _KEYLESS_COMMANDS = {"makemigrations"}
-_keyless = len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and (
-    sys.argv[1] in _KEYLESS_COMMANDS
+_keyless = (
+    len(sys.argv) > 1
+    and Path(sys.argv[0]).name == "manage.py"
+    and (sys.argv[1] in _KEYLESS_COMMANDS)
 )
 
 # Outside debug mode (and those commands) a missing key is fatal: env() raises
