@@ -28,6 +28,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from sofadoc.kept import Kept
+
 register = template.Library()
 
 # Neither is changed by HTML escaping, and neither can occur in a real page.
@@ -63,7 +65,7 @@ KEYS: dict[str, Callable[[Context], tuple]] = {
     "privacy/partials/cookie_banner.html": _cookie_banner_key,
 }
 
-_rendered: dict[tuple, str] = {}
+_rendered: Kept[tuple, str] = Kept(MAX_ENTRIES)
 
 
 class _RequestPlaceholder:
@@ -89,10 +91,7 @@ def shared_partial(context: Context, name: str) -> SafeString:
     key = (name, get_language(), values)
     html = _rendered.get(key)
     if html is None:
-        html = _render(context, name, values)
-        if len(_rendered) >= MAX_ENTRIES:
-            _rendered.clear()
-        _rendered[key] = html
+        html = _rendered.keep(key, _render(context, name, values))
     if TOKEN_SLOT in html:
         html = html.replace(TOKEN_SLOT, _token(context, request))
     if PATH_SLOT in html:
@@ -126,7 +125,7 @@ def forget_all() -> None:
 
 # --- {% memo %}: a part of one page, kept per process for what it shows --------------------------
 
-_memos: dict[tuple, str] = {}
+_memos: Kept[tuple, str] = Kept(MAX_ENTRIES)
 
 
 class MemoNode(template.Node):
@@ -142,10 +141,7 @@ class MemoNode(template.Node):
         html = _memos.get(key)
         if html is None:
             with context.push(csrf_token=TOKEN_SLOT, request=_RequestPlaceholder()):
-                html = self.nodelist.render(context)
-            if len(_memos) >= MAX_ENTRIES:
-                _memos.clear()
-            _memos[key] = html
+                html = _memos.keep(key, self.nodelist.render(context))
         if TOKEN_SLOT in html:
             html = html.replace(TOKEN_SLOT, _token(context, request))
         if PATH_SLOT in html:

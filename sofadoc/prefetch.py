@@ -28,6 +28,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
 from sofadoc.cache import cache_read, prefetched
+from sofadoc.kept import Kept
 
 KeysFor = Callable[[int], Iterable[str]]
 KeysAt = Callable[[str], Iterable[str]]
@@ -36,8 +37,7 @@ _registry: list[KeysFor] = []
 _path_registry: list[KeysAt] = []
 
 # Session key -> the person it signed in, as last seen by this process.
-_session_users: dict[str, int] = {}
-_SESSION_USERS = 4096
+_session_users: Kept[str, int] = Kept(4096)
 
 
 def register(keys_for: KeysFor) -> None:
@@ -101,9 +101,7 @@ class PrefetchMiddleware:
             keys = [*keys_for(int(user_id)), *keys_at(request.path)]
             copy = cache_read(lambda: fetch(keys), down=None)
             if session.session_key:
-                if len(_session_users) >= _SESSION_USERS:
-                    _session_users.clear()
-                _session_users[session.session_key] = int(user_id)
+                _session_users.keep(session.session_key, int(user_id))
         token = prefetched.set(copy)
         try:
             return self.get_response(request)

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Su
 from coaching.practices.models import Language, Practice, SessionType, Specialty
 from coaching.practices.selectors import practice_ids_booked_out
 from sofadoc.cache import MISSING, cache_read, prefetched_value
+from sofadoc.kept import Kept
 from sofadoc.pagecache import version_changed, version_current
 
 SORTS = ("relevance", "price", "-price", "name", "newest")
@@ -135,8 +136,8 @@ def directory_cache_key(*, query: list[tuple[str, str]], language: str, zone: st
 # What versioned_get found, kept in this process too: key -> (version, until, pickled value).
 # A signed-in request has the listings' version from its prefetched copy (sofadoc/prefetch.py),
 # so a kept value costs it no round trip. Pickled, so every request gets its own objects.
-_kept: dict[str, tuple[int, float, bytes]] = {}
-_KEPT_ENTRIES = 512  # listings of ~20 kB each: at most ~10 MB a process
+# Listings of ~20 kB each: at most ~10 MB a process.
+_kept: Kept[str, tuple[int, float, bytes]] = Kept(512)
 
 
 def versioned_get(key: str) -> tuple[object | None, int | None]:
@@ -179,9 +180,7 @@ def _keep(key: str, version: int, value: object, *, until: float) -> None:
     kept = _kept.get(key)
     if until <= time.time() or (kept is not None and kept[:2] == (version, until)):
         return  # past its age, or kept already (a request without the version prefetched)
-    if len(_kept) >= _KEPT_ENTRIES:
-        _kept.clear()
-    _kept[key] = (version, until, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    _kept.keep(key, (version, until, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
 
 
 def forget_kept() -> None:

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from sofadoc.kept import Kept
 from sofadoc.pagecache import version_changed, version_current
 
 if TYPE_CHECKING:
@@ -48,8 +49,7 @@ PAGE_DATA_SECONDS = 600
 
 # Published practices' slugs -> ids, as this process last read them; a stale entry only makes
 # the prefetch read a version nobody asks for.
-_practice_ids: dict[str, int] = {}
-_PRACTICE_IDS = 4096
+_practice_ids: Kept[str, int] = Kept(4096)
 
 
 def availability_keys_at(path: str) -> list[str]:
@@ -94,9 +94,7 @@ def published_practice_and_types(slug: str) -> tuple[Practice, list[SessionType]
             return None
         found = (practice, list(practice.session_types.filter(is_active=True)))
         versioned_set(key, found, version=version, timeout=PAGE_DATA_SECONDS)
-    if len(_practice_ids) >= _PRACTICE_IDS:
-        _practice_ids.clear()
-    _practice_ids[slug] = found[0].pk
+    _practice_ids.keep(slug, found[0].pk)
     # The version these rows were current under (None with the cache down), for what is kept
     # per process on their account (slot_shown_free, {% memo %} parts of the pages).
     found[0].listing_version = version  # type: ignore[attr-defined]
@@ -115,8 +113,7 @@ def published_session_type(slug: str, session_type_id: int) -> SessionType | Non
 
 
 # Free answers of slot_shown_free, per process: (practice, type, start, versions) -> until.
-_free: dict[tuple, float] = {}
-_FREE_ENTRIES = 4096
+_free: Kept[tuple, float] = Kept(4096)
 
 
 def slot_shown_free(*, session_type: SessionType, start: datetime) -> bool:
@@ -139,15 +136,12 @@ def slot_shown_free(*, session_type: SessionType, start: datetime) -> bool:
     if not session_type_slot_is_free(session_type=session_type, start=start):
         return False
     if None not in key:
-        if len(_free) >= _FREE_ENTRIES:
-            _free.clear()
-        _free[key] = (start - timedelta(hours=practice.min_notice_hours)).timestamp()
+        _free.keep(key, (start - timedelta(hours=practice.min_notice_hours)).timestamp())
     return True
 
 
 # practice_free_slots answers for pages, per process: key -> (until, slots).
-_kept_slots: dict[tuple, tuple[float, dict[int, list[datetime]]]] = {}
-_KEPT_SLOTS_ENTRIES = 1024
+_kept_slots: Kept[tuple, tuple[float, dict[int, list[datetime]]]] = Kept(1024)
 
 
 def free_slots_kept(
@@ -196,8 +190,6 @@ def free_slots_kept(
                 min_notice_hours=practice.min_notice_hours,
                 next_midnight=next_midnight,
             )
-            if len(_kept_slots) >= _KEPT_SLOTS_ENTRIES:
-                _kept_slots.clear()
-            _kept_slots[key] = (until, slots)
+            _kept_slots.keep(key, (until, slots))
     stamp = (key, until) if keep else None
     return {pk: list(times) for pk, times in slots.items()}, stamp  # the caller's own lists

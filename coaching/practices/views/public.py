@@ -48,6 +48,7 @@ from coaching.practices.selectors import (
 from sofadoc.accounts.staff import staff_with_two_factors
 from sofadoc.accounts.timezones import is_valid_time_zone
 from sofadoc.cache import cache_read
+from sofadoc.kept import Kept
 from sofadoc.pagecache import (
     cache_for_visitors,
     depends_on,
@@ -83,9 +84,9 @@ def directory(request: HttpRequest) -> HttpResponse:
         valid = form.is_valid()
         stored = valid and not form.filters().free_soon
         if stored:
-            _never_stored.discard(key)
+            _never_stored.pop(key, None)
         else:
-            _remember_never_stored(key)
+            _never_stored.keep(key, True)
         context = {"form": form, **_directory_listing_context(request, form, valid)}
         listing = render_to_string("practices/partials/directory_listing.html", context)
         if stored:
@@ -106,14 +107,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 # Queries whose listing is never stored (not valid, or "free within 7 days"), as this process
 # last found: their lookup would only cost a round trip. Should one become valid (a new
 # specialty), the form says so the next time the listing is rendered.
-_never_stored: set[str] = set()
-_NEVER_STORED = 1024
-
-
-def _remember_never_stored(key: str) -> None:
-    if len(_never_stored) >= _NEVER_STORED:
-        _never_stored.clear()
-    _never_stored.add(key)
+_never_stored: Kept[str, bool] = Kept(1024)
 
 
 def _fresh_enough(entry: tuple[str, float] | None, key: str | None) -> str | None:
@@ -204,9 +198,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
             panel["book_path"] = _booking_path(practice, panel["chosen"])  # the script's slots
         booking_html = _booking_html(practice, panel)
         if shown_as is not None:
-            if len(_panels) >= PANELS_KEPT:
-                _panels.clear()
-            _panels[shown_as] = (panel, booking_html)
+            _panels.keep(shown_as, (panel, booking_html))
     header_html, about_html = _profile_html(practice)
     context = {
         "practice": practice,
@@ -232,8 +224,7 @@ def practice_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # panel shows) -> (panel, html). The stamp covers the practice, its types and the listings'
 # version (cancellation window, slug), so nothing else of the practice goes into the key.
 # Shared between requests: read only.
-_panels: dict[tuple, tuple[dict | None, str]] = {}
-PANELS_KEPT = 512
+_panels: Kept[tuple, tuple[dict | None, str]] = Kept(512)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -418,8 +409,7 @@ def _profile_html(practice: Practice) -> tuple[str, str]:
 
 
 BOOKING_CACHE_SECONDS = 600
-BOOKING_PANELS_KEPT = 512
-_booking_panels: dict[str, str] = {}
+_booking_panels: Kept[str, str] = Kept(512)
 
 
 def _booking_html(practice: Practice, panel: dict | None) -> str:
@@ -453,9 +443,7 @@ def _booking_html(practice: Practice, panel: dict | None) -> str:
         )
         with suppress(Exception):
             cache.set(key, html, BOOKING_CACHE_SECONDS)
-    if len(_booking_panels) >= BOOKING_PANELS_KEPT:
-        _booking_panels.clear()
-    _booking_panels[key] = html
+    _booking_panels.keep(key, html)
     return mark_safe(html)  # our own template's output
 
 
