@@ -239,14 +239,7 @@ def practice_slots(request: HttpRequest, slug: str) -> HttpResponse:
     The same for everyone who asks: a published practice's answer is kept for the next
     request like a visitor's page (sofadoc.pagecache), until a booking, the hours or the offer
     change, or time closes its first slot."""
-    session_type = _published_type_at(request, slug)
-    if session_type is not None:  # the usual request: practice and type from the cache
-        # The listings' version read with them, before them: the session type's rules.
-        version = getattr(session_type.practice, "listing_version", None)
-        depends_on(request, LISTING_VERSION_KEY, current=version)
-    else:
-        depends_on(request, LISTING_VERSION_KEY)  # the session type's rules
-        session_type = _bookable_type_at(request, slug)
+    session_type = _bookable_type_at(request, slug)
     if session_type is not None:
         practice = session_type.practice
     else:  # an old address, a type not offered, a bad query: the full checks and messages
@@ -317,23 +310,25 @@ def _utc_iso(seconds: list[float]) -> list[str]:
     return written
 
 
-def _published_type_at(request: HttpRequest, slug: str) -> SessionType | None:
-    """The type `?type=` of the published practice at `slug` from its cached page data (no
-    query); None otherwise (_bookable_type_at then asks the database, for previews too)."""
-    try:
-        type_id = int(request.GET.get("type", ""))
-    except ValueError:
-        return None
-    return published_session_type(slug, type_id)
-
-
 def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
     """The active session type `?type=` of the practice at `slug` (with the practice), if the
-    requester may see that practice; None for anything else."""
+    requester may see that practice; None for anything else. Marks the answer as resting on
+    the listings' version (the session type's rules), read before the type."""
     try:
         type_id = int(request.GET.get("type", ""))
     except ValueError:
+        type_id = None
+    # The usual request: a published practice's type from its cached page data (no query),
+    # with the listings' version it was read under.
+    found = published_session_type(slug, type_id) if type_id is not None else None
+    if found is not None:
+        version = getattr(found.practice, "listing_version", None)
+        depends_on(request, LISTING_VERSION_KEY, current=version)
+        return found
+    depends_on(request, LISTING_VERSION_KEY)
+    if type_id is None:
         return None
+    # Otherwise the database, which also knows the owner's preview of an unpublished practice.
     session_type = (
         SessionType.objects.select_related("practice")
         .filter(pk=type_id, is_active=True, practice__slug=slug)
