@@ -8,10 +8,10 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
-        from coaching.bookings.selectors import booking_busy_intervals, booking_busy_seconds
+        from coaching.bookings.selectors import booking_busy_seconds
         from coaching.practices.busy import register_busy_source
 
-        register_busy_source(booking_busy_intervals, seconds=booking_busy_seconds)
+        register_busy_source(booking_busy_seconds)
         from coaching.bookings.selectors import sessions_booked_between
         from coaching.practices.booked import register_booked_sessions
 

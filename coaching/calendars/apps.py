@@ -9,13 +9,13 @@ class CalendarsConfig(AppConfig):
 
     def ready(self):
         from coaching.calendars import receivers  # noqa: F401 (connects its receivers)
-        from coaching.calendars.busysource import calendar_busy_intervals, calendar_busy_seconds
+        from coaching.calendars.busysource import calendar_busy_seconds
         from coaching.calendars.checklist import calendar_step
         from coaching.practices.busy import register_busy_source
         from coaching.practices.checklist import register_checklist_step
 
         # Imported busy time, hour blocks and stale connections hide slots.
-        register_busy_source(calendar_busy_intervals, seconds=calendar_busy_seconds)
+        register_busy_source(calendar_busy_seconds)
         register_checklist_step(calendar_step)
         from coaching.bookings.calendar_layers import register_calendar_layer
         from coaching.calendars.calendar_layer import LAYER

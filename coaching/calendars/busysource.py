@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection as db
@@ -49,27 +49,6 @@ FROM (
 """
 
 
-def calendar_busy_intervals(
-    *,
-    practice_ids: Iterable[int],
-    start: datetime,
-    end: datetime,
-    ignore: Collection[Interval] = (),
-) -> dict[int, list[Interval]]:
-    ids = list(practice_ids)
-    if db.vendor != "postgresql":
-        return _busy_without_range_agg(ids, start, end) if ids and start < end else {}
-    return {
-        practice_id: [
-            Interval(datetime.fromtimestamp(lower, UTC), datetime.fromtimestamp(upper, UTC))
-            for lower, upper in intervals
-        ]
-        for practice_id, intervals in calendar_busy_seconds(
-            practice_ids=ids, start=start, end=end
-        ).items()
-    }
-
-
 def calendar_busy_seconds(
     *,
     practice_ids: Iterable[int],
@@ -77,8 +56,8 @@ def calendar_busy_seconds(
     end: datetime,
     ignore: Collection[Interval] = (),
 ) -> dict[int, list[tuple[float, float]]]:
-    """The same as (start, end) seconds since the epoch, the slot engine's unit: on PostgreSQL
-    the rows as they come, no datetime made for any of them."""
+    """Per practice, its busy time as (start, end) seconds since the epoch, the slot engine's
+    unit: on PostgreSQL the merged rows as they come, no datetime made for any of them."""
     ids = list(practice_ids)
     busy: defaultdict[int, list[tuple[float, float]]] = defaultdict(list)
     if not ids or end <= start:

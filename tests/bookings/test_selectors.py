@@ -130,12 +130,11 @@ def test_busy_in_seconds_is_the_same_time(session_type):
 
 
 def test_busy_seconds_of_every_source(session_type, monkeypatch):
-    """practice_busy_seconds asks a source without a seconds variant for intervals and converts
-    them, and adds them to the bookings' own."""
+    """practice_busy_seconds adds every registered source's time to the bookings' own."""
     from coaching.practices import busy as busy_module
 
     def calendar(*, practice_ids, start, end, ignore=()):
-        return {pid: [Interval(at(15), at(16))] for pid in practice_ids}
+        return {pid: [(at(15).timestamp(), at(16).timestamp())] for pid in practice_ids}
 
     monkeypatch.setattr(busy_module, "_sources", list(busy_module._sources))
     busy_module.register_busy_source(calendar)

@@ -1,12 +1,12 @@
-"""The calendars busy source in the slot engine's unit (calendar_busy_seconds) says exactly what
-calendar_busy_intervals says: imported events and hour blocks merged by PostgreSQL, and the
-whole window for a connection whose busy times are too old."""
+"""The calendars busy source (calendar_busy_seconds): imported events and hour blocks merged by
+PostgreSQL, the whole window for a connection whose busy times are too old, in the slot engine's
+unit, and the same through the ORM path the SQLite demo takes."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coaching.calendars.busysource import calendar_busy_intervals, calendar_busy_seconds
+from coaching.calendars.busysource import _busy_without_range_agg, calendar_busy_seconds
 from coaching.calendars.models import (
     BusyInterval,
     CalendarConnection,
@@ -47,7 +47,6 @@ def test_seconds_are_the_same_busy_time_as_the_intervals():
     kwargs = {"practice_ids": [fresh.pk, stale.pk], "start": at(0), "end": at(24)}
 
     in_seconds = calendar_busy_seconds(**kwargs)  # type: ignore[arg-type]
-    intervals = calendar_busy_intervals(**kwargs)  # type: ignore[arg-type]
 
     assert sorted(in_seconds[fresh.pk]) == [
         (at(9).timestamp(), at(11.25).timestamp()),
@@ -55,10 +54,13 @@ def test_seconds_are_the_same_busy_time_as_the_intervals():
         (at(16.5).timestamp(), at(18).timestamp()),
     ]
     assert in_seconds[stale.pk] == [(at(0).timestamp(), at(24).timestamp())]
-    for practice_id in (fresh.pk, stale.pk):
-        assert sorted(in_seconds[practice_id]) == sorted(
-            (i.start.timestamp(), i.end.timestamp()) for i in intervals[practice_id]
-        )
-    # The slot engine's gathering uses the seconds variant and gets the same.
+    # The ORM path leaves merging to the slot engine: the same time, unmerged.
+    unmerged = _busy_without_range_agg([fresh.pk, stale.pk], at(0), at(24))
+    assert (
+        sorted((i.start.timestamp(), i.end.timestamp()) for i in unmerged[stale.pk])
+        == in_seconds[stale.pk]
+    )
+    assert len(unmerged[fresh.pk]) == 4
+    # The slot engine's gathering asks this source too.
     merged = practice_busy_seconds(**kwargs)  # type: ignore[arg-type]
     assert set(in_seconds[fresh.pk]) <= set(merged[fresh.pk])

@@ -42,6 +42,11 @@ def published(*, price="80", **kwargs):
     return practice
 
 
+def seconds(interval: Interval) -> tuple[float, float]:
+    """A busy source's unit (coaching/practices/busy.py)."""
+    return interval.start.timestamp(), interval.end.timestamp()
+
+
 def names(response):
     return [p.name for p in response.context["page"].object_list]
 
@@ -91,7 +96,7 @@ def test_directory_free_within_seven_days(client, monkeypatch):
     booked = published(name="Ausgebucht")
 
     def source(*, practice_ids, start, end, ignore=()):
-        return {booked.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
+        return {booked.pk: [seconds(Interval(start - timedelta(days=1), end + timedelta(days=1)))]}
 
     busy_module.register_busy_source(source)
 
@@ -247,9 +252,9 @@ def test_practice_page_shows_slots_in_the_visitors_zone(client, settings):
 
 
 def test_practice_page_shows_a_booked_time_as_taken_at_once(client):
-    from coaching.bookings.selectors import booking_busy_intervals
+    from coaching.bookings.selectors import booking_busy_seconds
 
-    busy_module.register_busy_source(booking_busy_intervals)  # bookings block time here
+    busy_module.register_busy_source(booking_busy_seconds)  # bookings block time here
     practice = published(slug="frisch", hours=[(1, 9, 11)])  # Tuesdays 09:00-11:00 Berlin
     session_type = practice.session_types.get()
     url = reverse("practices:detail", args=["frisch"])
@@ -416,7 +421,7 @@ def test_booked_out_set_is_refreshed_by_the_beat_task_and_read_from_the_cache(cl
     assert refresh_booked_out.apply().get() == 0
 
     def source(*, practice_ids, start, end, ignore=()):
-        return {full.pk: [Interval(start - timedelta(days=1), end + timedelta(days=1))]}
+        return {full.pk: [seconds(Interval(start - timedelta(days=1), end + timedelta(days=1)))]}
 
     busy_module.register_busy_source(source)
     # Until the next refresh the cached answer stands; the practice page is always live.

@@ -34,7 +34,14 @@ def busy_source(monkeypatch):
 
     def source(*, practice_ids, start, end, ignore=()):
         calls.append((list(practice_ids), start, end))
-        return {pid: [i for i in taken.get(pid, []) if i not in ignore] for pid in practice_ids}
+        return {
+            pid: [
+                (i.start.timestamp(), i.end.timestamp())
+                for i in taken.get(pid, [])
+                if i not in ignore
+            ]
+            for pid in practice_ids
+        }
 
     monkeypatch.setattr(busy_module, "_sources", [])
     busy_module.register_busy_source(source)
