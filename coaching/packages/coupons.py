@@ -37,6 +37,7 @@ from coaching.payments.discounts import Discount, DiscountRefused
 from coaching.payments.models import Payment, PaymentStatus
 from coaching.payments.services import LineSpec
 from sofadoc.errors import ShownError
+from sofadoc.template_filters import money
 
 if TYPE_CHECKING:
     from coaching.payments.models import Purchase
@@ -99,21 +100,13 @@ def _cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = "€" if currency == "EUR" else currency
-    if translation.get_language() == "en" and symbol == "€":
-        return f"€{number}"
-    return f"{number}\N{NO-BREAK SPACE}{symbol}"
-
-
 def coupon_value_label(coupon: Coupon, currency: str = "EUR") -> str:
     """ "20 %" or "15,00 €" in the active language."""
     if coupon.kind == CouponKind.PERCENT:
         value = coupon.value.normalize()
         number = formats.number_format(value, use_l10n=True)
         return f"{number}\N{NO-BREAK SPACE}%"
-    return _money(coupon.value, currency)
+    return money(coupon.value, currency)
 
 
 def _matches(coupon: Coupon, line: LineSpec) -> bool:
@@ -184,7 +177,7 @@ def coupon_discount(
                 continue
             note = _("coupon %(code)s: −%(amount)s") % {
                 "code": coupon.code,
-                "amount": _money(off, line.currency),
+                "amount": money(off, line.currency),
             }
             new_lines[i] = LineSpec(
                 kind=line.kind,
