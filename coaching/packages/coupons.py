@@ -20,6 +20,7 @@ description names the coupon, so the PayPal order (amount and description) and t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -179,15 +180,10 @@ def coupon_discount(
                 "code": coupon.code,
                 "amount": money(off, line.currency),
             }
-            new_lines[i] = LineSpec(
-                kind=line.kind,
-                object_id=line.object_id,
+            new_lines[i] = replace(
+                line,
                 description=f"{line.description[: 200 - len(note) - 3]} ({note})",
                 amount=(Decimal(line.amount) * line.quantity - off) / line.quantity,
-                currency=line.currency,
-                service_date=line.service_date,
-                quantity=line.quantity,
-                offer_keys=line.offer_keys,
             )
     taken = sum(offs, Decimal("0"))
     total = sum((Decimal(line.amount) * line.quantity for line in new_lines), Decimal("0"))
