@@ -28,6 +28,10 @@ class CreditInline(admin.TabularInline):
     can_delete = False
     fields = readonly_fields = ("created_at", "kind", "delta", "booking")
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CreditEntry]:
+        # Each row shows its booking: read with the entries, not one by one.
+        return super().get_queryset(request).select_related("booking")
+
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
