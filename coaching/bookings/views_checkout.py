@@ -8,6 +8,7 @@ order's token, checked against the booking's own orders (404 for anyone else's b
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -33,7 +34,7 @@ from coaching.bookings.services import (
     booking_start_payment,
 )
 from coaching.payments.discounts import discount_context, discount_quote, entered_code
-from coaching.payments.providers import PaymentError, approval_origins
+from coaching.payments.providers import PaymentError, approval_locale, approval_origins
 from coaching.practices.models import SessionType
 from coaching.practices.pages import published_session_type, slot_shown_free
 from sofadoc.http import AuthenticatedHttpRequest
@@ -62,6 +63,26 @@ def _bookable_session_type(request: HttpRequest, slug: str, session_type_id: int
         practice__slug=slug,
         practice__is_published=True,
         is_active=True,
+    )
+
+
+class PayPalAddresses(TypedDict):
+    return_url: str
+    cancel_url: str
+    locale: str
+
+
+def paypal_addresses(request: HttpRequest, booking: Booking) -> PayPalAddresses:
+    """Where PayPal sends the client back to after approving or cancelling `booking`'s payment,
+    and the language of its page: booking_start_payment's keywords."""
+    return PayPalAddresses(
+        return_url=request.build_absolute_uri(
+            reverse("bookings:paypal_return", args=[booking.reference])
+        ),
+        cancel_url=request.build_absolute_uri(
+            reverse("bookings:paypal_cancel", args=[booking.reference])
+        ),
+        locale=approval_locale(),
     )
 
 
@@ -108,15 +129,7 @@ def booking_start(
                 )
             with transaction.atomic(durable=True):
                 approve_url = booking_start_payment(
-                    booking=booking,
-                    return_url=request.build_absolute_uri(
-                        reverse("bookings:paypal_return", args=[booking.reference])
-                    ),
-                    cancel_url=request.build_absolute_uri(
-                        reverse("bookings:paypal_cancel", args=[booking.reference])
-                    ),
-                    locale="de-DE" if translation.get_language() == "de" else "en-DE",
-                    discount_code=code,
+                    booking=booking, discount_code=code, **paypal_addresses(request, booking)
                 )
         except BookingError as error:
             if booking is not None and code:

@@ -31,15 +31,7 @@ from coaching.clients.forms import (
 from coaching.clients.guard import upload_view
 from coaching.clients.models import PrivateNote, Relationship, Side
 from coaching.clients.thread_lines import thread_lines
-from coaching.practices.models import Practice
 from sofadoc.http import AuthenticatedHttpRequest
-
-
-def _coach_practice(request: AuthenticatedHttpRequest) -> Practice:
-    practice = selectors.practice_of(request.user)
-    if practice is None:
-        raise Http404
-    return practice
 
 
 @login_required

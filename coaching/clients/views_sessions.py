@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from coaching.bookings.forms import MoveForm
 from coaching.bookings.models import Booking, BookingState
 from coaching.bookings.services import BookingError, booking_start_payment
+from coaching.bookings.views_checkout import paypal_addresses
 from coaching.clients import selectors
 from coaching.clients.sessions import session_move, session_offer, session_offered_to
 from coaching.payments.providers import PaymentError, approval_origins
@@ -101,14 +101,7 @@ def session_pay(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
     if request.method == "POST":
         try:
             approve_url = booking_start_payment(
-                booking=booking,
-                return_url=request.build_absolute_uri(
-                    reverse("bookings:paypal_return", args=[booking.reference])
-                ),
-                cancel_url=request.build_absolute_uri(
-                    reverse("bookings:paypal_cancel", args=[booking.reference])
-                ),
-                locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                booking=booking, **paypal_addresses(request, booking)
             )
         except BookingError as refused:
             error = refused.message

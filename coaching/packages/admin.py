@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from coaching.packages.models import (
@@ -27,6 +27,10 @@ class CreditInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = readonly_fields = ("created_at", "kind", "delta", "booking")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CreditEntry]:
+        # Each row shows its booking: read with the entries, not one by one.
+        return super().get_queryset(request).select_related("booking")
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
@@ -67,6 +71,11 @@ class CouponUseInline(admin.TabularInline):
     can_delete = False
     fields = ("created_at", "purchase", "client", "amount", "currency", "hold_until")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CouponUse]:
+        # Each row shows its purchase and client, and is named by its coupon: read with the uses,
+        # not one by one.
+        return super().get_queryset(request).select_related("coupon", "purchase", "client")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

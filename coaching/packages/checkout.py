@@ -7,11 +7,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import Promise
 
 from coaching.payments.models import Purchase
-from coaching.payments.providers import PaymentError
+from coaching.payments.providers import PaymentError, approval_locale
 from coaching.payments.services import PaymentRefused, payment_start
 
 
@@ -38,7 +37,7 @@ def checkout_redirect(
                 cancel_url=request.build_absolute_uri(
                     reverse(f"packages:{url_stem}_cancel", args=[reference])
                 ),
-                locale="de-DE" if translation.get_language() == "de" else "en-DE",
+                locale=approval_locale(),
             )
     except PaymentRefused as error:
         return problem(request, error.message, status=409, back=back)

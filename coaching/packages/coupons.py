@@ -20,6 +20,7 @@ description names the coupon, so the PayPal order (amount and description) and t
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ from coaching.payments.discounts import Discount, DiscountRefused
 from coaching.payments.models import Payment, PaymentStatus
 from coaching.payments.services import LineSpec
 from sofadoc.errors import ShownError
+from sofadoc.template_filters import money
 
 if TYPE_CHECKING:
     from coaching.payments.models import Purchase
@@ -99,21 +101,13 @@ def _cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    number = formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
-    symbol = "€" if currency == "EUR" else currency
-    if translation.get_language() == "en" and symbol == "€":
-        return f"€{number}"
-    return f"{number}\N{NO-BREAK SPACE}{symbol}"
-
-
 def coupon_value_label(coupon: Coupon, currency: str = "EUR") -> str:
     """ "20 %" or "15,00 €" in the active language."""
     if coupon.kind == CouponKind.PERCENT:
         value = coupon.value.normalize()
         number = formats.number_format(value, use_l10n=True)
         return f"{number}\N{NO-BREAK SPACE}%"
-    return _money(coupon.value, currency)
+    return money(coupon.value, currency)
 
 
 def _matches(coupon: Coupon, line: LineSpec) -> bool:
@@ -184,17 +178,12 @@ def coupon_discount(
                 continue
             note = _("coupon %(code)s: −%(amount)s") % {
                 "code": coupon.code,
-                "amount": _money(off, line.currency),
+                "amount": money(off, line.currency),
             }
-            new_lines[i] = LineSpec(
-                kind=line.kind,
-                object_id=line.object_id,
+            new_lines[i] = replace(
+                line,
                 description=f"{line.description[: 200 - len(note) - 3]} ({note})",
                 amount=(Decimal(line.amount) * line.quantity - off) / line.quantity,
-                currency=line.currency,
-                service_date=line.service_date,
-                quantity=line.quantity,
-                offer_keys=line.offer_keys,
             )
     taken = sum(offs, Decimal("0"))
     total = sum((Decimal(line.amount) * line.quantity for line in new_lines), Decimal("0"))

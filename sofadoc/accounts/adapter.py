@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def _request_language() -> str:
+    """The page's language as a person's language (one of LANGUAGES; the default otherwise)."""
     language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
     return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -73,8 +74,7 @@ class AccountAdapter(DefaultAccountAdapter):
         browser_zone = data.get("time_zone") or request.COOKIES.get(settings.TIME_ZONE_COOKIE_NAME)
         if is_valid_time_zone(browser_zone):
             user.time_zone = browser_zone
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        user.language = language[:2] if language[:2] in dict(settings.LANGUAGES) else "de"
+        user.language = _request_language()
         if commit:
             user.save()
             consent_record(

@@ -55,6 +55,7 @@ def test_signing_up_while_the_mail_server_is_down_works_and_the_mail_follows(cli
 
     assert response.status_code == 200
     user = User.objects.get(email="mara@example.org")
+    assert user.language == "en"  # the language the page was read in
     row = _fails_then_is_retried(settings)
     assert (row.recipient, row.channel) == (user, Channel.EMAIL)
     [message] = mail.outbox

@@ -2,6 +2,7 @@
 same seam as a booking from the practice page) and moves one (client told, calendar updated)."""
 
 import datetime
+import json
 
 import pytest
 from django.urls import reverse
@@ -36,6 +37,16 @@ def test_the_coach_books_and_the_client_pays_with_paypal(
     assert client.get(pay).status_code == 200
     response = client.post(pay)
     assert response.status_code == 302 and "paypal" in response.url
+    # PayPal sends the client back to the booking's own return and cancel pages.
+    (order,) = paypal.created_orders()
+    context = json.loads(order.body)["payment_source"]["paypal"]["experience_context"]
+    assert context["return_url"].endswith(
+        reverse("bookings:paypal_return", args=[booking.reference])
+    )
+    assert context["cancel_url"].endswith(
+        reverse("bookings:paypal_cancel", args=[booking.reference])
+    )
+    assert context["locale"] in ("de-DE", "en-DE")
     order_id = booking.payments.get().order_id
     paypal.approve(order_id)
     with django_capture_on_commit_callbacks(execute=True):

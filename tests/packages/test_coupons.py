@@ -20,7 +20,8 @@ from coaching.packages.services import PackageError, client_package_start
 from coaching.payments.models import PaymentStatus, Purchase, PurchaseLine
 from coaching.payments.services import payment_cancel, payment_capture, payment_start
 from tests.bookings.fixtures import TUESDAY_10
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -357,3 +358,20 @@ def test_another_coachs_coupon_cannot_be_deactivated(client, package):
     assert client.post(reverse("packages:coupon_deactivate", args=[code.pk])).status_code == 404
     code.refresh_from_db()
     assert code.is_active
+
+
+def test_the_staff_coupon_page_reads_its_uses_in_a_fixed_number_of_queries(client, package, frozen):
+    """The uses inline shows each use's purchase and client: read with the uses, not per row."""
+    code = coupon(package.practice)
+    client.force_login(StaffFactory(two_factors=True))
+    url = reverse("admin:packages_coupon_change", args=[code.pk])
+    counts = []
+    for _new in range(2):
+        _buy(package, UserFactory())
+        client.get(url)  # warm: the session and the staff's second factor
+        with pinned_queries() as counted:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(counted))
+    assert CouponUse.objects.count() == 2
+    assert counts[0] == counts[1]

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
 
 from coaching.billing.selectors import documents_for_item
 from coaching.bookings.models import Booking, BookingState, Role
@@ -32,9 +33,10 @@ from coaching.packages.tasks import expire_packages
 from coaching.payments.models import LedgerEntry, PaymentStatus, PurchaseLine
 from coaching.practices.services import practice_publish
 from tests.bookings.fixtures import NOW, TUESDAY_10
-from tests.factories import PracticeFactory, SessionTypeFactory, UserFactory
+from tests.factories import PracticeFactory, SessionTypeFactory, StaffFactory, UserFactory
 from tests.notifications.resending import assert_sent_again_alike, resend_as_staff
 from tests.packages.conftest import bought
+from tests.queries import pinned_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -319,3 +321,24 @@ def test_32_bookings_from_one_package_with_one_credit_left_make_exactly_one():
     assert credit_balance(client_package) == 0
     assert CreditEntry.objects.filter(kind="use").count() == 2
     assert Booking.objects.filter(state=BookingState.CONFIRMED).count() == 2
+
+
+def test_the_staff_client_package_page_reads_its_credits_in_a_fixed_number_of_queries(
+    client, client_package, client_user
+):
+    """The credits inline shows each entry's booking: read with the entries, not per row."""
+    client.force_login(StaffFactory(two_factors=True))
+    url = reverse("admin:packages_clientpackage_change", args=[client_package.pk])
+    counts = []
+    for week in range(2):
+        booking_from_credit(
+            client_package=client_package,
+            client=client_user,
+            start=TUESDAY_10 + timedelta(days=7 * week),
+        )
+        client.get(url)  # warm: the session and the staff's second factor
+        with pinned_queries() as counted:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(counted))
+    assert counts[0] == counts[1]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from coaching.payments.providers.base import (
     Capture,
@@ -38,6 +39,12 @@ def approval_origins() -> list[str]:
     """Origins outside this site that the approval step lives on (none for the twin)."""
     origin = APPROVAL_ORIGINS.get(settings.PAYPAL_MODE)
     return [origin] if origin else []
+
+
+def approval_locale() -> str:
+    """The language of PayPal's approval page: the client's own (German or English), for a
+    buyer in Germany."""
+    return "de-DE" if translation.get_language() == "de" else "en-DE"
 
 
 def twin_provider() -> TwinProvider:
@@ -92,6 +99,7 @@ __all__ = [
     "RefundResult",
     "RefundSpec",
     "VerifierUnavailable",
+    "approval_locale",
     "approval_origins",
     "default_provider",
     "provider_for",

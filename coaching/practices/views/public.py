@@ -341,13 +341,9 @@ def _bookable_type_at(request: HttpRequest, slug: str) -> SessionType | None:
     return session_type
 
 
-def slot_booking_url(practice: Practice, session_type: SessionType, start: datetime) -> str:
-    """Where a slot's button leads: the booking flow, named `bookings:start` once it exists."""
-    return f"{_booking_path(practice, session_type)}?{_start_query(start)}"
-
-
 def slot_booking_url_for(practice: Practice) -> Callable[[SessionType, datetime], str]:
-    """slot_booking_url of this practice, each type's path reversed once (not once a slot)."""
+    """Where a slot's button leads (the booking flow, `bookings:start`), for this practice's
+    slots: each type's path is reversed once, not once a slot."""
     paths: dict[int, str] = {}
 
     def url(session_type: SessionType, start: datetime) -> str:
