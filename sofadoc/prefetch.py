@@ -58,11 +58,6 @@ def keys_at(path: str) -> list[str]:
     return [key for keys_of in _path_registry for key in keys_of(path)]
 
 
-def forget_sessions() -> None:
-    """Forget whose the session keys were (tests)."""
-    _session_users.clear()
-
-
 class PrefetchMiddleware:
     """After AuthenticationMiddleware: one MGET for the session and the signed-in person's
     registered keys."""

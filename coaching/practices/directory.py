@@ -183,11 +183,6 @@ def _keep(key: str, version: int, value: object, *, until: float) -> None:
     _kept.keep(key, (version, until, pickle.dumps(value, pickle.HIGHEST_PROTOCOL)))
 
 
-def forget_kept() -> None:
-    """Drop this process's copies (tests)."""
-    _kept.clear()
-
-
 def directory_changed(**kwargs) -> None:
     """Retire every cached listing (and the visitors' pages showing one)."""
     version_changed(LISTING_VERSION_KEY)
